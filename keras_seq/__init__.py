@@ -1,0 +1,5 @@
+"""keras-seq: recurrent sequence models for Keras 3."""
+
+__version__ = "0.1.0"
+
+from keras_seq import layers  # noqa: E402,F401

@@ -1,0 +1,112 @@
+"""LSTM layer."""
+
+import keras
+
+from keras_seq.layers._recurrent_layer_base import RecurrentLayerBase
+from keras_seq.layers._recurrent_layer_base import forward_cell_attributes
+from keras_seq.layers.lstm_cell import LSTMCell
+from keras_seq.ops.recurrence import lstm_sequence
+
+
+@keras.saving.register_keras_serializable(package="keras_seq")
+class LSTM(RecurrentLayerBase):
+    """Long short-term memory layer: `keras.layers.RNN(LSTMCell(...))`.
+
+    A drop-in for `keras.layers.LSTM`: the same arguments, weights and
+    outputs (`set_weights` works across both ways). On the default
+    configuration (tanh/sigmoid, no recurrent dropout, not unrolled) the
+    sequence runs through `keras_seq.ops.lstm_sequence`, which computes the
+    input projection of all steps in one matmul and has a hand-written
+    backward pass; otherwise the cell runs step by step.
+
+    Args:
+        units: int > 0. Size of the hidden and cell states.
+        activation, recurrent_activation, use_bias, unit_forget_bias,
+        kernel_initializer, recurrent_initializer, bias_initializer,
+        kernel_regularizer, recurrent_regularizer, bias_regularizer,
+        kernel_constraint, recurrent_constraint, bias_constraint,
+        dropout, recurrent_dropout, seed: as in `LSTMCell`.
+        activity_regularizer: optional regularizer of the output.
+        return_sequences: bool. Return the output of every step `(B, T, U)`
+            instead of the last `(B, U)`.
+        return_state: bool. Also return the final `h` and `c`.
+        go_backwards: bool. Process the sequence in reverse.
+        stateful: bool. Carry the final states of a batch over to the next.
+        unroll: bool. Unroll the loop (short sequences only).
+        fused: `"auto"`, `True` or `False`: whether to use the fused
+            sequence kernel (see above).
+
+    Call arguments:
+        sequences: `(B, T, D)`.
+        initial_state: optional `[h0, c0]`, each `(B, U)`.
+        mask: optional bool `(B, T)`; masked steps carry the state over.
+        training: bool. Whether dropout applies.
+
+    Returns:
+        `(B, U)` or `(B, T, U)`; with `return_state`, followed by `h` and `c`.
+
+    Example:
+    >>> outputs, h, c = LSTM(8, return_sequences=True, return_state=True)(
+    ...     np.zeros((2, 5, 3)))
+    >>> outputs.shape, h.shape
+    ((2, 5, 8), (2, 8))
+    """
+
+    cell_class = LSTMCell
+    extra_cell_args = ("recurrent_activation", "unit_forget_bias")
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        unit_forget_bias=True,
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
+        stateful=False,
+        unroll=False,
+        fused="auto",
+        **kwargs,
+    ):
+        super().__init__(
+            self.make_cell(locals(), kwargs),
+            return_sequences=return_sequences,
+            return_state=return_state,
+            go_backwards=go_backwards,
+            stateful=stateful,
+            unroll=unroll,
+            fused=fused,
+            activity_regularizer=activity_regularizer,
+            **kwargs,
+        )
+
+    def run_fused(self, x, initial_state, time_mask):
+        cell = self.cell
+        bias = self.weight(cell.bias, x) if cell.use_bias else None
+        h0, c0 = initial_state
+        hs, cs = lstm_sequence(
+            self.project_inputs(x, bias),  # (T, B, 4U)
+            h0,
+            c0,
+            self.weight(cell.recurrent_kernel, x),
+            time_mask,
+        )
+        return [hs, cs]
+
+
+forward_cell_attributes(LSTM, LSTM.extra_cell_args)
