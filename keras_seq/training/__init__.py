@@ -1,0 +1,5 @@
+"""Training helpers: callbacks, losses, metrics."""
+
+from keras_seq.training.time_budget import TimeBudget
+
+__all__ = ["TimeBudget"]

@@ -1,0 +1,40 @@
+import json
+import os
+import subprocess
+import sys
+
+import keras
+import pytest
+
+import keras_seq
+from keras_seq import cli
+
+
+def test_version_and_help():
+    out = subprocess.run([sys.executable, "-m", "keras_seq.cli", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == f"keras-seq {keras_seq.__version__}"
+    out = subprocess.run([sys.executable, "-m", "keras_seq.cli", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "quickstart" in out.stdout
+
+
+@pytest.mark.parametrize("flag", [["--time-budget", "0"], ["--time-budget", "abc"], ["--units", "-1"]])
+def test_bad_flag_values_exit_2(flag, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["quickstart", *flag])
+    assert exit_info.value.code == 2
+    assert "error" in capsys.readouterr().err
+
+
+def test_quickstart_trains_saves_reloads_and_samples(tmp_path, capsys):
+    model_dir = tmp_path / "qs"
+    code = cli.main(
+        ["quickstart", "--model-dir", str(model_dir), "--time-budget", "3", "--units", "32", "--quiet"]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    metrics = json.loads(out.strip().splitlines()[-1])
+    assert metrics["val_loss"] > 0 and metrics["bits_per_char"] > 0
+    assert "Sample from the reloaded model" in out
+    assert os.path.exists(model_dir / "model.keras")
+    assert not [p for p in os.listdir(model_dir) if "tmp" in p]
+    keras.saving.load_model(model_dir / "model.keras", safe_mode=True)
