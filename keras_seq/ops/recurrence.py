@@ -171,25 +171,25 @@ def gru_sequence(inputs_proj, h0, recurrent_kernel, recurrent_bias=None, mask=No
         x_z, x_r, x_n = ops.split(xp, 3, axis=-1)  # (T, B, U) each
 
         def step(carry, inputs):
-            h, _ = carry
+            h = carry[0]
             (xz_t, xr_t, xn_t), m_t = _split_mask(inputs, mask)
             hp = ops.matmul(h, kernel) + bias  # (B, 3U)
             h_z, h_r, h_n = ops.split(hp, 3, axis=-1)
             z = ops.sigmoid(xz_t + h_z)
-            n = ops.tanh(xn_t + ops.sigmoid(xr_t + h_r) * h_n)
+            r = ops.sigmoid(xr_t + h_r)
+            n = ops.tanh(xn_t + r * h_n)
             h_new = _mix(m_t, n + z * (h - n), h)  # (B, U)
-            return (h_new, hp), (h_new, hp)
+            # the activations are saved: recomputing them for all steps in
+            # the backward pass costs more than storing them here
+            return (h_new, z, r, n, h_n), (h_new, z, r, n, h_n)
 
-        init = (h_init, ops.zeros_like(xp[0]))
-        _, (hs, hps) = ops.scan(step, init, _with_mask((x_z, x_r, x_n), mask))
+        zeros = ops.zeros_like(h_init)
+        init = (h_init, zeros, zeros, zeros, zeros)
+        _, (hs, z, r, n, h_n) = ops.scan(step, init, _with_mask((x_z, x_r, x_n), mask))
 
         def grad(*upstream):
             d_hs = _grad_or_zeros(upstream, 0, hs)
             h_prev = _shift_right(hs, h_init)  # (T, B, U)
-            h_z, h_r, h_n = ops.split(hps, 3, axis=-1)
-            z = ops.sigmoid(x_z + h_z)
-            r = ops.sigmoid(x_r + h_r)
-            n = ops.tanh(x_n + r * h_n)
             # gradients of the pre-activations per unit of dh_t
             d_n = (1.0 - z) * (1.0 - n * n)
             d_z = (h_prev - n) * z * (1.0 - z)
@@ -198,7 +198,8 @@ def gru_sequence(inputs_proj, h0, recurrent_kernel, recurrent_bias=None, mask=No
             if mask is not None:
                 d_n, d_z, d_r = d_n * mask, d_z * mask, d_r * mask
                 keep = 1.0 - mask + mask * z
-            factors = ops.concatenate([d_z, d_r, d_n * r], axis=-1)  # (T, B, 3U)
+            d_nr = d_n * r
+            factors = ops.concatenate([d_z, d_r, d_nr], axis=-1)  # (T, B, 3U)
             kernel_t = ops.transpose(kernel)  # (3U, U)
 
             def back(carry, inputs):
@@ -212,9 +213,9 @@ def gru_sequence(inputs_proj, h0, recurrent_kernel, recurrent_bias=None, mask=No
             (dh0,), (dhs_total,) = ops.scan(
                 back, (ops.zeros_like(h_init),), (d_hs, factors, keep), reverse=True
             )
-            dh3 = ops.concatenate([dhs_total, dhs_total, dhs_total], axis=-1)  # (T, B, 3U)
-            d_hps = dh3 * factors  # (T, B, 3U)
-            d_xp = dh3 * ops.concatenate([d_z, d_r, d_n], axis=-1)
+            g_z, g_r = dhs_total * d_z, dhs_total * d_r  # (T, B, U)
+            d_hps = ops.concatenate([g_z, g_r, dhs_total * d_nr], axis=-1)  # (T, B, 3U)
+            d_xp = ops.concatenate([g_z, g_r, dhs_total * d_n], axis=-1)
             d_kernel = _weight_grad(h_prev, d_hps)  # (U, 3U)
             d_bias = ops.sum(_flat(d_hps), axis=0)  # (3U,)
             return d_xp, dh0, d_kernel, d_bias
