@@ -4,7 +4,10 @@ import argparse
 import os
 import sys
 
-import keras_seq
+# TensorFlow's C++ start-up chatter is not for the command line's users
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras_seq  # noqa: E402
 
 
 class UserError(Exception):
