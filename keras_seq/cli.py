@@ -4,10 +4,7 @@ import argparse
 import os
 import sys
 
-# TensorFlow's C++ start-up chatter is not for the command line's users
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import keras_seq  # noqa: E402
+import keras_seq
 
 
 class UserError(Exception):
