@@ -87,20 +87,20 @@ class RecurrentLayerBase(keras.layers.RNN):
         )
 
     # ------------------------------------------------------------- checks
-    def build(self, sequences_shape, initial_state_shape=None):
-        if len(sequences_shape) != 3:
+    def check_rank(self, shape):
+        """Raise a ValueError naming the shape unless it is `(B, T, D)`."""
+        if len(shape) != 3:
             raise ValueError(
                 f"{type(self).__name__} expects a 3D input (batch, timesteps, "
-                f"features); received an input of shape {tuple(sequences_shape)}."
+                f"features); received an input of shape {tuple(shape)}."
             )
+
+    def build(self, sequences_shape, initial_state_shape=None):
+        self.check_rank(sequences_shape)  # first call
         super().build(sequences_shape, initial_state_shape)
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
-        if len(sequences.shape) != 3:
-            raise ValueError(
-                f"{type(self).__name__} expects a 3D input (batch, timesteps, "
-                f"features); received an input of shape {tuple(sequences.shape)}."
-            )
+        self.check_rank(sequences.shape)  # later calls of a built layer
         if mask is not None:
             mask = mask[0] if isinstance(mask, (list, tuple)) else mask
             expected = tuple(sequences.shape[:2])
