@@ -1,10 +1,25 @@
-"""keras_seq layers: recurrent cells and layers."""
+"""keras_seq layers: recurrent cells and layers, attention, decoder cell."""
 
+from keras_seq.layers.attention_decoder import AttentionDecoder
+from keras_seq.layers.attention_decoder_cell import AttentionDecoderCell
+from keras_seq.layers.bahdanau_attention import BahdanauAttention
 from keras_seq.layers.gru import GRU
 from keras_seq.layers.gru_cell import GRUCell
+from keras_seq.layers.luong_attention import LuongAttention
 from keras_seq.layers.lstm import LSTM
 from keras_seq.layers.lstm_cell import LSTMCell
 from keras_seq.layers.simple_rnn import SimpleRNN
 from keras_seq.layers.simple_rnn_cell import SimpleRNNCell
 
-__all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "SimpleRNN", "SimpleRNNCell"]
+__all__ = [
+    "AttentionDecoder",
+    "AttentionDecoderCell",
+    "BahdanauAttention",
+    "GRU",
+    "GRUCell",
+    "LSTM",
+    "LSTMCell",
+    "LuongAttention",
+    "SimpleRNN",
+    "SimpleRNNCell",
+]

@@ -252,11 +252,12 @@ def _simple_rnn_forward(xp, h_init, kernel, mask):
         (h,) = carry
         (x_t,), m_t = _split_mask(inputs, mask)
         h_step = ops.tanh(x_t + ops.matmul(h, kernel))  # (B, U)
-        h_new = _mix(m_t, h_step, h)
-        return (h_new,), (h_new, h_step)
+        if m_t is None:
+            return (h_step,), (h_step,)
+        return (_mix(m_t, h_step, h),), (_mix(m_t, h_step, h), h_step)
 
-    _, (hs, steps) = scan(step, (h_init,), _with_mask((xp,), mask))
-    return hs, steps
+    _, saved = scan(step, (h_init,), _with_mask((xp,), mask))
+    return saved[0], saved[-1]  # hs and the unmasked steps (the same tensor without a mask)
 
 
 @compiled
@@ -270,15 +271,15 @@ def _simple_rnn_backward(d_hs, hs, steps, h_init, kernel, mask):
         (dh,) = carry
         (d_h_t, factors_t), m_t = _split_mask(inputs, mask)
         dh = dh + d_h_t  # (B, U): total gradient of h_t
-        dh_prev = ops.matmul(dh * factors_t, kernel_t)
+        dz = dh * factors_t  # (B, U)
+        dh_prev = ops.matmul(dz, kernel_t)
         if m_t is not None:
             dh_prev = dh_prev + dh * (1.0 - m_t)
-        return (dh_prev,), dh
+        return (dh_prev,), dz
 
-    (dh0,), dhs_total = scan(
+    (dh0,), dzs = scan(
         back, (ops.zeros_like(h_init),), _with_mask((d_hs, factors), mask), reverse=True
-    )
-    dzs = dhs_total * factors  # (T, B, U)
+    )  # dzs (T, B, U)
     d_kernel = _weight_grad(_shift_right(hs, h_init), dzs)  # (U, U)
     return dzs, dh0, d_kernel
 

@@ -1,0 +1,105 @@
+"""Shared plumbing of the keras_seq attention layers (not public)."""
+
+import keras
+from keras import ops
+
+
+def masked_softmax(scores, mask):
+    """Softmax over the last axis, exactly 0 where `mask` is False.
+
+    Computed in float32 whatever the compute dtype (mixed precision), then
+    cast back. A row whose positions are all masked gets all-zero weights.
+
+    Args:
+        scores: `(B, Tq, Tv)`.
+        mask: bool `(B, Tv)` or None.
+    """
+    dtype = scores.dtype
+    scores = ops.cast(scores, "float32")
+    if mask is None:
+        return ops.cast(ops.softmax(scores, axis=-1), dtype)
+    keep = ops.expand_dims(ops.cast(mask, "bool"), 1)  # (B, 1, Tv)
+    scores = ops.where(keep, scores, -1e9)
+    weights = ops.softmax(scores, axis=-1) * ops.cast(keep, "float32")  # (B, Tq, Tv)
+    return ops.cast(weights, dtype)
+
+
+class AttentionBase(keras.layers.Layer):
+    """A query attends over a memory: `context, weights = layer(q, value)`.
+
+    Subclasses define `build_scoring(query_dim, value_dim)`,
+    `prepare_keys(value)` (the part of the score that depends only on the
+    memory, computed once per sequence) and `score(query, keys)`.
+
+    The split lets a decoder attend at every step without recomputing the
+    memory side: `keys = layer.prepare_keys(value)` once, then
+    `layer.attend(query, keys, value, value_mask)` per step.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def build(self, query_shape, value_shape, value_mask_shape=None):
+        if len(query_shape) not in (2, 3):
+            raise ValueError(
+                f"{type(self).__name__} expects a query of shape (batch, dim) or "
+                f"(batch, Tq, dim); received a query of shape {tuple(query_shape)}."
+            )
+        if len(value_shape) != 3:
+            raise ValueError(
+                f"{type(self).__name__} expects a value of shape (batch, Tv, "
+                f"dim); received a value of shape {tuple(value_shape)}."
+            )
+        self.build_scoring(query_shape[-1], value_shape[-1])
+
+    def build_scoring(self, query_dim, value_dim):
+        raise NotImplementedError
+
+    def prepare_keys(self, value):
+        """Memory side of the score, `(B, Tv, K)`; once per sequence."""
+        raise NotImplementedError
+
+    def score(self, query, keys):
+        """Unnormalized scores `(B, Tq, Tv)` of `query (B, Tq, Dq)`."""
+        raise NotImplementedError
+
+    def attend(self, query, keys, value, value_mask=None):
+        """Context and weights of `query` over a prepared memory.
+
+        `query` is `(B, Dq)` (one decoder step) or `(B, Tq, Dq)`; outputs
+        drop the `Tq` axis when the query has none.
+        """
+        single = len(query.shape) == 2
+        q = ops.expand_dims(query, 1) if single else query  # (B, Tq, Dq)
+        weights = masked_softmax(self.score(q, keys), value_mask)  # (B, Tq, Tv)
+        context = ops.matmul(weights, value)  # (B, Tq, Dv)
+        if single:
+            return context[:, 0], weights[:, 0]
+        return context, weights
+
+    def call(self, query, value, value_mask=None):
+        if value_mask is None:
+            value_mask = getattr(value, "_keras_mask", None)
+        if value_mask is not None:
+            expected = (value.shape[0], value.shape[1])
+            got = tuple(value_mask.shape)
+            if len(got) != 2 or any(
+                e is not None and g is not None and e != g for e, g in zip(expected, got)
+            ):
+                raise ValueError(
+                    f"{type(self).__name__} expects value_mask of shape (batch, "
+                    f"Tv) = {expected}; received value_mask of shape {got}."
+                )
+        return self.attend(query, self.prepare_keys(value), value, value_mask)
+
+    def compute_mask(self, query, value, value_mask=None, mask=None):
+        return None
+
+    def compute_output_shape(self, query_shape, value_shape, value_mask_shape=None):
+        if len(query_shape) == 2:
+            return (query_shape[0], value_shape[-1]), (query_shape[0], value_shape[1])
+        return (
+            (query_shape[0], query_shape[1], value_shape[-1]),
+            (query_shape[0], query_shape[1], value_shape[1]),
+        )

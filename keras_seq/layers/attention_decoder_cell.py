@@ -1,0 +1,178 @@
+"""A recurrent cell that attends over an encoder memory at every step."""
+
+import keras
+from keras import ops
+
+from keras_seq.layers._recurrent_cell_base import check_units
+
+
+def _as_list(state_size):
+    return list(state_size) if isinstance(state_size, (list, tuple)) else [state_size]
+
+
+@keras.saving.register_keras_serializable(package="keras_seq")
+class AttentionDecoderCell(keras.layers.Layer):
+    """One decoder step with attention inside the recurrence.
+
+    At each step (Luong et al., 2015, with optional input feeding):
+    1. the wrapped cell reads the step's input, concatenated with the
+       previous attentional output when `input_feeding=True`;
+    2. its output `h_t` queries the memory: `context_t, weights_t =
+       attention(h_t, memory)`;
+    3. the attentional output is `a_t = tanh(W [h_t; context_t])`, of size
+       `output_units`.
+
+    The step returns `concat([a_t, weights_t])` as its output so that
+    `keras.layers.RNN` collects the alignment history with the outputs;
+    `AttentionDecoder` splits them again.
+
+    **How the memory reaches the cell.** Keras 3's `RNN` no longer passes
+    `constants` to cells. The memory is therefore an explicit call argument,
+    `memory=cell.prepare_memory(value, value_mask)`, computed once per
+    sequence (it holds the attention's key projection, so steps do not
+    recompute it). Step-by-step decoding passes it on every call.
+    `AttentionDecoder` (the layer) hands it to the cell for the duration of
+    its own call, the way our layers hand over dropout masks, because
+    `RNN` calls the cell with `(inputs, states)` only.
+
+    Args:
+        cell: a keras_seq cell (`LSTMCell`, `GRUCell`, `SimpleRNNCell`) or
+            any Keras RNN cell with `state_size` and `output_size`.
+        attention: `BahdanauAttention` or `LuongAttention` (or another layer
+            with `prepare_keys`/`attend`).
+        output_units: int > 0. Size of the attentional output `a_t`.
+            Defaults to the wrapped cell's output size.
+        input_feeding: bool. Feed `a_{t-1}` into the cell with the input.
+            Default `True`.
+        kernel_initializer: initializer of `W`. Default `"glorot_uniform"`.
+
+    Call arguments:
+        inputs: `(B, D)` input of this step.
+        states: the wrapped cell's states, then `a_{t-1}` `(B, A)` when
+            `input_feeding=True`.
+        memory: `(keys, value, value_mask)` from `prepare_memory`; optional
+            inside `AttentionDecoder`.
+        training: bool.
+
+    Returns:
+        `(output, new_states)`; `output` is `(B, A + Tv)`: the attentional
+        output then the attention weights (`split_output` separates them).
+
+    Example:
+    >>> cell = AttentionDecoderCell(LSTMCell(16), LuongAttention("general"))
+    >>> decoder = AttentionDecoder(cell)
+    >>> outputs, alignments = decoder(np.ones((2, 7, 8)), np.ones((2, 5, 12)))
+    >>> outputs.shape, alignments.shape
+    ((2, 7, 16), (2, 7, 5))
+    """
+
+    def __init__(self, cell, attention, output_units=None, input_feeding=True, kernel_initializer="glorot_uniform", **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(cell, dict):
+            cell = keras.saving.deserialize_keras_object(cell)
+        if isinstance(attention, dict):
+            attention = keras.saving.deserialize_keras_object(attention)
+        if not hasattr(cell, "state_size"):
+            raise ValueError(
+                f"`cell` must be a recurrent cell with a `state_size`; received {cell!r}."
+            )
+        if not (hasattr(attention, "prepare_keys") and hasattr(attention, "attend")):
+            raise ValueError(
+                "`attention` must be a keras_seq attention layer (BahdanauAttention "
+                f"or LuongAttention); received {attention!r}."
+            )
+        self.cell = cell
+        self.attention = attention
+        cell_output = getattr(cell, "output_size", None) or _as_list(cell.state_size)[0]
+        self.output_units = cell_output if output_units is None else check_units(output_units)
+        self.input_feeding = bool(input_feeding)
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        self.cell_state_count = len(_as_list(cell.state_size))
+        self.state_size = _as_list(cell.state_size) + ([self.output_units] if self.input_feeding else [])
+        self.output_size = self.output_units
+        self._handed_memory = None
+
+    def build(self, inputs_shape, memory_shape=None):
+        if memory_shape is None:
+            raise ValueError(
+                "AttentionDecoderCell needs the memory's shape to build: call "
+                "build(inputs_shape, memory_shape) or use it in AttentionDecoder."
+            )
+        batch, depth = inputs_shape[0], inputs_shape[-1]
+        feed = self.output_units if self.input_feeding else 0
+        if not self.cell.built:
+            self.cell.build((batch, depth + feed))
+        cell_output = getattr(self.cell, "output_size", None) or _as_list(self.cell.state_size)[0]
+        if not self.attention.built:
+            self.attention.build((batch, cell_output), tuple(memory_shape))
+        self.output_kernel = self.add_weight(
+            name="output_kernel",
+            shape=(cell_output + memory_shape[-1], self.output_units),
+            initializer=self.kernel_initializer,
+        )
+
+    def prepare_memory(self, value, value_mask=None):
+        """`(keys, value, value_mask)` for `call(..., memory=...)`."""
+        if value_mask is None:
+            value_mask = ops.ones(ops.shape(value)[:2], dtype="bool")  # (B, Tv)
+        return self.attention.prepare_keys(value), value, ops.cast(value_mask, "bool")
+
+    def hand_over(self, memory):
+        """Set (or clear, with None) the memory used when `call` gets none."""
+        self._handed_memory = memory
+
+    def call(self, inputs, states, memory=None, training=False):
+        memory = memory if memory is not None else self._handed_memory
+        if memory is None:
+            raise ValueError(
+                "AttentionDecoderCell needs a memory: pass memory=cell.prepare_memory(value) "
+                "or run the cell inside AttentionDecoder."
+            )
+        keys, value, value_mask = memory
+        states = list(states)
+        cell_states = states[: self.cell_state_count]
+        x = inputs  # (B, D)
+        if self.input_feeding:
+            x = ops.concatenate([inputs, states[-1]], axis=-1)  # (B, D + A)
+        h, new_cell_states = self.cell(x, cell_states, training=training)  # (B, H)
+        new_cell_states = _as_list(new_cell_states)
+        context, weights = self.attention.attend(h, keys, value, value_mask)  # (B, Dv), (B, Tv)
+        kernel = ops.cast(self.output_kernel, h.dtype)
+        attentional = ops.tanh(ops.matmul(ops.concatenate([h, context], axis=-1), kernel))  # (B, A)
+        new_states = new_cell_states + ([attentional] if self.input_feeding else [])
+        output = ops.concatenate([attentional, ops.cast(weights, attentional.dtype)], axis=-1)  # (B, A + Tv)
+        return output, new_states
+
+    def split_output(self, output):
+        """`(attentional, weights)` from a step's (or a sequence's) output."""
+        return output[..., : self.output_units], output[..., self.output_units :]
+
+    def get_initial_state(self, batch_size=None):
+        get = getattr(self.cell, "get_initial_state", None)
+        if get is not None:
+            cell_states = _as_list(get(batch_size=batch_size))
+        else:
+            cell_states = [ops.zeros((batch_size, size), dtype=self.compute_dtype) for size in _as_list(self.cell.state_size)]
+        if self.input_feeding:
+            cell_states.append(ops.zeros((batch_size, self.output_units), dtype=self.compute_dtype))
+        return cell_states
+
+    def complete_state(self, cell_states):
+        """The cell's states (e.g. an encoder's final states) plus a zero
+        attentional output when `input_feeding=True`."""
+        cell_states = _as_list(cell_states)
+        if not self.input_feeding or len(cell_states) == len(self.state_size):
+            return cell_states
+        batch = ops.shape(cell_states[0])[0]
+        return cell_states + [ops.zeros((batch, self.output_units), dtype=cell_states[0].dtype)]
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            cell=keras.saving.serialize_keras_object(self.cell),
+            attention=keras.saving.serialize_keras_object(self.attention),
+            output_units=self.output_units,
+            input_feeding=self.input_feeding,
+            kernel_initializer=keras.initializers.serialize(self.kernel_initializer),
+        )
+        return config
