@@ -57,7 +57,9 @@ def sample(step_fn, initial_state, start_tokens, max_length, end_token=None, tem
         top_p: in (0, 1]; 1 disables.
         seed: int (a fresh `keras.random.SeedGenerator`, for eager use), a
             `SeedGenerator` (required inside `tf.function` or an export,
-            where variables cannot be created per call), or None.
+            where variables cannot be created per call), or None. In an
+            exported `tf.Module`, keep the generator's `state` variable as an
+            attribute of the module so that the SavedModel saves it.
 
     Returns:
         `(tokens, lengths)` as in `greedy_search`.

@@ -29,6 +29,8 @@ class AttentionDecoder(keras.layers.RNN):
         memory: `(B, Tv, Dv)` encoder outputs.
         memory_mask: bool `(B, Tv)` or None; taken from `memory`'s Keras mask
             when not given.
+        mask (or `sequences_mask`): bool `(B, Tq)` or None; taken from
+            `sequences`' Keras mask when not given.
         initial_state: list of the cell's states; the wrapped cell's states
             alone (e.g. the encoder's final states) are completed with a zero
             attentional output.
@@ -81,7 +83,10 @@ class AttentionDecoder(keras.layers.RNN):
             self.cell.built = True
         super().build(sequences_shape, initial_state_shape)
 
-    def call(self, sequences, memory, memory_mask=None, initial_state=None, mask=None, training=False):
+    def call(self, sequences, memory, memory_mask=None, initial_state=None, mask=None, training=False, sequences_mask=None):
+        # with several tensor arguments Keras fills `<name>_mask` from each
+        # argument's Keras mask, not `mask`
+        mask = sequences_mask if mask is None else mask
         if memory_mask is None:
             memory_mask = getattr(memory, "_keras_mask", None)
         if initial_state is not None:
@@ -109,7 +114,8 @@ class AttentionDecoder(keras.layers.RNN):
             shapes += [(batch, size) for size in self.cell.state_size]
         return tuple(shapes)
 
-    def compute_mask(self, sequences, memory, memory_mask=None, initial_state=None, mask=None):
+    def compute_mask(self, sequences, memory, memory_mask=None, initial_state=None, mask=None, sequences_mask=None):
+        mask = sequences_mask if mask is None else mask
         output_mask = mask if self.return_sequences else None
         masks = [output_mask, output_mask]
         if self.return_state:

@@ -113,6 +113,11 @@ class AttentionDecoderCell(keras.layers.Layer):
 
     def prepare_memory(self, value, value_mask=None):
         """`(keys, value, value_mask)` for `call(..., memory=...)`."""
+        if not self.built:
+            raise ValueError(
+                "Build the AttentionDecoderCell before preparing a memory: "
+                "cell.build(inputs_shape, memory_shape), or run it in AttentionDecoder once."
+            )
         if value_mask is None:
             value_mask = ops.ones(ops.shape(value)[:2], dtype="bool")  # (B, Tv)
         return self.attention.prepare_keys(value), value, ops.cast(value_mask, "bool")
@@ -144,8 +149,17 @@ class AttentionDecoderCell(keras.layers.Layer):
         return output, new_states
 
     def split_output(self, output):
-        """`(attentional, weights)` from a step's (or a sequence's) output."""
-        return output[..., : self.output_units], output[..., self.output_units :]
+        """`(attentional, weights)` from a step's `(B, A + Tv)` or a
+        sequence's `(B, T, A + Tv)` output. The attentional part keeps a
+        static last axis `A` even when `Tv` is unknown."""
+        units = self.output_units
+        attentional = output[..., :units]
+        if len(output.shape) == 2:
+            attentional = ops.reshape(attentional, (-1, units))  # (B, A)
+        else:
+            steps = output.shape[1] if output.shape[1] is not None else ops.shape(output)[1]
+            attentional = ops.reshape(attentional, (-1, steps, units))  # (B, T, A)
+        return attentional, output[..., units:]
 
     def get_initial_state(self, batch_size=None):
         get = getattr(self.cell, "get_initial_state", None)
