@@ -8,6 +8,7 @@ from keras_seq.layers.gru_cell import GRUCell
 from keras_seq.layers.luong_attention import LuongAttention
 from keras_seq.layers.lstm import LSTM
 from keras_seq.layers.lstm_cell import LSTMCell
+from keras_seq.layers.scheduled_sampler import ScheduledSampler
 from keras_seq.layers.simple_rnn import SimpleRNN
 from keras_seq.layers.simple_rnn_cell import SimpleRNNCell
 
@@ -20,6 +21,7 @@ __all__ = [
     "LSTM",
     "LSTMCell",
     "LuongAttention",
+    "ScheduledSampler",
     "SimpleRNN",
     "SimpleRNNCell",
 ]
