@@ -1,5 +1,6 @@
 """Data: embedded texts, vocabularies and loaders."""
 
+from keras_seq.data.char_vocabulary import CharVocabulary
 from keras_seq.data.embedded import pydoc_topics_text
 
-__all__ = ["pydoc_topics_text"]
+__all__ = ["CharVocabulary", "pydoc_topics_text"]

@@ -5,7 +5,7 @@ from keras import ops
 from keras_seq.decoding import _common
 
 
-def greedy_search(step_fn, initial_state, start_tokens, max_length, end_token=None, constants=None):
+def greedy_search(step_fn, initial_state, start_tokens, max_length, end_token=None, constants=None, return_state=False):
     """Pick the most likely token at every step.
 
     Written with `keras.ops.while_loop`, so it runs eagerly, inside
@@ -20,11 +20,13 @@ def greedy_search(step_fn, initial_state, start_tokens, max_length, end_token=No
             positions repeat it. The loop ends early when every row ended.
         constants: nested tensors with leading axis `B` passed unchanged to
             `step_fn`, or None.
+        return_state: bool. Also return the state after the last step, to
+            continue decoding later (streaming in chunks).
 
     Returns:
         `(tokens, lengths)`: `(B, max_length)` int32 (the start token is not
         included) and `(B,)` int32, the count of tokens up to and including
-        the end token.
+        the end token; then the final state if `return_state=True`.
 
     Example:
     >>> tokens, lengths = greedy_search(step_fn, state, start, 20, end_token=2)
@@ -48,11 +50,11 @@ def greedy_search(step_fn, initial_state, start_tokens, max_length, end_token=No
         buffer = _common.write_column(buffer, chosen, i)
         return i + 1, buffer, chosen, state, finished, lengths
 
-    _, buffer, _, _, finished, lengths = ops.while_loop(
+    _, buffer, _, state, finished, lengths = ops.while_loop(
         cond, body, (0, buffer, tokens, initial_state, finished, lengths)
     )
     buffer = _fill_after_end(buffer, lengths, end_token)
-    return buffer, lengths
+    return (buffer, lengths, state) if return_state else (buffer, lengths)
 
 
 def _fill_after_end(buffer, lengths, end_token):

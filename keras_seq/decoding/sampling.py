@@ -46,12 +46,12 @@ def filter_logits(logits, temperature=1.0, top_k=0, top_p=1.0):
     return ops.where(logits >= threshold, logits, _common.NEG)
 
 
-def sample(step_fn, initial_state, start_tokens, max_length, end_token=None, temperature=1.0, top_k=0, top_p=1.0, seed=None, constants=None):
+def sample(step_fn, initial_state, start_tokens, max_length, end_token=None, temperature=1.0, top_k=0, top_p=1.0, seed=None, constants=None, return_state=False):
     """Draw each token from the model's (filtered) distribution.
 
     Args:
         step_fn, initial_state, start_tokens, max_length, end_token,
-        constants: as in `greedy_search`.
+        constants, return_state: as in `greedy_search`.
         temperature: > 0. Below 1 sharpens, above 1 flattens.
         top_k: int >= 0; 0 disables. `top_k=1` is greedy search.
         top_p: in (0, 1]; 1 disables.
@@ -90,7 +90,8 @@ def sample(step_fn, initial_state, start_tokens, max_length, end_token=None, tem
         buffer = _common.write_column(buffer, chosen, i)
         return i + 1, buffer, chosen, state, finished, lengths
 
-    _, buffer, _, _, _, lengths = ops.while_loop(
+    _, buffer, _, state, _, lengths = ops.while_loop(
         cond, body, (0, buffer, tokens, initial_state, finished, lengths)
     )
-    return _fill_after_end(buffer, lengths, end_token), lengths
+    buffer = _fill_after_end(buffer, lengths, end_token)
+    return (buffer, lengths, state) if return_state else (buffer, lengths)

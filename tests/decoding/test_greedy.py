@@ -54,3 +54,27 @@ def test_bad_input():
         greedy_search(lm.step, lm.initial_state(1), np.zeros(1, "int32"), -1)
     with pytest.raises(ValueError, match="start_tokens"):
         greedy_search(lm.step, lm.initial_state(1), np.zeros((1, 1), "int32"), 3)
+
+
+def test_decoding_in_chunks_with_return_state_equals_one_call():
+    lm = TinyLM(seed=10)
+    start = np.array([0, 4], "int32")
+    whole, _ = greedy_search(lm.step, lm.initial_state(2), start, 9)
+    first, _, state = greedy_search(lm.step, lm.initial_state(2), start, 4, return_state=True)
+    second, _ = greedy_search(lm.step, state, np.asarray(first)[:, -1], 5)
+    np.testing.assert_array_equal(np.concatenate([first, second], 1), whole)
+
+
+def test_prefill_handles_prompts_of_different_lengths():
+    from keras_seq.decoding import prefill
+
+    lm = TinyLM(seed=13)
+    prompts = np.array([[3, 4, 5, 6], [7, 0, 0, 0], [8, 9, 0, 0]], "int32")
+    lengths = np.array([4, 1, 2], "int32")
+    state, last = prefill(lm.step, lm.initial_state(3), prompts, lengths)
+    np.testing.assert_array_equal(last, [6, 7, 9])
+    for row in range(3):
+        expected = lm.initial_state(1)
+        for t in range(lengths[row] - 1):
+            _, expected = lm.step(prompts[row : row + 1, t], expected)
+        np.testing.assert_allclose(np.asarray(state[0])[row], np.asarray(expected[0])[0], atol=1e-6)

@@ -61,3 +61,13 @@ def test_bad_arguments(kwargs, match):
     lm = TinyLM()
     with pytest.raises(ValueError, match=match):
         sample(lm.step, lm.initial_state(1), np.zeros(1, "int32"), 3, **kwargs)
+
+
+def test_sampling_in_chunks_with_one_generator_equals_one_call():
+    lm = TinyLM(seed=12, sharpness=0.5)
+    start = np.array([0, 4, 6], "int32")
+    whole, _ = sample(lm.step, lm.initial_state(3), start, 10, seed=keras.random.SeedGenerator(7))
+    generator = keras.random.SeedGenerator(7)
+    first, _, state = sample(lm.step, lm.initial_state(3), start, 6, seed=generator, return_state=True)
+    second, _ = sample(lm.step, state, np.asarray(first)[:, -1], 4, seed=generator)
+    np.testing.assert_array_equal(np.concatenate([first, second], 1), whole)
