@@ -1,0 +1,105 @@
+"""SavedModel export of a char LM: prompt strings in, generated text out."""
+
+import os
+import shutil
+import tempfile
+
+import keras
+import tensorflow as tf
+
+from keras_seq.decoding import prefill, sample
+
+
+class CharLMGenerator(tf.Module):
+    """Serving module: tokenization, the prompt pass and the sampling loop
+    all run inside the graph, so the SavedModel needs no Python code of
+    ours.
+
+    Signatures:
+    - `generate(prompt: string, length: int32, temperature: float32,
+      top_k: int32) -> string`, one prompt;
+    - `generate_batch(prompts: string[B], ...) -> string[B]`.
+    An empty prompt starts from a newline; unknown characters map to the
+    unknown id. `temperature` must be > 0 and `length` >= 0.
+    """
+
+    def __init__(self, char_lm):
+        super().__init__()
+        self.lm = char_lm
+        self.embedding = char_lm.embedding
+        self.cells = list(char_lm.cells)
+        self.dense = char_lm.dense
+        chars = list(char_lm.vocabulary.chars)
+        self.id_to_char = tf.constant([""] + chars)
+        self.char_to_id = tf.lookup.StaticHashTable(
+            tf.lookup.KeyValueTensorInitializer(tf.constant(chars), tf.range(1, len(chars) + 1, dtype=tf.int32)),
+            default_value=0,
+        )
+        self.start_char = tf.constant("\n" if "\n" in char_lm.vocabulary else (chars[0] if chars else ""))
+        self.seed_generator = keras.random.SeedGenerator(0)
+        self.seed_state = self.seed_generator.state  # tracked: saved with the model
+
+    def _generate(self, prompts, length, temperature, top_k):
+        tf.debugging.assert_greater(temperature, 0.0, message="temperature must be > 0")
+        tf.debugging.assert_non_negative(length, message="length must be >= 0")
+        prompts = tf.where(tf.strings.length(prompts) > 0, prompts, self.start_char)
+        chars = tf.strings.unicode_split(prompts, "UTF-8")  # ragged (B, None)
+        ids = tf.ragged.map_flat_values(self.char_to_id.lookup, chars)
+        lengths = tf.cast(ids.row_lengths(), tf.int32)  # (B,)
+        dense = ids.to_tensor(0)  # (B, T)
+        batch = tf.shape(dense)[0]
+        state, start = prefill(self.lm.step, self.lm.initial_state(batch), dense, lengths)
+        tokens, _ = sample(
+            self.lm.step, state, start, length, temperature=temperature, top_k=top_k, seed=self.seed_generator
+        )  # (B, length)
+        return tf.strings.reduce_join(tf.gather(self.id_to_char, tokens), axis=-1)  # (B,)
+
+    @tf.function(
+        input_signature=[
+            tf.TensorSpec([], tf.string, name="prompt"),
+            tf.TensorSpec([], tf.int32, name="length"),
+            tf.TensorSpec([], tf.float32, name="temperature"),
+            tf.TensorSpec([], tf.int32, name="top_k"),
+        ]
+    )
+    def generate(self, prompt, length, temperature, top_k):
+        return self._generate(prompt[None], length, temperature, top_k)[0]
+
+    @tf.function(
+        input_signature=[
+            tf.TensorSpec([None], tf.string, name="prompts"),
+            tf.TensorSpec([], tf.int32, name="length"),
+            tf.TensorSpec([], tf.float32, name="temperature"),
+            tf.TensorSpec([], tf.int32, name="top_k"),
+        ]
+    )
+    def generate_batch(self, prompts, length, temperature, top_k):
+        return self._generate(prompts, length, temperature, top_k)
+
+
+def export_generator(char_lm, export_dir):
+    """Write the SavedModel to `export_dir` through a temporary folder (an
+    older export there is replaced only once the new one is complete).
+
+    Returns:
+        `export_dir`.
+    """
+    module = CharLMGenerator(char_lm)
+    parent = os.path.dirname(os.path.abspath(export_dir))
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(dir=parent, prefix=".export-")
+    try:
+        tf.saved_model.save(
+            module,
+            tmp,
+            signatures={
+                "generate": module.generate.get_concrete_function(),
+                "generate_batch": module.generate_batch.get_concrete_function(),
+            },
+        )
+        from keras_seq.applications.char_lm.char_lm import replace_dir
+
+        replace_dir(tmp, export_dir)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return export_dir
