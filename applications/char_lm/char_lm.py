@@ -171,6 +171,10 @@ class CharLM:
             return self.model
         model = build_char_lm(self.config.replace(tbptt=False))
         model.set_weights(self.model.get_weights())
+        if self.model.optimizer.built:  # keep the optimizer's state too
+            model.optimizer.build(model.trainable_variables)
+            for mine, theirs in zip(model.optimizer.variables, self.model.optimizer.variables):
+                mine.assign(theirs)
         return model
 
     # ------------------------------------------------------ saving, loading

@@ -35,10 +35,10 @@ def _tfds_text(name, split):
     import tensorflow_datasets as tfds  # only for tfds: sources
 
     try:
-        data = tfds.load(name, split=split, batch_size=-1)
+        data = tfds.load(name, split=split)
+        texts = [example["text"] for example in tfds.as_numpy(data)]
     except Exception as error:  # tfds raises many types: name, download, split
         raise UserInputError(f"cannot load tfds:{name} split {split!r}: {error}".splitlines()[0]) from None
-    texts = data["text"].numpy().ravel()
     return "\n".join(t.decode("utf-8") for t in texts)
 
 

@@ -40,8 +40,13 @@ class CharLMGenerator(tf.Module):
         self.seed_state = self.seed_generator.state  # tracked: saved with the model
 
     def _generate(self, prompts, length, temperature, top_k):
-        tf.debugging.assert_greater(temperature, 0.0, message="temperature must be > 0")
-        tf.debugging.assert_non_negative(length, message="length must be >= 0")
+        checks = [
+            tf.debugging.assert_greater(temperature, 0.0, message="temperature must be > 0"),
+            tf.debugging.assert_non_negative(length, message="length must be >= 0"),
+        ]
+        with tf.control_dependencies(checks):  # before any of the work
+            prompts = tf.identity(prompts)
+            temperature = tf.identity(temperature)
         prompts = tf.where(tf.strings.length(prompts) > 0, prompts, self.start_char)
         chars = tf.strings.unicode_split(prompts, "UTF-8")  # ragged (B, None)
         ids = tf.ragged.map_flat_values(self.char_to_id.lookup, chars)

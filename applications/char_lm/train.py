@@ -56,6 +56,7 @@ def train(
     verbose=1,
     samples=True,
     print_fn=print,
+    callbacks=(),
 ):
     """Train a char LM on `data` and save it to `model_dir`.
 
@@ -74,6 +75,8 @@ def train(
         validation_split: the last fraction of the text held out.
         verbose: 0 quiet, 1 progress bar, 2 a line per epoch.
         samples: print a sample after each epoch.
+        print_fn: where the messages go.
+        callbacks: extra Keras callbacks for `fit`.
 
     Returns:
         `(char_lm, history)`: the trained `CharLM` and Keras' `History`.
@@ -110,6 +113,7 @@ def train(
     )
     model = build_char_lm(config)
     char_lm = CharLM(model, vocabulary, config)
+    extra = list(callbacks)
     callbacks = [
         keras.callbacks.BackupAndRestore(backup, delete_checkpoint=True),
         keras.callbacks.TensorBoard(os.path.join(model_dir, LOG_DIR)),
@@ -120,6 +124,7 @@ def train(
         callbacks.append(ResetStates())
     if samples:
         callbacks.append(SampleText(char_lm, print_fn=print_fn))
+    callbacks += extra
     start = time.monotonic()
     history = model.fit(
         train_data, validation_data=val_data, epochs=epochs, callbacks=callbacks, verbose=verbose, shuffle=False

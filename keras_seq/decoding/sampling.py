@@ -23,7 +23,8 @@ def filter_logits(logits, temperature=1.0, top_k=0, top_p=1.0):
     `top_k` keeps the `k` most likely tokens (0: all); `top_p` keeps the
     smallest set of most likely tokens whose probability reaches `p`
     (Holtzman et al., 2020). Ties at a threshold are kept. Every argument
-    may be a tensor (an exported signature's input).
+    may be a tensor (an exported signature's input); the filtering (a sort
+    of the vocabulary per row) runs only when `top_k > 0` or `top_p < 1`.
 
     Args:
         logits: `(N, V)`.
@@ -32,6 +33,16 @@ def filter_logits(logits, temperature=1.0, top_k=0, top_p=1.0):
         `(N, V)` float32 logits.
     """
     logits = ops.cast(logits, "float32") / ops.cast(temperature, "float32")
+    static = isinstance(top_k, int) and isinstance(top_p, (int, float))
+    if static:
+        if top_k == 0 and top_p >= 1:
+            return logits
+        return _filter(logits, top_k, top_p)
+    needed = ops.logical_or(ops.cast(top_k, "int32") > 0, ops.cast(top_p, "float32") < 1.0)
+    return ops.cond(needed, lambda: _filter(logits, top_k, top_p), lambda: logits)
+
+
+def _filter(logits, top_k, top_p):
     vocab = ops.shape(logits)[-1]
     ordered = ops.flip(ops.sort(logits, axis=-1), axis=-1)  # (N, V), descending
     k = ops.cast(top_k, "int32")

@@ -1,0 +1,21 @@
+import pytest
+
+from keras_seq.applications.char_lm import CharLMConfig, train
+
+TEXT = ("To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n" * 40)
+
+
+@pytest.fixture(scope="session")
+def text_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("text") / "play.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory, text_file):
+    """A tiny char LM trained for a few epochs on a repetitive text."""
+    model_dir = tmp_path_factory.mktemp("model")
+    config = CharLMConfig(units=32, embedding_dim=16, sequence_length=20, batch_size=8, learning_rate=1e-2)
+    lm, history = train(config, data=str(text_file), model_dir=str(model_dir), epochs=6, verbose=0, samples=False, print_fn=lambda *a: None)
+    return lm, history, model_dir

@@ -1,0 +1,95 @@
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_seq.applications.char_lm import CharLM
+from keras_seq.errors import UserInputError
+from tests.applications.char_lm.conftest import TEXT
+
+
+def test_training_learns_and_saves_everything(trained):
+    lm, history, model_dir = trained
+    losses = history.history["val_loss"]
+    assert losses[-1] < losses[0] and losses[-1] < 2.0  # a repetitive text is learned
+    assert sorted(f for f in os.listdir(model_dir) if not f.startswith(".")) == ["config.json", "logs", "model.keras", "vocab.json"]
+    assert not [f for f in os.listdir(model_dir) if f.startswith(".")]  # no leftovers
+
+
+def test_generation_reproduces_the_text(trained):
+    lm, _, _ = trained
+    out = lm.generate("To be, or not to ", length=20, temperature=0.05, seed=0)
+    assert out.startswith("be, that is")
+
+
+def test_batched_prompts_empty_prompt_and_unknown_characters(trained):
+    lm, _, _ = trained
+    outs = lm.generate(["Whether", "", "ñ€ unknown ☃"], length=15, temperature=0.5, seed=3)
+    assert len(outs) == 3 and all(len(o) == 15 for o in outs)
+    # one prompt alone gives what it gives in a batch
+    alone = lm.generate("Whether", length=15, temperature=0.05, seed=1)
+    batched = lm.generate(["Whether", "To be"], length=15, temperature=0.05, seed=1)[0]
+    assert alone == batched
+
+
+def test_same_seed_same_text(trained):
+    lm, _, _ = trained
+    a = lm.generate("To", length=40, temperature=1.5, seed=7)
+    b = lm.generate("To", length=40, temperature=1.5, seed=7)
+    c = lm.generate("To", length=40, temperature=1.5, seed=8)
+    assert a == b and a != c
+
+
+def test_stream_gives_the_generated_text_in_pieces(trained):
+    lm, _, _ = trained
+    pieces = list(lm.stream("To be", length=40, temperature=0.7, seed=5, chunk=16))
+    assert [len(p) for p in pieces] == [16, 16, 8]
+    assert "".join(pieces) == lm.generate("To be", length=40, temperature=0.7, seed=5)
+
+
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [({"temperature": 0}, "temperature"), ({"temperature": -1}, "temperature"), ({"length": -1}, "length"), ({"top_p": 0}, "top_p")],
+)
+def test_bad_generation_arguments(trained, kwargs, match):
+    lm, _, _ = trained
+    with pytest.raises(UserInputError, match=match):
+        lm.generate("To", **{"length": 5, **kwargs})
+
+
+def test_load_and_evaluate(trained):
+    lm, _, model_dir = trained
+    loaded = CharLM.load(str(model_dir))
+    metrics = loaded.evaluate(TEXT[-400:])
+    assert metrics["val_loss"] < 2.0
+    np.testing.assert_allclose(metrics["bits_per_char"], metrics["val_loss"] / np.log(2), rtol=1e-3)
+    np.testing.assert_allclose(metrics["perplexity"], np.exp(metrics["val_loss"]), rtol=1e-3)
+    with pytest.raises(UserInputError, match="no trained char LM"):
+        CharLM.load(str(model_dir / "nothing"))
+
+
+def test_export_generates_without_keras_seq(trained, tmp_path):
+    lm, _, _ = trained
+    export_dir = str(tmp_path / "export")
+    lm.export(export_dir)
+    loaded = tf.saved_model.load(export_dir)
+    greedy_like = loaded.generate(tf.constant("To be, or not to "), tf.constant(12), tf.constant(0.05), tf.constant(1)).numpy().decode()
+    assert greedy_like == lm.generate("To be, or not to ", length=12, temperature=0.05, top_k=1, seed=0)
+    batch = loaded.generate_batch(tf.constant(["", "ñ☃"]), tf.constant(5), tf.constant(1.0), tf.constant(0)).numpy()
+    assert batch.shape == (2,)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="temperature"):
+        loaded.generate(tf.constant("To"), tf.constant(5), tf.constant(0.0), tf.constant(0))
+    script = (
+        "import sys, tensorflow as tf\n"
+        f"m = tf.saved_model.load({export_dir!r})\n"
+        "out = m.signatures['generate'](prompt=tf.constant('To be, or not to '), length=tf.constant(12), "
+        "temperature=tf.constant(0.05), top_k=tf.constant(1))\n"
+        "print(list(out.values())[0].numpy().decode())\n"
+        "assert 'keras_seq' not in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-1500:]
+    assert result.stdout.strip().splitlines()[-1] == greedy_like.strip() or result.stdout.rstrip("\n").endswith(greedy_like)

@@ -1,0 +1,53 @@
+import json
+
+import pytest
+
+from keras_seq import cli
+
+
+def run(capsys, *args):
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_train_evaluate_generate_export(tmp_path, text_file, capsys):
+    model_dir = str(tmp_path / "m")
+    code, out, _ = run(capsys, "char-lm", "train", "--data", str(text_file), "--model-dir", model_dir, "--epochs", "2",
+                       "--units", "16", "--sequence-length", "20", "--batch-size", "8", "--quiet")
+    assert code == 0 and "val_loss" in json.loads(out.strip().splitlines()[-1])
+    code, out, _ = run(capsys, "char-lm", "evaluate", "--data", str(text_file), "--model-dir", model_dir)
+    metrics = json.loads(out.strip().splitlines()[-1])
+    assert code == 0 and set(metrics) == {"val_loss", "bits_per_char", "perplexity", "chars"}
+    code, out, _ = run(capsys, "char-lm", "evaluate", "--data", str(text_file), "--model-dir", model_dir, "--split", "all")
+    assert code == 0 and json.loads(out.strip().splitlines()[-1])["chars"] > metrics["chars"]
+    code, out, _ = run(capsys, "char-lm", "generate", "--model-dir", model_dir, "--prompt", "To be", "--length", "30", "--seed", "1")
+    assert code == 0 and out.startswith("To be") and len(out.rstrip("\n")) == 35
+    code, out, _ = run(capsys, "char-lm", "export", "--model-dir", model_dir)
+    assert code == 0 and (tmp_path / "m" / "export" / "saved_model.pb").exists()
+
+
+@pytest.mark.parametrize(
+    "args,match",
+    [
+        (["train", "--data", "/no/such/file.txt", "--model-dir", "/tmp/never-written"], "no such file"),
+        (["generate", "--model-dir", "/no/such/dir"], "no trained char LM"),
+        (["evaluate", "--data", "embedded", "--model-dir", "/no/such/dir"], "no trained char LM"),
+    ],
+)
+def test_user_errors_are_one_line_and_exit_2(capsys, args, match):
+    code, _, err = run(capsys, "char-lm", *args)
+    assert code == 2 and match in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_bad_generation_flags_exit_2(trained, capsys):
+    _, _, model_dir = trained
+    for flags, match in [(["--temperature", "0"], "temperature"), (["--temperature", "-2"], "temperature"), (["--length", "-1"], "length")]:
+        code, _, err = run(capsys, "char-lm", "generate", "--model-dir", str(model_dir), *flags)
+        assert code == 2 and match in err
+
+
+def test_bad_flag_types_exit_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["char-lm", "train", "--epochs", "0"])
+    assert info.value.code == 2

@@ -1,0 +1,56 @@
+import os
+
+import keras
+import pytest
+
+from keras_seq.applications.char_lm import CharLMConfig, train
+from keras_seq.errors import UserInputError
+
+SMALL = CharLMConfig(units=16, embedding_dim=8, sequence_length=20, batch_size=4)
+QUIET = {"verbose": 0, "samples": False, "print_fn": lambda *a: None}
+
+
+class Crash(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 1:
+            raise RuntimeError("power cut")
+
+
+def test_interrupted_training_resumes_and_leaves_no_half_model(tmp_path, text_file):
+    model_dir = tmp_path / "m"
+    with pytest.raises(RuntimeError, match="power cut"):
+        train(SMALL, data=str(text_file), model_dir=str(model_dir), epochs=4, callbacks=[Crash()], **QUIET)
+    assert not (model_dir / "model.keras").exists()  # nothing half-written
+    assert os.listdir(model_dir / "backup")
+    messages = []
+    lm, history = train(SMALL, data=str(text_file), model_dir=str(model_dir), epochs=4, **{**QUIET, "print_fn": messages.append})
+    assert any("Resuming" in m for m in messages)
+    assert len(history.history["loss"]) == 2  # epochs 3 and 4 only
+    assert (model_dir / "model.keras").exists() and not (model_dir / "backup").exists()
+
+
+def test_tbptt_trains_and_generates(tmp_path, text_file):
+    config = SMALL.replace(tbptt=True, batch_size=2, cell="gru")
+    lm, history = train(config, data=str(text_file), model_dir=str(tmp_path / "t"), epochs=2, **QUIET)
+    assert history.history["val_loss"][-1] < history.history["val_loss"][0] + 0.5
+    assert not lm.config.tbptt  # the saved model is the stateless copy
+    assert len(lm.generate("To", length=10, seed=0)) == 10
+
+
+def test_time_budget_stops_and_saves(tmp_path, text_file):
+    lm, history = train(SMALL, data=str(text_file), model_dir=str(tmp_path / "b"), epochs=10_000, time_budget=2, **QUIET)
+    assert history.seconds < 60 and (tmp_path / "b" / "model.keras").exists()
+
+
+def test_bad_data_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("  \n ", encoding="utf-8")
+    with pytest.raises(UserInputError):
+        train(SMALL, data=str(bad), model_dir=str(tmp_path / "out"), **QUIET)
+    assert not (tmp_path / "out").exists()
+
+
+def test_sample_callback_prints_each_epoch(tmp_path, text_file):
+    printed = []
+    train(SMALL, data=str(text_file), model_dir=str(tmp_path / "s"), epochs=2, verbose=0, samples=True, print_fn=printed.append)
+    assert sum("sample after epoch" in p for p in printed) == 2
