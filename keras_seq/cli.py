@@ -16,6 +16,7 @@ UserError = UserInputError  # the name earlier code used
 APPLICATIONS = {
     # command -> module of keras_seq.applications with add_parser / run
     "char-lm": "char_lm",
+    "sentiment": "sentiment",
 }
 
 

@@ -1,9 +1,7 @@
 """A trained char LM: generation, evaluation, saving and loading."""
 
-import json
 import os
 import random
-import shutil
 import tempfile
 
 import keras
@@ -220,22 +218,3 @@ def _as_tensors(length, temperature, top_k, top_p):
         tf.constant(int(top_k), tf.int32),
         tf.constant(float(top_p), tf.float32),
     )
-
-
-def write_json_atomically(path, data):
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, indent=2)
-    os.replace(tmp, path)
-
-
-def replace_dir(tmp_dir, final_dir):
-    """Move a finished directory into place, replacing an older one."""
-    if os.path.exists(final_dir):
-        old = final_dir + ".old"
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(final_dir, old)
-        os.replace(tmp_dir, final_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp_dir, final_dir)

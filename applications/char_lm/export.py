@@ -7,6 +7,8 @@ import tempfile
 import keras
 import tensorflow as tf
 
+from keras_seq.files import replace_dir
+
 from keras_seq.decoding import prefill, sample
 
 
@@ -102,8 +104,6 @@ def export_generator(char_lm, export_dir):
                 "generate_batch": module.generate_batch.get_concrete_function(),
             },
         )
-        from keras_seq.applications.char_lm.char_lm import replace_dir
-
         replace_dir(tmp, export_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from keras_seq.layers.attention_decoder import AttentionDecoder
 from keras_seq.layers.attention_decoder_cell import AttentionDecoderCell
+from keras_seq.layers.attention_pooling import AttentionPooling
 from keras_seq.layers.bahdanau_attention import BahdanauAttention
 from keras_seq.layers.gru import GRU
 from keras_seq.layers.gru_cell import GRUCell
@@ -15,6 +16,7 @@ from keras_seq.layers.simple_rnn_cell import SimpleRNNCell
 __all__ = [
     "AttentionDecoder",
     "AttentionDecoderCell",
+    "AttentionPooling",
     "BahdanauAttention",
     "GRU",
     "GRUCell",

@@ -1,0 +1,184 @@
+"""A trained sentiment classifier: classify, explain, evaluate, save, load, export."""
+
+import html
+import os
+import tempfile
+import warnings
+
+import keras
+import numpy as np
+
+from keras_seq.applications.sentiment.config import SentimentConfig
+from keras_seq.applications.sentiment.model import class_probabilities
+from keras_seq.errors import UserInputError
+
+MODEL_FILE, CONFIG_FILE = "model.keras", "config.json"
+
+
+class SentimentClassifier:
+    """A trained model with its label names.
+
+    Args:
+        model: a model from `build_sentiment_classifier` (strings in).
+        config: its `SentimentConfig` (labels included).
+
+    Example:
+    >>> clf = SentimentClassifier.load("saved_models/sentiment")
+    >>> labels, probabilities = clf.classify(["Loved it.", "Never again."])
+    """
+
+    def __init__(self, model, config):
+        self.model = model
+        self.config = config
+
+    # ------------------------------------------------------------ checks
+    def _check_texts(self, texts):
+        if isinstance(texts, str):
+            texts = [texts]
+        texts = list(texts)
+        if not texts:
+            raise UserInputError("no text given")
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise UserInputError(f"text {i + 1} is not a string: {text!r}")
+            if not text.strip():
+                raise UserInputError(f"text {i + 1} is empty")
+        too_long = [i + 1 for i, t in enumerate(texts) if len(t.split()) > self.config.sequence_length]
+        if too_long:
+            warnings.warn(
+                f"{len(too_long)} text(s) (first: number {too_long[0]}) are longer than "
+                f"{self.config.sequence_length} tokens; only their first {self.config.sequence_length} tokens are read",
+                stacklevel=3,
+            )
+        return texts
+
+    # --------------------------------------------------------------- use
+    def predict_proba(self, texts):
+        """`(N, C)` class probabilities."""
+        texts = self._check_texts(texts)
+        return class_probabilities(self.model.predict(np.array(texts, dtype=object), batch_size=256, verbose=0))
+
+    def classify(self, texts):
+        """`(labels, probabilities)`: label names and `(N, C)` probabilities."""
+        probabilities = self.predict_proba(texts)
+        return [self.config.labels[i] for i in probabilities.argmax(-1)], probabilities
+
+    def explain(self, texts):
+        """For each text, its tokens and the attention pooling's weight on
+        each (weights sum to 1 over the text's tokens). Needs
+        `pooling="attention"`."""
+        if self.config.pooling != "attention":
+            raise UserInputError(f"explain needs attention pooling; this model pools by {self.config.pooling!r}")
+        texts = self._check_texts(texts)
+        vectorize = self.model.get_layer("vectorize")
+        embedding = self.model.get_layer("embedding")
+        pooling = self.model.get_layer("pooling")
+        vocabulary = vectorize.get_vocabulary()
+        out = []
+        for start in range(0, len(texts), 256):
+            batch = np.array(texts[start : start + 256], dtype=object)
+            token_ids = vectorize(batch)  # (B, T)
+            mask = embedding.compute_mask(token_ids)
+            x = embedding(token_ids)
+            for i in range(self.config.layers):  # the model's own layers, without dropout
+                x = self.model.get_layer(f"rnn_{i}")(x, mask=mask)
+            query = keras.ops.broadcast_to(pooling.query, (keras.ops.shape(x)[0], pooling.units))
+            _, weights = pooling.attention(query, x, value_mask=mask)  # (B, T)
+            weights = keras.ops.convert_to_numpy(weights)
+            for ids, w in zip(keras.ops.convert_to_numpy(token_ids), weights):
+                n = int((ids != 0).sum())
+                out.append(([vocabulary[i] for i in ids[:n]], [float(v) for v in w[:n]]))
+        return out
+
+    def explanation_html(self, texts):
+        """An HTML page that highlights each text's words by attention weight."""
+        rows = []
+        labels, probabilities = self.classify(texts)
+        for (tokens, weights), label, p in zip(self.explain(texts), labels, probabilities):
+            top = max(weights) if weights else 1.0
+            spans = " ".join(
+                f'<span style="background: rgba(255, 140, 0, {w / top:.2f})" title="{w:.3f}">{html.escape(t)}</span>'
+                for t, w in zip(tokens, weights)
+            )
+            rows.append(f"<p><b>{html.escape(label)}</b> ({p.max():.0%}): {spans}</p>")
+        return "<!doctype html><meta charset='utf-8'><title>attention</title><body style='font-family: sans-serif'>" + "\n".join(rows) + "</body>"
+
+    def explanation_png(self, texts, path):
+        """A PNG of the same highlighting, one text per row."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        explained = self.explain(texts)
+        labels, probabilities = self.classify(texts)
+        width = max(len(t) for t, _ in explained)
+        grid = np.full((len(explained), width), np.nan)
+        fig, ax = plt.subplots(figsize=(max(6, 0.9 * width), 0.8 * len(explained) + 1))
+        for row, (tokens, weights) in enumerate(explained):
+            grid[row, : len(weights)] = weights
+            for col, token in enumerate(tokens):
+                ax.text(col, row, token, ha="center", va="center", fontsize=9)
+        ax.imshow(grid, cmap="Oranges", aspect="auto", vmin=0)
+        ax.set_yticks(range(len(explained)), [f"{label} {p.max():.0%}" for label, p in zip(labels, probabilities)])
+        ax.set_xticks([])
+        ax.set_title("attention pooling weights")
+        fig.tight_layout()
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+        return path
+
+    # ---------------------------------------------------------- evaluation
+    def evaluate(self, data):
+        """Accuracy, macro F1 and the confusion matrix (rows: true labels)."""
+        predicted = self.predict_proba(data.texts).argmax(-1)
+        return classification_metrics(data.labels, predicted, self.config.labels)
+
+    # ------------------------------------------------------ saving, loading
+    def save(self, model_dir):
+        """`model.keras` and `config.json`, each through a temporary file
+        and a rename (the model last)."""
+        os.makedirs(model_dir, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=model_dir, prefix=".saving-") as tmp:
+            self.model.save(os.path.join(tmp, MODEL_FILE))
+            with open(os.path.join(tmp, CONFIG_FILE), "w", encoding="utf-8") as f:
+                f.write(self.config.to_json())
+            for name in (CONFIG_FILE, MODEL_FILE):
+                os.replace(os.path.join(tmp, name), os.path.join(model_dir, name))
+
+    @classmethod
+    def load(cls, model_dir):
+        paths = [os.path.join(model_dir, name) for name in (MODEL_FILE, CONFIG_FILE)]
+        missing = [p for p in paths if not os.path.exists(p)]
+        if missing:
+            raise UserInputError(f"no trained sentiment classifier in {model_dir} (missing {os.path.basename(missing[0])}); run `keras-seq sentiment train` first")
+        model = keras.saving.load_model(paths[0], safe_mode=True)
+        with open(paths[1], encoding="utf-8") as f:
+            config = SentimentConfig.from_json(f.read())
+        return cls(model, config)
+
+    def export(self, export_dir):
+        from keras_seq.applications.sentiment.export import export_classifier
+
+        return export_classifier(self, export_dir)
+
+
+def classification_metrics(true, predicted, label_names):
+    """`{"accuracy", "macro_f1", "confusion_matrix", "labels", "count"}`."""
+    true, predicted = np.asarray(true), np.asarray(predicted)
+    n = len(label_names)
+    confusion = np.zeros((n, n), dtype=int)
+    np.add.at(confusion, (true, predicted), 1)
+    f1s = []
+    for c in range(n):
+        tp = confusion[c, c]
+        precision = tp / max(confusion[:, c].sum(), 1)
+        recall = tp / max(confusion[c].sum(), 1)
+        f1s.append(0.0 if tp == 0 else 2 * precision * recall / (precision + recall))
+    return {
+        "accuracy": round(float((true == predicted).mean()), 4),
+        "macro_f1": round(float(np.mean(f1s)), 4),
+        "confusion_matrix": confusion.tolist(),
+        "labels": list(label_names),
+        "count": int(len(true)),
+    }

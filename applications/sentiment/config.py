@@ -1,0 +1,80 @@
+"""The sentiment classifier's settings, with defaults."""
+
+import dataclasses
+import json
+
+from keras_seq.errors import UserInputError
+
+CELLS = ("lstm", "gru")
+POOLINGS = ("attention", "last", "mean", "max")
+
+
+@dataclasses.dataclass
+class SentimentConfig:
+    """Everything `build_sentiment_classifier` and training need.
+
+    Attributes:
+        labels: the class names, in id order (set from the data).
+        max_tokens: vocabulary size of the text vectorization.
+        sequence_length: tokens kept per text (longer texts are truncated).
+        embedding_dim: size of the word embedding.
+        cell: `"lstm"` or `"gru"`.
+        units: units of each recurrent layer (per direction).
+        layers: number of stacked recurrent layers.
+        bidirectional: wrap each recurrent layer in `Bidirectional`.
+        pooling: `"attention"` (our `AttentionPooling`), `"last"` (final
+            state), `"mean"` or `"max"` over the real tokens.
+        attention_units: size of the attention pooling's projections.
+        dropout: dropout on the embeddings and before the output.
+        learning_rate: Adam's learning rate.
+        clipnorm: gradient clipping by global norm (0 disables).
+        batch_size, seed: as in Keras.
+    """
+
+    labels: list = dataclasses.field(default_factory=lambda: ["negative", "positive"])
+    max_tokens: int = 20000
+    sequence_length: int = 60
+    embedding_dim: int = 128
+    cell: str = "lstm"
+    units: int = 64
+    layers: int = 1
+    bidirectional: bool = True
+    pooling: str = "attention"
+    attention_units: int = 64
+    dropout: float = 0.5
+    learning_rate: float = 1e-3
+    clipnorm: float = 1.0
+    batch_size: int = 32
+    seed: int = 0
+
+    @property
+    def num_classes(self):
+        return len(self.labels)
+
+    def validate(self):
+        if self.cell not in CELLS:
+            raise UserInputError(f"cell must be one of {', '.join(CELLS)}; got {self.cell!r}")
+        if self.pooling not in POOLINGS:
+            raise UserInputError(f"pooling must be one of {', '.join(POOLINGS)}; got {self.pooling!r}")
+        if len(self.labels) < 2 or len(set(self.labels)) != len(self.labels):
+            raise UserInputError(f"labels must be at least two distinct names; got {self.labels!r}")
+        for name in ("max_tokens", "sequence_length", "embedding_dim", "units", "layers", "attention_units", "batch_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise UserInputError(f"{name} must be a positive integer; got {value!r}")
+        if not 0 <= self.dropout < 1:
+            raise UserInputError(f"dropout must be in [0, 1); got {self.dropout!r}")
+        if not self.learning_rate > 0:
+            raise UserInputError(f"learning_rate must be > 0; got {self.learning_rate!r}")
+        return self
+
+    def to_json(self):
+        return json.dumps(dataclasses.asdict(self), indent=2)
+
+    @classmethod
+    def from_json(cls, text):
+        fields = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in json.loads(text).items() if k in fields})
+
+    def replace(self, **changes):
+        return dataclasses.replace(self, **changes)

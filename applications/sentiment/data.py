@@ -1,0 +1,180 @@
+"""Labelled text sources for the sentiment classifier."""
+
+import csv
+import dataclasses
+import os
+
+import numpy as np
+
+from keras_seq.data.synthetic_reviews import synthetic_reviews
+from keras_seq.errors import UserInputError
+
+TEXT_NAMES = ("text", "sentence", "review", "content", "body")
+LABEL_NAMES = ("label", "sentiment", "class", "target", "polarity")
+
+
+@dataclasses.dataclass
+class LabelledTexts:
+    """Texts, integer labels and the label names they index."""
+
+    texts: list
+    labels: np.ndarray
+    label_names: list
+    description: str
+
+    def __len__(self):
+        return len(self.texts)
+
+    def subset(self, index):
+        index = np.asarray(index)
+        return LabelledTexts([self.texts[i] for i in index], self.labels[index], self.label_names, self.description)
+
+
+def _encode_labels(raw, description, label_names=None):
+    """Map raw label strings to ids; the names sort numerically when they
+    are numbers ("0" < "1" < "10"), alphabetically otherwise."""
+    raw = [str(r).strip() for r in raw]
+    if label_names is None:
+        found = set(raw)
+        try:
+            label_names = sorted(found, key=float)
+        except ValueError:
+            label_names = sorted(found)
+        if len(label_names) < 2:
+            raise UserInputError(f"{description}: only one label ({label_names[0] if label_names else 'none'}); need at least two classes")
+    index = {name: i for i, name in enumerate(label_names)}
+    unknown = sorted(set(raw) - set(index))
+    if unknown:
+        raise UserInputError(f"{description}: label {unknown[0]!r} is not in the label set {label_names}")
+    return np.array([index[r] for r in raw], dtype=np.int32), list(label_names)
+
+
+def _column(header, wanted, defaults, kind, description):
+    """Index of a column given by name or position, or found by a usual name."""
+    if wanted is not None:
+        if str(wanted).lstrip("-").isdigit():
+            position = int(wanted)
+            width = len(header)
+            if not -width <= position < width:
+                raise UserInputError(f"{description}: no column {position} (it has {width})")
+            return position % width
+        names = [h.strip().lower() for h in header]
+        if str(wanted).lower() not in names:
+            raise UserInputError(f"{description}: no column named {wanted!r} (columns: {', '.join(header)})")
+        return names.index(str(wanted).lower())
+    names = [h.strip().lower() for h in header]
+    for name in defaults:
+        if name in names:
+            return names.index(name)
+    return None
+
+
+def read_table(path, text_column=None, label_column=None, label_names=None):
+    """A CSV (`,`) or TSV (`.tsv`/`.txt`: tab) file of texts and labels.
+
+    Columns are found by the names given (or positions, 0-based), else by
+    usual names (`text`/`sentence`/`review`..., `label`/`sentiment`/...),
+    else the file has no header and the text is the first column and the
+    label the last (the `sentence<TAB>label` convention).
+    """
+    delimiter = "\t" if path.endswith((".tsv", ".txt")) else ","
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = [row for row in csv.reader(f, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE) if row]
+    except UnicodeDecodeError:
+        raise UserInputError(f"{path} is not UTF-8 text") from None
+    except OSError as error:
+        raise UserInputError(f"cannot read {path}: {error.strerror}") from None
+    if not rows:
+        raise UserInputError(f"{path} is empty")
+    header = rows[0]
+    text_at = _column(header, text_column, TEXT_NAMES, "text", path)
+    label_at = _column(header, label_column, LABEL_NAMES, "label", path)
+    has_header = text_at is not None and label_at is not None and (text_column is None or not str(text_column).lstrip("-").isdigit())
+    if text_at is None or label_at is None:  # no usable header: positions
+        if len(header) < 2:
+            raise UserInputError(f"{path}: need a text column and a label column; found {len(header)} column")
+        text_at = 0 if text_at is None else text_at
+        label_at = len(header) - 1 if label_at is None else label_at
+        has_header = False
+    body = rows[1:] if has_header else rows
+    body = [r for r in body if len(r) > max(text_at, label_at)]
+    if not body:
+        raise UserInputError(f"{path} has no data rows")
+    texts = [r[text_at].strip() for r in body]
+    labels, names = _encode_labels([r[label_at] for r in body], path, label_names)
+    return LabelledTexts(texts, labels, names, path)
+
+
+def read_folder(path, label_names=None):
+    """One sub-folder per class, one text per file (the
+    `keras.utils.text_dataset_from_directory` layout)."""
+    classes = sorted(d for d in os.listdir(path) if os.path.isdir(os.path.join(path, d)) and not d.startswith("."))
+    if not classes:
+        raise UserInputError(f"{path} has no class sub-folders (expected one folder per label)")
+    texts, raw = [], []
+    for name in classes:
+        folder = os.path.join(path, name)
+        files = sorted(f for f in os.listdir(folder) if os.path.isfile(os.path.join(folder, f)) and not f.startswith("."))
+        if not files:
+            raise UserInputError(f"class folder {folder} has no files")
+        for file in files:
+            with open(os.path.join(folder, file), "rb") as f:
+                try:
+                    texts.append(f.read().decode("utf-8").strip())
+                except UnicodeDecodeError:
+                    raise UserInputError(f"{os.path.join(folder, file)} is not UTF-8 text") from None
+            raw.append(name)
+    labels, names = _encode_labels(raw, path, label_names or classes)
+    return LabelledTexts(texts, labels, names, f"{len(texts)} files in {len(classes)} class folders under {path}")
+
+
+def read_tfds(name, split):
+    import tensorflow_datasets as tfds  # only for tfds: sources
+
+    try:
+        data, info = tfds.load(name, split=split, with_info=True)
+        examples = list(tfds.as_numpy(data))
+    except Exception as error:  # tfds raises many types
+        raise UserInputError(f"cannot load tfds:{name} split {split!r}: {error}".splitlines()[0]) from None
+    names = list(info.features["label"].names)
+    texts = [e["text"].decode("utf-8") for e in examples]
+    labels = np.array([int(e["label"]) for e in examples], dtype=np.int32)
+    return LabelledTexts(texts, labels, names, f"tfds:{name} ({split})")
+
+
+def read_source(source="embedded", split="train", text_column=None, label_column=None, label_names=None):
+    """Read one source. `split` applies to `tfds:` sources only.
+
+    Sources: `embedded` (4,000 generated review sentences, see
+    `keras_seq.data.synthetic_reviews`), `tfds:NAME` (e.g.
+    `tfds:imdb_reviews`), a CSV/TSV file, or a folder of class folders.
+    """
+    if source == "embedded":
+        texts, labels = synthetic_reviews(4000, seed=0)
+        return LabelledTexts(texts, labels, ["negative", "positive"], "embedded: 4,000 generated review sentences")
+    if source.startswith("tfds:"):
+        return read_tfds(source[len("tfds:"):], split)
+    if os.path.isdir(source):
+        return read_folder(source, label_names)
+    if os.path.exists(source):
+        return read_table(source, text_column, label_column, label_names)
+    raise UserInputError(f"no such file or folder: {source} (use a CSV/TSV file, a folder, tfds:NAME or embedded)")
+
+
+def split_validation(data, fraction, seed):
+    """A seeded random `(train, validation)` split."""
+    if not 0 < fraction < 1:
+        raise UserInputError(f"validation split must be between 0 and 1; got {fraction}")
+    order = np.random.default_rng(seed).permutation(len(data))
+    cut = int(round(len(data) * (1 - fraction)))
+    if cut < 1 or cut >= len(data):
+        raise UserInputError(f"{data.description}: {len(data)} texts are too few to hold out {fraction:.0%}")
+    return data.subset(order[:cut]), data.subset(order[cut:])
+
+
+def load_splits(source="embedded", validation_split=0.2, seed=0, **columns):
+    """`(train, validation)`: a seeded random split of the source (of its
+    `train` split for `tfds:` sources, whose `test` split stays untouched
+    for `evaluate --split test`)."""
+    return split_validation(read_source(source, "train", **columns), validation_split, seed)

@@ -1,0 +1,99 @@
+"""The sentiment classifier's builder and its keras-tuner HyperModel."""
+
+import keras
+import keras_tuner
+from keras import ops
+
+from keras_seq.applications.sentiment.config import SentimentConfig
+from keras_seq.layers import GRU, LSTM, AttentionPooling
+
+RECURRENT_LAYERS = {"lstm": LSTM, "gru": GRU}
+
+
+def build_sentiment_classifier(config, vocabulary):
+    """Raw strings in, class probabilities out.
+
+    `TextVectorization` (lowercase, punctuation stripped, the given
+    vocabulary, `sequence_length` tokens) -> `Embedding(mask_zero=True)` ->
+    dropout -> our recurrent layers (bidirectional by default) -> pooling
+    (attention, last, mean or max over real tokens) -> dropout -> `Dense`
+    (sigmoid for two classes, softmax otherwise).
+
+    Args:
+        config: a `SentimentConfig`.
+        vocabulary: list of tokens (from `TextVectorization.adapt` on the
+            training texts, without the padding and OOV entries).
+
+    Returns:
+        A compiled `keras.Model` taking a batch of strings `(B,)`.
+    """
+    config.validate()
+    keras.utils.set_random_seed(config.seed)
+    texts = keras.Input((), dtype="string", name="text")
+    vectorize = keras.layers.TextVectorization(
+        max_tokens=config.max_tokens,
+        output_sequence_length=config.sequence_length,
+        vocabulary=list(vocabulary),
+        name="vectorize",
+    )
+    tokens = vectorize(texts)  # (B, T) int
+    x = keras.layers.Embedding(len(vectorize.get_vocabulary()), config.embedding_dim, mask_zero=True, name="embedding")(tokens)
+    x = keras.layers.Dropout(config.dropout, seed=config.seed, name="embedding_dropout")(x)
+    pool_last = config.pooling == "last"
+    for i in range(config.layers):
+        last = i == config.layers - 1
+        layer = RECURRENT_LAYERS[config.cell](config.units, return_sequences=not (last and pool_last), seed=config.seed + i)
+        if config.bidirectional:
+            layer = keras.layers.Bidirectional(layer, name=f"rnn_{i}")
+        else:
+            layer.name = f"rnn_{i}"
+        x = layer(x)  # (B, T, H) or (B, H)
+    if config.pooling == "attention":
+        x = AttentionPooling(config.attention_units, name="pooling")(x)  # (B, H)
+    elif config.pooling == "mean":
+        x = keras.layers.GlobalAveragePooling1D(name="pooling")(x)
+    elif config.pooling == "max":
+        x = keras.layers.GlobalMaxPooling1D(name="pooling")(x)
+    x = keras.layers.Dropout(config.dropout, seed=config.seed, name="output_dropout")(x)
+    binary = config.num_classes == 2
+    outputs = keras.layers.Dense(1 if binary else config.num_classes, activation="sigmoid" if binary else "softmax", name="probabilities")(x)
+    model = keras.Model(texts, outputs, name="sentiment_classifier")
+    model.compile(
+        optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm or None),
+        loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def class_probabilities(outputs):
+    """`(B, C)` probabilities from the model's output (`(B, 1)` when binary)."""
+    outputs = ops.convert_to_numpy(outputs)
+    if outputs.shape[-1] == 1:
+        return ops.convert_to_numpy(ops.concatenate([1.0 - outputs, outputs], axis=-1))
+    return outputs
+
+
+class SentimentHyperModel(keras_tuner.HyperModel):
+    """Searches cell, units, pooling, dropout and learning rate around a
+    base config, through `build_sentiment_classifier`."""
+
+    def __init__(self, base_config, vocabulary, **kwargs):
+        super().__init__(**kwargs)
+        self.base_config = base_config
+        self.vocabulary = vocabulary
+
+    def build(self, hp):
+        return build_sentiment_classifier(self.config_for(hp), self.vocabulary)
+
+    def config_for(self, hp):
+        return self.base_config.replace(
+            cell=hp.Choice("cell", ["lstm", "gru"]),
+            units=hp.Choice("units", [32, 64, 128]),
+            pooling=hp.Choice("pooling", ["attention", "mean", "max", "last"]),
+            dropout=hp.Float("dropout", 0.2, 0.6, step=0.1),
+            learning_rate=hp.Float("learning_rate", 3e-4, 3e-3, sampling="log"),
+        )
+
+
+__all__ = ["SentimentConfig", "SentimentHyperModel", "build_sentiment_classifier", "class_probabilities"]

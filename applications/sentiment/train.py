@@ -1,0 +1,95 @@
+"""Training the sentiment classifier: data, early stopping, resuming, atomic saving."""
+
+import os
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_seq.applications.sentiment.classifier import SentimentClassifier
+from keras_seq.applications.sentiment.config import SentimentConfig
+from keras_seq.applications.sentiment.data import load_splits
+from keras_seq.applications.sentiment.model import build_sentiment_classifier
+from keras_seq.training import TimeBudget
+
+BACKUP_DIR, LOG_DIR = "backup", "logs"
+
+
+def adapt_vocabulary(texts, max_tokens):
+    """The training texts' vocabulary, most frequent first (no padding/OOV)."""
+    vectorize = keras.layers.TextVectorization(max_tokens=max_tokens)
+    vectorize.adapt(tf.data.Dataset.from_tensor_slices(np.array(texts, dtype=object)).batch(256))
+    return vectorize.get_vocabulary()[2:]
+
+
+def make_dataset(data, batch_size, shuffle, seed):
+    labels = data.labels.astype("float32")[:, None] if len(data.label_names) == 2 else data.labels
+    dataset = tf.data.Dataset.from_tensor_slices((np.array(data.texts, dtype=object), labels))
+    if shuffle:
+        dataset = dataset.shuffle(len(data), seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def train(
+    config=None,
+    data="embedded",
+    model_dir=os.path.join("saved_models", "sentiment"),
+    epochs=10,
+    time_budget=None,
+    validation_split=0.2,
+    patience=3,
+    verbose=1,
+    print_fn=print,
+    callbacks=(),
+    **columns,
+):
+    """Train a classifier on `data`, stopping early on the validation split.
+
+    The validation split is carved from the training data (seeded), never
+    from a test split. With `patience`, training stops when validation
+    accuracy has not improved for that many epochs and the best epoch's
+    weights are kept. Interrupted runs resume from `model_dir/backup`.
+
+    Args:
+        config: a `SentimentConfig` (its `labels` are set from the data).
+        data: see `keras_seq.applications.sentiment.data.read_source`.
+        model_dir, epochs, time_budget, validation_split, verbose: as usual.
+        patience: epochs without improvement before stopping; 0 disables.
+        columns: `text_column`, `label_column` for CSV/TSV sources.
+
+    Returns:
+        `(classifier, history)`.
+    """
+    config = (config or SentimentConfig()).replace()
+    config.validate()
+    train_data, val_data = load_splits(data, validation_split, config.seed, **columns)
+    config = config.replace(labels=list(train_data.label_names))
+    vocabulary = adapt_vocabulary(train_data.texts, config.max_tokens)
+    print_fn(
+        f"Data: {train_data.description}; {len(train_data)} training and {len(val_data)} validation texts, "
+        f"labels {config.labels}, vocabulary {len(vocabulary) + 2}."
+    )
+    model = build_sentiment_classifier(config, vocabulary)
+    os.makedirs(model_dir, exist_ok=True)
+    fit_callbacks = [
+        keras.callbacks.BackupAndRestore(os.path.join(model_dir, BACKUP_DIR), delete_checkpoint=True),
+        keras.callbacks.TensorBoard(os.path.join(model_dir, LOG_DIR)),
+    ]
+    if patience:
+        fit_callbacks.append(
+            keras.callbacks.EarlyStopping("val_accuracy", patience=patience, restore_best_weights=True, mode="max")
+        )
+    if time_budget is not None:
+        fit_callbacks.append(TimeBudget(time_budget))
+    fit_callbacks += list(callbacks)
+    start = time.monotonic()
+    history = model.fit(
+        make_dataset(train_data, config.batch_size, True, config.seed),
+        validation_data=make_dataset(val_data, 256, False, config.seed),
+        epochs=epochs, callbacks=fit_callbacks, verbose=verbose, shuffle=False,
+    )
+    history.seconds = time.monotonic() - start
+    classifier = SentimentClassifier(model, config)
+    classifier.save(model_dir)
+    return SentimentClassifier.load(model_dir), history
