@@ -90,13 +90,14 @@ def read_table(path, text_column=None, label_column=None, label_names=None):
     header = rows[0]
     text_at = _column(header, text_column, TEXT_NAMES, "text", path)
     label_at = _column(header, label_column, LABEL_NAMES, "label", path)
-    has_header = text_at is not None and label_at is not None and (text_column is None or not str(text_column).lstrip("-").isdigit())
     if text_at is None or label_at is None:  # no usable header: positions
         if len(header) < 2:
             raise UserInputError(f"{path}: need a text column and a label column; found {len(header)} column")
         text_at = 0 if text_at is None else text_at
         label_at = len(header) - 1 if label_at is None else label_at
-        has_header = False
+    # a first row whose label appears in no other row is a header
+    first_label = header[label_at].strip() if label_at < len(header) else ""
+    has_header = len(rows) > 2 and all(len(r) <= label_at or r[label_at].strip() != first_label for r in rows[1:])
     body = rows[1:] if has_header else rows
     body = [r for r in body if len(r) > max(text_at, label_at)]
     if not body:

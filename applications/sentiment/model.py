@@ -5,7 +5,7 @@ import keras_tuner
 from keras import ops
 
 from keras_seq.applications.sentiment.config import SentimentConfig
-from keras_seq.layers import GRU, LSTM, AttentionPooling
+from keras_seq.layers import GRU, LSTM, AttentionPooling, MaskedGlobalMaxPooling
 
 RECURRENT_LAYERS = {"lstm": LSTM, "gru": GRU}
 
@@ -53,7 +53,7 @@ def build_sentiment_classifier(config, vocabulary):
     elif config.pooling == "mean":
         x = keras.layers.GlobalAveragePooling1D(name="pooling")(x)
     elif config.pooling == "max":
-        x = keras.layers.GlobalMaxPooling1D(name="pooling")(x)
+        x = MaskedGlobalMaxPooling(name="pooling")(x)
     x = keras.layers.Dropout(config.dropout, seed=config.seed, name="output_dropout")(x)
     binary = config.num_classes == 2
     outputs = keras.layers.Dense(1 if binary else config.num_classes, activation="sigmoid" if binary else "softmax", name="probabilities")(x)

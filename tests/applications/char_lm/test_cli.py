@@ -51,3 +51,11 @@ def test_bad_flag_types_exit_2(capsys):
     with pytest.raises(SystemExit) as info:
         cli.main(["char-lm", "train", "--epochs", "0"])
     assert info.value.code == 2
+
+
+def test_tune_runs_a_search_through_the_builder(tmp_path, text_file, capsys):
+    code, out, _ = run(capsys, "char-lm", "tune", "--data", str(text_file), "--model-dir", str(tmp_path / "t"),
+                       "--max-trials", "1", "--epochs", "1", "--sequence-length", "20", "--batch-size", "8", "--quiet")
+    assert code == 0
+    best = json.loads(out.strip().splitlines()[-1])["best_hyperparameters"]
+    assert {"cell", "units", "layers", "dropout", "learning_rate"} <= set(best)

@@ -1,0 +1,22 @@
+import pytest
+
+from keras_seq.applications.sentiment import SentimentConfig, train
+
+POSITIVE = ["I loved this place.", "Great food and lovely staff.", "The movie was wonderful!", "Excellent phone, works great."]
+NEGATIVE = ["I hated this place.", "Awful food and rude staff.", "The movie was boring.", "Terrible phone, broke fast."]
+
+
+@pytest.fixture(scope="session")
+def csv_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("csv") / "reviews.csv"
+    rows = ["review,sentiment"] + [f'"{t}",pos' for t in POSITIVE * 10] + [f'"{t}",neg' for t in NEGATIVE * 10]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory):
+    model_dir = tmp_path_factory.mktemp("sentiment")
+    config = SentimentConfig(units=16, embedding_dim=16, attention_units=8, dropout=0.2, learning_rate=3e-3)
+    classifier, history = train(config, data="embedded", model_dir=str(model_dir), epochs=3, verbose=0, print_fn=lambda *a: None)
+    return classifier, history, model_dir

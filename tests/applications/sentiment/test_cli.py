@@ -1,0 +1,56 @@
+import json
+
+import pytest
+
+from keras_seq import cli
+
+
+def run(capsys, *args):
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_train_evaluate_predict_explain_export(tmp_path, csv_file, capsys):
+    model_dir = str(tmp_path / "m")
+    code, out, _ = run(capsys, "sentiment", "train", "--data", str(csv_file), "--model-dir", model_dir, "--epochs", "2",
+                       "--units", "8", "--quiet")
+    assert code == 0 and "val_accuracy" in json.loads(out.strip().splitlines()[-1])
+    code, out, _ = run(capsys, "sentiment", "evaluate", "--data", str(csv_file), "--model-dir", model_dir, "--split", "all")
+    metrics = json.loads(out.strip().splitlines()[-1])
+    assert code == 0 and metrics["count"] == 80 and metrics["labels"] == ["neg", "pos"]
+    lines = tmp_path / "in.txt"
+    lines.write_text("Great food.\n\nAwful staff.\n", encoding="utf-8")
+    page = tmp_path / "why.html"
+    code, out, err = run(capsys, "sentiment", "predict", "--model-dir", model_dir, "Lovely place.", "--input", str(lines), "--explain", str(page))
+    rows = [json.loads(line) for line in out.strip().splitlines()]
+    assert code == 0 and [r["text"] for r in rows] == ["Lovely place.", "Great food.", "Awful staff."]
+    assert page.exists() and "Lovely".lower() in page.read_text(encoding="utf-8")
+    code, out, _ = run(capsys, "sentiment", "export", "--model-dir", model_dir)
+    assert code == 0 and (tmp_path / "m" / "export" / "saved_model.pb").exists()
+
+
+def test_user_errors_exit_2(tmp_path, trained, capsys):
+    _, _, model_dir = trained
+    cases = [
+        (["predict", "--model-dir", str(model_dir), ""], "empty"),
+        (["predict", "--model-dir", str(model_dir)], "no text given"),
+        (["predict", "--model-dir", str(tmp_path / "none"), "hi"], "no trained sentiment classifier"),
+        (["train", "--data", str(tmp_path / "none.csv"), "--model-dir", str(tmp_path / "out")], "no such file"),
+    ]
+    for args, match in cases:
+        code, _, err = run(capsys, "sentiment", *args)
+        assert code == 2 and match in err and "Traceback" not in err, (args, err)
+    assert not (tmp_path / "out").exists()
+
+
+def test_csv_without_the_named_column_exits_2(csv_file, tmp_path, capsys):
+    code, _, err = run(capsys, "sentiment", "train", "--data", str(csv_file), "--text-column", "body", "--model-dir", str(tmp_path / "o"))
+    assert code == 2 and "no column named 'body'" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_tune(tmp_path, csv_file, capsys):
+    code, out, _ = run(capsys, "sentiment", "tune", "--data", str(csv_file), "--model-dir", str(tmp_path / "t"),
+                       "--max-trials", "1", "--epochs", "1", "--quiet")
+    assert code == 0 and "pooling" in json.loads(out.strip().splitlines()[-1])["best_hyperparameters"]
