@@ -17,6 +17,7 @@ APPLICATIONS = {
     # command -> module of keras_seq.applications with add_parser / run
     "char-lm": "char_lm",
     "sentiment": "sentiment",
+    "translate": "translate",
 }
 
 

@@ -91,6 +91,7 @@ class AttentionDecoderCell(keras.layers.Layer):
         self.state_size = _as_list(cell.state_size) + ([self.output_units] if self.input_feeding else [])
         self.output_size = self.output_units
         self._handed_memory = None
+        self.supports_masking = True  # the step mask is handled by keras.layers.RNN
 
     def build(self, inputs_shape, memory_shape=None):
         if memory_shape is None:

@@ -1,0 +1,79 @@
+"""The translator's settings, with defaults."""
+
+import dataclasses
+import json
+
+from keras_seq.errors import UserInputError
+
+
+@dataclasses.dataclass
+class TranslatorConfig:
+    """Everything `build_translator`, training and decoding need.
+
+    Attributes:
+        src_vocab_size, tgt_vocab_size: set from the data's vocabularies.
+        max_vocab: at most this many words per language.
+        max_length: tokens per sentence (longer sentences are truncated,
+            with a warning).
+        cell: `"gru"` or `"lstm"`.
+        embedding_dim: word embedding size (both languages).
+        encoder_units: units per direction of each bidirectional encoder layer.
+        encoder_layers: stacked encoder layers.
+        decoder_units: units of the decoder cell.
+        attention: `"bahdanau"` or `"luong"` (general score).
+        input_feeding: feed the previous attentional output to the decoder.
+        dropout: on embeddings and the decoder output.
+        label_smoothing: of the cross-entropy (0 disables).
+        scheduled_sampling: 0 disables; otherwise the largest probability
+            of feeding the model's own tokens, reached over training.
+        learning_rate, clipnorm, batch_size, seed: as usual.
+        beam_width, length_penalty: defaults of `translate` and the export.
+    """
+
+    src_vocab_size: int = 0
+    tgt_vocab_size: int = 0
+    max_vocab: int = 8000
+    max_length: int = 40
+    cell: str = "gru"
+    embedding_dim: int = 256
+    encoder_units: int = 256
+    encoder_layers: int = 1
+    decoder_units: int = 512
+    attention: str = "bahdanau"
+    input_feeding: bool = True
+    dropout: float = 0.2
+    label_smoothing: float = 0.0
+    scheduled_sampling: float = 0.0
+    learning_rate: float = 1e-3
+    clipnorm: float = 1.0
+    batch_size: int = 64
+    seed: int = 0
+    beam_width: int = 5
+    length_penalty: float = 0.6
+
+    def validate(self):
+        if self.cell not in ("gru", "lstm"):
+            raise UserInputError(f"cell must be gru or lstm; got {self.cell!r}")
+        if self.attention not in ("bahdanau", "luong"):
+            raise UserInputError(f"attention must be bahdanau or luong; got {self.attention!r}")
+        for name in ("max_vocab", "max_length", "embedding_dim", "encoder_units", "encoder_layers", "decoder_units", "batch_size", "beam_width"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise UserInputError(f"{name} must be a positive integer; got {value!r}")
+        for name in ("dropout", "label_smoothing", "scheduled_sampling"):
+            if not 0 <= getattr(self, name) < 1:
+                raise UserInputError(f"{name} must be in [0, 1); got {getattr(self, name)!r}")
+        if self.length_penalty < 0:
+            raise UserInputError(f"length_penalty must be >= 0; got {self.length_penalty!r}")
+        return self
+
+    def to_json(self):
+        return json.dumps(dataclasses.asdict(self), indent=2)
+
+    @classmethod
+    def from_json(cls, text):
+        fields = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in json.loads(text).items() if k in fields})
+
+    def replace(self, **changes):
+        return dataclasses.replace(self, **changes)

@@ -1,0 +1,159 @@
+"""Sentence pairs for the translator: files, TSV, tfds, embedded."""
+
+import dataclasses
+import datetime
+import gzip
+import os
+import warnings
+
+import numpy as np
+
+from keras_seq.applications.translate.text import normalize
+from keras_seq.errors import UserInputError
+
+
+@dataclasses.dataclass
+class Pairs:
+    """Aligned source and target sentences (raw text) and their origin."""
+
+    sources: list
+    targets: list
+    description: str
+
+    def __len__(self):
+        return len(self.sources)
+
+    def subset(self, index):
+        return Pairs([self.sources[i] for i in index], [self.targets[i] for i in index], self.description)
+
+
+def _read_lines(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as f:
+            return f.read().splitlines()
+    except UnicodeDecodeError:
+        raise UserInputError(f"{path} is not UTF-8 text") from None
+    except OSError as error:
+        raise UserInputError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _find(prefix, lang):
+    for candidate in (f"{prefix}.{lang}", f"{prefix}.{lang}.gz"):
+        if os.path.exists(candidate):
+            return candidate
+    raise UserInputError(f"no file {prefix}.{lang} (or .gz) for language {lang!r}")
+
+
+def _clean(sources, targets, description):
+    """Drop pairs with an empty side (counted in a warning)."""
+    keep = [i for i, (s, t) in enumerate(zip(sources, targets)) if s.strip() and t.strip()]
+    dropped = len(sources) - len(keep)
+    if dropped:
+        warnings.warn(f"{description}: skipped {dropped} pair(s) with an empty side", stacklevel=3)
+    if not keep:
+        raise UserInputError(f"{description}: no sentence pairs")
+    return Pairs([sources[i].strip() for i in keep], [targets[i].strip() for i in keep], description)
+
+
+def read_parallel(prefix, src_lang, tgt_lang):
+    """Two aligned files `PREFIX.SRC` and `PREFIX.TGT` (optionally `.gz`)."""
+    src_path, tgt_path = _find(prefix, src_lang), _find(prefix, tgt_lang)
+    sources, targets = _read_lines(src_path), _read_lines(tgt_path)
+    if len(sources) != len(targets):
+        raise UserInputError(
+            f"{src_path} has {len(sources)} lines but {tgt_path} has {len(targets)}: parallel files must align line by line"
+        )
+    return _clean(sources, targets, f"{prefix}.{{{src_lang},{tgt_lang}}}")
+
+
+def read_tsv(path):
+    """`source<TAB>target[<TAB>...]` lines (the Anki/Tatoeba format)."""
+    sources, targets = [], []
+    for number, line in enumerate(_read_lines(path), 1):
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) < 2:
+            raise UserInputError(f"{path}, line {number}: expected source<TAB>target")
+        sources.append(fields[0])
+        targets.append(fields[1])
+    return _clean(sources, targets, path)
+
+
+def read_tfds(name, split, src_lang, tgt_lang):
+    import tensorflow_datasets as tfds  # only for tfds: sources
+
+    try:
+        examples = list(tfds.as_numpy(tfds.load(name, split=split)))
+    except Exception as error:  # tfds raises many types
+        raise UserInputError(f"cannot load tfds:{name} split {split!r}: {error}".splitlines()[0]) from None
+    if not examples:
+        raise UserInputError(f"tfds:{name} split {split!r} is empty")
+    keys = list(examples[0])
+    src_key = src_lang if src_lang in keys else keys[0]
+    tgt_key = tgt_lang if tgt_lang in keys else keys[-1]
+    return _clean(
+        [e[src_key].decode("utf-8") for e in examples], [e[tgt_key].decode("utf-8") for e in examples], f"tfds:{name} ({split})"
+    )
+
+
+def embedded_pairs(count=12000, seed=0):
+    """English -> German dates written out by Babel (CLDR data).
+
+    `"Friday, March 5, 2021" -> "Freitag, 5. März 2021"`,
+    `"March 5, 2021" -> "5. März 2021"`, `"Mar 5, 2021" -> "05.03.2021"`:
+    day and month swap places, month names and weekdays change, and the
+    short form turns words into digits, so a model must learn reordering
+    and a small dictionary. Generated reproducibly, no download.
+    """
+    from babel.dates import format_date
+
+    rng = np.random.default_rng(seed)
+    start = datetime.date(1900, 1, 1).toordinal()
+    end = datetime.date(2099, 12, 31).toordinal()
+    sources, targets = [], []
+    for _ in range(count):
+        day = datetime.date.fromordinal(int(rng.integers(start, end)))
+        style = ("full", "long", "medium")[int(rng.integers(3))]
+        sources.append(format_date(day, format=style, locale="en"))
+        targets.append(format_date(day, format=style, locale="de"))
+    return Pairs(sources, targets, "embedded: English -> German dates (Babel)")
+
+
+def read_source(source="embedded", src_lang="en", tgt_lang="de", split="train"):
+    """Read one source of sentence pairs.
+
+    Args:
+        source: `"embedded"`; `tfds:NAME` (e.g. `tfds:ted_hrlr_translate/pt_to_en`,
+            with `split`); a `.tsv`/`.txt` file of `source<TAB>target` lines;
+            or a prefix `PATH` such that `PATH.SRC` and `PATH.TGT` exist
+            (e.g. `data/train` for `data/train.en` and `data/train.de`).
+        src_lang, tgt_lang: language suffixes / tfds feature names.
+        split: tfds split.
+    """
+    if source == "embedded":
+        return embedded_pairs()
+    if source.startswith("tfds:"):
+        return read_tfds(source[len("tfds:"):], split, src_lang, tgt_lang)
+    if os.path.isfile(source):
+        return read_tsv(source)
+    if os.path.exists(f"{source}.{src_lang}") or os.path.exists(f"{source}.{src_lang}.gz"):
+        return read_parallel(source, src_lang, tgt_lang)
+    raise UserInputError(
+        f"no such data: {source} (give a TSV file, a prefix with .{src_lang}/.{tgt_lang} files, tfds:NAME or embedded)"
+    )
+
+
+def split_validation(pairs, fraction, seed):
+    if not 0 < fraction < 1:
+        raise UserInputError(f"validation split must be between 0 and 1; got {fraction}")
+    order = np.random.default_rng(seed).permutation(len(pairs))
+    cut = int(round(len(pairs) * (1 - fraction)))
+    if cut < 1 or cut >= len(pairs):
+        raise UserInputError(f"{pairs.description}: {len(pairs)} pairs are too few to hold out {fraction:.0%}")
+    return pairs.subset(order[:cut]), pairs.subset(order[cut:])
+
+
+def normalized(pairs):
+    return [normalize(s) for s in pairs.sources], [normalize(t) for t in pairs.targets]

@@ -1,0 +1,244 @@
+"""A trained translator: translate (greedy or beam), attention, BLEU, save/load, export."""
+
+import os
+import tempfile
+import warnings
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from keras_seq.applications.translate.config import TranslatorConfig
+from keras_seq.applications.translate.text import END_ID, START_ID, WordVocabulary, normalize
+from keras_seq.decoding import beam_search, greedy_search
+from keras_seq.errors import UserInputError
+
+MODEL_FILE, CONFIG_FILE = "model.keras", "config.json"
+SRC_VOCAB_FILE, TGT_VOCAB_FILE = "source_vocab.json", "target_vocab.json"
+
+
+class Translator:
+    """A trained encoder-decoder with its vocabularies.
+
+    Decoding runs the model's own layers: the encoder once over the source,
+    then the attention decoder cell one token at a time inside a compiled
+    `keras_seq.decoding` loop (greedy or beam search).
+
+    Example:
+    >>> tr = Translator.load("saved_models/translate")
+    >>> tr.translate(["A man rides a bike."], beam_width=5)
+    """
+
+    def __init__(self, model, source_vocab, target_vocab, config):
+        self.model = model
+        self.source_vocab = source_vocab
+        self.target_vocab = target_vocab
+        self.config = config
+        self.source_embedding = model.get_layer("source_embedding")
+        self.encoders = [model.get_layer(f"encoder_{i}") for i in range(config.encoder_layers)]
+        self.bridges = [model.get_layer(f"bridge_{n}") for n in (["h", "c"] if config.cell == "lstm" else ["h"])]
+        self.target_embedding = model.get_layer("target_embedding")
+        self.decoder = model.get_layer("decoder")
+        self.cell = self.decoder.cell
+        self.project = model.get_layer("logits")
+        self._greedy = tf.function(self._greedy_ids, reduce_retracing=True)
+        self._beams = {}
+
+    # ------------------------------------------------------------ pieces
+    def encode(self, source_ids):
+        """`(B, Ts)` ids -> prepared memory and the decoder's initial state."""
+        mask = source_ids != 0
+        x = self.source_embedding(source_ids)
+        final = None
+        for encoder in self.encoders:
+            outputs = encoder(x, mask=mask)
+            x, final = outputs[0], outputs[1:]
+        half = len(final) // 2
+        states = [bridge(ops.concatenate([final[k], final[half + k]], axis=-1)) for k, bridge in enumerate(self.bridges)]
+        return self.cell.prepare_memory(x, mask), self.cell.complete_state(states)
+
+    def step(self, tokens, state, memory):
+        out, state = self.cell(self.target_embedding(tokens), state, memory=memory)
+        attentional, _ = self.cell.split_output(out)
+        return self.project(attentional), state
+
+    def _greedy_ids(self, source_ids, max_length):
+        memory, state = self.encode(source_ids)
+        start = ops.full((ops.shape(source_ids)[0],), START_ID, dtype="int32")
+        return greedy_search(self.step, state, start, max_length, end_token=END_ID, constants=memory)[0]
+
+    def _beam_ids(self, beam_width):
+        if beam_width not in self._beams:
+            def run(source_ids, max_length, length_penalty):
+                memory, state = self.encode(source_ids)
+                start = ops.full((ops.shape(source_ids)[0],), START_ID, dtype="int32")
+                out = beam_search(self.step, state, start, max_length, end_token=END_ID, beam_width=beam_width,
+                                  length_penalty=length_penalty, constants=memory)
+                return out["tokens"], out["scores"]
+
+            self._beams[beam_width] = tf.function(run, reduce_retracing=True)
+        return self._beams[beam_width]
+
+    # ------------------------------------------------------------- input
+    def encode_sources(self, sentences):
+        """Normalized, id-encoded, right-padded sources `(B, Ts)`; empty
+        sentences are an error, longer ones are truncated with a warning."""
+        if isinstance(sentences, str):
+            sentences = [sentences]
+        sentences = list(sentences)
+        if not sentences:
+            raise UserInputError("no sentence given")
+        normalized = []
+        for i, s in enumerate(sentences):
+            if not isinstance(s, str) or not s.strip():
+                raise UserInputError(f"sentence {i + 1} is empty")
+            normalized.append(normalize(s))
+        limit = self.config.max_length
+        long = [i + 1 for i, s in enumerate(normalized) if len(s.split()) > limit]
+        if long:
+            warnings.warn(f"{len(long)} sentence(s) (first: number {long[0]}) are longer than {limit} tokens and were truncated", stacklevel=3)
+        encoded = [self.source_vocab.encode(s, limit) for s in normalized]
+        ids = np.zeros((len(encoded), max(len(e) for e in encoded)), np.int32)
+        for row, e in enumerate(encoded):
+            ids[row, : len(e)] = e
+        return ids
+
+    # ---------------------------------------------------------------- use
+    def translate(self, sentences, beam_width=None, length_penalty=None, max_length=None, return_attention=False):
+        """Translate a sentence or a list of sentences.
+
+        Args:
+            sentences: str or list of str.
+            beam_width: 1 for greedy search; default `config.beam_width`.
+            length_penalty: GNMT alpha; default `config.length_penalty`.
+            max_length: target tokens at most; default `2 * max_length`.
+            return_attention: also return, for each sentence, the attention
+                weights `(target tokens + end, source tokens)` and the tokens.
+
+        Returns:
+            The translations (str or list), and with `return_attention` a
+            list of `(source_tokens, target_tokens, weights)`.
+        """
+        single = isinstance(sentences, str)
+        ids = self.encode_sources(sentences)
+        beam_width = self.config.beam_width if beam_width is None else int(beam_width)
+        if beam_width < 1:
+            raise UserInputError(f"beam_width must be >= 1; got {beam_width}")
+        alpha = self.config.length_penalty if length_penalty is None else float(length_penalty)
+        if alpha < 0:
+            raise UserInputError(f"length_penalty must be >= 0; got {alpha}")
+        limit = tf.constant(int(max_length or 2 * self.config.max_length))
+        outputs = []
+        for start in range(0, len(ids), 256):
+            batch = ids[start : start + 256]
+            batch = batch[:, : max(1, int((batch != 0).sum(1).max()))]
+            if beam_width == 1:
+                tokens = self._greedy(batch, limit).numpy()
+            else:
+                tokens = self._beam_ids(beam_width)(batch, limit, tf.constant(alpha, tf.float32))[0].numpy()[:, 0]
+            outputs.append(tokens)
+        tokens = np.concatenate(outputs)
+        texts = [detokenize(self.target_vocab.decode(row)) for row in tokens]
+        result = texts[0] if single else texts
+        if not return_attention:
+            return result
+        return result, self.attention(ids, tokens)
+
+    def attention(self, source_ids, target_ids):
+        """Teacher-force the decoder on `target_ids` and return, per
+        sentence, `(source_tokens, target_tokens, weights)`."""
+        out = []
+        for src, tgt in zip(source_ids, target_ids):
+            src = src[src != 0]
+            end = np.where(tgt == END_ID)[0]
+            tgt = tgt[: end[0] + 1] if len(end) else tgt
+            memory, state = self.encode(src[None])
+            keys, value, mask = memory
+            previous = np.concatenate([[START_ID], tgt[:-1]]).astype(np.int32)[None]
+            self.cell.hand_over(memory)
+            try:
+                weights = []
+                for t in range(previous.shape[1]):
+                    output, state = self.cell(self.target_embedding(previous[:, t]), state)
+                    weights.append(ops.convert_to_numpy(self.cell.split_output(output)[1])[0])
+            finally:
+                self.cell.hand_over(None)
+            source_tokens = [self.source_vocab.tokens[i] for i in src]
+            target_tokens = [self.target_vocab.tokens[i] for i in tgt]
+            out.append((source_tokens, target_tokens, np.stack(weights)))
+        return out
+
+    def plot_attention(self, sentence, path, beam_width=None):
+        """Translate `sentence` and write its attention heat map as a PNG."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        translation, ((source_tokens, target_tokens, weights),) = self.translate([sentence], beam_width=beam_width, return_attention=True)
+        fig, ax = plt.subplots(figsize=(1 + 0.5 * len(source_tokens), 1 + 0.4 * len(target_tokens)))
+        ax.imshow(weights, cmap="viridis", vmin=0, vmax=1, aspect="auto")
+        ax.set_xticks(range(len(source_tokens)), source_tokens, rotation=60, ha="right")
+        ax.set_yticks(range(len(target_tokens)), target_tokens)
+        ax.set_xlabel("source")
+        ax.set_ylabel("translation")
+        ax.set_title(translation[0][:60])
+        fig.tight_layout()
+        tmp = path + ".tmp.png"
+        fig.savefig(tmp, dpi=100)
+        plt.close(fig)
+        os.replace(tmp, path)
+        return path
+
+    def evaluate(self, pairs, beam_width=None, length_penalty=None):
+        """Corpus BLEU and chrF (sacreBLEU) of greedy and beam search."""
+        import sacrebleu
+
+        references = [detokenize(normalize(t)) for t in pairs.targets]
+        beam_width = self.config.beam_width if beam_width is None else beam_width
+        metrics = {"count": len(pairs)}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for name, width in (("greedy", 1), ("beam", beam_width)):
+                hypotheses = self.translate(pairs.sources, beam_width=width, length_penalty=length_penalty)
+                metrics[f"bleu_{name}"] = round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2)
+                metrics[f"chrf_{name}"] = round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2)
+        metrics["beam_width"] = beam_width
+        return metrics
+
+    # ------------------------------------------------------ saving, loading
+    def save(self, model_dir):
+        os.makedirs(model_dir, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=model_dir, prefix=".saving-") as tmp:
+            self.model.save(os.path.join(tmp, MODEL_FILE))
+            self.source_vocab.save(os.path.join(tmp, SRC_VOCAB_FILE))
+            self.target_vocab.save(os.path.join(tmp, TGT_VOCAB_FILE))
+            with open(os.path.join(tmp, CONFIG_FILE), "w", encoding="utf-8") as f:
+                f.write(self.config.to_json())
+            for name in (SRC_VOCAB_FILE, TGT_VOCAB_FILE, CONFIG_FILE, MODEL_FILE):
+                os.replace(os.path.join(tmp, name), os.path.join(model_dir, name))
+
+    @classmethod
+    def load(cls, model_dir):
+        names = (MODEL_FILE, SRC_VOCAB_FILE, TGT_VOCAB_FILE, CONFIG_FILE)
+        paths = [os.path.join(model_dir, n) for n in names]
+        missing = [p for p in paths if not os.path.exists(p)]
+        if missing:
+            raise UserInputError(f"no trained translator in {model_dir} (missing {os.path.basename(missing[0])}); run `keras-seq translate train` first")
+        model = keras.saving.load_model(paths[0], safe_mode=True)
+        with open(paths[3], encoding="utf-8") as f:
+            config = TranslatorConfig.from_json(f.read())
+        return cls(model, WordVocabulary.load(paths[1]), WordVocabulary.load(paths[2]), config)
+
+    def export(self, export_dir):
+        from keras_seq.applications.translate.export import export_translator
+
+        return export_translator(self, export_dir)
+
+
+def detokenize(text):
+    """Undo the space before closing punctuation: `"hallo , welt !" -> "hallo, welt!"`."""
+    import re
+
+    return re.sub(r" ([.,!?;:)\]}»“”…])", r"\1", text)
