@@ -97,7 +97,9 @@ def train(
         fit_callbacks.append(ScheduledSampling("linear", rate=config.scheduled_sampling / max(epochs - 1, 1), max_probability=config.scheduled_sampling))
     fit_callbacks += list(callbacks)
     start = time.monotonic()
-    history = model.fit(train_data, validation_data=val_data, epochs=epochs, callbacks=fit_callbacks, verbose=verbose)
+    history = model.fit(
+        train_data, validation_data=val_data, epochs=epochs, callbacks=fit_callbacks, verbose=verbose, shuffle=False
+    )  # the pipeline shuffles
     history.seconds = time.monotonic() - start
     translator = Translator(model, source_vocab, target_vocab, config)
     translator.save(model_dir)

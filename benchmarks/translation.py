@@ -1,0 +1,203 @@
+"""Translation quality and decoding speed: ours against a plain Keras
+translator of the TensorFlow tutorial's kind, same data, same batching,
+same wall-clock budget, in one run.
+
+Data: `../shared/data/multi30k/` English -> German, train split for
+training, val split for BLEU. Both models see the same normalization
+(lowercase, punctuation split off), the same 8,000-word vocabularies and the
+same length-bucketed batches (padded only to each batch's longest sentence).
+
+- ours: `build_translator` with the app's defaults (bidirectional GRU-256
+  encoder of ours, `AttentionDecoder` with a GRU-512 cell, Bahdanau
+  attention inside the recurrence, input feeding), greedy and beam-5
+  decoding (length penalty 0.6);
+- peer: bidirectional `keras.layers.GRU(256)` encoder, `keras.layers.GRU(512)`
+  decoder started from the encoder's final states,
+  `keras.layers.AdditiveAttention` applied after the decoder, `Dense(tanh)`
+  then `Dense(vocab)`; greedy decoding.
+
+Training alternates between the two in chunks of `--chunk` seconds of
+`train_on_batch`, so that the machine's noise falls on both alike; each
+trains for `--budget` seconds of its own time. BLEU and chrF come from
+sacreBLEU on the detokenized lowercase references.
+
+    python benchmarks/translation.py --budget 1800     # the recorded run
+    python benchmarks/translation.py --budget 120 --limit 2000   # a quick look
+"""
+
+import argparse
+import gzip
+import json
+import math
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import sacrebleu  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from keras import ops  # noqa: E402
+
+from keras_seq.applications.translate import Translator, TranslatorConfig, WordVocabulary, build_translator, normalize  # noqa: E402
+from keras_seq.applications.translate.text import END_ID, START_ID  # noqa: E402
+from keras_seq.applications.translate.train import BUCKETS, encode_pairs  # noqa: E402
+from keras_seq.applications.translate.translator import detokenize  # noqa: E402
+from keras_seq.decoding import greedy_search  # noqa: E402
+from keras_seq.training import SmoothedSparseCrossEntropy  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_DATA = os.path.join(HERE, "..", "..", "shared", "data", "multi30k")
+
+
+def read(folder, split, lang):
+    with gzip.open(os.path.join(folder, f"{split}.{lang}.gz"), "rt", encoding="utf-8") as f:
+        return f.read().splitlines()
+
+
+class PlainKerasTranslator:
+    """The tutorial-style peer, with a greedy decoder over its own layers."""
+
+    def __init__(self, config, seed):
+        keras.utils.set_random_seed(seed)
+        src = keras.Input((None,), dtype="int32")
+        tgt = keras.Input((None,), dtype="int32")
+        self.src_embedding = keras.layers.Embedding(config.src_vocab_size, config.embedding_dim, mask_zero=True)
+        self.encoder = keras.layers.Bidirectional(keras.layers.GRU(config.encoder_units, return_sequences=True, return_state=True))
+        self.bridge = keras.layers.Dense(config.decoder_units, activation="tanh")
+        self.tgt_embedding = keras.layers.Embedding(config.tgt_vocab_size, config.embedding_dim, mask_zero=True)
+        self.decoder = keras.layers.GRU(config.decoder_units, return_sequences=True, return_state=True)
+        self.key = keras.layers.Dense(config.decoder_units, use_bias=False)
+        self.attention = keras.layers.AdditiveAttention()
+        self.combine = keras.layers.Dense(config.decoder_units, activation="tanh")
+        self.dropout = keras.layers.Dropout(config.dropout)
+        self.project = keras.layers.Dense(config.tgt_vocab_size)
+        memory, h0 = self.encode_graph(src)
+        logits, _ = self.decode_graph(tgt, memory, src != 0, h0)
+        self.model = keras.Model([src, tgt], logits)
+        self.model.compile(optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm),
+                           loss=SmoothedSparseCrossEntropy(0.0))
+        self._greedy = tf.function(self._greedy_ids, reduce_retracing=True)
+
+    def encode_graph(self, src):
+        memory, forward, backward = self.encoder(self.src_embedding(src))
+        return memory, self.bridge(ops.concatenate([forward, backward], axis=-1))
+
+    def decode_graph(self, tgt, memory, memory_mask, h0):
+        y, h = self.decoder(self.tgt_embedding(tgt), initial_state=h0)  # (B, Tt, H)
+        context = self.attention([y, memory, self.key(memory)], mask=[None, memory_mask])  # (B, Tt, 2U)
+        out = self.combine(ops.concatenate([y, context], axis=-1))
+        return self.project(self.dropout(out)), h
+
+    def _greedy_ids(self, src, max_length):
+        memory, h0 = self.encode_graph(src)
+        mask = src != 0
+
+        def step(tokens, state, constants):
+            memory, mask = constants
+            logits, h = self.decode_graph(tokens[:, None], memory, mask, state)
+            return logits[:, 0], h
+
+        start = ops.full((ops.shape(src)[0],), START_ID, dtype="int32")
+        return greedy_search(step, h0, start, max_length, end_token=END_ID, constants=(memory, mask))[0]
+
+    def translate(self, source_ids, max_length):
+        return self._greedy(source_ids, tf.constant(max_length)).numpy()
+
+
+def batches(src, tgt_in, tgt_out, batch_size, rng):
+    """Length-bucketed, shuffled batches padded to their longest sentence
+    (the same batches for both models)."""
+    lengths = np.array([max(len(s), len(t)) for s, t in zip(src, tgt_out)])
+    bucket_of = np.searchsorted(BUCKETS, lengths)
+    while True:
+        order = rng.permutation(len(src))
+        groups = {}
+        for i in order:
+            groups.setdefault(bucket_of[i], []).append(i)
+            if len(groups[bucket_of[i]]) == batch_size:
+                rows = groups.pop(bucket_of[i])
+                yield pad([src[r] for r in rows]), pad([tgt_in[r] for r in rows]), pad([tgt_out[r] for r in rows])
+
+
+def pad(sequences):
+    out = np.zeros((len(sequences), max(len(s) for s in sequences)), np.int32)
+    for row, s in enumerate(sequences):
+        out[row, : len(s)] = s
+    return out
+
+
+def bleu(hypotheses, references):
+    return (round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2),
+            round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=DEFAULT_DATA)
+    parser.add_argument("--budget", type=float, default=1800.0, help="training seconds per model")
+    parser.add_argument("--chunk", type=float, default=60.0)
+    parser.add_argument("--limit", type=int, default=None, help="use only this many training pairs")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    sources = [normalize(s) for s in read(args.data, "train", "en")][: args.limit]
+    targets = [normalize(t) for t in read(args.data, "train", "de")][: args.limit]
+    val_sources_raw, val_targets_raw = read(args.data, "val", "en"), read(args.data, "val", "de")
+    source_vocab, target_vocab = WordVocabulary.build(sources, 8000), WordVocabulary.build(targets, 8000)
+    config = TranslatorConfig(src_vocab_size=source_vocab.size, tgt_vocab_size=target_vocab.size, seed=args.seed)
+    src, tgt_in, tgt_out = encode_pairs(sources, targets, source_vocab, target_vocab, config.max_length)
+    ours = build_translator(config)
+    peer = PlainKerasTranslator(config, args.seed)
+    print(f"{len(src)} training pairs, vocabularies {source_vocab.size}/{target_vocab.size}; parameters: ours "
+          f"{ours.count_params():,}, peer {peer.model.count_params():,}; budget {args.budget:.0f} s each", flush=True)
+
+    models = {"ours": ours, "keras": peer.model}
+    clocks = {name: 0.0 for name in models}
+    steps = {name: 0 for name in models}
+    streams = {name: batches(src, tgt_in, tgt_out, config.batch_size, np.random.default_rng(args.seed)) for name in models}
+    while any(clocks[n] < args.budget for n in models):
+        for name, model in models.items():
+            stop = min(clocks[name] + args.chunk, args.budget)
+            loss = None
+            while clocks[name] < stop:
+                progress = clocks[name] / args.budget
+                model.optimizer.learning_rate.assign(config.learning_rate * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))))
+                s, ti, to = next(streams[name])
+                begin = time.perf_counter()
+                loss = model.train_on_batch([s, ti], to)
+                clocks[name] += time.perf_counter() - begin
+                steps[name] += 1
+            if loss is not None:
+                print(f"  {name:>5}: {clocks[name]:6.0f} s, {steps[name]:6d} steps, loss {float(np.ravel(loss)[0]):.3f}", flush=True)
+
+    translator = Translator(ours, source_vocab, target_vocab, config)
+    references = [detokenize(normalize(t)) for t in val_targets_raw]
+    results = {"budget_s": args.budget, "train_pairs": len(src), "val_pairs": len(references),
+               "ours_steps": steps["ours"], "keras_steps": steps["keras"]}
+    for name, width in (("ours_greedy", 1), ("ours_beam5", 5)):
+        begin = time.perf_counter()
+        hypotheses = translator.translate(val_sources_raw, beam_width=width)
+        seconds = time.perf_counter() - begin
+        results[f"{name}_bleu"], results[f"{name}_chrf"] = bleu(hypotheses, references)
+        results[f"{name}_sentences_per_s"] = round(len(hypotheses) / seconds, 1)
+        if name == "ours_beam5":
+            results["examples"] = list(zip(val_sources_raw[:3], hypotheses[:3]))
+    ids = translator.encode_sources(val_sources_raw)
+    begin = time.perf_counter()
+    out = np.concatenate([peer.translate(ids[i : i + 256, : max(1, int((ids[i : i + 256] != 0).sum(1).max()))], 2 * config.max_length)
+                          for i in range(0, len(ids), 256)])
+    seconds = time.perf_counter() - begin
+    hypotheses = [detokenize(target_vocab.decode(row)) for row in out]
+    results["keras_greedy_bleu"], results["keras_greedy_chrf"] = bleu(hypotheses, references)
+    results["keras_greedy_sentences_per_s"] = round(len(hypotheses) / seconds, 1)
+    print(f"BLEU on Multi30k val: ours greedy {results['ours_greedy_bleu']}, ours beam-5 {results['ours_beam5_bleu']}, "
+          f"plain Keras greedy {results['keras_greedy_bleu']}")
+    print(f"decoding: ours greedy {results['ours_greedy_sentences_per_s']} sentences/s, beam-5 "
+          f"{results['ours_beam5_sentences_per_s']}; plain Keras greedy {results['keras_greedy_sentences_per_s']}")
+    print(json.dumps(results, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

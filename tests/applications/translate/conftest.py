@@ -1,0 +1,36 @@
+import pytest
+
+from keras_seq.applications.translate import TranslatorConfig, train
+
+SMALL = TranslatorConfig(embedding_dim=16, encoder_units=16, decoder_units=32, max_length=12, batch_size=32,
+                         learning_rate=5e-3, dropout=0.0, beam_width=3)
+
+# a toy language: reverse the word order and rename the words
+WORDS = {"red": "rot", "blue": "blau", "cat": "katze", "dog": "hund", "big": "gross", "small": "klein", "sees": "sieht", "a": "ein"}
+
+
+def toy_pairs(count, seed=0):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    english = list(WORDS)
+    pairs = []
+    for _ in range(count):
+        words = list(rng.choice(english, size=int(rng.integers(2, 5))))
+        pairs.append((" ".join(words), " ".join(WORDS[w] for w in reversed(words))))
+    return pairs
+
+
+@pytest.fixture(scope="session")
+def tsv_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tsv") / "pairs.tsv"
+    path.write_text("\n".join(f"{s}\t{t}\tattribution" for s, t in toy_pairs(1500)) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory, tsv_file):
+    model_dir = tmp_path_factory.mktemp("translator")
+    translator, history, val_pairs = train(SMALL, data=str(tsv_file), model_dir=str(model_dir), epochs=12, verbose=0,
+                                           validation_split=0.1, print_fn=lambda *a: None)
+    return translator, history, val_pairs, model_dir

@@ -1,0 +1,36 @@
+import json
+
+from keras_seq import cli
+
+
+def run(capsys, *args):
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_evaluate_predict_plot_export(trained, tsv_file, tmp_path, capsys):
+    _, _, _, model_dir = trained
+    code, out, _ = run(capsys, "translate", "evaluate", "--data", str(tsv_file), "--model-dir", str(model_dir), "--validation-split", "0.1", "--beam-width", "2")
+    metrics = json.loads(out.strip().splitlines()[-1])
+    assert code == 0 and {"bleu_greedy", "bleu_beam", "chrf_greedy", "chrf_beam"} <= set(metrics)
+    code, out, _ = run(capsys, "translate", "predict", "--model-dir", str(model_dir), "red cat", "big dog", "--plot", str(tmp_path / "a.png"))
+    assert code == 0 and len(out.strip().splitlines()) == 2 and (tmp_path / "a.png").exists()
+    code, out, _ = run(capsys, "translate", "plot", "--model-dir", str(model_dir), "a small cat", "--output", str(tmp_path / "b.png"))
+    assert code == 0 and (tmp_path / "b.png").exists()
+    code, _, _ = run(capsys, "translate", "export", "--model-dir", str(model_dir), "--export-dir", str(tmp_path / "exp"))
+    assert code == 0 and (tmp_path / "exp" / "saved_model.pb").exists()
+
+
+def test_user_errors_exit_2(trained, tmp_path, capsys):
+    _, _, _, model_dir = trained
+    (tmp_path / "x.en").write_text("a\nb\n", encoding="utf-8")
+    (tmp_path / "x.de").write_text("a\n", encoding="utf-8")
+    for args, match in [
+        (["predict", "--model-dir", str(model_dir), ""], "empty"),
+        (["predict", "--model-dir", str(tmp_path / "none"), "hi"], "no trained translator"),
+        (["train", "--data", str(tmp_path / "x"), "--model-dir", str(tmp_path / "o")], "lines but"),
+    ]:
+        code, _, err = run(capsys, "translate", *args)
+        assert code == 2 and match in err and "Traceback" not in err, err
+    assert not (tmp_path / "o").exists()

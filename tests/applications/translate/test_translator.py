@@ -1,0 +1,80 @@
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_seq.applications.translate import Translator, build_translator
+from keras_seq.errors import UserInputError
+from tests.applications.translate.conftest import SMALL
+
+
+def test_learns_the_toy_language(trained):
+    translator, history, val_pairs, _ = trained
+    assert history.history["val_loss"][-1] < 0.5 * history.history["val_loss"][0]
+    metrics = translator.evaluate(val_pairs)
+    assert metrics["bleu_greedy"] > 50 and metrics["bleu_beam"] > 50
+    assert translator.translate("red cat", beam_width=1) == "katze rot"
+
+
+def test_beam_width_one_is_greedy_and_attention_shapes(trained):
+    translator, _, val_pairs, _ = trained
+    sentences = val_pairs.sources[:6]
+    greedy = translator.translate(sentences, beam_width=1)
+    one_beam = [translator.target_vocab.decode(row) for row in
+                translator._beam_ids(1)(translator.encode_sources(sentences), tf.constant(24), tf.constant(0.0))[0].numpy()[:, 0]]
+    assert greedy == one_beam
+    out, attention = translator.translate(["big dog sees a cat"], beam_width=3, return_attention=True)
+    (source_tokens, target_tokens, weights), = attention
+    assert source_tokens == ["big", "dog", "sees", "a", "cat"]
+    assert weights.shape == (len(target_tokens), 5)
+    np.testing.assert_allclose(weights.sum(-1), 1.0, atol=1e-5)
+
+
+def test_plot_attention(trained, tmp_path):
+    translator, _, _, _ = trained
+    path = str(tmp_path / "att.png")
+    translator.plot_attention("small red dog", path)
+    assert open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bad_input(trained):
+    translator, _, _, _ = trained
+    with pytest.raises(UserInputError, match="sentence 2 is empty"):
+        translator.translate(["red cat", " "])
+    with pytest.warns(UserWarning, match="truncated"):
+        translator.translate(["red " * 30])
+    assert translator.translate("purple elephant") is not None  # unknown words
+
+
+def test_save_load_and_export_without_keras_seq(trained, tmp_path):
+    translator, _, val_pairs, model_dir = trained
+    loaded = Translator.load(str(model_dir))
+    sentences = val_pairs.sources[:5]
+    expected = translator.translate(sentences)
+    assert loaded.translate(sentences) == expected
+    export_dir = str(tmp_path / "export")
+    translator.export(export_dir)
+    module = tf.saved_model.load(export_dir)
+    got = [t.decode() for t in module.translate(tf.constant(sentences + [""])).numpy()]
+    assert got == expected + [""]
+    script = (
+        "import sys, tensorflow as tf\n"
+        f"m = tf.saved_model.load({export_dir!r})\n"
+        f"print([t.decode() for t in m.signatures['translate'](sentences=tf.constant({sentences!r}))['output_0'].numpy()])\n"
+        "assert 'keras_seq' not in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-1500:]
+    assert eval(result.stdout.strip().splitlines()[-1]) == expected
+
+
+@pytest.mark.parametrize("overrides", [{"cell": "lstm", "attention": "luong"}, {"input_feeding": False, "scheduled_sampling": 0.2, "label_smoothing": 0.1}])
+def test_builder_variants_train(overrides):
+    config = SMALL.replace(src_vocab_size=20, tgt_vocab_size=20, **overrides)
+    model = build_translator(config)
+    src = np.random.default_rng(0).integers(1, 20, (8, 6))
+    tgt = np.random.default_rng(1).integers(1, 20, (8, 5))
+    history = model.fit([src, tgt], tgt, epochs=2, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
