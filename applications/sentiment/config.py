@@ -16,6 +16,7 @@ class SentimentConfig:
     Attributes:
         labels: the class names, in id order (set from the data).
         max_tokens: vocabulary size of the text vectorization.
+        min_count: words seen fewer times in training become out-of-vocabulary.
         sequence_length: tokens kept per text (longer texts are truncated).
         embedding_dim: size of the word embedding.
         cell: `"lstm"` or `"gru"`.
@@ -33,6 +34,7 @@ class SentimentConfig:
 
     labels: list = dataclasses.field(default_factory=lambda: ["negative", "positive"])
     max_tokens: int = 20000
+    min_count: int = 1
     sequence_length: int = 60
     embedding_dim: int = 128
     cell: str = "lstm"
@@ -58,7 +60,7 @@ class SentimentConfig:
             raise UserInputError(f"pooling must be one of {', '.join(POOLINGS)}; got {self.pooling!r}")
         if len(self.labels) < 2 or len(set(self.labels)) != len(self.labels):
             raise UserInputError(f"labels must be at least two distinct names; got {self.labels!r}")
-        for name in ("max_tokens", "sequence_length", "embedding_dim", "units", "layers", "attention_units", "batch_size"):
+        for name in ("max_tokens", "min_count", "sequence_length", "embedding_dim", "units", "layers", "attention_units", "batch_size"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise UserInputError(f"{name} must be a positive integer; got {value!r}")

@@ -16,11 +16,19 @@ from keras_seq.training import TimeBudget
 BACKUP_DIR, LOG_DIR = "backup", "logs"
 
 
-def adapt_vocabulary(texts, max_tokens):
-    """The training texts' vocabulary, most frequent first (no padding/OOV)."""
+def adapt_vocabulary(texts, max_tokens, min_count=1):
+    """The training texts' vocabulary, most frequent first (no padding/OOV),
+    keeping words seen at least `min_count` times (rarer ones become OOV:
+    an embedding trained on one sentence mostly memorizes it)."""
     vectorize = keras.layers.TextVectorization(max_tokens=max_tokens)
-    vectorize.adapt(tf.data.Dataset.from_tensor_slices(np.array(texts, dtype=object)).batch(256))
-    return vectorize.get_vocabulary()[2:]
+    data = tf.data.Dataset.from_tensor_slices(np.array(texts, dtype=object)).batch(256)
+    vectorize.adapt(data)
+    vocabulary = vectorize.get_vocabulary()
+    if min_count > 1:
+        ids = np.concatenate([np.asarray(batch).ravel() for batch in data.map(vectorize)])
+        counts = np.bincount(ids, minlength=len(vocabulary))
+        vocabulary = [w for i, w in enumerate(vocabulary) if i < 2 or counts[i] >= min_count]
+    return vocabulary[2:]
 
 
 def make_dataset(data, batch_size, shuffle, seed):
@@ -65,7 +73,7 @@ def train(
     config.validate()
     train_data, val_data = load_splits(data, validation_split, config.seed, **columns)
     config = config.replace(labels=list(train_data.label_names))
-    vocabulary = adapt_vocabulary(train_data.texts, config.max_tokens)
+    vocabulary = adapt_vocabulary(train_data.texts, config.max_tokens, config.min_count)
     print_fn(
         f"Data: {train_data.description}; {len(train_data)} training and {len(val_data)} validation texts, "
         f"labels {config.labels}, vocabulary {len(vocabulary) + 2}."
