@@ -1,15 +1,15 @@
 """The char LM's settings, with defaults."""
 
 import dataclasses
-import json
 
+from keras_seq.applications._common import ConfigMixin
 from keras_seq.errors import UserInputError
 
 CELLS = ("lstm", "gru", "simple_rnn")
 
 
 @dataclasses.dataclass
-class CharLMConfig:
+class CharLMConfig(ConfigMixin):
     """Everything `build_char_lm` and training need; saved with the model.
 
     Attributes:
@@ -58,14 +58,3 @@ class CharLMConfig:
         if self.clipnorm < 0:
             raise UserInputError(f"clipnorm must be >= 0; got {self.clipnorm!r}")
         return self
-
-    def to_json(self):
-        return json.dumps(dataclasses.asdict(self), indent=2)
-
-    @classmethod
-    def from_json(cls, text):
-        fields = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in json.loads(text).items() if k in fields})
-
-    def replace(self, **changes):
-        return dataclasses.replace(self, **changes)

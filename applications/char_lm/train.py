@@ -5,14 +5,14 @@ import time
 
 import keras
 
+from keras_seq.applications._common import training_callbacks
 from keras_seq.applications.char_lm.char_lm import CONFIG_FILE, VOCAB_FILE, CharLM
 from keras_seq.applications.char_lm.config import CharLMConfig
 from keras_seq.applications.char_lm.data import load_corpus, stream_dataset, window_dataset
 from keras_seq.applications.char_lm.model import build_char_lm
 from keras_seq.data.char_vocabulary import CharVocabulary
-from keras_seq.training import TimeBudget
 
-BACKUP_DIR, LOG_DIR = "backup", "logs"
+BACKUP_DIR = "backup"  # see training_callbacks
 
 
 class SampleText(keras.callbacks.Callback):
@@ -113,18 +113,8 @@ def train(
     )
     model = build_char_lm(config)
     char_lm = CharLM(model, vocabulary, config)
-    extra = list(callbacks)
-    callbacks = [
-        keras.callbacks.BackupAndRestore(backup, delete_checkpoint=True),
-        keras.callbacks.TensorBoard(os.path.join(model_dir, LOG_DIR)),
-    ]
-    if time_budget is not None:
-        callbacks.append(TimeBudget(time_budget))
-    if config.tbptt:
-        callbacks.append(ResetStates())
-    if samples:
-        callbacks.append(SampleText(char_lm, print_fn=print_fn))
-    callbacks += extra
+    own = ([ResetStates()] if config.tbptt else []) + ([SampleText(char_lm, print_fn=print_fn)] if samples else [])
+    callbacks = training_callbacks(model_dir, time_budget, own + list(callbacks))
     start = time.monotonic()
     history = model.fit(
         train_data, validation_data=val_data, epochs=epochs, callbacks=callbacks, verbose=verbose, shuffle=False

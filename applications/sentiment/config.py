@@ -1,8 +1,8 @@
 """The sentiment classifier's settings, with defaults."""
 
 import dataclasses
-import json
 
+from keras_seq.applications._common import ConfigMixin
 from keras_seq.errors import UserInputError
 
 CELLS = ("lstm", "gru")
@@ -10,7 +10,7 @@ POOLINGS = ("attention", "last", "mean", "max")
 
 
 @dataclasses.dataclass
-class SentimentConfig:
+class SentimentConfig(ConfigMixin):
     """Everything `build_sentiment_classifier` and training need.
 
     Attributes:
@@ -69,14 +69,3 @@ class SentimentConfig:
         if not self.learning_rate > 0:
             raise UserInputError(f"learning_rate must be > 0; got {self.learning_rate!r}")
         return self
-
-    def to_json(self):
-        return json.dumps(dataclasses.asdict(self), indent=2)
-
-    @classmethod
-    def from_json(cls, text):
-        fields = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in json.loads(text).items() if k in fields})
-
-    def replace(self, **changes):
-        return dataclasses.replace(self, **changes)

@@ -6,6 +6,7 @@ import os
 
 import numpy as np
 
+from keras_seq.applications._common import seeded_split
 from keras_seq.data.synthetic_reviews import synthetic_reviews
 from keras_seq.errors import UserInputError
 
@@ -165,13 +166,8 @@ def read_source(source="embedded", split="train", text_column=None, label_column
 
 def split_validation(data, fraction, seed):
     """A seeded random `(train, validation)` split."""
-    if not 0 < fraction < 1:
-        raise UserInputError(f"validation split must be between 0 and 1; got {fraction}")
-    order = np.random.default_rng(seed).permutation(len(data))
-    cut = int(round(len(data) * (1 - fraction)))
-    if cut < 1 or cut >= len(data):
-        raise UserInputError(f"{data.description}: {len(data)} texts are too few to hold out {fraction:.0%}")
-    return data.subset(order[:cut]), data.subset(order[cut:])
+    kept, held_out = seeded_split(len(data), fraction, seed, data.description)
+    return data.subset(kept), data.subset(held_out)
 
 
 def load_splits(source="embedded", validation_split=0.2, seed=0, **columns):

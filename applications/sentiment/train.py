@@ -7,14 +7,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_seq.applications._common import training_callbacks
 from keras_seq.applications.sentiment.classifier import SentimentClassifier
 from keras_seq.applications.sentiment.config import SentimentConfig
 from keras_seq.applications.sentiment.data import load_splits
 from keras_seq.applications.sentiment.model import build_sentiment_classifier
-from keras_seq.training import TimeBudget
-
-BACKUP_DIR, LOG_DIR = "backup", "logs"
-
 
 def adapt_vocabulary(texts, max_tokens, min_count=1):
     """The training texts' vocabulary, most frequent first (no padding/OOV),
@@ -80,17 +77,8 @@ def train(
     )
     model = build_sentiment_classifier(config, vocabulary)
     os.makedirs(model_dir, exist_ok=True)
-    fit_callbacks = [
-        keras.callbacks.BackupAndRestore(os.path.join(model_dir, BACKUP_DIR), delete_checkpoint=True),
-        keras.callbacks.TensorBoard(os.path.join(model_dir, LOG_DIR)),
-    ]
-    if patience:
-        fit_callbacks.append(
-            keras.callbacks.EarlyStopping("val_accuracy", patience=patience, restore_best_weights=True, mode="max")
-        )
-    if time_budget is not None:
-        fit_callbacks.append(TimeBudget(time_budget))
-    fit_callbacks += list(callbacks)
+    stop = [keras.callbacks.EarlyStopping("val_accuracy", patience=patience, restore_best_weights=True, mode="max")] if patience else []
+    fit_callbacks = training_callbacks(model_dir, time_budget, stop + list(callbacks))
     start = time.monotonic()
     history = model.fit(
         make_dataset(train_data, config.batch_size, True, config.seed),

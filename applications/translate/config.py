@@ -1,13 +1,13 @@
 """The translator's settings, with defaults."""
 
 import dataclasses
-import json
 
+from keras_seq.applications._common import ConfigMixin
 from keras_seq.errors import UserInputError
 
 
 @dataclasses.dataclass
-class TranslatorConfig:
+class TranslatorConfig(ConfigMixin):
     """Everything `build_translator`, training and decoding need.
 
     Attributes:
@@ -66,14 +66,3 @@ class TranslatorConfig:
         if self.length_penalty < 0:
             raise UserInputError(f"length_penalty must be >= 0; got {self.length_penalty!r}")
         return self
-
-    def to_json(self):
-        return json.dumps(dataclasses.asdict(self), indent=2)
-
-    @classmethod
-    def from_json(cls, text):
-        fields = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in json.loads(text).items() if k in fields})
-
-    def replace(self, **changes):
-        return dataclasses.replace(self, **changes)

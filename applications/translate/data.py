@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from keras_seq.applications._common import seeded_split
 from keras_seq.applications.translate.text import normalize
 from keras_seq.errors import UserInputError
 
@@ -146,13 +147,9 @@ def read_source(source="embedded", src_lang="en", tgt_lang="de", split="train"):
 
 
 def split_validation(pairs, fraction, seed):
-    if not 0 < fraction < 1:
-        raise UserInputError(f"validation split must be between 0 and 1; got {fraction}")
-    order = np.random.default_rng(seed).permutation(len(pairs))
-    cut = int(round(len(pairs) * (1 - fraction)))
-    if cut < 1 or cut >= len(pairs):
-        raise UserInputError(f"{pairs.description}: {len(pairs)} pairs are too few to hold out {fraction:.0%}")
-    return pairs.subset(order[:cut]), pairs.subset(order[cut:])
+    """A seeded random `(train, validation)` split."""
+    kept, held_out = seeded_split(len(pairs), fraction, seed, pairs.description)
+    return pairs.subset(kept), pairs.subset(held_out)
 
 
 def normalized(pairs):

@@ -8,14 +8,14 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_seq.applications._common import training_callbacks
 from keras_seq.applications.translate.config import TranslatorConfig
 from keras_seq.applications.translate.data import normalized, read_source, split_validation
 from keras_seq.applications.translate.model import build_translator
 from keras_seq.applications.translate.text import START_ID, WordVocabulary
 from keras_seq.applications.translate.translator import Translator
-from keras_seq.training import ScheduledSampling, TimeBudget
+from keras_seq.training import ScheduledSampling
 
-BACKUP_DIR, LOG_DIR = "backup", "logs"
 BUCKETS = (8, 12, 16, 20, 25, 30, 40, 60, 80)
 
 
@@ -87,15 +87,10 @@ def train(
              f"vocabularies {source_vocab.size} / {target_vocab.size} words.")
     model = build_translator(config)
     os.makedirs(model_dir, exist_ok=True)
-    fit_callbacks = [
-        keras.callbacks.BackupAndRestore(os.path.join(model_dir, BACKUP_DIR), delete_checkpoint=True),
-        keras.callbacks.TensorBoard(os.path.join(model_dir, LOG_DIR)),
-    ]
-    if time_budget is not None:
-        fit_callbacks.append(TimeBudget(time_budget))
+    sampling = []
     if config.scheduled_sampling:
-        fit_callbacks.append(ScheduledSampling("linear", rate=config.scheduled_sampling / max(epochs - 1, 1), max_probability=config.scheduled_sampling))
-    fit_callbacks += list(callbacks)
+        sampling.append(ScheduledSampling("linear", rate=config.scheduled_sampling / max(epochs - 1, 1), max_probability=config.scheduled_sampling))
+    fit_callbacks = training_callbacks(model_dir, time_budget, sampling + list(callbacks))
     start = time.monotonic()
     history = model.fit(
         train_data, validation_data=val_data, epochs=epochs, callbacks=fit_callbacks, verbose=verbose, shuffle=False

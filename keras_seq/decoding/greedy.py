@@ -31,37 +31,8 @@ def greedy_search(step_fn, initial_state, start_tokens, max_length, end_token=No
     Example:
     >>> tokens, lengths = greedy_search(step_fn, state, start, 20, end_token=2)
     """
-    _common.check_max_length(max_length)
-    tokens = _common.as_tokens(start_tokens)
-    batch = ops.shape(tokens)[0]
-    buffer = ops.zeros((batch, max_length), dtype="int32")  # (B, L)
-    finished = ops.zeros((batch,), dtype="bool")
-    lengths = ops.zeros((batch,), dtype="int32")
-
-    def cond(i, buffer, tokens, state, finished, lengths):
-        return ops.logical_and(i < max_length, ops.logical_not(ops.all(finished)))
-
-    def body(i, buffer, tokens, state, finished, lengths):
-        logits, state = _common.call_step(step_fn, tokens, state, constants)  # (B, V)
-        chosen = ops.cast(ops.argmax(logits, axis=-1), "int32")  # (B,)
-        chosen = ops.where(finished, tokens, chosen)
-        lengths = lengths + ops.cast(ops.logical_not(finished), "int32")
-        finished = ops.logical_or(finished, _common.end_mask(chosen, end_token))
-        buffer = _common.write_column(buffer, chosen, i)
-        return i + 1, buffer, chosen, state, finished, lengths
-
-    _, buffer, _, state, finished, lengths = ops.while_loop(
-        cond, body, (0, buffer, tokens, initial_state, finished, lengths)
+    return _common.token_loop(
+        step_fn,
+        lambda logits: ops.argmax(logits, axis=-1),
+        initial_state, start_tokens, max_length, end_token, constants, return_state,
     )
-    buffer = _fill_after_end(buffer, lengths, end_token)
-    return (buffer, lengths, state) if return_state else (buffer, lengths)
-
-
-def _fill_after_end(buffer, lengths, end_token):
-    """Positions after a row's end (never reached when the loop stopped
-    early) repeat the end token."""
-    if end_token is None:
-        return buffer
-    positions = ops.expand_dims(ops.arange(ops.shape(buffer)[1], dtype="int32"), 0)  # (1, L)
-    after = positions >= ops.expand_dims(lengths, 1)  # (B, L)
-    return ops.where(after, ops.cast(end_token, "int32"), buffer)

@@ -4,7 +4,6 @@ import keras
 from keras import ops
 
 from keras_seq.decoding import _common
-from keras_seq.decoding.greedy import _fill_after_end
 
 
 def check_sampling_args(temperature, top_k, top_p):
@@ -79,30 +78,13 @@ def sample(step_fn, initial_state, start_tokens, max_length, end_token=None, tem
     >>> tokens, _ = sample(step_fn, state, start, 100, temperature=0.8, top_p=0.9, seed=1)
     """
     check_sampling_args(temperature, top_k, top_p)
-    _common.check_max_length(max_length)
     if not isinstance(seed, keras.random.SeedGenerator):
         seed = keras.random.SeedGenerator(seed)
-    tokens = _common.as_tokens(start_tokens)
-    batch = ops.shape(tokens)[0]
-    buffer = ops.zeros((batch, max_length), dtype="int32")
-    finished = ops.zeros((batch,), dtype="bool")
-    lengths = ops.zeros((batch,), dtype="int32")
 
-    def cond(i, buffer, tokens, state, finished, lengths):
-        return ops.logical_and(i < max_length, ops.logical_not(ops.all(finished)))
-
-    def body(i, buffer, tokens, state, finished, lengths):
-        logits, state = _common.call_step(step_fn, tokens, state, constants)  # (B, V)
+    def choose(logits):
         logits = filter_logits(logits, temperature, top_k, top_p)
-        chosen = ops.cast(keras.random.categorical(logits, 1, seed=seed)[:, 0], "int32")  # (B,)
-        chosen = ops.where(finished, tokens, chosen)
-        lengths = lengths + ops.cast(ops.logical_not(finished), "int32")
-        finished = ops.logical_or(finished, _common.end_mask(chosen, end_token))
-        buffer = _common.write_column(buffer, chosen, i)
-        return i + 1, buffer, chosen, state, finished, lengths
+        return keras.random.categorical(logits, 1, seed=seed)[:, 0]  # (B,)
 
-    _, buffer, _, state, _, lengths = ops.while_loop(
-        cond, body, (0, buffer, tokens, initial_state, finished, lengths)
+    return _common.token_loop(
+        step_fn, choose, initial_state, start_tokens, max_length, end_token, constants, return_state
     )
-    buffer = _fill_after_end(buffer, lengths, end_token)
-    return (buffer, lengths, state) if return_state else (buffer, lengths)
