@@ -26,6 +26,13 @@ class ConfigMixin:
     def replace(self, **changes):
         return dataclasses.replace(self, **changes)
 
+    def check_positive_ints(self, *names):
+        """Raise `UserInputError` naming the first field that is not an int > 0."""
+        for name in names:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise UserInputError(f"{name} must be a positive integer; got {value!r}")
+
 
 def training_callbacks(model_dir, time_budget=None, extra=()):
     """Resume after an interruption (`model_dir/backup`), TensorBoard logs

@@ -75,3 +75,21 @@ def add_validation_split(parser, default):
         default=default,
         help="part of --data held out for validation when it has no split of its own (default: %(default)s)",
     )
+
+
+def read_inputs(items, input_path, noun):
+    """Texts from the command line, then one per non-empty line of
+    `input_path`; `UserInputError` if there are none or the file is bad."""
+    from keras_seq.errors import UserInputError
+
+    texts = list(items)
+    if input_path:
+        try:
+            with open(input_path, encoding="utf-8") as f:
+                texts += [line.rstrip("\n") for line in f if line.strip()]
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or "not UTF-8 text"
+            raise UserInputError(f"cannot read {input_path}: {reason}") from None
+    if not texts:
+        raise UserInputError(f"no {noun} given: pass them as arguments or --input FILE")
+    return texts

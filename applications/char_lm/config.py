@@ -47,10 +47,7 @@ class CharLMConfig(ConfigMixin):
         """Raise `UserInputError` naming the first bad field."""
         if self.cell not in CELLS:
             raise UserInputError(f"cell must be one of {', '.join(CELLS)}; got {self.cell!r}")
-        for name in ("units", "layers", "embedding_dim", "sequence_length", "batch_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise UserInputError(f"{name} must be a positive integer; got {value!r}")
+        self.check_positive_ints("units", "layers", "embedding_dim", "sequence_length", "batch_size")
         if not 0 <= self.dropout < 1:
             raise UserInputError(f"dropout must be in [0, 1); got {self.dropout!r}")
         if not self.learning_rate > 0:

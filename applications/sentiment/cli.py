@@ -109,17 +109,8 @@ def run_evaluate(args):
 
 def run_predict(args):
     from keras_seq.applications.sentiment.classifier import SentimentClassifier
-    from keras_seq.errors import UserInputError
 
-    texts = list(args.texts)
-    if args.input:
-        try:
-            with open(args.input, encoding="utf-8") as f:
-                texts += [line.rstrip("\n") for line in f if line.strip()]
-        except (OSError, UnicodeDecodeError) as error:
-            raise UserInputError(f"cannot read {args.input}: {getattr(error, 'strerror', None) or 'not UTF-8 text'}") from None
-    if not texts:
-        raise UserInputError("no text given: pass texts as arguments or --input FILE")
+    texts = cli_args.read_inputs(args.texts, args.input, "text")
     classifier = SentimentClassifier.load(args.model_dir)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -60,10 +60,7 @@ class SentimentConfig(ConfigMixin):
             raise UserInputError(f"pooling must be one of {', '.join(POOLINGS)}; got {self.pooling!r}")
         if len(self.labels) < 2 or len(set(self.labels)) != len(self.labels):
             raise UserInputError(f"labels must be at least two distinct names; got {self.labels!r}")
-        for name in ("max_tokens", "min_count", "sequence_length", "embedding_dim", "units", "layers", "attention_units", "batch_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise UserInputError(f"{name} must be a positive integer; got {value!r}")
+        self.check_positive_ints("max_tokens", "min_count", "sequence_length", "embedding_dim", "units", "layers", "attention_units", "batch_size")
         if not 0 <= self.dropout < 1:
             raise UserInputError(f"dropout must be in [0, 1); got {self.dropout!r}")
         if not self.learning_rate > 0:

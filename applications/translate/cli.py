@@ -131,25 +131,10 @@ def run_evaluate(args):
     print(json.dumps(metrics))
 
 
-def _read_sentences(args):
-    from keras_seq.errors import UserInputError
-
-    sentences = list(args.sentences)
-    if args.input:
-        try:
-            with open(args.input, encoding="utf-8") as f:
-                sentences += [line.rstrip("\n") for line in f if line.strip()]
-        except (OSError, UnicodeDecodeError) as error:
-            raise UserInputError(f"cannot read {args.input}: {getattr(error, 'strerror', None) or 'not UTF-8 text'}") from None
-    if not sentences:
-        raise UserInputError("no sentence given: pass sentences as arguments or --input FILE")
-    return sentences
-
-
 def run_predict(args):
     from keras_seq.applications.translate.translator import Translator
 
-    sentences = _read_sentences(args)
+    sentences = cli_args.read_inputs(args.sentences, args.input, "sentence")
     translator = Translator.load(args.model_dir)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

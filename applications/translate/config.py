@@ -56,10 +56,7 @@ class TranslatorConfig(ConfigMixin):
             raise UserInputError(f"cell must be gru or lstm; got {self.cell!r}")
         if self.attention not in ("bahdanau", "luong"):
             raise UserInputError(f"attention must be bahdanau or luong; got {self.attention!r}")
-        for name in ("max_vocab", "max_length", "embedding_dim", "encoder_units", "encoder_layers", "decoder_units", "batch_size", "beam_width"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise UserInputError(f"{name} must be a positive integer; got {value!r}")
+        self.check_positive_ints("max_vocab", "max_length", "embedding_dim", "encoder_units", "encoder_layers", "decoder_units", "batch_size", "beam_width")
         for name in ("dropout", "label_smoothing", "scheduled_sampling"):
             if not 0 <= getattr(self, name) < 1:
                 raise UserInputError(f"{name} must be in [0, 1); got {getattr(self, name)!r}")
