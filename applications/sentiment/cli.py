@@ -16,7 +16,7 @@ def add_parser(commands, name):
     train = actions.add_parser("train", help="train on --data and save to --model-dir")
     _data_flags(train)
     cli_args.add_training(train, epochs=10, batch_size=32)
-    train.add_argument("--cell", choices=["lstm", "gru"], default="lstm", help="(default: %(default)s)")
+    train.add_argument("--cell", choices=["lstm", "gru"], default="gru", help="(default: %(default)s)")
     train.add_argument("--units", type=cli_args.positive_int, default=64, help="per direction (default: %(default)s)")
     train.add_argument("--layers", type=cli_args.positive_int, default=1, help="(default: %(default)s)")
     train.add_argument("--unidirectional", action="store_true", help="no Bidirectional wrapper")

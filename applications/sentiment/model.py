@@ -59,7 +59,9 @@ def build_sentiment_classifier(config, vocabulary):
     outputs = keras.layers.Dense(1 if binary else config.num_classes, activation="sigmoid" if binary else "softmax", name="probabilities")(x)
     model = keras.Model(texts, outputs, name="sentiment_classifier")
     model.compile(
-        optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm or None),
+        optimizer=keras.optimizers.Adam(
+            config.learning_rate, global_clipnorm=config.clipnorm or None, use_ema=config.weight_averaging, ema_momentum=0.99
+        ),
         loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )

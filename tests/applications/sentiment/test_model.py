@@ -12,7 +12,7 @@ VOCAB = ["good", "bad", "movie", "not"]
 
 @pytest.mark.parametrize("pooling", ["attention", "last", "mean", "max"])
 def test_builds_from_strings_with_each_pooling(pooling):
-    model = build_sentiment_classifier(SentimentConfig(units=8, embedding_dim=8, pooling=pooling), VOCAB)
+    model = build_sentiment_classifier(SentimentConfig(cell="lstm", units=8, embedding_dim=8, pooling=pooling), VOCAB)
     out = model.predict(np.array(["good movie", "not good at all and more words"], dtype=object), verbose=0)
     assert out.shape == (2, 1) and np.all((out > 0) & (out < 1))
     assert isinstance(model.get_layer("rnn_0"), keras.layers.Bidirectional)
