@@ -41,3 +41,10 @@ def test_bad_units():
 def test_query_must_be_2d_or_3d():
     with pytest.raises(ValueError, match="query"):
         BahdanauAttention(4)(QUERY[:, :, :, None], VALUE)
+
+
+def test_normalize_adds_gain_and_bias():
+    plain, normalized = BahdanauAttention(4), BahdanauAttention(4, normalize=True)
+    plain(QUERY, VALUE)
+    normalized(QUERY, VALUE)
+    assert len(normalized.trainable_weights) == len(plain.trainable_weights) + 2

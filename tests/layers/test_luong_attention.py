@@ -44,3 +44,11 @@ class TestLuongConcat(AttentionSuite):
 def test_unknown_score_mode():
     with pytest.raises(ValueError, match="score_mode"):
         LuongAttention("cosine")
+
+
+def test_dot_has_no_weights_and_general_one():
+    dot, general = LuongAttention("dot"), LuongAttention("general")
+    dot(QUERY, VALUE)
+    general(QUERY, VALUE)
+    assert len(dot.trainable_weights) == 0
+    assert [tuple(w.shape) for w in general.trainable_weights] == [(6, 6)]
