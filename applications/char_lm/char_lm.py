@@ -136,9 +136,10 @@ class CharLM:
                 tokens, state = self._decode(ids, lengths, *args)
             else:
                 tokens, state = self._decode(ids, lengths, *args, state)
-            ids = tokens.numpy()[:, -1:]  # the next piece starts from the last character
+            tokens = tokens.numpy()
+            ids = tokens[:, -1:]  # the next piece starts from the last character
             done += n
-            yield self.vocabulary.decode(tokens.numpy()[0])
+            yield self.vocabulary.decode(tokens[0])
 
     @staticmethod
     def _check(length, temperature, top_k, top_p):

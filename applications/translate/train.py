@@ -4,7 +4,6 @@ import os
 import time
 import warnings
 
-import keras
 import numpy as np
 import tensorflow as tf
 

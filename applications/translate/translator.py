@@ -154,7 +154,6 @@ class Translator:
             end = np.where(tgt == END_ID)[0]
             tgt = tgt[: end[0] + 1] if len(end) else tgt
             memory, state = self.encode(src[None])
-            keys, value, mask = memory
             previous = np.concatenate([[START_ID], tgt[:-1]]).astype(np.int32)[None]
             self.cell.hand_over(memory)
             try:

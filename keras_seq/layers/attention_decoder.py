@@ -1,7 +1,6 @@
 """A decoder layer: `keras.layers.RNN` around an `AttentionDecoderCell`."""
 
 import keras
-from keras import ops
 
 from keras_seq.layers.attention_decoder_cell import AttentionDecoderCell
 
