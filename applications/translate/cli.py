@@ -17,7 +17,7 @@ def add_parser(commands, name):
     _data_flags(train)
     cli_args.add_training(train, epochs=10, batch_size=64)
     train.add_argument("--cell", choices=["gru", "lstm"], default="gru", help="(default: %(default)s)")
-    train.add_argument("--attention", choices=["bahdanau", "luong"], default="bahdanau", help="(default: %(default)s)")
+    train.add_argument("--attention", choices=["bahdanau", "luong"], default="luong", help="(default: %(default)s)")
     train.add_argument("--no-input-feeding", action="store_true", help="do not feed the attentional output back")
     train.add_argument("--embedding-dim", type=cli_args.positive_int, default=256, help="(default: %(default)s)")
     train.add_argument("--encoder-units", type=cli_args.positive_int, default=256, help="per direction (default: %(default)s)")

@@ -39,7 +39,7 @@ class TranslatorConfig(ConfigMixin):
     encoder_units: int = 256
     encoder_layers: int = 1
     decoder_units: int = 512
-    attention: str = "bahdanau"
+    attention: str = "luong"
     input_feeding: bool = True
     dropout: float = 0.2
     label_smoothing: float = 0.0
