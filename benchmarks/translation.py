@@ -77,7 +77,7 @@ class PlainKerasTranslator:
         logits, _ = self.decode_graph(tgt, memory, src != 0, h0)
         self.model = keras.Model([src, tgt], logits)
         self.model.compile(optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm),
-                           loss=SmoothedSparseCrossEntropy(0.0))
+                           loss=SmoothedSparseCrossEntropy(0.0, ignore_class=0))  # masked, as in the tutorial
         self._greedy = tf.function(self._greedy_ids, reduce_retracing=True)
 
     def encode_graph(self, src):
@@ -140,6 +140,7 @@ def main():
     parser.add_argument("--chunk", type=float, default=60.0)
     parser.add_argument("--limit", type=int, default=None, help="use only this many training pairs")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--save", default=None, help="also save ours here (Translator.save) for a later look")
     args = parser.parse_args()
 
     sources = [normalize(s) for s in read(args.data, "train", "en")][: args.limit]
@@ -173,6 +174,8 @@ def main():
                 print(f"  {name:>5}: {clocks[name]:6.0f} s, {steps[name]:6d} steps, loss {float(np.ravel(loss)[0]):.3f}", flush=True)
 
     translator = Translator(ours, source_vocab, target_vocab, config)
+    if args.save:
+        translator.save(args.save)
     references = [detokenize(normalize(t)) for t in val_targets_raw]
     results = {"budget_s": args.budget, "train_pairs": len(src), "val_pairs": len(references),
                "ours_steps": steps["ours"], "keras_steps": steps["keras"]}

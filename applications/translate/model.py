@@ -40,8 +40,9 @@ def build_translator(config):
       own tokens into a second pass of the same decoder (its probability is
       raised by the `ScheduledSampling` callback).
 
-    The loss is a masked cross-entropy (padding does not count), with label
-    smoothing as configured; gradients are clipped by global norm.
+    The loss is a masked cross-entropy (target padding, id 0, does not
+    count, with or without Keras masks), with label smoothing as
+    configured; gradients are clipped by global norm.
 
     Returns:
         A compiled `keras.Model`.
@@ -88,7 +89,7 @@ def build_translator(config):
     model = keras.Model([source, target_in], logits, name="translator")
     model.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm or None),
-        loss=SmoothedSparseCrossEntropy(config.label_smoothing),
+        loss=SmoothedSparseCrossEntropy(config.label_smoothing, ignore_class=0),  # 0 = target padding
     )
     return model
 

@@ -113,8 +113,9 @@ class AttentionDecoder(keras.layers.RNN):
             shapes += [(batch, size) for size in self.cell.state_size]
         return tuple(shapes)
 
-    def compute_mask(self, sequences, memory, memory_mask=None, initial_state=None, mask=None, sequences_mask=None):
-        mask = sequences_mask if mask is None else mask
+    def compute_mask(self, sequences, mask=None):
+        # Keras calls compute_mask(first argument, its Keras mask): the
+        # sequences' mask is the steps' mask, for the outputs and alignments
         output_mask = mask if self.return_sequences else None
         masks = [output_mask, output_mask]
         if self.return_state:

@@ -82,7 +82,8 @@ class ScheduledSampler(keras.layers.Layer):
     def compute_output_shape(self, inputs_shape, logits_shape=None):
         return inputs_shape
 
-    def compute_mask(self, inputs, logits=None, mask=None):
+    def compute_mask(self, inputs, mask=None):
+        # Keras passes the first argument's mask: the tokens keep it
         return mask
 
     def get_config(self):

@@ -16,16 +16,42 @@ class SmoothedSparseCrossEntropy(keras.losses.Loss):
 
     Args:
         label_smoothing: float in [0, 1).
+        ignore_class: int or None. Targets equal to it (e.g. the padding id
+            0) do not count, whether or not the predictions carry a Keras
+            mask: the loss is then the (sample-weighted) mean over the
+            other targets, or with `reduction=None`/`"none"` the per-token
+            losses with zeros at ignored targets.
+        name, reduction: as in `keras.losses.Loss`.
 
     Example:
-    >>> model.compile("adam", SmoothedSparseCrossEntropy(0.1))
+    >>> model.compile("adam", SmoothedSparseCrossEntropy(0.1, ignore_class=0))
     """
 
-    def __init__(self, label_smoothing=0.0, name="smoothed_sparse_cross_entropy", reduction="sum_over_batch_size"):
+    def __init__(self, label_smoothing=0.0, ignore_class=None, name="smoothed_sparse_cross_entropy", reduction="sum_over_batch_size"):
         super().__init__(name=name, reduction=reduction)
         if not 0 <= label_smoothing < 1:
             raise ValueError(f"`label_smoothing` must be in [0, 1); received {label_smoothing}.")
+        if ignore_class is not None and (isinstance(ignore_class, bool) or int(ignore_class) != ignore_class):
+            raise ValueError(f"`ignore_class` must be an integer or None; received {ignore_class!r}.")
         self.label_smoothing = float(label_smoothing)
+        self.ignore_class = None if ignore_class is None else int(ignore_class)
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        if self.ignore_class is None:
+            return super().__call__(y_true, y_pred, sample_weight=sample_weight)
+        losses = self.call(y_true, y_pred)  # (...)
+        weights = ops.cast(ops.not_equal(ops.cast(y_true, "int32"), self.ignore_class), "float32")  # (...)
+        if sample_weight is not None:
+            sample_weight = ops.cast(sample_weight, "float32")
+            while len(sample_weight.shape) < len(weights.shape):
+                sample_weight = ops.expand_dims(sample_weight, -1)
+            weights = weights * sample_weight
+        weighted = losses * weights
+        if self.reduction in (None, "none"):
+            return weighted
+        if self.reduction == "sum":
+            return ops.sum(weighted)
+        return ops.sum(weighted) / ops.maximum(ops.sum(weights), 1e-7)
 
     def call(self, y_true, y_pred):
         logp = ops.log_softmax(ops.cast(y_pred, "float32"), axis=-1)  # (..., V)
@@ -37,4 +63,4 @@ class SmoothedSparseCrossEntropy(keras.losses.Loss):
         return (1.0 - self.label_smoothing) * nll + self.label_smoothing * uniform
 
     def get_config(self):
-        return {"label_smoothing": self.label_smoothing, "name": self.name, "reduction": self.reduction}
+        return {"label_smoothing": self.label_smoothing, "ignore_class": self.ignore_class, "name": self.name, "reduction": self.reduction}

@@ -93,6 +93,16 @@ def test_target_mask_from_embedding_and_memory_mask_from_embedding():
     np.testing.assert_allclose(out[0, 2], out[0, 1], atol=1e-6)
 
 
+def test_outputs_carry_the_target_mask():
+    # Keras calls compute_mask(sequences, their mask): the outputs and the
+    # alignments must carry it, so that losses and later layers see it
+    tokens = np.array([[4, 5, 0], [4, 5, 6]])
+    x = keras.layers.Embedding(20, 8, mask_zero=True)(tokens)
+    outputs, alignments = AttentionDecoder(AttentionDecoderCell(GRUCell(16), LuongAttention("general")))(x, MEMORY)
+    for tensor in (outputs, alignments):
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(tensor._keras_mask), tokens != 0)
+
+
 def test_trains_and_round_trips(tmp_path):
     src = keras.Input((5, 12))
     tgt = keras.Input((7, 8))

@@ -1,0 +1,23 @@
+import numpy as np
+import pytest
+
+from keras_seq.applications.translate import TranslatorConfig, build_translator
+
+SOURCE = np.array([[5, 6, 7, 0, 0], [5, 6, 7, 8, 9]], np.int32)
+TARGET_IN = np.array([[2, 9, 10, 0, 0, 0], [2, 9, 10, 11, 12, 13]], np.int32)
+TARGET_OUT = np.array([[9, 10, 3, 0, 0, 0], [9, 10, 11, 12, 13, 3]], np.int32)
+
+
+@pytest.mark.parametrize("scheduled_sampling", [0.0, 0.5])
+def test_padding_does_not_count_in_the_loss(scheduled_sampling):
+    config = TranslatorConfig(src_vocab_size=50, tgt_vocab_size=60, embedding_dim=8, encoder_units=8,
+                              decoder_units=16, dropout=0.0, scheduled_sampling=scheduled_sampling)
+    model = build_translator(config)
+    bias = model.get_layer("logits").bias
+    bias.assign(np.eye(60, dtype="float32")[0] * 5.0)  # padding very likely: cheap where the target is padding
+    logits = np.asarray(model([SOURCE, TARGET_IN]), dtype="float64")
+    logp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    nll = -np.take_along_axis(logp, TARGET_OUT[..., None], -1)[..., 0]
+    loss = model.evaluate([SOURCE, TARGET_IN], TARGET_OUT, verbose=0)
+    np.testing.assert_allclose(loss, nll[TARGET_OUT != 0].mean(), rtol=1e-4)
+    assert abs(loss - nll.mean()) > 1e-3  # the unmasked mean is a different number
