@@ -42,8 +42,11 @@ def main():
     batch = [rng.integers(4, 8000, (args.batch, n)).astype("int32") for n in (14, 16, 16)]
     base = TranslatorConfig(src_vocab_size=8000, tgt_vocab_size=8000)
     results = {"peer": step_ms(PlainKerasTranslator(base, 0).model, batch)}
-    for name, changes in (("luong", {"attention": "luong"}), ("bahdanau", {"attention": "bahdanau"}),
-                          ("luong_no_feeding", {"attention": "luong", "input_feeding": False})):
+    variants = (("luong", {"attention": "luong", "input_feeding": False}),
+                ("bahdanau", {"attention": "bahdanau", "input_feeding": False}),
+                ("luong_feeding", {"attention": "luong", "input_feeding": True}),
+                ("bahdanau_feeding", {"attention": "bahdanau", "input_feeding": True}))
+    for name, changes in variants:
         results[name] = step_ms(build_translator(base.replace(**changes)), batch)
     for name, ms in results.items():
         print(f"{name:>17}: {ms:6.1f} ms/step, {ms / results['peer']:.2f}x the peer's time")

@@ -1,5 +1,6 @@
 """`keras-seq translate <action>`: train, evaluate, predict, plot, export, tune."""
 
+import argparse
 import json
 import os
 import sys
@@ -18,7 +19,8 @@ def add_parser(commands, name):
     cli_args.add_training(train, epochs=10, batch_size=64)
     train.add_argument("--cell", choices=["gru", "lstm"], default="gru", help="(default: %(default)s)")
     train.add_argument("--attention", choices=["bahdanau", "luong"], default="luong", help="(default: %(default)s)")
-    train.add_argument("--no-input-feeding", action="store_true", help="do not feed the attentional output back")
+    train.add_argument("--input-feeding", action=argparse.BooleanOptionalAction, default=False,
+                       help="feed the attentional output back into the decoder (default: off)")
     train.add_argument("--embedding-dim", type=cli_args.positive_int, default=256, help="(default: %(default)s)")
     train.add_argument("--encoder-units", type=cli_args.positive_int, default=256, help="per direction (default: %(default)s)")
     train.add_argument("--encoder-layers", type=cli_args.positive_int, default=1, help="(default: %(default)s)")
@@ -89,7 +91,7 @@ def run_train(args):
     from keras_seq.applications.translate.train import train
 
     config = TranslatorConfig(
-        cell=args.cell, attention=args.attention, input_feeding=not args.no_input_feeding,
+        cell=args.cell, attention=args.attention, input_feeding=args.input_feeding,
         embedding_dim=args.embedding_dim, encoder_units=args.encoder_units, encoder_layers=args.encoder_layers,
         decoder_units=args.decoder_units, dropout=args.dropout, label_smoothing=args.label_smoothing,
         scheduled_sampling=args.scheduled_sampling, max_vocab=args.max_vocab, max_length=args.max_length,

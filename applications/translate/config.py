@@ -21,7 +21,9 @@ class TranslatorConfig(ConfigMixin):
         encoder_layers: stacked encoder layers.
         decoder_units: units of the decoder cell.
         attention: `"bahdanau"` or `"luong"` (general score).
-        input_feeding: feed the previous attentional output to the decoder.
+        input_feeding: feed the previous attentional output to the decoder
+            (off by default: it learned more slowly per second of training
+            on Multi30k, see BENCHMARKS.md).
         dropout: on embeddings and the decoder output.
         label_smoothing: of the cross-entropy (0 disables).
         scheduled_sampling: 0 disables; otherwise the largest probability
@@ -40,7 +42,7 @@ class TranslatorConfig(ConfigMixin):
     encoder_layers: int = 1
     decoder_units: int = 512
     attention: str = "luong"
-    input_feeding: bool = True
+    input_feeding: bool = False
     dropout: float = 0.2
     label_smoothing: float = 0.0
     scheduled_sampling: float = 0.0
