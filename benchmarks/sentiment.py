@@ -8,8 +8,8 @@ out for validation (early stopping, the same for both models); the test part
 is touched once, at the end of training.
 
 - ours: `build_sentiment_classifier` with the app's defaults (text
-  vectorization inside the model, our bidirectional GRU, attention
-  pooling);
+  vectorization inside the model, the VADER word-polarity feature, our
+  bidirectional GRU, attention pooling);
 - peer: `TextVectorization(20000, 60) -> Embedding(128) ->
   Bidirectional(keras.layers.LSTM(64)) -> Dropout(0.5) -> Dense(1)`.
 

@@ -23,6 +23,7 @@ sacreBLEU on the detokenized lowercase references.
 
     python benchmarks/translation.py --budget 1800     # the recorded run
     python benchmarks/translation.py --budget 120 --limit 2000   # a quick look
+    python benchmarks/translation.py --budget 300 --models ours --set dropout=0.1   # explore a setting of ours
 """
 
 import argparse
@@ -141,44 +142,69 @@ def main():
     parser.add_argument("--limit", type=int, default=None, help="use only this many training pairs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--save", default=None, help="also save ours here (Translator.save) for a later look")
+    parser.add_argument("--models", nargs="+", choices=["ours", "keras"], default=["ours", "keras"],
+                        help="train only some (for exploring settings; the recorded run trains both)")
+    parser.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE",
+                        help="override fields of ours' TranslatorConfig (values read as JSON, else strings), e.g. dropout=0.1")
+    parser.add_argument("--val-limit", type=int, default=None, help="score only this many validation sentences")
     args = parser.parse_args()
+    overrides = {}
+    for item in args.set:
+        field, _, value = item.partition("=")
+        try:
+            overrides[field] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[field] = value
 
     sources = [normalize(s) for s in read(args.data, "train", "en")][: args.limit]
     targets = [normalize(t) for t in read(args.data, "train", "de")][: args.limit]
-    val_sources_raw, val_targets_raw = read(args.data, "val", "en"), read(args.data, "val", "de")
+    val_sources_raw = read(args.data, "val", "en")[: args.val_limit]
+    val_targets_raw = read(args.data, "val", "de")[: args.val_limit]
     source_vocab, target_vocab = WordVocabulary.build(sources, 8000), WordVocabulary.build(targets, 8000)
     config = TranslatorConfig(src_vocab_size=source_vocab.size, tgt_vocab_size=target_vocab.size, seed=args.seed)
     src, tgt_in, tgt_out = encode_pairs(sources, targets, source_vocab, target_vocab, config.max_length)
-    ours = build_translator(config)
-    peer = PlainKerasTranslator(config, args.seed)
-    print(f"{len(src)} training pairs, vocabularies {source_vocab.size}/{target_vocab.size}; parameters: ours "
-          f"{ours.count_params():,}, peer {peer.model.count_params():,}; budget {args.budget:.0f} s each", flush=True)
+    ours_config = config.replace(**overrides)
+    ours = build_translator(ours_config) if "ours" in args.models else None
+    peer = PlainKerasTranslator(config, args.seed) if "keras" in args.models else None
+    models = {name: model for name, model in (("ours", ours), ("keras", peer and peer.model)) if model is not None}
+    print(f"{len(src)} training pairs, vocabularies {source_vocab.size}/{target_vocab.size}; parameters: "
+          + ", ".join(f"{name} {model.count_params():,}" for name, model in models.items())
+          + f"; budget {args.budget:.0f} s each; ours' overrides {overrides}", flush=True)
 
-    models = {"ours": ours, "keras": peer.model}
     clocks = {name: 0.0 for name in models}
     steps = {name: 0 for name in models}
     streams = {name: batches(src, tgt_in, tgt_out, config.batch_size, np.random.default_rng(args.seed)) for name in models}
     while any(clocks[n] < args.budget for n in models):
         for name, model in models.items():
             stop = min(clocks[name] + args.chunk, args.budget)
-            loss = None
+            losses = []
             while clocks[name] < stop:
                 progress = clocks[name] / args.budget
                 model.optimizer.learning_rate.assign(config.learning_rate * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))))
                 s, ti, to = next(streams[name])
                 begin = time.perf_counter()
-                loss = model.train_on_batch([s, ti], to)
+                model.reset_metrics()
+                losses.append(float(np.ravel(model.train_on_batch([s, ti], to))[0]))  # this batch's loss
                 clocks[name] += time.perf_counter() - begin
                 steps[name] += 1
-            if loss is not None:
-                print(f"  {name:>5}: {clocks[name]:6.0f} s, {steps[name]:6d} steps, loss {float(np.ravel(loss)[0]):.3f}", flush=True)
+            if losses:
+                print(f"  {name:>5}: {clocks[name]:6.0f} s, {steps[name]:6d} steps, mean loss of the chunk {np.mean(losses):.3f}", flush=True)
 
-    translator = Translator(ours, source_vocab, target_vocab, config)
-    if args.save:
-        translator.save(args.save)
     references = [detokenize(normalize(t)) for t in val_targets_raw]
-    results = {"budget_s": args.budget, "train_pairs": len(src), "val_pairs": len(references),
-               "ours_steps": steps["ours"], "keras_steps": steps["keras"]}
+    results = {"budget_s": args.budget, "train_pairs": len(src), "val_pairs": len(references), "ours_overrides": overrides}
+    results.update({f"{name}_steps": count for name, count in steps.items()})
+    if ours is not None:
+        report_ours(results, Translator(ours, source_vocab, target_vocab, ours_config), val_sources_raw, references, args.save)
+    if peer is not None:
+        report_peer(results, peer, Translator(ours or peer.model, source_vocab, target_vocab, config), val_sources_raw, references, target_vocab, config)
+    print("BLEU on Multi30k val: " + ", ".join(f"{k[:-5]} {v}" for k, v in results.items() if k.endswith("_bleu")))
+    print("decoding sentences/s: " + ", ".join(f"{k[:-16]} {v}" for k, v in results.items() if k.endswith("_sentences_per_s")))
+    print(json.dumps(results, ensure_ascii=False))
+
+
+def report_ours(results, translator, val_sources_raw, references, save):
+    if save:
+        translator.save(save)
     for name, width in (("ours_greedy", 1), ("ours_beam5", 5)):
         begin = time.perf_counter()
         hypotheses = translator.translate(val_sources_raw, beam_width=width)
@@ -187,7 +213,10 @@ def main():
         results[f"{name}_sentences_per_s"] = round(len(hypotheses) / seconds, 1)
         if name == "ours_beam5":
             results["examples"] = list(zip(val_sources_raw[:3], hypotheses[:3]))
-    ids = translator.encode_sources(val_sources_raw)
+
+
+def report_peer(results, peer, translator, val_sources_raw, references, target_vocab, config):
+    ids = translator.encode_sources(val_sources_raw)  # the same source encoding as ours
     begin = time.perf_counter()
     out = np.concatenate([peer.translate(ids[i : i + 256, : max(1, int((ids[i : i + 256] != 0).sum(1).max()))], 2 * config.max_length)
                           for i in range(0, len(ids), 256)])
@@ -195,11 +224,6 @@ def main():
     hypotheses = [detokenize(target_vocab.decode(row)) for row in out]
     results["keras_greedy_bleu"], results["keras_greedy_chrf"] = bleu(hypotheses, references)
     results["keras_greedy_sentences_per_s"] = round(len(hypotheses) / seconds, 1)
-    print(f"BLEU on Multi30k val: ours greedy {results['ours_greedy_bleu']}, ours beam-5 {results['ours_beam5_bleu']}, "
-          f"plain Keras greedy {results['keras_greedy_bleu']}")
-    print(f"decoding: ours greedy {results['ours_greedy_sentences_per_s']} sentences/s, beam-5 "
-          f"{results['ours_beam5_sentences_per_s']}; plain Keras greedy {results['keras_greedy_sentences_per_s']}")
-    print(json.dumps(results, ensure_ascii=False))
 
 
 if __name__ == "__main__":

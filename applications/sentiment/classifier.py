@@ -73,13 +73,17 @@ class SentimentClassifier:
         vectorize = self.model.get_layer("vectorize")
         embedding = self.model.get_layer("embedding")
         pooling = self.model.get_layer("pooling")
+        names = {layer.name for layer in self.model.layers}
+        lexicon = (self.model.get_layer("lexicon_vectorize"), self.model.get_layer("lexicon")) if "lexicon" in names else None
         vocabulary = vectorize.get_vocabulary()
         out = []
         for start in range(0, len(texts), 256):
             batch = np.array(texts[start : start + 256], dtype=object)
             token_ids = vectorize(batch)  # (B, T)
             mask = embedding.compute_mask(token_ids)
-            x = embedding(token_ids)
+            x = embedding(token_ids)  # (B, T, E)
+            if lexicon is not None:
+                x = keras.ops.concatenate([x, lexicon[1](lexicon[0](batch))], axis=-1)  # (B, T, E + 1)
             for i in range(self.config.layers):  # the model's own layers, without dropout
                 x = self.model.get_layer(f"rnn_{i}")(x, mask=mask)
             query = keras.ops.broadcast_to(pooling.query, (keras.ops.shape(x)[0], pooling.units))

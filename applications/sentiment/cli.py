@@ -22,6 +22,9 @@ def add_parser(commands, name):
     train.add_argument("--unidirectional", action="store_true", help="no Bidirectional wrapper")
     train.add_argument("--pooling", choices=["attention", "last", "mean", "max"], default="attention", help="(default: %(default)s)")
     train.add_argument("--dropout", type=cli_args.non_negative_float, default=0.5, help="(default: %(default)s)")
+    train.add_argument("--lexicon", default="vader",
+                       help="word polarities as a frozen extra feature: 'vader' (from the vaderSentiment package), "
+                            "a word<TAB>score file, or 'none' (default: %(default)s)")
     train.add_argument("--max-tokens", type=cli_args.positive_int, default=20000, help="(default: %(default)s)")
     train.add_argument("--sequence-length", type=cli_args.positive_int, default=60, help="tokens read per text (default: %(default)s)")
     train.add_argument("--learning-rate", type=cli_args.positive_float, default=1e-3, help="(default: %(default)s)")
@@ -75,6 +78,7 @@ def run_train(args):
         cell=args.cell, units=args.units, layers=args.layers, bidirectional=not args.unidirectional,
         pooling=args.pooling, dropout=args.dropout, max_tokens=args.max_tokens, sequence_length=args.sequence_length,
         learning_rate=args.learning_rate, batch_size=args.batch_size, seed=args.seed,
+        lexicon=None if args.lexicon == "none" else args.lexicon,
     )
     classifier, history = train(
         config, data=args.data, model_dir=args.model_dir, epochs=args.epochs, time_budget=args.time_budget,

@@ -2,9 +2,11 @@
 
 import keras
 import keras_tuner
+import numpy as np
 from keras import ops
 
 from keras_seq.applications.sentiment.config import SentimentConfig
+from keras_seq.applications.sentiment.lexicon import load_lexicon
 from keras_seq.layers import GRU, LSTM, AttentionPooling, MaskedGlobalMaxPooling
 
 RECURRENT_LAYERS = {"lstm": LSTM, "gru": GRU}
@@ -19,6 +21,10 @@ def build_sentiment_classifier(config, vocabulary):
     (attention, last, mean or max over real tokens) -> dropout -> `Dense`
     (sigmoid for two classes, softmax otherwise).
 
+    With `config.lexicon`, each token also carries its lexicon polarity (0
+    for words not in it) as one more, frozen, feature beside its embedding:
+    words that training never saw still tell the model which way they lean.
+
     Args:
         config: a `SentimentConfig`.
         vocabulary: list of tokens (from `TextVectorization.adapt` on the
@@ -29,6 +35,7 @@ def build_sentiment_classifier(config, vocabulary):
     """
     config.validate()
     keras.utils.set_random_seed(config.seed)
+    polarity = load_lexicon(config.lexicon) if config.lexicon else None
     texts = keras.Input((), dtype="string", name="text")
     vectorize = keras.layers.TextVectorization(
         max_tokens=config.max_tokens,
@@ -38,7 +45,17 @@ def build_sentiment_classifier(config, vocabulary):
     )
     tokens = vectorize(texts)  # (B, T) int
     x = keras.layers.Embedding(len(vectorize.get_vocabulary()), config.embedding_dim, mask_zero=True, name="embedding")(tokens)
-    x = keras.layers.Dropout(config.dropout, seed=config.seed, name="embedding_dropout")(x)
+    x = keras.layers.Dropout(config.dropout, seed=config.seed, name="embedding_dropout")(x)  # (B, T, E)
+    if polarity:
+        # The lexicon has its own lookup, aligned token for token with the
+        # main one, so that words training never saw keep their polarity.
+        lookup = keras.layers.TextVectorization(
+            output_sequence_length=config.sequence_length, vocabulary=sorted(polarity), name="lexicon_vectorize"
+        )
+        words = lookup.get_vocabulary()
+        prior = keras.layers.Embedding(len(words), 1, trainable=False, name="lexicon")
+        x = keras.layers.Concatenate(name="with_lexicon")([x, prior(lookup(texts))])  # (B, T, E + 1)
+        prior.set_weights([np.array([[polarity.get(w, 0.0)] for w in words], dtype="float32")])  # (L, 1)
     pool_last = config.pooling == "last"
     for i in range(config.layers):
         last = i == config.layers - 1

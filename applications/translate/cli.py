@@ -25,7 +25,8 @@ def add_parser(commands, name):
     train.add_argument("--encoder-units", type=cli_args.positive_int, default=256, help="per direction (default: %(default)s)")
     train.add_argument("--encoder-layers", type=cli_args.positive_int, default=1, help="(default: %(default)s)")
     train.add_argument("--decoder-units", type=cli_args.positive_int, default=512, help="(default: %(default)s)")
-    train.add_argument("--dropout", type=cli_args.non_negative_float, default=0.2, help="(default: %(default)s)")
+    train.add_argument("--dropout", type=cli_args.non_negative_float, default=0.2, help="on the decoder output (default: %(default)s)")
+    train.add_argument("--embedding-dropout", type=cli_args.non_negative_float, default=0.0, help="on both embeddings (default: %(default)s)")
     train.add_argument("--label-smoothing", type=cli_args.non_negative_float, default=0.0, help="(default: %(default)s)")
     train.add_argument("--scheduled-sampling", type=cli_args.non_negative_float, default=0.0,
                        help="largest probability of feeding the model's own tokens, reached linearly (default: off)")
@@ -93,7 +94,7 @@ def run_train(args):
     config = TranslatorConfig(
         cell=args.cell, attention=args.attention, input_feeding=args.input_feeding,
         embedding_dim=args.embedding_dim, encoder_units=args.encoder_units, encoder_layers=args.encoder_layers,
-        decoder_units=args.decoder_units, dropout=args.dropout, label_smoothing=args.label_smoothing,
+        decoder_units=args.decoder_units, dropout=args.dropout, embedding_dropout=args.embedding_dropout, label_smoothing=args.label_smoothing,
         scheduled_sampling=args.scheduled_sampling, max_vocab=args.max_vocab, max_length=args.max_length,
         learning_rate=args.learning_rate, batch_size=args.batch_size, seed=args.seed,
     )

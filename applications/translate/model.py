@@ -27,7 +27,7 @@ def build_translator(config):
     Inputs: source ids `(B, Ts)` and target ids shifted right (`[START]`
     first) `(B, Tt)`, 0 = padding. Output: next-token logits `(B, Tt, Vt)`.
 
-    - encoder: source embedding (masked) -> `encoder_layers` bidirectional
+    - encoder: source embedding (masked, `embedding_dropout`) -> `encoder_layers` bidirectional
       GRU/LSTM layers of ours; the memory is the last layer's outputs
       `(B, Ts, 2 * encoder_units)`;
     - bridge: `Dense(tanh)` from the final forward and backward states to
@@ -52,7 +52,7 @@ def build_translator(config):
     source = keras.Input((None,), dtype="int32", name="source")
     target_in = keras.Input((None,), dtype="int32", name="target_in")
     x = keras.layers.Embedding(config.src_vocab_size, config.embedding_dim, mask_zero=True, name="source_embedding")(source)
-    x = keras.layers.Dropout(config.dropout, name="source_dropout")(x)
+    x = keras.layers.Dropout(config.embedding_dropout, name="source_dropout")(x)
     final = None
     for i in range(config.encoder_layers):
         layer = LAYERS[config.cell](config.encoder_units, return_sequences=True, return_state=True, seed=config.seed + i)
@@ -78,7 +78,7 @@ def build_translator(config):
     project = keras.layers.Dense(config.tgt_vocab_size, name="logits")
 
     def decode(tokens):
-        y = keras.layers.Dropout(config.dropout)(target_embedding(tokens))
+        y = keras.layers.Dropout(config.embedding_dropout)(target_embedding(tokens))
         outputs, _ = decoder(y, memory, initial_state=states)  # (B, Tt, A)
         return project(output_dropout(outputs))  # (B, Tt, Vt)
 

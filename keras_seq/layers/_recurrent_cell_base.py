@@ -90,6 +90,9 @@ class RecurrentCellBase(keras.layers.Layer):
         self.seed_generator = keras.random.SeedGenerator(seed)
         self._dropout_mask = None
         self._recurrent_dropout_mask = None
+        # One step has no time axis to mask (keras.layers.RNN applies the
+        # sequence mask); a mask on a step's input just passes through.
+        self.supports_masking = True
 
     # ------------------------------------------------------------------ build
     def build(self, input_shape):

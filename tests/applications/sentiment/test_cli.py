@@ -37,6 +37,7 @@ def test_user_errors_exit_2(tmp_path, trained, capsys):
         (["predict", "--model-dir", str(model_dir)], "no text given"),
         (["predict", "--model-dir", str(tmp_path / "none"), "hi"], "no trained sentiment classifier"),
         (["train", "--data", str(tmp_path / "none.csv"), "--model-dir", str(tmp_path / "out")], "no such file"),
+        (["train", "--data", "embedded", "--lexicon", str(tmp_path / "none.tsv"), "--model-dir", str(tmp_path / "out")], "lexicon"),
     ]
     for args, match in cases:
         code, _, err = run(capsys, "sentiment", *args)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from keras_seq.applications.translate import TranslatorConfig, build_translator
+from keras_seq.errors import UserInputError
 
 SOURCE = np.array([[5, 6, 7, 0, 0], [5, 6, 7, 8, 9]], np.int32)
 TARGET_IN = np.array([[2, 9, 10, 0, 0, 0], [2, 9, 10, 11, 12, 13]], np.int32)
@@ -21,3 +22,13 @@ def test_padding_does_not_count_in_the_loss(scheduled_sampling):
     loss = model.evaluate([SOURCE, TARGET_IN], TARGET_OUT, verbose=0)
     np.testing.assert_allclose(loss, nll[TARGET_OUT != 0].mean(), rtol=1e-4)
     assert abs(loss - nll.mean()) > 1e-3  # the unmasked mean is a different number
+
+
+def test_embedding_and_output_dropout_are_separate_settings():
+    config = TranslatorConfig(src_vocab_size=50, tgt_vocab_size=60, embedding_dim=8, encoder_units=8,
+                              decoder_units=16, dropout=0.3, embedding_dropout=0.1)
+    model = build_translator(config)
+    assert model.get_layer("source_dropout").rate == 0.1 and model.get_layer("output_dropout").rate == 0.3
+    assert TranslatorConfig().embedding_dropout == 0.0
+    with pytest.raises(UserInputError, match="embedding_dropout"):
+        build_translator(config.replace(embedding_dropout=1.0))
