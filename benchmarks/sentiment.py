@@ -31,6 +31,7 @@ import numpy as np  # noqa: E402
 from keras_seq.applications.sentiment import SentimentClassifier, SentimentConfig, build_sentiment_classifier  # noqa: E402
 from keras_seq.applications.sentiment.data import LabelledTexts, read_table, split_validation  # noqa: E402
 from keras_seq.applications.sentiment.train import adapt_vocabulary, make_dataset  # noqa: E402
+from overrides import parse_overrides  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_DATA = os.path.join(HERE, "..", "..", "shared", "data", "sentiment-sentences")
@@ -73,13 +74,7 @@ def main():
     args = parser.parse_args()
 
     data = load(args.data)
-    overrides = {}
-    for item in args.set:
-        field, _, value = item.partition("=")
-        try:
-            overrides[field] = json.loads(value)
-        except json.JSONDecodeError:
-            overrides[field] = value
+    overrides = parse_overrides(args.set)
     rows = []
     for seed in args.seeds:
         train_all, test = split_validation(data, 0.2, seed)  # 80/20, seeded

@@ -47,6 +47,7 @@ from keras_seq.applications.translate.train import BUCKETS, encode_pairs  # noqa
 from keras_seq.applications.translate.translator import detokenize  # noqa: E402
 from keras_seq.decoding import greedy_search  # noqa: E402
 from keras_seq.training import SmoothedSparseCrossEntropy  # noqa: E402
+from overrides import parse_overrides  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_DATA = os.path.join(HERE, "..", "..", "shared", "data", "multi30k")
@@ -148,13 +149,7 @@ def main():
                         help="override fields of ours' TranslatorConfig (values read as JSON, else strings), e.g. dropout=0.1")
     parser.add_argument("--val-limit", type=int, default=None, help="score only this many validation sentences")
     args = parser.parse_args()
-    overrides = {}
-    for item in args.set:
-        field, _, value = item.partition("=")
-        try:
-            overrides[field] = json.loads(value)
-        except json.JSONDecodeError:
-            overrides[field] = value
+    overrides = parse_overrides(args.set)
 
     sources = [normalize(s) for s in read(args.data, "train", "en")][: args.limit]
     targets = [normalize(t) for t in read(args.data, "train", "de")][: args.limit]
