@@ -191,7 +191,7 @@ def main():
     if ours is not None:
         report_ours(results, Translator(ours, source_vocab, target_vocab, ours_config), val_sources_raw, references, args.save)
     if peer is not None:
-        report_peer(results, peer, Translator(ours or peer.model, source_vocab, target_vocab, config), val_sources_raw, references, target_vocab, config)
+        report_peer(results, peer, val_sources_raw, references, source_vocab, target_vocab, config)
     print("BLEU on Multi30k val: " + ", ".join(f"{k[:-5]} {v}" for k, v in results.items() if k.endswith("_bleu")))
     print("decoding sentences/s: " + ", ".join(f"{k[:-16]} {v}" for k, v in results.items() if k.endswith("_sentences_per_s")))
     print(json.dumps(results, ensure_ascii=False))
@@ -210,8 +210,8 @@ def report_ours(results, translator, val_sources_raw, references, save):
             results["examples"] = list(zip(val_sources_raw[:3], hypotheses[:3]))
 
 
-def report_peer(results, peer, translator, val_sources_raw, references, target_vocab, config):
-    ids = translator.encode_sources(val_sources_raw)  # the same source encoding as ours
+def report_peer(results, peer, val_sources_raw, references, source_vocab, target_vocab, config):
+    ids = pad([source_vocab.encode(normalize(s), config.max_length) for s in val_sources_raw])  # as Translator.encode_sources
     begin = time.perf_counter()
     out = np.concatenate([peer.translate(ids[i : i + 256, : max(1, int((ids[i : i + 256] != 0).sum(1).max()))], 2 * config.max_length)
                           for i in range(0, len(ids), 256)])
