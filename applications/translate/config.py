@@ -24,6 +24,9 @@ class TranslatorConfig(ConfigMixin):
         input_feeding: feed the previous attentional output to the decoder
             (off by default: it learned more slowly per second of training
             on Multi30k, see BENCHMARKS.md).
+        tie_embeddings: score target words with the target embedding's
+            table instead of a separate output layer (weight tying; the
+            attentional output then has `embedding_dim` units).
         dropout: on the decoder output (before the vocabulary projection).
         embedding_dropout: on the source and target embeddings (0 by
             default: 0.2 cost 3.4 BLEU after 30 minutes on Multi30k, see
@@ -46,6 +49,7 @@ class TranslatorConfig(ConfigMixin):
     decoder_units: int = 512
     attention: str = "luong"
     input_feeding: bool = False
+    tie_embeddings: bool = False
     dropout: float = 0.2
     embedding_dropout: float = 0.0
     label_smoothing: float = 0.0

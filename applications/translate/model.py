@@ -14,11 +14,18 @@ from keras_seq.layers import (
     LSTMCell,
     LuongAttention,
     ScheduledSampler,
+    TiedEmbedding,
 )
 from keras_seq.training import SmoothedSparseCrossEntropy
 
 LAYERS = {"gru": GRU, "lstm": LSTM}
 CELLS = {"gru": GRUCell, "lstm": LSTMCell}
+
+
+def output_projection(target_embedding):
+    """The vocabulary projection of a tied model: attentional outputs
+    `(B, ..., E)` -> logits `(B, ..., Vt)` with the `TiedEmbedding`'s table."""
+    return lambda vectors: target_embedding(vectors, reverse=True)
 
 
 def build_translator(config):
@@ -35,7 +42,9 @@ def build_translator(config):
     - decoder: target embedding -> `AttentionDecoder` around an
       `AttentionDecoderCell` (our GRU/LSTM cell, Bahdanau or Luong
       attention, input feeding) -> dropout -> `Dense` over the target
-      vocabulary;
+      vocabulary, or with `tie_embeddings` the target embedding's own table
+      (`TiedEmbedding`; the attentional output then has `embedding_dim`
+      units);
     - with `scheduled_sampling`, a `ScheduledSampler` mixes the first pass'
       own tokens into a second pass of the same decoder (its probability is
       raised by the `ScheduledSampling` callback).
@@ -68,14 +77,18 @@ def build_translator(config):
         CELLS[config.cell](config.decoder_units, name="decoder_cell"),
         BahdanauAttention(config.decoder_units, name="attention") if config.attention == "bahdanau"
         else LuongAttention("general", name="attention"),
-        output_units=config.decoder_units,
+        output_units=config.embedding_dim if config.tie_embeddings else config.decoder_units,
         input_feeding=config.input_feeding,
         name="attention_decoder_cell",
     )
-    target_embedding = keras.layers.Embedding(config.tgt_vocab_size, config.embedding_dim, mask_zero=True, name="target_embedding")
     decoder = AttentionDecoder(cell, name="decoder")
     output_dropout = keras.layers.Dropout(config.dropout, name="output_dropout")
-    project = keras.layers.Dense(config.tgt_vocab_size, name="logits")
+    if config.tie_embeddings:  # one table embeds target words and scores them
+        target_embedding = TiedEmbedding(config.tgt_vocab_size, config.embedding_dim, mask_zero=True, name="target_embedding")
+        project = output_projection(target_embedding)
+    else:
+        target_embedding = keras.layers.Embedding(config.tgt_vocab_size, config.embedding_dim, mask_zero=True, name="target_embedding")
+        project = keras.layers.Dense(config.tgt_vocab_size, name="logits")
 
     def decode(tokens):
         y = keras.layers.Dropout(config.embedding_dropout)(target_embedding(tokens))

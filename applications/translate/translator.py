@@ -10,9 +10,11 @@ import tensorflow as tf
 from keras import ops
 
 from keras_seq.applications.translate.config import TranslatorConfig
+from keras_seq.applications.translate.model import output_projection
 from keras_seq.applications.translate.text import END_ID, START_ID, WordVocabulary, normalize
 from keras_seq.decoding import beam_search, greedy_search
 from keras_seq.errors import UserInputError
+from keras_seq.layers import TiedEmbedding
 
 MODEL_FILE, CONFIG_FILE = "model.keras", "config.json"
 SRC_VOCAB_FILE, TGT_VOCAB_FILE = "source_vocab.json", "target_vocab.json"
@@ -41,7 +43,8 @@ class Translator:
         self.target_embedding = model.get_layer("target_embedding")
         self.decoder = model.get_layer("decoder")
         self.cell = self.decoder.cell
-        self.project = model.get_layer("logits")
+        tied = isinstance(self.target_embedding, TiedEmbedding)
+        self.project = output_projection(self.target_embedding) if tied else model.get_layer("logits")
         self._greedy = tf.function(self._greedy_ids, reduce_retracing=True)
         self._beams = {}
 

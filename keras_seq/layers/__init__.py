@@ -13,6 +13,7 @@ from keras_seq.layers.lstm_cell import LSTMCell
 from keras_seq.layers.scheduled_sampler import ScheduledSampler
 from keras_seq.layers.simple_rnn import SimpleRNN
 from keras_seq.layers.simple_rnn_cell import SimpleRNNCell
+from keras_seq.layers.tied_embedding import TiedEmbedding
 
 __all__ = [
     "AttentionDecoder",
@@ -28,4 +29,5 @@ __all__ = [
     "ScheduledSampler",
     "SimpleRNN",
     "SimpleRNNCell",
+    "TiedEmbedding",
 ]

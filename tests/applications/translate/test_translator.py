@@ -78,3 +78,24 @@ def test_builder_variants_train(overrides):
     tgt = np.random.default_rng(1).integers(1, 20, (8, 5))
     history = model.fit([src, tgt], tgt, epochs=2, verbose=0)
     assert np.isfinite(history.history["loss"]).all()
+
+
+def test_tied_embeddings_train_translate_and_export(tsv_file, tmp_path):
+    from keras_seq.applications.translate import train
+
+    model_dir = tmp_path / "tied"
+    translator, history, val_pairs = train(SMALL.replace(tie_embeddings=True), data=str(tsv_file), model_dir=str(model_dir),
+                                           epochs=2, verbose=0, validation_split=0.1, print_fn=lambda *a: None)
+    names = [layer.name for layer in translator.model.layers]
+    assert "logits" not in names  # no separate output layer
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    untied = build_translator(translator.config.replace(tie_embeddings=False))
+    assert translator.model.count_params() < untied.count_params()
+    sentences = val_pairs.sources[:4]
+    expected = translator.translate(sentences, beam_width=3)
+    assert Translator.load(str(model_dir)).translate(sentences, beam_width=3) == expected
+    export_dir = str(tmp_path / "export")
+    translator.export(export_dir)
+    module = tf.saved_model.load(export_dir)
+    got = [t.decode() for t in module.translate(tf.constant(sentences)).numpy()]
+    assert got == translator.translate(sentences)
