@@ -62,8 +62,7 @@ class TiedEmbedding(keras.layers.Layer):
 
     def call(self, inputs, reverse=False):
         if not reverse:
-            ids = inputs if "int" in str(inputs.dtype) else ops.cast(inputs, "int32")
-            return ops.take(ops.cast(self.embeddings, self.compute_dtype), ids, axis=0)  # (B, ..., E)
+            return ops.take(ops.cast(self.embeddings, self.compute_dtype), ops.cast(inputs, "int32"), axis=0)  # (B, ..., E)
         table = ops.cast(self.embeddings, inputs.dtype)  # (V, E)
         logits = ops.matmul(inputs, ops.transpose(table))  # (B, ..., V)
         if self.reverse_bias is not None:
