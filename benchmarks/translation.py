@@ -188,6 +188,10 @@ def main():
     references = [detokenize(normalize(t)) for t in val_targets_raw]
     results = {"budget_s": args.budget, "train_pairs": len(src), "val_pairs": len(references), "ours_overrides": overrides}
     results.update({f"{name}_steps": count for name, count in steps.items()})
+    if ours is not None and ours.optimizer.use_ema:  # the last weights too, for a paired comparison
+        report_ours(results, Translator(ours, source_vocab, target_vocab, ours_config), val_sources_raw, references, None, "ours_last")
+    for model in models.values():  # what `fit` does when it ends (with EMA: the averaged weights)
+        model.optimizer.finalize_variable_values(model.trainable_weights)
     if ours is not None:
         report_ours(results, Translator(ours, source_vocab, target_vocab, ours_config), val_sources_raw, references, args.save)
     if peer is not None:
@@ -197,10 +201,10 @@ def main():
     print(json.dumps(results, ensure_ascii=False))
 
 
-def report_ours(results, translator, val_sources_raw, references, save):
+def report_ours(results, translator, val_sources_raw, references, save, prefix="ours"):
     if save:
         translator.save(save)
-    for name, width in (("ours_greedy", 1), ("ours_beam5", 5)):
+    for name, width in ((f"{prefix}_greedy", 1), (f"{prefix}_beam5", 5)):
         begin = time.perf_counter()
         hypotheses = translator.translate(val_sources_raw, beam_width=width)
         seconds = time.perf_counter() - begin

@@ -34,6 +34,9 @@ class TranslatorConfig(ConfigMixin):
         label_smoothing: of the cross-entropy (0 disables).
         scheduled_sampling: 0 disables; otherwise the largest probability
             of feeding the model's own tokens, reached over training.
+        ema_momentum: 0 disables; otherwise training keeps an exponential
+            moving average of the weights with this momentum, and the model
+            takes the averaged weights when `fit` ends.
         learning_rate, clipnorm, batch_size, seed: as usual.
         beam_width, length_penalty: defaults of `translate` and the export.
     """
@@ -56,6 +59,7 @@ class TranslatorConfig(ConfigMixin):
     scheduled_sampling: float = 0.0
     learning_rate: float = 1e-3
     clipnorm: float = 1.0
+    ema_momentum: float = 0.0
     batch_size: int = 64
     seed: int = 0
     beam_width: int = 5
@@ -67,7 +71,7 @@ class TranslatorConfig(ConfigMixin):
         if self.attention not in ("bahdanau", "luong"):
             raise UserInputError(f"attention must be bahdanau or luong; got {self.attention!r}")
         self.check_positive_ints("max_vocab", "max_length", "embedding_dim", "encoder_units", "encoder_layers", "decoder_units", "batch_size", "beam_width")
-        for name in ("dropout", "embedding_dropout", "label_smoothing", "scheduled_sampling"):
+        for name in ("dropout", "embedding_dropout", "label_smoothing", "scheduled_sampling", "ema_momentum"):
             if not 0 <= getattr(self, name) < 1:
                 raise UserInputError(f"{name} must be in [0, 1); got {getattr(self, name)!r}")
         if self.length_penalty < 0:

@@ -51,7 +51,9 @@ def build_translator(config):
 
     The loss is a masked cross-entropy (target padding, id 0, does not
     count, with or without Keras masks), with label smoothing as
-    configured; gradients are clipped by global norm.
+    configured; gradients are clipped by global norm. With `ema_momentum`
+    the optimizer keeps a moving average of the weights, which `fit` copies
+    into the model when it ends.
 
     Returns:
         A compiled `keras.Model`.
@@ -101,7 +103,12 @@ def build_translator(config):
         logits = decode(mixed)
     model = keras.Model([source, target_in], logits, name="translator")
     model.compile(
-        optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm or None),
+        optimizer=keras.optimizers.Adam(
+            config.learning_rate,
+            global_clipnorm=config.clipnorm or None,
+            use_ema=bool(config.ema_momentum),
+            ema_momentum=config.ema_momentum or 0.99,
+        ),
         loss=SmoothedSparseCrossEntropy(config.label_smoothing, ignore_class=0),  # 0 = target padding
     )
     return model
