@@ -32,6 +32,8 @@ def add_parser(commands, name):
     train.add_argument("--label-smoothing", type=cli_args.non_negative_float, default=0.0, help="(default: %(default)s)")
     train.add_argument("--scheduled-sampling", type=cli_args.non_negative_float, default=0.0,
                        help="largest probability of feeding the model's own tokens, reached linearly (default: off)")
+    train.add_argument("--ema-momentum", type=cli_args.non_negative_float, default=0.0,
+                       help="keep a moving average of the weights with this momentum and end with it, e.g. 0.999 (default: off)")
     train.add_argument("--max-vocab", type=cli_args.positive_int, default=8000, help="words per language (default: %(default)s)")
     train.add_argument("--max-length", type=cli_args.positive_int, default=40,
                        help="tokens per sentence; longer ones are truncated with a warning (default: %(default)s)")
@@ -97,7 +99,7 @@ def run_train(args):
         cell=args.cell, attention=args.attention, input_feeding=args.input_feeding, tie_embeddings=args.tie_embeddings,
         embedding_dim=args.embedding_dim, encoder_units=args.encoder_units, encoder_layers=args.encoder_layers,
         decoder_units=args.decoder_units, dropout=args.dropout, embedding_dropout=args.embedding_dropout, label_smoothing=args.label_smoothing,
-        scheduled_sampling=args.scheduled_sampling, max_vocab=args.max_vocab, max_length=args.max_length,
+        scheduled_sampling=args.scheduled_sampling, ema_momentum=args.ema_momentum, max_vocab=args.max_vocab, max_length=args.max_length,
         learning_rate=args.learning_rate, batch_size=args.batch_size, seed=args.seed,
     )
     with warnings.catch_warnings(record=True) as caught:

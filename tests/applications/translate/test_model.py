@@ -32,3 +32,18 @@ def test_embedding_and_output_dropout_are_separate_settings():
     assert TranslatorConfig().embedding_dropout == 0.0
     with pytest.raises(UserInputError, match="embedding_dropout"):
         build_translator(config.replace(embedding_dropout=1.0))
+
+
+def test_ema_momentum_ends_fit_with_the_averaged_weights():
+    config = TranslatorConfig(src_vocab_size=50, tgt_vocab_size=60, embedding_dim=8, encoder_units=8,
+                              decoder_units=16, dropout=0.0, ema_momentum=0.9)
+    model = build_translator(config)
+    assert model.optimizer.use_ema and model.optimizer.ema_momentum == 0.9
+    model.fit([SOURCE, TARGET_IN], TARGET_OUT, epochs=6, verbose=0)
+    averages = {v.path: a for v, a in zip(model.optimizer._trainable_variables, model.optimizer._model_variables_moving_average)}
+    for weight in model.trainable_weights:
+        np.testing.assert_allclose(weight.numpy(), averages[weight.path].numpy(), rtol=1e-6)
+    plain = build_translator(config.replace(ema_momentum=0.0))
+    assert not plain.optimizer.use_ema
+    with pytest.raises(UserInputError, match="ema_momentum"):
+        build_translator(config.replace(ema_momentum=1.0))
