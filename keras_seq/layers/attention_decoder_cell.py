@@ -19,8 +19,8 @@ class AttentionDecoderCell(keras.layers.Layer):
        previous attentional output when `input_feeding=True`;
     2. its output `h_t` queries the memory: `context_t, weights_t =
        attention(h_t, memory)`;
-    3. the attentional output is `a_t = tanh(W [h_t; context_t])`, of size
-       `output_units`.
+    3. the attentional output is `a_t = tanh(W [h_t; context_t] + b)`, of
+       size `output_units` (`b` only with `use_bias=True`).
 
     The step returns `concat([a_t, weights_t])` as its output so that
     `keras.layers.RNN` collects the alignment history with the outputs;
@@ -44,6 +44,8 @@ class AttentionDecoderCell(keras.layers.Layer):
             Defaults to the wrapped cell's output size.
         input_feeding: bool. Feed `a_{t-1}` into the cell with the input.
             Default `True`.
+        use_bias: bool. Add a bias `b` in the attentional output. Default
+            `False` (as in Luong et al.).
         kernel_initializer: initializer of `W`. Default `"glorot_uniform"`.
 
     Call arguments:
@@ -66,7 +68,7 @@ class AttentionDecoderCell(keras.layers.Layer):
     ((2, 7, 16), (2, 7, 5))
     """
 
-    def __init__(self, cell, attention, output_units=None, input_feeding=True, kernel_initializer="glorot_uniform", **kwargs):
+    def __init__(self, cell, attention, output_units=None, input_feeding=True, use_bias=False, kernel_initializer="glorot_uniform", **kwargs):
         super().__init__(**kwargs)
         if isinstance(cell, dict):
             cell = keras.saving.deserialize_keras_object(cell)
@@ -86,6 +88,7 @@ class AttentionDecoderCell(keras.layers.Layer):
         cell_output = getattr(cell, "output_size", None) or _as_list(cell.state_size)[0]
         self.output_units = cell_output if output_units is None else check_units(output_units)
         self.input_feeding = bool(input_feeding)
+        self.use_bias = bool(use_bias)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.cell_state_count = len(_as_list(cell.state_size))
         self.state_size = _as_list(cell.state_size) + ([self.output_units] if self.input_feeding else [])
@@ -111,6 +114,7 @@ class AttentionDecoderCell(keras.layers.Layer):
             shape=(cell_output + memory_shape[-1], self.output_units),
             initializer=self.kernel_initializer,
         )
+        self.output_bias = self.add_weight(name="output_bias", shape=(self.output_units,), initializer="zeros") if self.use_bias else None
 
     def prepare_memory(self, value, value_mask=None):
         """`(keys, value, value_mask)` for `call(..., memory=...)`."""
@@ -144,7 +148,10 @@ class AttentionDecoderCell(keras.layers.Layer):
         new_cell_states = _as_list(new_cell_states)
         context, weights = self.attention.attend(h, keys, value, value_mask)  # (B, Dv), (B, Tv)
         kernel = ops.cast(self.output_kernel, h.dtype)
-        attentional = ops.tanh(ops.matmul(ops.concatenate([h, context], axis=-1), kernel))  # (B, A)
+        attentional = ops.matmul(ops.concatenate([h, context], axis=-1), kernel)  # (B, A)
+        if self.use_bias:
+            attentional = attentional + ops.cast(self.output_bias, h.dtype)
+        attentional = ops.tanh(attentional)  # (B, A)
         new_states = new_cell_states + ([attentional] if self.input_feeding else [])
         output = ops.concatenate([attentional, ops.cast(weights, attentional.dtype)], axis=-1)  # (B, A + Tv)
         return output, new_states
@@ -188,6 +195,7 @@ class AttentionDecoderCell(keras.layers.Layer):
             attention=keras.saving.serialize_keras_object(self.attention),
             output_units=self.output_units,
             input_feeding=self.input_feeding,
+            use_bias=self.use_bias,
             kernel_initializer=keras.initializers.serialize(self.kernel_initializer),
         )
         return config

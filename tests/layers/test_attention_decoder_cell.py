@@ -70,6 +70,24 @@ def test_input_feeding_changes_the_result():
     assert plain.cell.cell.kernel.shape[0] == 8
 
 
+def test_use_bias_adds_a_bias_to_the_attentional_output():
+    plain = make_decoder(input_feeding=False)
+    biased = make_decoder(input_feeding=False, use_bias=True)
+    out_plain = plain(TARGET, MEMORY)[0]
+    biased(TARGET, MEMORY)
+    assert plain.cell.output_bias is None and tuple(biased.cell.output_bias.shape) == (16,)
+    biased.cell.cell.set_weights(plain.cell.cell.get_weights())
+    biased.cell.attention.set_weights(plain.cell.attention.get_weights())
+    biased.cell.output_kernel.assign(plain.cell.output_kernel)
+    np.testing.assert_allclose(biased(TARGET, MEMORY)[0], out_plain, atol=1e-6)
+    biased.cell.output_bias.assign(np.full(16, 0.5, "float32"))
+    pre = np.arctanh(np.clip(np.asarray(out_plain), -0.999999, 0.999999))
+    np.testing.assert_allclose(np.asarray(biased(TARGET, MEMORY)[0]), np.tanh(pre + 0.5), atol=1e-3)
+    config = biased.cell.get_config()
+    assert config["use_bias"] is True
+    assert AttentionDecoderCell.from_config(config).use_bias
+
+
 def test_encoder_states_start_the_decoder():
     decoder = make_decoder()
     h = RNG.normal(size=(2, 16)).astype("float32")
