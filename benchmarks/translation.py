@@ -46,7 +46,6 @@ from keras_seq.applications.translate.text import END_ID, START_ID  # noqa: E402
 from keras_seq.applications.translate.train import BUCKETS, encode_pairs  # noqa: E402
 from keras_seq.applications.translate.translator import detokenize  # noqa: E402
 from keras_seq.decoding import greedy_search  # noqa: E402
-from keras_seq.training import SmoothedSparseCrossEntropy  # noqa: E402
 from overrides import parse_overrides  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -79,7 +78,7 @@ class PlainKerasTranslator:
         logits, _ = self.decode_graph(tgt, memory, src != 0, h0)
         self.model = keras.Model([src, tgt], logits)
         self.model.compile(optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm),
-                           loss=SmoothedSparseCrossEntropy(0.0, ignore_class=0))  # masked, as in the tutorial
+                           loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0))  # masked, as in the tutorial
         self._greedy = tf.function(self._greedy_ids, reduce_retracing=True)
 
     def encode_graph(self, src):
