@@ -107,7 +107,7 @@ def build_translator(config):
             config.learning_rate,
             global_clipnorm=config.clipnorm or None,
             use_ema=bool(config.ema_momentum),
-            ema_momentum=config.ema_momentum or 0.99,
+            ema_momentum=config.ema_momentum,
         ),
         loss=SmoothedSparseCrossEntropy(config.label_smoothing, ignore_class=0),  # 0 = target padding
     )
