@@ -187,12 +187,13 @@ def main():
     references = [detokenize(normalize(t)) for t in val_targets_raw]
     results = {"budget_s": args.budget, "train_pairs": len(src), "val_pairs": len(references), "ours_overrides": overrides}
     results.update({f"{name}_steps": count for name, count in steps.items()})
-    if ours is not None and ours.optimizer.use_ema:  # the last weights too, for a paired comparison
-        report_ours(results, Translator(ours, source_vocab, target_vocab, ours_config), val_sources_raw, references, None, "ours_last")
+    translator = Translator(ours, source_vocab, target_vocab, ours_config) if ours is not None else None
+    if translator is not None and ours.optimizer.use_ema:  # the last weights too, for a paired comparison
+        report_ours(results, translator, val_sources_raw, references, None, "ours_last")
     for model in models.values():  # what `fit` does when it ends (with EMA: the averaged weights)
         model.optimizer.finalize_variable_values(model.trainable_weights)
-    if ours is not None:
-        report_ours(results, Translator(ours, source_vocab, target_vocab, ours_config), val_sources_raw, references, args.save)
+    if translator is not None:
+        report_ours(results, translator, val_sources_raw, references, args.save)
     if peer is not None:
         report_peer(results, peer, val_sources_raw, references, source_vocab, target_vocab, config)
     print("BLEU on Multi30k val: " + ", ".join(f"{k[:-5]} {v}" for k, v in results.items() if k.endswith("_bleu")))
