@@ -21,6 +21,8 @@ def add_parser(commands, name):
     train.add_argument("--attention", choices=["bahdanau", "luong"], default="luong", help="(default: %(default)s)")
     train.add_argument("--input-feeding", action=argparse.BooleanOptionalAction, default=False,
                        help="feed the attentional output back into the decoder (default: off)")
+    train.add_argument("--use-bias", action=argparse.BooleanOptionalAction, default=False,
+                       help="a bias in the attentional output layer (default: off)")
     train.add_argument("--tie-embeddings", action=argparse.BooleanOptionalAction, default=False,
                        help="score target words with the target embedding's table (default: off)")
     train.add_argument("--embedding-dim", type=cli_args.positive_int, default=256, help="(default: %(default)s)")
@@ -96,7 +98,7 @@ def run_train(args):
     from keras_seq.applications.translate.train import train
 
     config = TranslatorConfig(
-        cell=args.cell, attention=args.attention, input_feeding=args.input_feeding, tie_embeddings=args.tie_embeddings,
+        cell=args.cell, attention=args.attention, input_feeding=args.input_feeding, use_bias=args.use_bias, tie_embeddings=args.tie_embeddings,
         embedding_dim=args.embedding_dim, encoder_units=args.encoder_units, encoder_layers=args.encoder_layers,
         decoder_units=args.decoder_units, dropout=args.dropout, embedding_dropout=args.embedding_dropout, label_smoothing=args.label_smoothing,
         scheduled_sampling=args.scheduled_sampling, ema_momentum=args.ema_momentum, max_vocab=args.max_vocab, max_length=args.max_length,

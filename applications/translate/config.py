@@ -24,6 +24,8 @@ class TranslatorConfig(ConfigMixin):
         input_feeding: feed the previous attentional output to the decoder
             (off by default: it learned more slowly per second of training
             on Multi30k, see BENCHMARKS.md).
+        use_bias: add a bias in the attentional output layer
+            (`tanh(W [h; context] + b)`; off by default, as in Luong et al.).
         tie_embeddings: score target words with the target embedding's
             table instead of a separate output layer (weight tying; the
             attentional output then has `embedding_dim` units).
@@ -52,6 +54,7 @@ class TranslatorConfig(ConfigMixin):
     decoder_units: int = 512
     attention: str = "luong"
     input_feeding: bool = False
+    use_bias: bool = False
     tie_embeddings: bool = False
     dropout: float = 0.2
     embedding_dropout: float = 0.0

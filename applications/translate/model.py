@@ -81,6 +81,7 @@ def build_translator(config):
         else LuongAttention("general", name="attention"),
         output_units=config.embedding_dim if config.tie_embeddings else config.decoder_units,
         input_feeding=config.input_feeding,
+        use_bias=config.use_bias,
         name="attention_decoder_cell",
     )
     decoder = AttentionDecoder(cell, name="decoder")
