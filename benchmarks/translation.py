@@ -8,8 +8,9 @@ training, val split for BLEU. Both models see the same normalization
 same length-bucketed batches (padded only to each batch's longest sentence).
 
 - ours: `build_translator` with the app's defaults (bidirectional GRU-256
-  encoder of ours, `AttentionDecoder` with a GRU-512 cell, Luong ("general")
-  attention inside the recurrence, no input feeding), greedy and beam-5
+  encoder of ours, `AttentionDecoder` with a GRU-512 cell, Bahdanau
+  (additive) attention inside the recurrence, a bias in the attentional
+  output, no input feeding), greedy and beam-5
   decoding (length penalty 0.6);
 - peer: bidirectional `keras.layers.GRU(256)` encoder, `keras.layers.GRU(512)`
   decoder started from the encoder's final states,

@@ -18,11 +18,11 @@ def add_parser(commands, name):
     _data_flags(train)
     cli_args.add_training(train, epochs=10, batch_size=64)
     train.add_argument("--cell", choices=["gru", "lstm"], default="gru", help="(default: %(default)s)")
-    train.add_argument("--attention", choices=["bahdanau", "luong"], default="luong", help="(default: %(default)s)")
+    train.add_argument("--attention", choices=["bahdanau", "luong"], default="bahdanau", help="(default: %(default)s)")
     train.add_argument("--input-feeding", action=argparse.BooleanOptionalAction, default=False,
                        help="feed the attentional output back into the decoder (default: off)")
-    train.add_argument("--use-bias", action=argparse.BooleanOptionalAction, default=False,
-                       help="a bias in the attentional output layer (default: off)")
+    train.add_argument("--use-bias", action=argparse.BooleanOptionalAction, default=True,
+                       help="a bias in the attentional output layer (default: on)")
     train.add_argument("--tie-embeddings", action=argparse.BooleanOptionalAction, default=False,
                        help="score target words with the target embedding's table (default: off)")
     train.add_argument("--embedding-dim", type=cli_args.positive_int, default=256, help="(default: %(default)s)")

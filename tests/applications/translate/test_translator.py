@@ -70,7 +70,7 @@ def test_save_load_and_export_without_keras_seq(trained, tmp_path):
     assert eval(result.stdout.strip().splitlines()[-1]) == expected
 
 
-@pytest.mark.parametrize("overrides", [{"cell": "lstm", "attention": "luong"}, {"attention": "bahdanau", "use_bias": True}, {"input_feeding": True, "scheduled_sampling": 0.2, "label_smoothing": 0.1, "embedding_dropout": 0.3}])
+@pytest.mark.parametrize("overrides", [{"cell": "lstm", "attention": "luong"}, {"attention": "luong", "use_bias": False}, {"input_feeding": True, "scheduled_sampling": 0.2, "label_smoothing": 0.1, "embedding_dropout": 0.3}])
 def test_builder_variants_train(overrides):
     config = SMALL.replace(src_vocab_size=20, tgt_vocab_size=20, **overrides)
     model = build_translator(config)
