@@ -21,7 +21,7 @@ class TranslatorConfig(ConfigMixin):
         encoder_layers: stacked encoder layers.
         decoder_units: units of the decoder cell.
         attention: `"bahdanau"` (additive, the default: with `use_bias`
-            it reached 32.1 BLEU with beam search after 30 minutes on
+            it reached 32.1 and 33.0 BLEU with beam search after 30 minutes on
             Multi30k, where Luong's runs ended at 28.9-29.9; see
             BENCHMARKS.md) or `"luong"` (general score).
         input_feeding: feed the previous attentional output to the decoder
