@@ -52,8 +52,9 @@ def test_ema_momentum_ends_fit_with_the_averaged_weights():
 def test_use_bias_adds_a_bias_to_the_attentional_output():
     config = TranslatorConfig(src_vocab_size=50, tgt_vocab_size=60, embedding_dim=8, encoder_units=8, decoder_units=16)
     assert config.use_bias and config.attention == "bahdanau"  # the defaults
-    cell = build_translator(config).get_layer("decoder").cell
+    with_bias, without = build_translator(config), build_translator(config.replace(use_bias=False))
+    cell = with_bias.get_layer("decoder").cell
     assert cell.use_bias and tuple(cell.output_bias.shape) == (16,)
-    plain = build_translator(config.replace(use_bias=False)).get_layer("decoder").cell
+    plain = without.get_layer("decoder").cell
     assert not plain.use_bias and plain.output_bias is None
-    assert build_translator(config).count_params() == build_translator(config.replace(use_bias=False)).count_params() + 16
+    assert with_bias.count_params() == without.count_params() + 16
