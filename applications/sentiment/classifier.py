@@ -71,21 +71,15 @@ class SentimentClassifier:
             raise UserInputError(f"explain needs attention pooling; this model pools by {self.config.pooling!r}")
         texts = self._check_texts(texts)
         vectorize = self.model.get_layer("vectorize")
-        embedding = self.model.get_layer("embedding")
         pooling = self.model.get_layer("pooling")
-        names = {layer.name for layer in self.model.layers}
-        lexicon = (self.model.get_layer("lexicon_vectorize"), self.model.get_layer("lexicon")) if "lexicon" in names else None
+        # The model's own graph up to the pooling's input (dropout off).
+        features = keras.Model(self.model.input, [vectorize.output, self.model.get_layer(f"rnn_{self.config.layers - 1}").output])
         vocabulary = vectorize.get_vocabulary()
         out = []
         for start in range(0, len(texts), 256):
             batch = np.array(texts[start : start + 256], dtype=object)
-            token_ids = vectorize(batch)  # (B, T)
-            mask = embedding.compute_mask(token_ids)
-            x = embedding(token_ids)  # (B, T, E)
-            if lexicon is not None:
-                x = keras.ops.concatenate([x, lexicon[1](lexicon[0](batch))], axis=-1)  # (B, T, E + 1)
-            for i in range(self.config.layers):  # the model's own layers, without dropout
-                x = self.model.get_layer(f"rnn_{i}")(x, mask=mask)
+            token_ids, x = features(batch, training=False)  # (B, T), (B, T, H)
+            mask = keras.ops.not_equal(token_ids, 0)  # (B, T)
             query = keras.ops.broadcast_to(pooling.query, (keras.ops.shape(x)[0], pooling.units))
             _, weights = pooling.attention(query, x, value_mask=mask)  # (B, T)
             weights = keras.ops.convert_to_numpy(weights)
