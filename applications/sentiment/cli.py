@@ -25,6 +25,9 @@ def add_parser(commands, name):
     train.add_argument("--lexicon", default="vader",
                        help="word polarities as a frozen extra feature: 'vader' (from the vaderSentiment package), "
                             "a word<TAB>score file, or 'none' (default: %(default)s)")
+    train.add_argument("--word-vectors", default="wordllama",
+                       help="pretrained word vectors as frozen extra features: 'wordllama' (from the wordllama package), "
+                            "a GloVe-style 'word v1 ... vD' text file, or 'none' (default: %(default)s)")
     train.add_argument("--max-tokens", type=cli_args.positive_int, default=20000, help="(default: %(default)s)")
     train.add_argument("--sequence-length", type=cli_args.positive_int, default=60, help="tokens read per text (default: %(default)s)")
     train.add_argument("--learning-rate", type=cli_args.positive_float, default=1e-3, help="(default: %(default)s)")
@@ -79,6 +82,7 @@ def run_train(args):
         pooling=args.pooling, dropout=args.dropout, max_tokens=args.max_tokens, sequence_length=args.sequence_length,
         learning_rate=args.learning_rate, batch_size=args.batch_size, seed=args.seed,
         lexicon=None if args.lexicon == "none" else args.lexicon,
+        word_vectors=None if args.word_vectors == "none" else args.word_vectors,
     )
     classifier, history = train(
         config, data=args.data, model_dir=args.model_dir, epochs=args.epochs, time_budget=args.time_budget,

@@ -33,7 +33,15 @@ class SentimentConfig(ConfigMixin):
             file, or `None`: each token's polarity is a frozen extra
             feature beside its embedding (84.2% median test accuracy
             against 83.0% without, on the benchmark).
-        dropout: dropout on the embeddings and before the output.
+        word_vectors: `"wordllama"` (default: the pretrained 256-dimension
+            token vectors that ship with the `wordllama` package), the path
+            of a GloVe-style `word v1 ... vD` text file, or `None`: each
+            token's pretrained vector is a frozen feature beside its
+            embedding (86.3% median test accuracy against 84.2% without,
+            on the benchmark's seeds 0-2; 85.6% against 83.6% mean over
+            seeds 0-11).
+        dropout: dropout on the embeddings (trainable and pretrained) and
+            before the output.
         learning_rate: Adam's learning rate.
         weight_averaging: keep an exponential moving average of the weights
             (momentum 0.99) and use it at the end of training.
@@ -53,6 +61,7 @@ class SentimentConfig(ConfigMixin):
     pooling: str = "attention"
     attention_units: int = 64
     lexicon: str = "vader"
+    word_vectors: str = "wordllama"
     dropout: float = 0.5
     learning_rate: float = 1e-3
     weight_averaging: bool = False
@@ -71,6 +80,8 @@ class SentimentConfig(ConfigMixin):
             raise UserInputError(f"pooling must be one of {', '.join(POOLINGS)}; got {self.pooling!r}")
         if self.lexicon not in (None, "vader") and not os.path.isfile(str(self.lexicon)):
             raise UserInputError(f"lexicon must be 'vader', None or an existing word<TAB>score file; got {self.lexicon!r}")
+        if self.word_vectors not in (None, "wordllama") and not os.path.isfile(str(self.word_vectors)):
+            raise UserInputError(f"word_vectors must be 'wordllama', None or an existing 'word v1 ... vD' file; got {self.word_vectors!r}")
         if len(self.labels) < 2 or len(set(self.labels)) != len(self.labels):
             raise UserInputError(f"labels must be at least two distinct names; got {self.labels!r}")
         self.check_positive_ints("max_tokens", "min_count", "sequence_length", "embedding_dim", "units", "layers", "attention_units", "batch_size")

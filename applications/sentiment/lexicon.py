@@ -18,6 +18,12 @@ from keras_seq.errors import UserInputError
 _PUNCTUATION = re.compile(r'[!"#$%&()\*\+,\-\./:;<=>?@\[\\\]^_`{|}~\']')
 
 
+def standardize_word(word):
+    """A word as the classifier's text vectorization sees it: lowercased,
+    punctuation removed, surrounding space stripped."""
+    return _PUNCTUATION.sub("", word.lower()).strip()
+
+
 def _vader_path():
     try:
         return str(importlib.resources.files("vaderSentiment").joinpath("vader_lexicon.txt"))
@@ -56,7 +62,7 @@ def load_lexicon(source):
                 score = float(fields[1])
             except (IndexError, ValueError):
                 raise UserInputError(f"{path}, line {number}: expected 'word<TAB>score', got {line.strip()[:60]!r}") from None
-            word = _PUNCTUATION.sub("", fields[0].lower()).strip()
+            word = standardize_word(fields[0])
             if not word or len(word.split()) != 1:
                 continue
             sums[word] = sums.get(word, 0.0) + score

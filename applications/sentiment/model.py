@@ -7,6 +7,7 @@ from keras import ops
 
 from keras_seq.applications.sentiment.config import SentimentConfig
 from keras_seq.applications.sentiment.lexicon import load_lexicon
+from keras_seq.applications.sentiment.word_vectors import load_word_vectors
 from keras_seq.layers import GRU, LSTM, AttentionPooling, MaskedGlobalMaxPooling
 
 RECURRENT_LAYERS = {"lstm": LSTM, "gru": GRU}
@@ -24,6 +25,11 @@ def build_sentiment_classifier(config, vocabulary):
     With `config.lexicon`, each token also carries its lexicon polarity (0
     for words not in it) as one more, frozen, feature beside its embedding:
     words that training never saw still tell the model which way they lean.
+    With `config.word_vectors`, each token also carries its pretrained word
+    vector (frozen, after dropout): its own lookup covers the training
+    vocabulary, the lexicon's words and, for `"wordllama"`, every whole word
+    of its tokenizer, so similar words start out close and unseen words are
+    not blank.
 
     Args:
         config: a `SentimentConfig`.
@@ -56,6 +62,18 @@ def build_sentiment_classifier(config, vocabulary):
         prior = keras.layers.Embedding(len(words), 1, trainable=False, name="lexicon")
         x = keras.layers.Concatenate(name="with_lexicon")([x, prior(lookup(texts))])  # (B, T, E + 1)
         prior.set_weights([np.array([[polarity.get(w, 0.0)] for w in words], dtype="float32")])  # (L, 1)
+    if config.word_vectors:
+        known, vectors = load_word_vectors(config.word_vectors, [w for w in list(vocabulary) + sorted(polarity or []) if w])
+        lookup = keras.layers.TextVectorization(
+            output_sequence_length=config.sequence_length, vocabulary=known, name="word_vectors_vectorize"
+        )
+        table = np.zeros((len(lookup.get_vocabulary()), vectors.shape[1]), "float32")  # (W + 2, D): padding and OOV rows stay 0
+        table[2:] = vectors
+        pretrained = keras.layers.Embedding(len(table), vectors.shape[1], trainable=False, name="word_vectors")
+        v = pretrained(lookup(texts))  # (B, T, D)
+        v = keras.layers.Dropout(config.dropout, seed=config.seed + 1, name="word_vectors_dropout")(v)
+        x = keras.layers.Concatenate(name="with_word_vectors")([x, v])  # (B, T, E + 1 + D)
+        pretrained.set_weights([table])
     pool_last = config.pooling == "last"
     for i in range(config.layers):
         last = i == config.layers - 1

@@ -1,0 +1,74 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_seq.applications.sentiment import SentimentClassifier, SentimentConfig, build_sentiment_classifier
+from keras_seq.applications.sentiment.word_vectors import load_word_vectors
+from keras_seq.errors import UserInputError
+
+
+@pytest.fixture
+def vectors_file(tmp_path):
+    path = tmp_path / "vectors.txt"
+    path.write_text("3 2\nGood 1 0\nbad -1 0\nmovie 0 1\ngood 9 9\n", encoding="utf-8")  # word2vec header; "good" twice
+    return str(path)
+
+
+def test_reads_a_text_file_in_the_given_word_order(vectors_file):
+    words, vectors = load_word_vectors(vectors_file, ["movie", "good", "plot"])
+    assert words == ["movie", "good", "plot"]
+    # the first "good" wins; "plot" has no vector; then centred and scaled
+    raw = np.array([[0, 1], [1, 0], [0, 0]], dtype="float32")
+    expected = (raw - raw.mean(0)) / (raw - raw.mean(0)).std()
+    np.testing.assert_allclose(vectors, expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("content, message", [("good 1 x\n", "line 1"), ("good 1 2\nbad 1\n", "line 2: 1 numbers, expected 2"),
+                                              ("table 1 2\n", "none of the")])
+def test_bad_files_are_clear_errors(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(UserInputError, match=message):
+        load_word_vectors(str(path), ["good", "bad"])
+
+
+def test_missing_file_fails_before_building(tmp_path):
+    with pytest.raises(UserInputError, match="word_vectors"):
+        build_sentiment_classifier(SentimentConfig(word_vectors=str(tmp_path / "none.txt")), ["good"])
+
+
+def test_wordllama_ships_with_its_package_and_knows_words_beyond_the_given_ones():
+    words, vectors = load_word_vectors("wordllama", ["excellent", "superb", "dreadful", "table", "superb"])
+    assert words[:4] == ["excellent", "superb", "dreadful", "table"]  # given words first, duplicates dropped
+    assert len(words) > 5000 and len(set(words)) == len(words) and "wonderful" in words
+    assert vectors.shape == (len(words), 256) and vectors.dtype == np.float32
+    unit = vectors[:4] / np.linalg.norm(vectors[:4], axis=1, keepdims=True)
+    similarity = unit @ unit.T  # (4, 4)
+    assert similarity[0, 1] > similarity[0, 2] and similarity[0, 1] > similarity[0, 3]  # excellent ~ superb
+
+
+def test_model_adds_frozen_word_vectors_for_words_training_never_saw(tmp_path):
+    config = SentimentConfig(lexicon=None, units=4, embedding_dim=4, attention_units=4, dropout=0.0)
+    model = build_sentiment_classifier(config, ["movie", "great"])
+    assert model.get_layer("vectorize").get_vocabulary() == ["", "[UNK]", "movie", "great"]  # unchanged
+    table = model.get_layer("word_vectors").get_weights()[0]  # (W + 2, 256)
+    assert not model.get_layer("word_vectors").trainable
+    probe = keras.Model(model.input, model.get_layer("with_word_vectors").output)
+    features = probe.predict(np.array(["wonderful movie"], dtype=object), verbose=0)  # (1, T, E + 256)
+    assert features.shape[-1] == 4 + 256
+    assert np.abs(features[0, 0, 4:]).sum() > 0  # "wonderful" is not in the vocabulary but has a vector
+    np.testing.assert_array_equal(features[0, 2:, 4:], 0.0)  # padding
+    x = np.array(["great movie", "awful movie"], dtype=object)
+    model.fit(x, np.array([[1.0], [0.0]]), epochs=2, verbose=0)
+    np.testing.assert_array_equal(model.get_layer("word_vectors").get_weights()[0], table)  # frozen
+    (tokens, weights), = SentimentClassifier(model, config).explain(["wonderful movie"])
+    assert tokens == ["[UNK]", "movie"] and abs(sum(weights) - 1) < 1e-5
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+
+
+def test_word_vectors_can_be_turned_off():
+    model = build_sentiment_classifier(SentimentConfig(word_vectors=None, units=4, embedding_dim=4, attention_units=4), ["movie"])
+    assert "word_vectors" not in {layer.name for layer in model.layers}
