@@ -8,8 +8,9 @@ out for validation (early stopping, the same for both models); the test part
 is touched once, at the end of training.
 
 - ours: `build_sentiment_classifier` with the app's defaults (text
-  vectorization inside the model, the VADER word-polarity feature, our
-  bidirectional GRU, attention pooling);
+  vectorization inside the model, frozen wordllama word vectors and VADER
+  word polarities beside the trainable embedding, our bidirectional GRU,
+  attention pooling);
 - peer: `TextVectorization(20000, 60) -> Embedding(128) ->
   Bidirectional(keras.layers.LSTM(64)) -> Dropout(0.5) -> Dense(1)`.
 
@@ -95,6 +96,7 @@ def main():
             row[f"{name}_epochs"] = len(history.history["loss"])
             row[f"{name}_seconds"] = round(time.perf_counter() - begin, 1)
             row[f"{name}_parameters"] = model.count_params()
+            row[f"{name}_trainable_parameters"] = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
         rows.append(row)
         print(f"seed {seed}: " + ", ".join(f"{name} {row[name + '_test_accuracy']:.2%} ({row[name + '_epochs']} epochs)"
                                            for name in models), flush=True)

@@ -5,6 +5,7 @@ import pytest
 from keras_seq.applications.sentiment import SentimentClassifier, SentimentConfig, build_sentiment_classifier
 from keras_seq.applications.sentiment.lexicon import load_lexicon
 from keras_seq.errors import UserInputError
+from tests.applications.sentiment.frozen_checks import check_frozen_explained_and_saved
 
 
 @pytest.fixture
@@ -50,12 +51,4 @@ def test_model_adds_a_frozen_polarity_feature(lexicon_file, tmp_path):
     probe = keras.Model(model.input, model.get_layer("with_lexicon").output)
     features = probe.predict(np.array(["awful great movie"], dtype=object), verbose=0)  # (1, T, E + 1)
     np.testing.assert_allclose(features[0, :4, -1], [-1.0, 1.0, 0.0, 0.0])  # "awful" is not in the vocabulary
-    x = np.array(["great movie", "awful movie", "dont"], dtype=object)
-    model.fit(x, np.array([[1.0], [0.0], [0.0]]), epochs=2, verbose=0)
-    np.testing.assert_array_equal(model.get_layer("lexicon").get_weights()[0][:, 0], table)  # frozen
-    (tokens, weights), = SentimentClassifier(model, config).explain(["awful movie"])
-    assert tokens == ["[UNK]", "movie"] and abs(sum(weights) - 1) < 1e-5
-    path = str(tmp_path / "m.keras")
-    model.save(path)
-    loaded = keras.saving.load_model(path, safe_mode=True)
-    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+    check_frozen_explained_and_saved(model, config, "lexicon", ["great movie", "awful movie", "dont"], [1, 0, 0], "awful movie", tmp_path)

@@ -5,6 +5,7 @@ import pytest
 from keras_seq.applications.sentiment import SentimentClassifier, SentimentConfig, build_sentiment_classifier
 from keras_seq.applications.sentiment.word_vectors import load_word_vectors
 from keras_seq.errors import UserInputError
+from tests.applications.sentiment.frozen_checks import check_frozen_explained_and_saved
 
 
 @pytest.fixture
@@ -51,23 +52,13 @@ def test_model_adds_frozen_word_vectors_for_words_training_never_saw(tmp_path):
     config = SentimentConfig(lexicon=None, units=4, embedding_dim=4, attention_units=4, dropout=0.0)
     model = build_sentiment_classifier(config, ["movie", "great"])
     assert model.get_layer("vectorize").get_vocabulary() == ["", "[UNK]", "movie", "great"]  # unchanged
-    table = model.get_layer("word_vectors").get_weights()[0]  # (W + 2, 256)
     assert not model.get_layer("word_vectors").trainable
     probe = keras.Model(model.input, model.get_layer("with_word_vectors").output)
     features = probe.predict(np.array(["wonderful movie"], dtype=object), verbose=0)  # (1, T, E + 256)
     assert features.shape[-1] == 4 + 256
     assert np.abs(features[0, 0, 4:]).sum() > 0  # "wonderful" is not in the vocabulary but has a vector
     np.testing.assert_array_equal(features[0, 2:, 4:], 0.0)  # padding
-    x = np.array(["great movie", "awful movie"], dtype=object)
-    model.fit(x, np.array([[1.0], [0.0]]), epochs=2, verbose=0)
-    np.testing.assert_array_equal(model.get_layer("word_vectors").get_weights()[0], table)  # frozen
-    (tokens, weights), = SentimentClassifier(model, config).explain(["wonderful movie"])
-    assert tokens == ["[UNK]", "movie"] and abs(sum(weights) - 1) < 1e-5
-    path = str(tmp_path / "m.keras")
-    model.save(path)
-    loaded = keras.saving.load_model(path, safe_mode=True)
-    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
-
+    check_frozen_explained_and_saved(model, config, "word_vectors", ["great movie", "awful movie"], [1, 0], "wonderful movie", tmp_path)
 
 def test_word_vectors_can_be_turned_off():
     model = build_sentiment_classifier(SentimentConfig(word_vectors=None, units=4, embedding_dim=4, attention_units=4), ["movie"])
