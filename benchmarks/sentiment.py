@@ -80,9 +80,10 @@ def main():
     for seed in args.seeds:
         train_all, test = split_validation(data, 0.2, seed)  # 80/20, seeded
         train, val = split_validation(train_all, 0.1, seed)
-        vocabulary = adapt_vocabulary(train.texts, 20000)
         config = SentimentConfig(labels=["0", "1"], seed=seed).replace(**overrides)
-        builders = {"ours": lambda: build_sentiment_classifier(config, vocabulary), "keras": lambda: plain_keras_model(vocabulary, seed)}
+        vocabulary = adapt_vocabulary(train.texts, 20000)  # the peer's
+        ours_vocabulary = adapt_vocabulary(train.texts, config.max_tokens, config.min_count)  # as `train` does
+        builders = {"ours": lambda: build_sentiment_classifier(config, ours_vocabulary), "keras": lambda: plain_keras_model(vocabulary, seed)}
         models = {name: builders[name]() for name in args.models}
         row = {"seed": seed, "train": len(train), "validation": len(val), "test": len(test)}
         for name, model in models.items():

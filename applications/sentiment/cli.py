@@ -29,6 +29,8 @@ def add_parser(commands, name):
                        help="pretrained word vectors as frozen extra features: 'wordllama' (from the wordllama package), "
                             "a GloVe-style 'word v1 ... vD' text file, or 'none' (default: %(default)s)")
     train.add_argument("--max-tokens", type=cli_args.positive_int, default=20000, help="(default: %(default)s)")
+    train.add_argument("--min-count", type=cli_args.positive_int, default=2,
+                       help="words seen fewer times in training get no trainable embedding (default: %(default)s)")
     train.add_argument("--sequence-length", type=cli_args.positive_int, default=60, help="tokens read per text (default: %(default)s)")
     train.add_argument("--learning-rate", type=cli_args.positive_float, default=1e-3, help="(default: %(default)s)")
     train.add_argument("--patience", type=cli_args.non_negative_int, default=3,
@@ -79,7 +81,7 @@ def run_train(args):
 
     config = SentimentConfig(
         cell=args.cell, units=args.units, layers=args.layers, bidirectional=not args.unidirectional,
-        pooling=args.pooling, dropout=args.dropout, max_tokens=args.max_tokens, sequence_length=args.sequence_length,
+        pooling=args.pooling, dropout=args.dropout, max_tokens=args.max_tokens, min_count=args.min_count, sequence_length=args.sequence_length,
         learning_rate=args.learning_rate, batch_size=args.batch_size, seed=args.seed,
         lexicon=None if args.lexicon == "none" else args.lexicon,
         word_vectors=None if args.word_vectors == "none" else args.word_vectors,
