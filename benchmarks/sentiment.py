@@ -81,9 +81,9 @@ def main():
         train_all, test = split_validation(data, 0.2, seed)  # 80/20, seeded
         train, val = split_validation(train_all, 0.1, seed)
         config = SentimentConfig(labels=["0", "1"], seed=seed).replace(**overrides)
-        vocabulary = adapt_vocabulary(train.texts, 20000)  # the peer's
-        ours_vocabulary = adapt_vocabulary(train.texts, config.max_tokens, config.min_count)  # as `train` does
-        builders = {"ours": lambda: build_sentiment_classifier(config, ours_vocabulary), "keras": lambda: plain_keras_model(vocabulary, seed)}
+        vocabulary = adapt_vocabulary(train.texts, config.max_tokens)  # {word: count}, as `train` does
+        peer_vocabulary = list(adapt_vocabulary(train.texts, 20000))
+        builders = {"ours": lambda: build_sentiment_classifier(config, vocabulary), "keras": lambda: plain_keras_model(peer_vocabulary, seed)}
         models = {name: builders[name]() for name in args.models}
         row = {"seed": seed, "train": len(train), "validation": len(val), "test": len(test)}
         for name, model in models.items():

@@ -8,6 +8,7 @@ from keras import ops
 from keras_seq.applications.sentiment.config import SentimentConfig
 from keras_seq.applications.sentiment.lexicon import load_lexicon
 from keras_seq.applications.sentiment.word_vectors import load_word_vectors
+from keras_seq.errors import UserInputError
 from keras_seq.layers import GRU, LSTM, AttentionPooling, MaskedGlobalMaxPooling
 
 RECURRENT_LAYERS = {"lstm": LSTM, "gru": GRU}
@@ -33,20 +34,29 @@ def build_sentiment_classifier(config, vocabulary):
 
     Args:
         config: a `SentimentConfig`.
-        vocabulary: list of tokens (from `TextVectorization.adapt` on the
-            training texts, without the padding and OOV entries).
+        vocabulary: the training texts' words, most frequent first, without
+            the padding and OOV entries: a dict from word to its count in
+            the training texts (as `adapt_vocabulary` returns; words seen
+            fewer than `config.min_count` times then get no trainable
+            embedding row, but keep their word vector), or a list (every
+            word gets a row).
 
     Returns:
         A compiled `keras.Model` taking a batch of strings `(B,)`.
     """
     config.validate()
+    training_words = list(vocabulary)
+    counts = vocabulary if isinstance(vocabulary, dict) else dict.fromkeys(training_words, config.min_count)
+    frequent = [w for w in training_words if counts[w] >= config.min_count]
+    if not frequent:
+        raise UserInputError(f"no word is seen min_count={config.min_count} times in the training texts")
     keras.utils.set_random_seed(config.seed)
     polarity = load_lexicon(config.lexicon) if config.lexicon else None
     texts = keras.Input((), dtype="string", name="text")
     vectorize = keras.layers.TextVectorization(
         max_tokens=config.max_tokens,
         output_sequence_length=config.sequence_length,
-        vocabulary=list(vocabulary),
+        vocabulary=frequent,
         name="vectorize",
     )
     tokens = vectorize(texts)  # (B, T) int
@@ -63,7 +73,7 @@ def build_sentiment_classifier(config, vocabulary):
         x = keras.layers.Concatenate(name="with_lexicon")([x, prior(lookup(texts))])  # (B, T, E + 1)
         prior.set_weights([np.array([[polarity.get(w, 0.0)] for w in words], dtype="float32")])  # (L, 1)
     if config.word_vectors:
-        known, vectors = load_word_vectors(config.word_vectors, [w for w in list(vocabulary) + sorted(polarity or []) if w])
+        known, vectors = load_word_vectors(config.word_vectors, [w for w in training_words + sorted(polarity or []) if w])
         lookup = keras.layers.TextVectorization(
             output_sequence_length=config.sequence_length, vocabulary=known, name="word_vectors_vectorize"
         )

@@ -13,19 +13,16 @@ from keras_seq.applications.sentiment.config import SentimentConfig
 from keras_seq.applications.sentiment.data import load_splits
 from keras_seq.applications.sentiment.model import build_sentiment_classifier
 
-def adapt_vocabulary(texts, max_tokens, min_count=1):
-    """The training texts' vocabulary, most frequent first (no padding/OOV),
-    keeping words seen at least `min_count` times (rarer ones become OOV:
-    an embedding trained on one sentence mostly memorizes it)."""
+def adapt_vocabulary(texts, max_tokens):
+    """`{word: count}` over the training texts, most frequent first, at most
+    `max_tokens - 2` words (the padding and OOV entries are left out)."""
     vectorize = keras.layers.TextVectorization(max_tokens=max_tokens)
     data = tf.data.Dataset.from_tensor_slices(np.array(texts, dtype=object)).batch(256)
     vectorize.adapt(data)
     vocabulary = vectorize.get_vocabulary()
-    if min_count > 1:
-        ids = np.concatenate([np.asarray(batch).ravel() for batch in data.map(vectorize)])
-        counts = np.bincount(ids, minlength=len(vocabulary))
-        vocabulary = [w for i, w in enumerate(vocabulary) if i < 2 or counts[i] >= min_count]
-    return vocabulary[2:]
+    ids = np.concatenate([np.asarray(batch).ravel() for batch in data.map(vectorize)])
+    counts = np.bincount(ids, minlength=len(vocabulary))  # (V,)
+    return {w: int(counts[i]) for i, w in enumerate(vocabulary) if i >= 2}
 
 
 def make_dataset(data, batch_size, shuffle, seed):
@@ -70,10 +67,11 @@ def train(
     config.validate()
     train_data, val_data = load_splits(data, validation_split, config.seed, **columns)
     config = config.replace(labels=list(train_data.label_names))
-    vocabulary = adapt_vocabulary(train_data.texts, config.max_tokens, config.min_count)
+    vocabulary = adapt_vocabulary(train_data.texts, config.max_tokens)
     print_fn(
         f"Data: {train_data.description}; {len(train_data)} training and {len(val_data)} validation texts, "
-        f"labels {config.labels}, vocabulary {len(vocabulary) + 2}."
+        f"labels {config.labels}, {len(vocabulary)} words "
+        f"({sum(c >= config.min_count for c in vocabulary.values())} seen at least {config.min_count} times get a trainable embedding)."
     )
     model = build_sentiment_classifier(config, vocabulary)
     os.makedirs(model_dir, exist_ok=True)
