@@ -29,8 +29,8 @@ def build_sentiment_classifier(config, vocabulary):
     With `config.word_vectors`, each token also carries its pretrained word
     vector (frozen, after dropout): its own lookup covers the training
     vocabulary, the lexicon's words and, for `"wordllama"`, every whole word
-    of its tokenizer, so similar words start out close and unseen words are
-    not blank.
+    of its tokenizer, so similar words start out close and many words unseen
+    in training are not blank.
 
     Args:
         config: a `SentimentConfig`.

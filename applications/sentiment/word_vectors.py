@@ -51,8 +51,9 @@ def _read_text_vectors(path, words):
             fields = line.rstrip().split(" ")
             if number == 1 and len(fields) == 2 and all(x.isdigit() for x in fields):
                 continue  # word2vec header
-            if len(fields) < 2:
-                continue
+            word = standardize_word(fields[0])
+            if len(fields) < 2 or word not in wanted or word in found:
+                continue  # parse only the lines needed (a GloVe file has 400,000)
             try:
                 vector = np.asarray(fields[1:], dtype="float32")
             except ValueError:
@@ -61,9 +62,7 @@ def _read_text_vectors(path, words):
                 dim = len(vector)
             elif len(vector) != dim:
                 raise UserInputError(f"{path}, line {number}: {len(vector)} numbers, expected {dim}")
-            word = standardize_word(fields[0])
-            if word in wanted and word not in found:
-                found[word] = vector
+            found[word] = vector
     if not found:
         raise UserInputError(f"{path}: none of the {len(wanted)} words has a vector")
     return list(words), np.stack([found.get(w, np.zeros(dim, "float32")) for w in words])
@@ -80,7 +79,8 @@ def load_word_vectors(source, words):
         `(words, vectors)`: the given words, followed for `"wordllama"` by
         the other whole words its tokenizer knows, and a float32 array
         `(len(words), D)` of their vectors, centred and scaled to unit
-        variance (zeros for words a file lacks).
+        variance over the words that have one (zeros for words a file
+        lacks).
 
     Raises:
         UserInputError: the package or file is missing, or the file is
@@ -88,6 +88,7 @@ def load_word_vectors(source, words):
     """
     words = list(dict.fromkeys(words))
     words, vectors = _wordllama(words) if source == "wordllama" else _read_text_vectors(source, words)
-    vectors = vectors - vectors.mean(axis=0)  # (W, D)
-    vectors = vectors / (vectors.std() + 1e-8)
+    present = np.any(vectors != 0, axis=1)  # (W,): words without a vector stay all zeros
+    vectors[present] -= vectors[present].mean(axis=0)
+    vectors[present] /= vectors[present].std() + 1e-8
     return words, vectors.astype("float32")
