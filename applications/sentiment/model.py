@@ -65,25 +65,14 @@ def build_sentiment_classifier(config, vocabulary):
     if polarity:
         # The lexicon has its own lookup, aligned token for token with the
         # main one, so that words training never saw keep their polarity.
-        lookup = keras.layers.TextVectorization(
-            output_sequence_length=config.sequence_length, vocabulary=sorted(polarity), name="lexicon_vectorize"
-        )
-        words = lookup.get_vocabulary()
-        prior = keras.layers.Embedding(len(words), 1, trainable=False, name="lexicon")
-        x = keras.layers.Concatenate(name="with_lexicon")([x, prior(lookup(texts))])  # (B, T, E + 1)
-        prior.set_weights([np.array([[polarity.get(w, 0.0)] for w in words], dtype="float32")])  # (L, 1)
+        words = sorted(polarity)
+        prior = _frozen_token_features(texts, words, np.array([[polarity[w]] for w in words], "float32"), config, "lexicon")
+        x = keras.layers.Concatenate(name="with_lexicon")([x, prior])  # (B, T, E + 1)
     if config.word_vectors:
         known, vectors = load_word_vectors(config.word_vectors, [w for w in training_words + sorted(polarity or []) if w])
-        lookup = keras.layers.TextVectorization(
-            output_sequence_length=config.sequence_length, vocabulary=known, name="word_vectors_vectorize"
-        )
-        table = np.zeros((len(lookup.get_vocabulary()), vectors.shape[1]), "float32")  # (W + 2, D): padding and OOV rows stay 0
-        table[2:] = vectors
-        pretrained = keras.layers.Embedding(len(table), vectors.shape[1], trainable=False, name="word_vectors")
-        v = pretrained(lookup(texts))  # (B, T, D)
+        v = _frozen_token_features(texts, known, vectors, config, "word_vectors")  # (B, T, D)
         v = keras.layers.Dropout(config.dropout, seed=config.seed + 1, name="word_vectors_dropout")(v)
         x = keras.layers.Concatenate(name="with_word_vectors")([x, v])  # (B, T, E + 1 + D)
-        pretrained.set_weights([table])
     pool_last = config.pooling == "last"
     for i in range(config.layers):
         last = i == config.layers - 1
@@ -111,6 +100,20 @@ def build_sentiment_classifier(config, vocabulary):
         metrics=["accuracy"],
     )
     return model
+
+
+def _frozen_token_features(texts, words, rows, config, name):
+    """Per-token features that training leaves alone: `rows[i]` (a `(W, D)`
+    array) for `words[i]`, zeros for padding and other words, through a
+    lookup of their own (`{name}_vectorize`) and a frozen `Embedding`
+    (`name`). Returns `(B, T, D)`."""
+    lookup = keras.layers.TextVectorization(output_sequence_length=config.sequence_length, vocabulary=list(words), name=f"{name}_vectorize")
+    table = np.zeros((len(lookup.get_vocabulary()), rows.shape[1]), "float32")  # (W + 2, D): padding and OOV rows stay 0
+    table[2:] = rows
+    embedding = keras.layers.Embedding(len(table), rows.shape[1], trainable=False, name=name)
+    features = embedding(lookup(texts))  # (B, T, D)
+    embedding.set_weights([table])
+    return features
 
 
 def class_probabilities(outputs):

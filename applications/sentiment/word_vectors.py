@@ -36,7 +36,7 @@ def _wordllama(words):
     # The whole-word tokens (a leading "▁", letters only) are words the
     # tokenizer knows; they extend the lookup beyond the given words.
     known = {standardize_word(t[1:]) for t in tokenizer.get_vocab() if t.startswith("▁") and t[1:].isalpha() and len(t) > 2}
-    words = list(dict.fromkeys(list(words) + sorted(known - set(words))))
+    words = words + sorted(known - set(words))  # `words` has no duplicates already
     encodings = tokenizer.encode_batch(words, add_special_tokens=False)
     vectors = np.stack([table[e.ids].mean(axis=0) if e.ids else np.zeros(table.shape[1], "float32") for e in encodings])  # (W, 256)
     return words, vectors
@@ -65,7 +65,7 @@ def _read_text_vectors(path, words):
             found[word] = vector
     if not found:
         raise UserInputError(f"{path}: none of the {len(wanted)} words has a vector")
-    return list(words), np.stack([found.get(w, np.zeros(dim, "float32")) for w in words])
+    return words, np.stack([found.get(w, np.zeros(dim, "float32")) for w in words])
 
 
 def load_word_vectors(source, words):
