@@ -1,5 +1,22 @@
-"""Ready-made applications built only from keras_seq layers.
+"""Ready-made applications built only from keras_seq layers, on one
+framework (`config`, `task`, `training`, `cli`).
 
 Installed as `keras_seq.applications` (see pyproject.toml), e.g.
-`from keras_seq.applications.char_lm import build_char_lm`.
+`from keras_seq.applications.char_lm import build_char_lm`. Packages load
+their modules on first use, so the command line's `--help` needs no
+TensorFlow.
 """
+
+import importlib
+
+
+def lazy_exports(package, names):
+    """A module `__getattr__` for `package` that imports `names[attr]`
+    (a submodule name) on first use of `attr`."""
+
+    def __getattr__(attr):
+        if attr not in names:
+            raise AttributeError(f"module {package!r} has no attribute {attr!r}")
+        return getattr(importlib.import_module(f"{package}.{names[attr]}"), attr)
+
+    return __getattr__

@@ -1,7 +1,19 @@
-"""keras-seq: recurrent sequence models for Keras 3."""
+"""keras-seq: recurrent sequence models for Keras 3.
+
+Submodules load on first use (`keras_seq.layers`, `keras_seq.decoding`,
+`keras_seq.training`, `keras_seq.data`, `keras_seq.export`), so that
+`import keras_seq` and the command line's `--help` do not import
+TensorFlow.
+"""
+
+import importlib
 
 __version__ = "0.1.0"
 
-from keras_seq import layers  # noqa: E402,F401
-from keras_seq import decoding  # noqa: E402,F401
-from keras_seq import training  # noqa: E402,F401
+_SUBMODULES = ("data", "decoding", "export", "layers", "ops", "training")
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"keras_seq.{name}")
+    raise AttributeError(f"module 'keras_seq' has no attribute {name!r}")

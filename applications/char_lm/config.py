@@ -1,24 +1,22 @@
-"""The char LM's settings, with defaults."""
+"""The char LM's settings, with defaults (and, from them, its flags)."""
 
 import dataclasses
 
-from keras_seq.applications._common import ConfigMixin
+from keras_seq.applications.config import AppConfig, field
 from keras_seq.errors import UserInputError
 
 CELLS = ("lstm", "gru", "simple_rnn")
 
 
 @dataclasses.dataclass
-class CharLMConfig(ConfigMixin):
+class CharLMConfig(AppConfig):
     """Everything `build_char_lm` and training need; saved with the model.
 
     Attributes:
         vocab_size: number of character ids (the unknown id included); set
             from the training text's vocabulary.
         cell: `"lstm"`, `"gru"` or `"simple_rnn"`.
-        units: units of each recurrent layer.
-        layers: number of stacked recurrent layers.
-        embedding_dim: size of the character embedding.
+        units, layers, embedding_dim: sizes.
         dropout: input dropout of each recurrent layer and before the output
             layer (0 disables).
         sequence_length: characters per training window.
@@ -27,29 +25,32 @@ class CharLMConfig(ConfigMixin):
         clipnorm: gradient clipping by global norm (0 disables).
         tbptt: stateful truncated backpropagation through time instead of
             independent windows.
+        epochs: passes over the training text.
+        validation_split: the last part of the text held out.
         seed: seed of the initial weights, the shuffling and the dropout.
     """
 
-    vocab_size: int = 0
-    cell: str = "lstm"
-    units: int = 256
-    layers: int = 1
-    embedding_dim: int = 64
-    dropout: float = 0.0
-    sequence_length: int = 100
-    batch_size: int = 64
-    learning_rate: float = 2e-3
-    clipnorm: float = 1.0
-    tbptt: bool = False
-    seed: int = 0
+    vocab_size: int = field(0, "character ids, set from the data", flag=False)
+    cell: str = field("lstm", "recurrent cell", choices=CELLS)
+    units: int = field(256, "units of each recurrent layer")
+    layers: int = field(1, "stacked recurrent layers")
+    embedding_dim: int = field(64, "size of the character embedding")
+    dropout: float = field(0.0, "input dropout of each recurrent layer and before the output")
+    sequence_length: int = field(100, "characters per training window")
+    batch_size: int = field(64, "windows per batch")
+    learning_rate: float = field(2e-3, "Adam's learning rate", bound="positive")
+    clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
+    tbptt: bool = field(False, "stateful truncated backpropagation through time (state carried across windows)")
+    epochs: int = field(20, "passes over the training text")
+    validation_split: float = field(0.1, "the last part of the text held out for validation", bound="fraction")
+    seed: int = field(0, "seed of the weights, the shuffling and the dropout", bound=None)
 
     def validate(self):
         """Raise `UserInputError` naming the first bad field."""
-        if self.cell not in CELLS:
-            raise UserInputError(f"cell must be one of {', '.join(CELLS)}; got {self.cell!r}")
-        self.check_positive_ints("units", "layers", "embedding_dim", "sequence_length", "batch_size")
-        if not 0 <= self.dropout < 1:
-            raise UserInputError(f"dropout must be in [0, 1); got {self.dropout!r}")
+        self.check_choice("cell", CELLS)
+        self.check_positive_ints("units", "layers", "embedding_dim", "sequence_length", "batch_size", "epochs")
+        self.check_fractions("dropout")
+        self.check_fractions("validation_split", closed=False)
         if not self.learning_rate > 0:
             raise UserInputError(f"learning_rate must be > 0; got {self.learning_rate!r}")
         if self.clipnorm < 0:

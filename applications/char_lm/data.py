@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-from keras_seq.data.embedded import pydoc_topics_text
+from keras_seq.data import load_tfds, pydoc_topics_text, read_text
 from keras_seq.errors import UserInputError
 
 
@@ -18,28 +18,33 @@ class Corpus:
     description: str
 
 
-def read_file(path):
-    """A UTF-8 text file's content, or `UserInputError`."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except OSError as error:
-        raise UserInputError(f"cannot read {path}: {error.strerror}") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise UserInputError(f"{path} is not UTF-8 text (byte {error.start}); convert it to UTF-8") from None
+@dataclasses.dataclass
+class Text:
+    """One text and where it came from."""
+
+    text: str
+    description: str
+
+
+def read_source(source="embedded", split="train"):
+    """The whole text of `source` (`split` applies to `tfds:` sources), as
+    a `Text`; see `load_corpus` for the sources."""
+    if source == "embedded":
+        return Text(pydoc_topics_text(), "embedded: Python's help topics (pydoc_data, shipped with Python)")
+    if source.startswith("tfds:"):
+        return Text(_tfds_text(source[len("tfds:"):], split), source)
+    if os.path.isdir(source):
+        paths = sorted(os.path.join(root, f) for root, _, files in os.walk(source) for f in files if f.endswith(".txt"))
+        if not paths:
+            raise UserInputError(f"{source} has no .txt files")
+        return Text("\n".join(read_text(p) for p in paths), f"{len(paths)} .txt files under {source}")
+    if os.path.exists(source):
+        return Text(read_text(source), source)
+    raise UserInputError(f"no such file or folder: {source} (use a path, tfds:NAME or embedded)")
 
 
 def _tfds_text(name, split):
-    import tensorflow_datasets as tfds  # only for tfds: sources
-
-    try:
-        data = tfds.load(name, split=split)
-        texts = [example["text"] for example in tfds.as_numpy(data)]
-    except Exception as error:  # tfds raises many types: name, download, split
-        raise UserInputError(f"cannot load tfds:{name} split {split!r}: {error}".splitlines()[0]) from None
-    return "\n".join(t.decode("utf-8") for t in texts)
+    return "\n".join(example["text"].decode("utf-8") for example in load_tfds(name, split))
 
 
 def load_corpus(source="embedded", validation_split=0.1, sequence_length=100, split=None):
@@ -66,30 +71,13 @@ def load_corpus(source="embedded", validation_split=0.1, sequence_length=100, sp
     """
     if not 0 < validation_split < 1:
         raise UserInputError(f"validation split must be between 0 and 1; got {validation_split}")
-    if source == "embedded":
-        text = pydoc_topics_text()
-        description = "embedded: Python's help topics (pydoc_data, shipped with Python)"
-        train, validation = _split(text, validation_split)
-    elif source.startswith("tfds:"):
-        name = source[len("tfds:"):]
-        train = _tfds_text(name, "train")
-        validation = _tfds_text(name, split or "validation")
-        description = f"tfds:{name}"
-    elif os.path.isdir(source):
-        paths = sorted(
-            os.path.join(root, f) for root, _, files in os.walk(source) for f in files if f.endswith(".txt")
-        )
-        if not paths:
-            raise UserInputError(f"{source} has no .txt files")
-        text = "\n".join(read_file(p) for p in paths)
-        description = f"{len(paths)} .txt files under {source}"
-        train, validation = _split(text, validation_split)
-    elif os.path.exists(source):
-        text = read_file(source)
-        description = source
-        train, validation = _split(text, validation_split)
+    if source.startswith("tfds:"):
+        train = read_source(source, "train")
+        validation = read_source(source, split or "validation")
     else:
-        raise UserInputError(f"no such file or folder: {source} (use a path, tfds:NAME or embedded)")
+        train, validation = _split(read_source(source), validation_split)
+    description = train.description
+    train, validation = train.text, validation.text
     if not train.strip():
         raise UserInputError(f"{description}: the text is empty or only whitespace")
     need = sequence_length + 1
@@ -105,8 +93,8 @@ def load_corpus(source="embedded", validation_split=0.1, sequence_length=100, sp
 
 def _split(text, validation_split):
     """By position: the last part is validation."""
-    cut = int(len(text) * (1 - validation_split))
-    return text[:cut], text[cut:]
+    cut = int(len(text.text) * (1 - validation_split))
+    return Text(text.text[:cut], text.description), Text(text.text[cut:], text.description)
 
 
 def window_dataset(ids, sequence_length, batch_size, shuffle=True, seed=0, drop_remainder=True):

@@ -1,13 +1,7 @@
 """SavedModel export of a char LM: prompt strings in, generated text out."""
 
-import os
-import shutil
-import tempfile
-
 import keras
 import tensorflow as tf
-
-from keras_seq.files import replace_dir
 
 from keras_seq.decoding import prefill, sample
 
@@ -18,11 +12,11 @@ class CharLMGenerator(tf.Module):
     ours.
 
     Signatures:
-    - `generate(prompt: string, length: int32, temperature: float32,
+    - `generate(prompt: string, max_length: int32, temperature: float32,
       top_k: int32) -> string`, one prompt;
     - `generate_batch(prompts: string[B], ...) -> string[B]`.
     An empty prompt starts from a newline; unknown characters map to the
-    unknown id. `temperature` must be > 0 and `length` >= 0.
+    unknown id. `temperature` must be > 0 and `max_length` >= 0.
     """
 
     def __init__(self, char_lm):
@@ -44,7 +38,7 @@ class CharLMGenerator(tf.Module):
     def _generate(self, prompts, length, temperature, top_k):
         checks = [
             tf.debugging.assert_greater(temperature, 0.0, message="temperature must be > 0"),
-            tf.debugging.assert_non_negative(length, message="length must be >= 0"),
+            tf.debugging.assert_non_negative(length, message="max_length must be >= 0"),
         ]
         with tf.control_dependencies(checks):  # before any of the work
             prompts = tf.identity(prompts)
@@ -64,47 +58,21 @@ class CharLMGenerator(tf.Module):
     @tf.function(
         input_signature=[
             tf.TensorSpec([], tf.string, name="prompt"),
-            tf.TensorSpec([], tf.int32, name="length"),
+            tf.TensorSpec([], tf.int32, name="max_length"),
             tf.TensorSpec([], tf.float32, name="temperature"),
             tf.TensorSpec([], tf.int32, name="top_k"),
         ]
     )
-    def generate(self, prompt, length, temperature, top_k):
-        return self._generate(prompt[None], length, temperature, top_k)[0]
+    def generate(self, prompt, max_length, temperature, top_k):
+        return self._generate(prompt[None], max_length, temperature, top_k)[0]
 
     @tf.function(
         input_signature=[
             tf.TensorSpec([None], tf.string, name="prompts"),
-            tf.TensorSpec([], tf.int32, name="length"),
+            tf.TensorSpec([], tf.int32, name="max_length"),
             tf.TensorSpec([], tf.float32, name="temperature"),
             tf.TensorSpec([], tf.int32, name="top_k"),
         ]
     )
-    def generate_batch(self, prompts, length, temperature, top_k):
-        return self._generate(prompts, length, temperature, top_k)
-
-
-def export_generator(char_lm, export_dir):
-    """Write the SavedModel to `export_dir` through a temporary folder (an
-    older export there is replaced only once the new one is complete).
-
-    Returns:
-        `export_dir`.
-    """
-    module = CharLMGenerator(char_lm)
-    parent = os.path.dirname(os.path.abspath(export_dir))
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(dir=parent, prefix=".export-")
-    try:
-        tf.saved_model.save(
-            module,
-            tmp,
-            signatures={
-                "generate": module.generate.get_concrete_function(),
-                "generate_batch": module.generate_batch.get_concrete_function(),
-            },
-        )
-        replace_dir(tmp, export_dir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return export_dir
+    def generate_batch(self, prompts, max_length, temperature, top_k):
+        return self._generate(prompts, max_length, temperature, top_k)

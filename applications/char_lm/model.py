@@ -1,17 +1,19 @@
 """The char LM's builder and its keras-tuner HyperModel."""
 
 import keras
-import keras_tuner
 
 from keras_seq.applications.char_lm.config import CharLMConfig
+from keras_seq.applications.task import AppModel
+from keras_seq.applications.training import TaskHyperModel
 from keras_seq.errors import UserInputError
 from keras_seq.layers import GRU, LSTM, SimpleRNN
 from keras_seq.training import BitsPerChar, Perplexity
 
+APP = "char-lm"
 RECURRENT_LAYERS = {"lstm": LSTM, "gru": GRU, "simple_rnn": SimpleRNN}
 
 
-def build_char_lm(config):
+def build_char_lm(config, vocabulary=None):
     """`Embedding -> recurrent layers -> Dense` over characters, compiled.
 
     Inputs are character ids `(B, T)`; outputs are next-character logits
@@ -21,11 +23,17 @@ def build_char_lm(config):
     recurrent layers are stateful with a fixed batch size.
 
     Args:
-        config: a `CharLMConfig` whose `vocab_size` is set.
+        config: a `CharLMConfig`.
+        vocabulary: the `CharVocabulary` of the training text; it sets
+            `vocab_size` and travels inside the model (without it,
+            `config.vocab_size` is used and the model cannot generate text).
 
     Returns:
-        A compiled `keras.Model`.
+        A compiled `AppModel`; its metadata holds the config and the
+        vocabulary's characters.
     """
+    if vocabulary is not None:
+        config = config.replace(vocab_size=vocabulary.size)
     config.validate()
     if config.vocab_size < 2:
         raise UserInputError(f"vocab_size must be at least 2; got {config.vocab_size}")
@@ -45,7 +53,8 @@ def build_char_lm(config):
     if config.dropout:
         x = keras.layers.Dropout(config.dropout, seed=config.seed, name="output_dropout")(x)
     logits = keras.layers.Dense(config.vocab_size, name="logits")(x)  # (B, T, V)
-    model = keras.Model(inputs, logits, name="char_lm")
+    model = AppModel(inputs, logits, name="char_lm")
+    model.set_metadata(APP, config.to_dict(), {"chars": list(vocabulary.chars) if vocabulary is not None else None})
     model.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm or None),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -54,30 +63,31 @@ def build_char_lm(config):
     return model
 
 
-class CharLMHyperModel(keras_tuner.HyperModel):
-    """Searches cell, units, layers, dropout and learning rate around a base
-    config, through `build_char_lm`.
+def search_space(hp):
+    """Cell, units, layers, dropout and learning rate."""
+    return {
+        "cell": hp.Choice("cell", ["lstm", "gru"]),
+        "units": hp.Choice("units", [128, 256, 384]),
+        "layers": hp.Int("layers", 1, 2),
+        "dropout": hp.Float("dropout", 0.0, 0.3, step=0.1),
+        "learning_rate": hp.Float("learning_rate", 5e-4, 5e-3, sampling="log"),
+    }
+
+
+class CharLMHyperModel(TaskHyperModel):
+    """Searches `search_space` around a base config, through `build_char_lm`.
+
+    Args:
+        base_config: a `CharLMConfig`.
+        vocabulary: the training text's `CharVocabulary` (optional).
 
     Example:
-    >>> tuner = keras_tuner.RandomSearch(CharLMHyperModel(config),
+    >>> tuner = keras_tuner.RandomSearch(CharLMHyperModel(config, vocabulary=vocab),
     ...                                  objective="val_loss", max_trials=8)
     """
 
-    def __init__(self, base_config, **kwargs):
-        super().__init__(**kwargs)
-        self.base_config = base_config
-
-    def build(self, hp):
-        return build_char_lm(self.config_for(hp))
-
-    def config_for(self, hp):
-        return self.base_config.replace(
-            cell=hp.Choice("cell", ["lstm", "gru"]),
-            units=hp.Choice("units", [128, 256, 384]),
-            layers=hp.Int("layers", 1, 2),
-            dropout=hp.Float("dropout", 0.0, 0.3, step=0.1),
-            learning_rate=hp.Float("learning_rate", 5e-4, 5e-3, sampling="log"),
-        )
+    build_fn = staticmethod(build_char_lm)
+    search_space = staticmethod(search_space)
 
 
-__all__ = ["CharLMConfig", "CharLMHyperModel", "build_char_lm"]
+__all__ = ["CharLMConfig", "CharLMHyperModel", "build_char_lm", "search_space"]

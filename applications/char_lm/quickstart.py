@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 from keras_seq.applications.char_lm.config import CharLMConfig
-from keras_seq.applications.char_lm.train import train
+from keras_seq.applications.char_lm.task import train
 
 RELOAD_SCRIPT = """
 import sys
@@ -36,12 +36,12 @@ def run(model_dir=os.path.join("saved_models", "char_lm"), time_budget=120.0, se
     config = CharLMConfig(units=units, batch_size=batch_size, seed=seed)
     print(f"Training a char LM ({config.cell.upper()}-{units}) for {time_budget:.0f} s on the embedded text.")
     lm, history = train(
-        config, data="embedded", model_dir=model_dir, epochs=1000, time_budget=time_budget,
+        config.replace(epochs=1000), data="embedded", model_dir=model_dir, time_budget=time_budget,
         verbose=verbose, samples=verbose > 0,
     )
     prompts = ["The ", "def ", ""]
     print(f"\nSamples from the saved model ({model_dir}):")
-    for prompt, text in zip(prompts, lm.generate(prompts, length=200, temperature=0.8, seed=seed)):
+    for prompt, text in zip(prompts, lm.generate(prompts, max_length=200, temperature=0.8, seed=seed)):
         print(f"--- {prompt!r} ---\n{prompt}{text}")
     export_dir = lm.export(os.path.join(model_dir, "export"))
     print(f"\nExported a SavedModel to {export_dir}; reloading it in a fresh process:")

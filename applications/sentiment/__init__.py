@@ -6,13 +6,14 @@
     classifier.explain(["Loved it."])      # tokens and attention weights
 """
 
-from keras_seq.applications.sentiment.classifier import SentimentClassifier, classification_metrics
-from keras_seq.applications.sentiment.config import SentimentConfig
-from keras_seq.applications.sentiment.data import LabelledTexts, load_splits, read_source
-from keras_seq.applications.sentiment.model import SentimentHyperModel, build_sentiment_classifier
-from keras_seq.applications.sentiment.train import train
+from keras_seq.applications import lazy_exports
 
-__all__ = [
-    "LabelledTexts", "SentimentClassifier", "SentimentConfig", "SentimentHyperModel",
-    "build_sentiment_classifier", "classification_metrics", "load_splits", "read_source", "train",
-]
+_NAMES = {
+    "SentimentConfig": "config", "SentimentDataOptions": "config",
+    "LabelledTexts": "data", "adapt_vocabulary": "data", "load_splits": "data", "make_dataset": "data",
+    "read_source": "data", "split_validation": "data",
+    "SentimentHyperModel": "model", "build_sentiment_classifier": "model",
+    "SentimentClassifier": "task", "classification_metrics": "task", "train": "task",
+}
+__all__ = sorted(_NAMES)
+__getattr__ = lazy_exports(__name__, _NAMES)

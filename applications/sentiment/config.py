@@ -1,17 +1,20 @@
-"""The sentiment classifier's settings, with defaults."""
+"""The sentiment classifier's settings and data options, with defaults
+(and, from them, its flags)."""
 
 import dataclasses
 import os
+import typing
 
-from keras_seq.applications._common import ConfigMixin
+from keras_seq.applications.config import AppConfig, field
 from keras_seq.errors import UserInputError
 
 CELLS = ("lstm", "gru")
 POOLINGS = ("attention", "last", "mean", "max")
+INFERENCE_BATCH_SIZE = 256  # texts per batch when classifying, explaining and validating
 
 
 @dataclasses.dataclass
-class SentimentConfig(ConfigMixin):
+class SentimentConfig(AppConfig):
     """Everything `build_sentiment_classifier` and training need.
 
     Attributes:
@@ -23,8 +26,7 @@ class SentimentConfig(ConfigMixin):
             keep their word vector and lexicon polarity. Default 2.
         sequence_length: tokens kept per text (longer texts are truncated).
         embedding_dim: size of the trainable word embedding.
-        cell: `"gru"` (default: 83% median test accuracy against 80% for
-            `"lstm"` on the benchmark's 2,400 training sentences) or `"lstm"`.
+        cell: `"gru"` (the default; see BENCHMARKS.md) or `"lstm"`.
         units: units of each recurrent layer (per direction).
         layers: number of stacked recurrent layers.
         bidirectional: wrap each recurrent layer in `Bidirectional`.
@@ -34,42 +36,50 @@ class SentimentConfig(ConfigMixin):
         lexicon: `"vader"` (default: the English word-polarity lexicon of
             the `vaderSentiment` package), the path of a `word<TAB>score`
             file, or `None`: each token's polarity is a frozen extra
-            feature beside its embedding (84.2% median test accuracy
-            against 83.0% without, on the benchmark).
+            feature beside its embedding.
         word_vectors: `"wordllama"` (default: the pretrained 256-dimension
             token vectors that ship with the `wordllama` package), the path
             of a GloVe-style `word v1 ... vD` text file, or `None`: each
             token's pretrained vector is a frozen feature beside its
-            embedding (85.6% against 83.6% mean test accuracy over 12
-            seeds of the benchmark, with `min_count=1`; `BENCHMARKS.md`).
+            embedding.
         dropout: dropout on the embeddings (trainable and pretrained) and
             before the output.
         learning_rate: Adam's learning rate.
         weight_averaging: keep an exponential moving average of the weights
             (momentum 0.99) and use it at the end of training.
         clipnorm: gradient clipping by global norm (0 disables).
-        batch_size, seed: as in Keras.
+        epochs, batch_size, seed: as in Keras.
+        patience: early stopping on validation accuracy (the best epoch's
+            weights are kept); 0 disables.
+        validation_split: the part of the training data held out (seeded).
     """
 
-    labels: list = dataclasses.field(default_factory=lambda: ["negative", "positive"])
-    max_tokens: int = 20000
-    min_count: int = 2
-    sequence_length: int = 60
-    embedding_dim: int = 128
-    cell: str = "gru"
-    units: int = 64
-    layers: int = 1
-    bidirectional: bool = True
-    pooling: str = "attention"
-    attention_units: int = 64
-    lexicon: str = "vader"
-    word_vectors: str = "wordllama"
-    dropout: float = 0.5
-    learning_rate: float = 1e-3
-    weight_averaging: bool = False
-    clipnorm: float = 1.0
-    batch_size: int = 32
-    seed: int = 0
+    labels: list = field(["negative", "positive"], "the class names, set from the data", flag=False)
+    max_tokens: int = field(20000, "vocabulary size of the text vectorization")
+    min_count: int = field(2, "words seen fewer times in training get no trainable embedding")
+    sequence_length: int = field(60, "tokens read per text")
+    embedding_dim: int = field(128, "size of the trainable word embedding")
+    cell: str = field("gru", "recurrent cell", choices=CELLS)
+    units: int = field(64, "units of each recurrent layer, per direction")
+    layers: int = field(1, "stacked recurrent layers")
+    bidirectional: bool = field(True, "wrap each recurrent layer in Bidirectional")
+    pooling: str = field("attention", "how the token states become one vector", choices=POOLINGS)
+    attention_units: int = field(64, "size of the attention pooling's projections")
+    lexicon: typing.Optional[str] = field(
+        "vader", "word polarities as a frozen extra feature: 'vader' (from the vaderSentiment package), "
+        "a word<TAB>score file, or 'none'")
+    word_vectors: typing.Optional[str] = field(
+        "wordllama", "pretrained word vectors as frozen extra features: 'wordllama' (from the wordllama "
+        "package), a GloVe-style 'word v1 ... vD' text file, or 'none'")
+    dropout: float = field(0.5, "dropout on the embeddings and before the output")
+    learning_rate: float = field(1e-3, "Adam's learning rate", bound="positive")
+    weight_averaging: bool = field(False, "keep a moving average of the weights (momentum 0.99) and end with it")
+    clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
+    batch_size: int = field(32, "texts per training batch")
+    epochs: int = field(10, "passes over the training texts")
+    patience: int = field(3, "early stopping on validation accuracy after this many epochs without a gain; 0 disables", bound="non_negative")
+    validation_split: float = field(0.2, "the part of --data held out for validation (seeded)", bound="fraction")
+    seed: int = field(0, "seed of the split, the weights, the shuffling and the dropout", bound=None)
 
     @property
     def num_classes(self):
@@ -86,9 +96,20 @@ class SentimentConfig(ConfigMixin):
             raise UserInputError(f"word_vectors must be 'wordllama', None or an existing 'word v1 ... vD' file; got {self.word_vectors!r}")
         if len(self.labels) < 2 or len(set(self.labels)) != len(self.labels):
             raise UserInputError(f"labels must be at least two distinct names; got {self.labels!r}")
-        self.check_positive_ints("max_tokens", "min_count", "sequence_length", "embedding_dim", "units", "layers", "attention_units", "batch_size")
-        if not 0 <= self.dropout < 1:
-            raise UserInputError(f"dropout must be in [0, 1); got {self.dropout!r}")
+        self.check_positive_ints("max_tokens", "min_count", "sequence_length", "embedding_dim", "units", "layers", "attention_units", "batch_size", "epochs")
+        self.check_fractions("dropout")
+        self.check_fractions("validation_split", closed=False)
+        if isinstance(self.patience, bool) or not isinstance(self.patience, int) or self.patience < 0:
+            raise UserInputError(f"patience must be an integer >= 0; got {self.patience!r}")
         if not self.learning_rate > 0:
             raise UserInputError(f"learning_rate must be > 0; got {self.learning_rate!r}")
         return self
+
+
+@dataclasses.dataclass
+class SentimentDataOptions(AppConfig):
+    """How to read a CSV/TSV source (flags of every action that reads `--data`)."""
+
+    text_column: typing.Optional[str] = field(None, "name or 0-based position (default: text/sentence/review..., else the first)")
+    label_column: typing.Optional[str] = field(None, "name or 0-based position (default: label/sentiment/class..., else the last)")
+    labels: typing.Optional[str] = field(None, "comma-separated label set; other labels are an error")

@@ -6,8 +6,8 @@ import os
 
 import numpy as np
 
-from keras_seq.applications._common import seeded_split
-from keras_seq.data.synthetic_reviews import synthetic_reviews
+from keras_seq.applications.sentiment.config import INFERENCE_BATCH_SIZE
+from keras_seq.data import load_tfds, read_text, seeded_split, synthetic_reviews
 from keras_seq.errors import UserInputError
 
 TEXT_NAMES = ("text", "sentence", "review", "content", "body")
@@ -121,40 +121,33 @@ def read_folder(path, label_names=None):
         if not files:
             raise UserInputError(f"class folder {folder} has no files")
         for file in files:
-            with open(os.path.join(folder, file), "rb") as f:
-                try:
-                    texts.append(f.read().decode("utf-8").strip())
-                except UnicodeDecodeError:
-                    raise UserInputError(f"{os.path.join(folder, file)} is not UTF-8 text") from None
+            texts.append(read_text(os.path.join(folder, file)).strip())
             raw.append(name)
     labels, names = _encode_labels(raw, path, label_names or classes)
     return LabelledTexts(texts, labels, names, f"{len(texts)} files in {len(classes)} class folders under {path}")
 
 
 def read_tfds(name, split):
-    import tensorflow_datasets as tfds  # only for tfds: sources
-
-    try:
-        data, info = tfds.load(name, split=split, with_info=True)
-        examples = list(tfds.as_numpy(data))
-    except Exception as error:  # tfds raises many types
-        raise UserInputError(f"cannot load tfds:{name} split {split!r}: {error}".splitlines()[0]) from None
+    examples, info = load_tfds(name, split, with_info=True)
     names = list(info.features["label"].names)
     texts = [e["text"].decode("utf-8") for e in examples]
     labels = np.array([int(e["label"]) for e in examples], dtype=np.int32)
     return LabelledTexts(texts, labels, names, f"tfds:{name} ({split})")
 
 
-def read_source(source="embedded", split="train", text_column=None, label_column=None, label_names=None):
-    """Read one source. `split` applies to `tfds:` sources only.
+def read_source(source="embedded", split="train", text_column=None, label_column=None, label_names=None, labels=None):
+    """Read one source. `split` applies to `tfds:` sources only; `labels`
+    is `label_names` as one comma-separated string (the `--labels` flag).
 
     Sources: `embedded` (4,000 generated review sentences, see
     `keras_seq.data.synthetic_reviews`), `tfds:NAME` (e.g.
     `tfds:imdb_reviews`), a CSV/TSV file, or a folder of class folders.
     """
+    if labels:
+        label_names = [name.strip() for name in labels.split(",") if name.strip()]
     if source == "embedded":
-        texts, labels = synthetic_reviews(4000, seed=0)
-        return LabelledTexts(texts, labels, ["negative", "positive"], "embedded: 4,000 generated review sentences")
+        texts, ids = synthetic_reviews(4000, seed=0)
+        return LabelledTexts(texts, ids, ["negative", "positive"], "embedded: 4,000 generated review sentences")
     if source.startswith("tfds:"):
         return read_tfds(source[len("tfds:"):], split)
     if os.path.isdir(source):
@@ -175,3 +168,29 @@ def load_splits(source="embedded", validation_split=0.2, seed=0, **columns):
     `train` split for `tfds:` sources, whose `test` split stays untouched
     for `evaluate --split test`)."""
     return split_validation(read_source(source, "train", **columns), validation_split, seed)
+
+
+def adapt_vocabulary(texts, max_tokens):
+    """`{word: count}` over the training texts, most frequent first, at most
+    `max_tokens - 2` words (the padding and OOV entries are left out)."""
+    import keras
+    import tensorflow as tf  # data pipeline
+
+    vectorize = keras.layers.TextVectorization(max_tokens=max_tokens)
+    data = tf.data.Dataset.from_tensor_slices(np.array(texts, dtype=object)).batch(INFERENCE_BATCH_SIZE)
+    vectorize.adapt(data)
+    vocabulary = vectorize.get_vocabulary()
+    ids = np.concatenate([np.asarray(batch).ravel() for batch in data.map(vectorize)])
+    counts = np.bincount(ids, minlength=len(vocabulary))  # (V,)
+    return {w: int(counts[i]) for i, w in enumerate(vocabulary) if i >= 2}
+
+
+def make_dataset(data, batch_size, shuffle, seed):
+    """`(texts, labels)` batches; labels `(B, 1)` floats for two classes."""
+    import tensorflow as tf  # data pipeline
+
+    labels = data.labels.astype("float32")[:, None] if len(data.label_names) == 2 else data.labels
+    dataset = tf.data.Dataset.from_tensor_slices((np.array(data.texts, dtype=object), labels))
+    if shuffle:
+        dataset = dataset.shuffle(len(data), seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)

@@ -1,16 +1,18 @@
 """The sentiment classifier's builder and its keras-tuner HyperModel."""
 
 import keras
-import keras_tuner
 import numpy as np
 from keras import ops
 
 from keras_seq.applications.sentiment.config import SentimentConfig
+from keras_seq.applications.task import AppModel
+from keras_seq.applications.training import TaskHyperModel
 from keras_seq.applications.sentiment.lexicon import load_lexicon
 from keras_seq.applications.sentiment.word_vectors import load_word_vectors
 from keras_seq.errors import UserInputError
 from keras_seq.layers import GRU, LSTM, AttentionPooling, MaskedGlobalMaxPooling
 
+APP = "sentiment"
 RECURRENT_LAYERS = {"lstm": LSTM, "gru": GRU}
 
 
@@ -42,7 +44,8 @@ def build_sentiment_classifier(config, vocabulary):
             word gets a row).
 
     Returns:
-        A compiled `keras.Model` taking a batch of strings `(B,)`.
+        A compiled `AppModel` taking a batch of strings `(B,)`; its
+        metadata holds the config (labels included).
     """
     config.validate()
     training_words = list(vocabulary)
@@ -91,7 +94,8 @@ def build_sentiment_classifier(config, vocabulary):
     x = keras.layers.Dropout(config.dropout, seed=config.seed, name="output_dropout")(x)
     binary = config.num_classes == 2
     outputs = keras.layers.Dense(1 if binary else config.num_classes, activation="sigmoid" if binary else "softmax", name="probabilities")(x)
-    model = keras.Model(texts, outputs, name="sentiment_classifier")
+    model = AppModel(texts, outputs, name="sentiment_classifier")
+    model.set_metadata(APP, config.to_dict())
     model.compile(
         optimizer=keras.optimizers.Adam(
             config.learning_rate, global_clipnorm=config.clipnorm or None, use_ema=config.weight_averaging, ema_momentum=0.99
@@ -124,26 +128,32 @@ def class_probabilities(outputs):
     return outputs
 
 
-class SentimentHyperModel(keras_tuner.HyperModel):
-    """Searches cell, units, pooling, dropout and learning rate around a
-    base config, through `build_sentiment_classifier`."""
-
-    def __init__(self, base_config, vocabulary, **kwargs):
-        super().__init__(**kwargs)
-        self.base_config = base_config
-        self.vocabulary = vocabulary
-
-    def build(self, hp):
-        return build_sentiment_classifier(self.config_for(hp), self.vocabulary)
-
-    def config_for(self, hp):
-        return self.base_config.replace(
-            cell=hp.Choice("cell", ["lstm", "gru"]),
-            units=hp.Choice("units", [32, 64, 128]),
-            pooling=hp.Choice("pooling", ["attention", "mean", "max", "last"]),
-            dropout=hp.Float("dropout", 0.2, 0.6, step=0.1),
-            learning_rate=hp.Float("learning_rate", 3e-4, 3e-3, sampling="log"),
-        )
+def search_space(hp):
+    """Cell, units, pooling, dropout and learning rate."""
+    return {
+        "cell": hp.Choice("cell", ["lstm", "gru"]),
+        "units": hp.Choice("units", [32, 64, 128]),
+        "pooling": hp.Choice("pooling", ["attention", "mean", "max", "last"]),
+        "dropout": hp.Float("dropout", 0.2, 0.6, step=0.1),
+        "learning_rate": hp.Float("learning_rate", 3e-4, 3e-3, sampling="log"),
+    }
 
 
-__all__ = ["SentimentConfig", "SentimentHyperModel", "build_sentiment_classifier", "class_probabilities"]
+class SentimentHyperModel(TaskHyperModel):
+    """Searches `search_space` around a base config, through
+    `build_sentiment_classifier`.
+
+    Args:
+        base_config: a `SentimentConfig`.
+        vocabulary: the training words (as for the builder).
+
+    Example:
+    >>> tuner = keras_tuner.RandomSearch(SentimentHyperModel(config, vocabulary=words),
+    ...                                  objective="val_accuracy", max_trials=6)
+    """
+
+    build_fn = staticmethod(build_sentiment_classifier)
+    search_space = staticmethod(search_space)
+
+
+__all__ = ["SentimentConfig", "SentimentHyperModel", "build_sentiment_classifier", "class_probabilities", "search_space"]

@@ -1,13 +1,17 @@
-"""The translator's settings, with defaults."""
+"""The translator's settings and data options, with defaults (and, from
+them, its flags)."""
 
 import dataclasses
 
-from keras_seq.applications._common import ConfigMixin
+from keras_seq.applications.config import AppConfig, field
 from keras_seq.errors import UserInputError
+
+CELLS = ("gru", "lstm")
+ATTENTIONS = ("bahdanau", "luong")
 
 
 @dataclasses.dataclass
-class TranslatorConfig(ConfigMixin):
+class TranslatorConfig(AppConfig):
     """Everything `build_translator`, training and decoding need.
 
     Attributes:
@@ -20,66 +24,71 @@ class TranslatorConfig(ConfigMixin):
         encoder_units: units per direction of each bidirectional encoder layer.
         encoder_layers: stacked encoder layers.
         decoder_units: units of the decoder cell.
-        attention: `"bahdanau"` (additive, the default: with `use_bias`
-            it reached 32.1 and 33.0 BLEU with beam search after 30 minutes on
-            Multi30k, where Luong's runs ended at 28.9-29.9; see
-            BENCHMARKS.md) or `"luong"` (general score).
-        input_feeding: feed the previous attentional output to the decoder
-            (off by default: it learned more slowly per second of training
-            on Multi30k, see BENCHMARKS.md).
+        attention: `"bahdanau"` (additive, the default; see BENCHMARKS.md)
+            or `"luong"` (general score).
+        input_feeding: feed the previous attentional output to the decoder.
         use_bias: add a bias in the attentional output layer
-            (`tanh(W [h; context] + b)`; on by default).
+            (`tanh(W [h; context] + b)`).
         tie_embeddings: score target words with the target embedding's
             table instead of a separate output layer (weight tying; the
             attentional output then has `embedding_dim` units).
         dropout: on the decoder output (before the vocabulary projection).
-        embedding_dropout: on the source and target embeddings (0 by
-            default: 0.2 cost 3.4 BLEU after 30 minutes on Multi30k, see
-            BENCHMARKS.md).
+        embedding_dropout: on the source and target embeddings.
         label_smoothing: of the cross-entropy (0 disables).
         scheduled_sampling: 0 disables; otherwise the largest probability
             of feeding the model's own tokens, reached over training.
         ema_momentum: 0 disables; otherwise training keeps an exponential
             moving average of the weights with this momentum, and the model
             takes the averaged weights when `fit` ends.
-        learning_rate, clipnorm, batch_size, seed: as usual.
+        learning_rate, clipnorm, batch_size, epochs, seed: as usual.
+        validation_split: the part of the pairs held out (seeded).
         beam_width, length_penalty: defaults of `translate` and the export.
     """
 
-    src_vocab_size: int = 0
-    tgt_vocab_size: int = 0
-    max_vocab: int = 8000
-    max_length: int = 40
-    cell: str = "gru"
-    embedding_dim: int = 256
-    encoder_units: int = 256
-    encoder_layers: int = 1
-    decoder_units: int = 512
-    attention: str = "bahdanau"
-    input_feeding: bool = False
-    use_bias: bool = True
-    tie_embeddings: bool = False
-    dropout: float = 0.2
-    embedding_dropout: float = 0.0
-    label_smoothing: float = 0.0
-    scheduled_sampling: float = 0.0
-    learning_rate: float = 1e-3
-    clipnorm: float = 1.0
-    ema_momentum: float = 0.0
-    batch_size: int = 64
-    seed: int = 0
-    beam_width: int = 5
-    length_penalty: float = 0.6
+    src_vocab_size: int = field(0, "source ids, set from the data", flag=False)
+    tgt_vocab_size: int = field(0, "target ids, set from the data", flag=False)
+    max_vocab: int = field(8000, "words per language")
+    max_length: int = field(40, "tokens per sentence; longer ones are truncated with a warning")
+    cell: str = field("gru", "recurrent cell of the encoder and the decoder", choices=CELLS)
+    embedding_dim: int = field(256, "word embedding size (both languages)")
+    encoder_units: int = field(256, "units per direction of each bidirectional encoder layer")
+    encoder_layers: int = field(1, "stacked encoder layers")
+    decoder_units: int = field(512, "units of the decoder cell")
+    attention: str = field("bahdanau", "attention score", choices=ATTENTIONS)
+    input_feeding: bool = field(False, "feed the attentional output back into the decoder")
+    use_bias: bool = field(True, "a bias in the attentional output layer")
+    tie_embeddings: bool = field(False, "score target words with the target embedding's table")
+    dropout: float = field(0.2, "dropout on the decoder output")
+    embedding_dropout: float = field(0.0, "dropout on both embeddings")
+    label_smoothing: float = field(0.0, "label smoothing of the cross-entropy")
+    scheduled_sampling: float = field(0.0, "largest probability of feeding the model's own tokens, reached linearly; 0 is off")
+    learning_rate: float = field(1e-3, "Adam's learning rate", bound="positive")
+    clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
+    ema_momentum: float = field(0.0, "keep a moving average of the weights with this momentum and end with it, e.g. 0.999; 0 is off")
+    batch_size: int = field(64, "sentence pairs per batch")
+    epochs: int = field(10, "passes over the training pairs")
+    validation_split: float = field(0.05, "the part of --data held out for validation (seeded)", bound="fraction")
+    seed: int = field(0, "seed of the split, the weights and the shuffling", bound=None)
+    beam_width: int = field(5, "default beam width of translate and the export; 1 is greedy")
+    length_penalty: float = field(0.6, "default GNMT length penalty alpha of beam search")
 
     def validate(self):
-        if self.cell not in ("gru", "lstm"):
-            raise UserInputError(f"cell must be gru or lstm; got {self.cell!r}")
-        if self.attention not in ("bahdanau", "luong"):
-            raise UserInputError(f"attention must be bahdanau or luong; got {self.attention!r}")
-        self.check_positive_ints("max_vocab", "max_length", "embedding_dim", "encoder_units", "encoder_layers", "decoder_units", "batch_size", "beam_width")
-        for name in ("dropout", "embedding_dropout", "label_smoothing", "scheduled_sampling", "ema_momentum"):
-            if not 0 <= getattr(self, name) < 1:
-                raise UserInputError(f"{name} must be in [0, 1); got {getattr(self, name)!r}")
+        self.check_choice("cell", CELLS)
+        self.check_choice("attention", ATTENTIONS)
+        self.check_positive_ints("max_vocab", "max_length", "embedding_dim", "encoder_units", "encoder_layers",
+                                 "decoder_units", "batch_size", "epochs", "beam_width")
+        self.check_fractions("dropout", "embedding_dropout", "label_smoothing", "scheduled_sampling", "ema_momentum")
+        self.check_fractions("validation_split", closed=False)
+        if not self.learning_rate > 0:
+            raise UserInputError(f"learning_rate must be > 0; got {self.learning_rate!r}")
         if self.length_penalty < 0:
             raise UserInputError(f"length_penalty must be >= 0; got {self.length_penalty!r}")
         return self
+
+
+@dataclasses.dataclass
+class TranslatorDataOptions(AppConfig):
+    """Which languages of a source to read (flags of every action that reads `--data`)."""
+
+    src_lang: str = field("en", "source language: file suffix or tfds feature")
+    tgt_lang: str = field("de", "target language: file suffix or tfds feature")

@@ -2,14 +2,13 @@
 
 import dataclasses
 import datetime
-import gzip
 import os
 import warnings
 
 import numpy as np
 
-from keras_seq.applications._common import seeded_split
-from keras_seq.applications.translate.text import normalize
+from keras_seq.data import load_tfds, normalize, read_lines, seeded_split
+from keras_seq.data.word_vocabulary import START_ID
 from keras_seq.errors import UserInputError
 
 
@@ -26,17 +25,6 @@ class Pairs:
 
     def subset(self, index):
         return Pairs([self.sources[i] for i in index], [self.targets[i] for i in index], self.description)
-
-
-def _read_lines(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    try:
-        with opener(path, "rt", encoding="utf-8") as f:
-            return f.read().splitlines()
-    except UnicodeDecodeError:
-        raise UserInputError(f"{path} is not UTF-8 text") from None
-    except OSError as error:
-        raise UserInputError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 def _find(prefix, lang):
@@ -60,7 +48,7 @@ def _clean(sources, targets, description):
 def read_parallel(prefix, src_lang, tgt_lang):
     """Two aligned files `PREFIX.SRC` and `PREFIX.TGT` (optionally `.gz`)."""
     src_path, tgt_path = _find(prefix, src_lang), _find(prefix, tgt_lang)
-    sources, targets = _read_lines(src_path), _read_lines(tgt_path)
+    sources, targets = read_lines(src_path), read_lines(tgt_path)
     if len(sources) != len(targets):
         raise UserInputError(
             f"{src_path} has {len(sources)} lines but {tgt_path} has {len(targets)}: parallel files must align line by line"
@@ -71,7 +59,7 @@ def read_parallel(prefix, src_lang, tgt_lang):
 def read_tsv(path):
     """`source<TAB>target[<TAB>...]` lines (the Anki/Tatoeba format)."""
     sources, targets = [], []
-    for number, line in enumerate(_read_lines(path), 1):
+    for number, line in enumerate(read_lines(path), 1):
         if not line.strip():
             continue
         fields = line.split("\t")
@@ -83,14 +71,7 @@ def read_tsv(path):
 
 
 def read_tfds(name, split, src_lang, tgt_lang):
-    import tensorflow_datasets as tfds  # only for tfds: sources
-
-    try:
-        examples = list(tfds.as_numpy(tfds.load(name, split=split)))
-    except Exception as error:  # tfds raises many types
-        raise UserInputError(f"cannot load tfds:{name} split {split!r}: {error}".splitlines()[0]) from None
-    if not examples:
-        raise UserInputError(f"tfds:{name} split {split!r} is empty")
+    examples = load_tfds(name, split)
     keys = list(examples[0])
     src_key = src_lang if src_lang in keys else keys[0]
     tgt_key = tgt_lang if tgt_lang in keys else keys[-1]
@@ -154,3 +135,41 @@ def split_validation(pairs, fraction, seed):
 
 def normalized(pairs):
     return [normalize(s) for s in pairs.sources], [normalize(t) for t in pairs.targets]
+
+
+BUCKETS = (8, 12, 16, 20, 25, 30, 40, 60, 80)
+
+
+def encode_pairs(sources, targets, source_vocab, target_vocab, max_length):
+    """`(source ids, target input ids, target output ids)` lists; sentences
+    longer than `max_length` tokens are truncated (counted in a warning)."""
+    too_long = sum(len(s.split()) > max_length or len(t.split()) + 1 > max_length for s, t in zip(sources, targets))
+    if too_long:
+        warnings.warn(f"{too_long} pair(s) longer than {max_length} tokens were truncated", stacklevel=2)
+    src = [source_vocab.encode(s, max_length) for s in sources]
+    out = [target_vocab.encode(t, max_length, add_end=True) for t in targets]
+    tgt_in = [np.concatenate([[START_ID], o[:-1]]).astype(np.int32) for o in out]
+    return src, tgt_in, out
+
+
+def bucketed_dataset(src, tgt_in, tgt_out, batch_size, shuffle, seed):
+    """Batches of similar lengths, padded only to each batch's longest
+    sentence: much less padding than one fixed length."""
+    import tensorflow as tf  # data pipeline
+
+    def generator():
+        order = np.random.default_rng(seed).permutation(len(src)) if shuffle else range(len(src))
+        for i in order:
+            yield (src[i], tgt_in[i]), tgt_out[i]
+
+    spec = tf.TensorSpec([None], tf.int32)
+    data = tf.data.Dataset.from_generator(generator, output_signature=((spec, spec), spec))
+    if shuffle:
+        data = data.shuffle(4096, seed=seed, reshuffle_each_iteration=True)
+    data = data.bucket_by_sequence_length(
+        lambda inputs, target: tf.maximum(tf.shape(inputs[0])[0], tf.shape(target)[0]),
+        bucket_boundaries=list(BUCKETS),
+        bucket_batch_sizes=[batch_size] * (len(BUCKETS) + 1),
+        pad_to_bucket_boundary=False,
+    )
+    return data.prefetch(tf.data.AUTOTUNE)

@@ -1,8 +1,9 @@
 """The translator's builder and its keras-tuner HyperModel."""
 
 import keras
-import keras_tuner
 
+from keras_seq.applications.task import AppModel
+from keras_seq.applications.training import TaskHyperModel
 from keras_seq.applications.translate.config import TranslatorConfig
 from keras_seq.layers import (
     GRU,
@@ -18,6 +19,7 @@ from keras_seq.layers import (
 )
 from keras_seq.training import SmoothedSparseCrossEntropy
 
+APP = "translate"
 LAYERS = {"gru": GRU, "lstm": LSTM}
 CELLS = {"gru": GRUCell, "lstm": LSTMCell}
 
@@ -28,7 +30,7 @@ def output_projection(target_embedding):
     return lambda vectors: target_embedding(vectors, reverse=True)
 
 
-def build_translator(config):
+def build_translator(config, source_vocab=None, target_vocab=None):
     """Encoder-decoder with attention, trained with teacher forcing.
 
     Inputs: source ids `(B, Ts)` and target ids shifted right (`[START]`
@@ -55,9 +57,19 @@ def build_translator(config):
     the optimizer keeps a moving average of the weights, which `fit` copies
     into the model when it ends.
 
+    Args:
+        config: a `TranslatorConfig`.
+        source_vocab, target_vocab: the `WordVocabulary`s of the training
+            pairs; they set the vocabulary sizes and travel inside the
+            model (without them, the sizes in `config` are used and the
+            model cannot translate text).
+
     Returns:
-        A compiled `keras.Model`.
+        A compiled `AppModel`; its metadata holds the config and both
+        vocabularies' words.
     """
+    if source_vocab is not None:
+        config = config.replace(src_vocab_size=source_vocab.size, tgt_vocab_size=target_vocab.size)
     config.validate()
     keras.utils.set_random_seed(config.seed)
     source = keras.Input((None,), dtype="int32", name="source")
@@ -102,7 +114,9 @@ def build_translator(config):
     if config.scheduled_sampling:
         mixed = ScheduledSampler(seed=config.seed, name="scheduled_sampler")(target_in, logits)
         logits = decode(mixed)
-    model = keras.Model([source, target_in], logits, name="translator")
+    model = AppModel([source, target_in], logits, name="translator")
+    words = {"source_words": source_vocab.words, "target_words": target_vocab.words} if source_vocab is not None else {}
+    model.set_metadata(APP, config.to_dict(), words)
     model.compile(
         optimizer=keras.optimizers.Adam(
             config.learning_rate,
@@ -115,26 +129,32 @@ def build_translator(config):
     return model
 
 
-class TranslatorHyperModel(keras_tuner.HyperModel):
-    """Searches cell, sizes, attention, dropout and learning rate around a
-    base config, through `build_translator`."""
-
-    def __init__(self, base_config, **kwargs):
-        super().__init__(**kwargs)
-        self.base_config = base_config
-
-    def build(self, hp):
-        return build_translator(self.config_for(hp))
-
-    def config_for(self, hp):
-        return self.base_config.replace(
-            cell=hp.Choice("cell", ["gru", "lstm"]),
-            encoder_units=hp.Choice("encoder_units", [128, 256]),
-            decoder_units=hp.Choice("decoder_units", [256, 512]),
-            attention=hp.Choice("attention", ["bahdanau", "luong"]),
-            dropout=hp.Float("dropout", 0.0, 0.4, step=0.1),
-            learning_rate=hp.Float("learning_rate", 3e-4, 3e-3, sampling="log"),
-        )
+def search_space(hp):
+    """Cell, sizes, attention, dropout and learning rate."""
+    return {
+        "cell": hp.Choice("cell", ["gru", "lstm"]),
+        "encoder_units": hp.Choice("encoder_units", [128, 256]),
+        "decoder_units": hp.Choice("decoder_units", [256, 512]),
+        "attention": hp.Choice("attention", ["bahdanau", "luong"]),
+        "dropout": hp.Float("dropout", 0.0, 0.4, step=0.1),
+        "learning_rate": hp.Float("learning_rate", 3e-4, 3e-3, sampling="log"),
+    }
 
 
-__all__ = ["TranslatorConfig", "TranslatorHyperModel", "build_translator"]
+class TranslatorHyperModel(TaskHyperModel):
+    """Searches `search_space` around a base config, through `build_translator`.
+
+    Args:
+        base_config: a `TranslatorConfig`.
+        source_vocab, target_vocab: the training pairs' vocabularies (optional).
+
+    Example:
+    >>> tuner = keras_tuner.RandomSearch(TranslatorHyperModel(config, source_vocab=src, target_vocab=tgt),
+    ...                                  objective="val_loss", max_trials=4)
+    """
+
+    build_fn = staticmethod(build_translator)
+    search_space = staticmethod(search_space)
+
+
+__all__ = ["TranslatorConfig", "TranslatorHyperModel", "build_translator", "search_space"]

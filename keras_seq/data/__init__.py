@@ -1,7 +1,14 @@
-"""Data: embedded texts, vocabularies and loaders."""
+"""Data: vocabularies, text normalization, file and tfds readers, embedded data."""
 
 from keras_seq.data.char_vocabulary import CharVocabulary
 from keras_seq.data.embedded import pydoc_topics_text
+from keras_seq.data.splits import seeded_split
 from keras_seq.data.synthetic_reviews import synthetic_reviews
+from keras_seq.data.text import detokenize, normalize, read_lines, read_text, tf_detokenize, tf_normalize
+from keras_seq.data.tfds import load_tfds
+from keras_seq.data.word_vocabulary import WordVocabulary
 
-__all__ = ["CharVocabulary", "pydoc_topics_text", "synthetic_reviews"]
+__all__ = [
+    "CharVocabulary", "WordVocabulary", "detokenize", "load_tfds", "normalize", "pydoc_topics_text",
+    "read_lines", "read_text", "seeded_split", "synthetic_reviews", "tf_detokenize", "tf_normalize",
+]

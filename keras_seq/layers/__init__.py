@@ -1,5 +1,6 @@
 """keras_seq layers: recurrent cells and layers, attention, decoder cell."""
 
+from keras_seq.layers.attention_base import AttentionBase
 from keras_seq.layers.attention_decoder import AttentionDecoder
 from keras_seq.layers.attention_decoder_cell import AttentionDecoderCell
 from keras_seq.layers.attention_pooling import AttentionPooling
@@ -16,6 +17,7 @@ from keras_seq.layers.simple_rnn_cell import SimpleRNNCell
 from keras_seq.layers.tied_embedding import TiedEmbedding
 
 __all__ = [
+    "AttentionBase",
     "AttentionDecoder",
     "AttentionDecoderCell",
     "AttentionPooling",

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_seq.layers._attention_base import AttentionBase
+from keras_seq.layers.attention_base import AttentionBase
 from keras_seq.layers._recurrent_cell_base import check_units
 
 SCORE_MODES = ("dot", "general", "concat")

@@ -16,6 +16,6 @@ def text_file(tmp_path_factory):
 def trained(tmp_path_factory, text_file):
     """A tiny char LM trained for a few epochs on a repetitive text."""
     model_dir = tmp_path_factory.mktemp("model")
-    config = CharLMConfig(units=32, embedding_dim=16, sequence_length=20, batch_size=8, learning_rate=1e-2)
-    lm, history = train(config, data=str(text_file), model_dir=str(model_dir), epochs=6, verbose=0, samples=False, print_fn=lambda *a: None)
+    config = CharLMConfig(units=32, embedding_dim=16, sequence_length=20, batch_size=8, learning_rate=1e-2, epochs=6)
+    lm, history = train(config, data=str(text_file), model_dir=str(model_dir), verbose=0, samples=False, print_fn=lambda *a: None)
     return lm, history, model_dir

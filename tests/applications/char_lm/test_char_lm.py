@@ -15,49 +15,49 @@ def test_training_learns_and_saves_everything(trained):
     lm, history, model_dir = trained
     losses = history.history["val_loss"]
     assert losses[-1] < losses[0] and losses[-1] < 2.0  # a repetitive text is learned
-    assert sorted(f for f in os.listdir(model_dir) if not f.startswith(".")) == ["config.json", "logs", "model.keras", "vocab.json"]
+    assert sorted(f for f in os.listdir(model_dir) if not f.startswith(".")) == ["logs", "model.keras"]  # the .keras file is the whole model
     assert not [f for f in os.listdir(model_dir) if f.startswith(".")]  # no leftovers
 
 
 def test_generation_reproduces_the_text(trained):
     lm, _, _ = trained
-    out = lm.generate("To be, or not to ", length=20, temperature=0.05, seed=0)
+    out = lm.generate("To be, or not to ", max_length=20, temperature=0.05, seed=0)
     assert out.startswith("be, that is")
 
 
 def test_batched_prompts_empty_prompt_and_unknown_characters(trained):
     lm, _, _ = trained
-    outs = lm.generate(["Whether", "", "ñ€ unknown ☃"], length=15, temperature=0.5, seed=3)
+    outs = lm.generate(["Whether", "", "ñ€ unknown ☃"], max_length=15, temperature=0.5, seed=3)
     assert len(outs) == 3 and all(len(o) == 15 for o in outs)
     # one prompt alone gives what it gives in a batch
-    alone = lm.generate("Whether", length=15, temperature=0.05, seed=1)
-    batched = lm.generate(["Whether", "To be"], length=15, temperature=0.05, seed=1)[0]
+    alone = lm.generate("Whether", max_length=15, temperature=0.05, seed=1)
+    batched = lm.generate(["Whether", "To be"], max_length=15, temperature=0.05, seed=1)[0]
     assert alone == batched
 
 
 def test_same_seed_same_text(trained):
     lm, _, _ = trained
-    a = lm.generate("To", length=40, temperature=1.5, seed=7)
-    b = lm.generate("To", length=40, temperature=1.5, seed=7)
-    c = lm.generate("To", length=40, temperature=1.5, seed=8)
+    a = lm.generate("To", max_length=40, temperature=1.5, seed=7)
+    b = lm.generate("To", max_length=40, temperature=1.5, seed=7)
+    c = lm.generate("To", max_length=40, temperature=1.5, seed=8)
     assert a == b and a != c
 
 
 def test_stream_gives_the_generated_text_in_pieces(trained):
     lm, _, _ = trained
-    pieces = list(lm.stream("To be", length=40, temperature=0.7, seed=5, chunk=16))
+    pieces = list(lm.stream("To be", max_length=40, temperature=0.7, seed=5, chunk=16))
     assert [len(p) for p in pieces] == [16, 16, 8]
-    assert "".join(pieces) == lm.generate("To be", length=40, temperature=0.7, seed=5)
+    assert "".join(pieces) == lm.generate("To be", max_length=40, temperature=0.7, seed=5)
 
 
 @pytest.mark.parametrize(
     "kwargs,match",
-    [({"temperature": 0}, "temperature"), ({"temperature": -1}, "temperature"), ({"length": -1}, "length"), ({"top_p": 0}, "top_p")],
+    [({"temperature": 0}, "temperature"), ({"temperature": -1}, "temperature"), ({"max_length": -1}, "max_length"), ({"top_p": 0}, "top_p")],
 )
 def test_bad_generation_arguments(trained, kwargs, match):
     lm, _, _ = trained
     with pytest.raises(UserInputError, match=match):
-        lm.generate("To", **{"length": 5, **kwargs})
+        lm.generate("To", **{"max_length": 5, **kwargs})
 
 
 def test_load_and_evaluate(trained):
@@ -77,7 +77,7 @@ def test_export_generates_without_keras_seq(trained, tmp_path):
     lm.export(export_dir)
     loaded = tf.saved_model.load(export_dir)
     greedy_like = loaded.generate(tf.constant("To be, or not to "), tf.constant(12), tf.constant(0.05), tf.constant(1)).numpy().decode()
-    assert greedy_like == lm.generate("To be, or not to ", length=12, temperature=0.05, top_k=1, seed=0)
+    assert greedy_like == lm.generate("To be, or not to ", max_length=12, temperature=0.05, top_k=1, seed=0)
     batch = loaded.generate_batch(tf.constant(["", "ñ☃"]), tf.constant(5), tf.constant(1.0), tf.constant(0)).numpy()
     assert batch.shape == (2,)
     with pytest.raises(tf.errors.InvalidArgumentError, match="temperature"):
@@ -85,7 +85,7 @@ def test_export_generates_without_keras_seq(trained, tmp_path):
     script = (
         "import sys, tensorflow as tf\n"
         f"m = tf.saved_model.load({export_dir!r})\n"
-        "out = m.signatures['generate'](prompt=tf.constant('To be, or not to '), length=tf.constant(12), "
+        "out = m.signatures['generate'](prompt=tf.constant('To be, or not to '), max_length=tf.constant(12), "
         "temperature=tf.constant(0.05), top_k=tf.constant(1))\n"
         "print(list(out.values())[0].numpy().decode())\n"
         "assert 'keras_seq' not in sys.modules\n"

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from keras_seq import cli
+from keras_seq.applications import cli
 
 
 def run(capsys, *args):
@@ -21,7 +21,7 @@ def test_train_evaluate_generate_export(tmp_path, text_file, capsys):
     assert code == 0 and set(metrics) == {"val_loss", "bits_per_char", "perplexity", "chars"}
     code, out, _ = run(capsys, "char-lm", "evaluate", "--data", str(text_file), "--model-dir", model_dir, "--split", "all")
     assert code == 0 and json.loads(out.strip().splitlines()[-1])["chars"] > metrics["chars"]
-    code, out, _ = run(capsys, "char-lm", "generate", "--model-dir", model_dir, "--prompt", "To be", "--length", "30", "--seed", "1")
+    code, out, _ = run(capsys, "char-lm", "generate", "--model-dir", model_dir, "--prompt", "To be", "--max-length", "30", "--seed", "1")
     assert code == 0 and out.startswith("To be") and len(out.rstrip("\n")) == 35
     code, out, _ = run(capsys, "char-lm", "export", "--model-dir", model_dir)
     assert code == 0 and (tmp_path / "m" / "export" / "saved_model.pb").exists()
@@ -42,7 +42,7 @@ def test_user_errors_are_one_line_and_exit_2(capsys, args, match):
 
 def test_bad_generation_flags_exit_2(trained, capsys):
     _, _, model_dir = trained
-    for flags, match in [(["--temperature", "0"], "temperature"), (["--temperature", "-2"], "temperature"), (["--length", "-1"], "length")]:
+    for flags, match in [(["--temperature", "0"], "temperature"), (["--temperature", "-2"], "temperature"), (["--max-length", "-1"], "max_length")]:
         code, _, err = run(capsys, "char-lm", "generate", "--model-dir", str(model_dir), *flags)
         assert code == 2 and match in err
 

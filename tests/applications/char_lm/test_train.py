@@ -19,11 +19,11 @@ class Crash(keras.callbacks.Callback):
 def test_interrupted_training_resumes_and_leaves_no_half_model(tmp_path, text_file):
     model_dir = tmp_path / "m"
     with pytest.raises(RuntimeError, match="power cut"):
-        train(SMALL, data=str(text_file), model_dir=str(model_dir), epochs=4, callbacks=[Crash()], **QUIET)
+        train(SMALL.replace(epochs=4), data=str(text_file), model_dir=str(model_dir), callbacks=[Crash()], **QUIET)
     assert not (model_dir / "model.keras").exists()  # nothing half-written
     assert os.listdir(model_dir / "backup")
     messages = []
-    lm, history = train(SMALL, data=str(text_file), model_dir=str(model_dir), epochs=4, **{**QUIET, "print_fn": messages.append})
+    lm, history = train(SMALL.replace(epochs=4), data=str(text_file), model_dir=str(model_dir), **{**QUIET, "print_fn": messages.append})
     assert any("Resuming" in m for m in messages)
     assert len(history.history["loss"]) == 2  # epochs 3 and 4 only
     assert (model_dir / "model.keras").exists() and not (model_dir / "backup").exists()
@@ -31,14 +31,14 @@ def test_interrupted_training_resumes_and_leaves_no_half_model(tmp_path, text_fi
 
 def test_tbptt_trains_and_generates(tmp_path, text_file):
     config = SMALL.replace(tbptt=True, batch_size=2, cell="gru")
-    lm, history = train(config, data=str(text_file), model_dir=str(tmp_path / "t"), epochs=2, **QUIET)
+    lm, history = train(config.replace(epochs=2), data=str(text_file), model_dir=str(tmp_path / "t"), **QUIET)
     assert history.history["val_loss"][-1] < history.history["val_loss"][0] + 0.5
     assert not lm.config.tbptt  # the saved model is the stateless copy
-    assert len(lm.generate("To", length=10, seed=0)) == 10
+    assert len(lm.generate("To", max_length=10, seed=0)) == 10
 
 
 def test_time_budget_stops_and_saves(tmp_path, text_file):
-    lm, history = train(SMALL, data=str(text_file), model_dir=str(tmp_path / "b"), epochs=10_000, time_budget=2, **QUIET)
+    lm, history = train(SMALL.replace(epochs=10_000), data=str(text_file), model_dir=str(tmp_path / "b"), time_budget=2, **QUIET)
     assert history.seconds < 60 and (tmp_path / "b" / "model.keras").exists()
 
 
@@ -52,5 +52,5 @@ def test_bad_data_writes_nothing(tmp_path):
 
 def test_sample_callback_prints_each_epoch(tmp_path, text_file):
     printed = []
-    train(SMALL, data=str(text_file), model_dir=str(tmp_path / "s"), epochs=2, verbose=0, samples=True, print_fn=printed.append)
+    train(SMALL.replace(epochs=2), data=str(text_file), model_dir=str(tmp_path / "s"), verbose=0, samples=True, print_fn=printed.append)
     assert sum("sample after epoch" in p for p in printed) == 2

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from keras_seq import cli
+from keras_seq.applications import cli
 
 
 def run(capsys, *args):

@@ -48,5 +48,5 @@ def test_bad_config():
 
 def test_hypermodel():
     hp = keras_tuner.HyperParameters()
-    model = SentimentHyperModel(SentimentConfig(embedding_dim=8), VOCAB).build(hp)
+    model = SentimentHyperModel(SentimentConfig(embedding_dim=8), vocabulary=VOCAB).build(hp)
     assert isinstance(model, keras.Model) and {"cell", "units", "pooling"} <= set(hp.values)

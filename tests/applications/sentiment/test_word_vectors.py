@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from keras_seq.applications.sentiment import SentimentConfig, build_sentiment_classifier
-from keras_seq.applications.sentiment.train import adapt_vocabulary
+from keras_seq.applications.sentiment.data import adapt_vocabulary
 from keras_seq.applications.sentiment.word_vectors import load_word_vectors
 from keras_seq.errors import UserInputError
 from tests.applications.sentiment.frozen_checks import check_frozen_explained_and_saved

@@ -31,6 +31,6 @@ def tsv_file(tmp_path_factory):
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory, tsv_file):
     model_dir = tmp_path_factory.mktemp("translator")
-    translator, history, val_pairs = train(SMALL, data=str(tsv_file), model_dir=str(model_dir), epochs=12, verbose=0,
-                                           validation_split=0.1, print_fn=lambda *a: None)
-    return translator, history, val_pairs, model_dir
+    translator, history = train(SMALL.replace(epochs=12, validation_split=0.1), data=str(tsv_file), model_dir=str(model_dir),
+                                verbose=0, print_fn=lambda *a: None)
+    return translator, history, history.validation_examples, model_dir

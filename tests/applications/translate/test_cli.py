@@ -1,6 +1,6 @@
 import json
 
-from keras_seq import cli
+from keras_seq.applications import cli
 
 
 def run(capsys, *args):

@@ -2,8 +2,9 @@ import gzip
 
 import pytest
 
-from keras_seq.applications.translate import normalize, read_source
-from keras_seq.applications.translate.text import WordVocabulary
+from keras_seq.applications.translate import read_source
+from keras_seq.data import normalize
+from keras_seq.data import WordVocabulary
 from keras_seq.errors import UserInputError
 
 
@@ -18,7 +19,7 @@ def test_normalize_and_vocabulary():
 def test_in_graph_normalization_matches_python():
     import tensorflow as tf
 
-    from keras_seq.applications.translate.text import tf_normalize
+    from keras_seq.data import tf_normalize
 
     texts = ["Hello, World!", "  Ein  Mann (Ümlaut) fährt.  "]
     assert [t.decode() for t in tf_normalize(tf.constant(texts)).numpy()] == [normalize(t) for t in texts]

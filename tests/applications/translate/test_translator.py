@@ -84,8 +84,9 @@ def test_tied_embeddings_train_translate_and_export(tsv_file, tmp_path):
     from keras_seq.applications.translate import train
 
     model_dir = tmp_path / "tied"
-    translator, history, val_pairs = train(SMALL.replace(tie_embeddings=True), data=str(tsv_file), model_dir=str(model_dir),
-                                           epochs=2, verbose=0, validation_split=0.1, print_fn=lambda *a: None)
+    translator, history = train(SMALL.replace(tie_embeddings=True, epochs=2, validation_split=0.1), data=str(tsv_file),
+                                model_dir=str(model_dir), verbose=0, print_fn=lambda *a: None)
+    val_pairs = history.validation_examples
     names = [layer.name for layer in translator.model.layers]
     assert "logits" not in names  # no separate output layer
     assert history.history["loss"][-1] < history.history["loss"][0]

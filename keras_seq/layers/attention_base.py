@@ -1,4 +1,4 @@
-"""Shared plumbing of the keras_seq attention layers (not public)."""
+"""`AttentionBase`: the public base of the keras_seq attention layers."""
 
 import keras
 from keras import ops
@@ -24,16 +24,43 @@ def masked_softmax(scores, mask):
     return ops.cast(weights, dtype)
 
 
+@keras.saving.register_keras_serializable(package="keras_seq")
 class AttentionBase(keras.layers.Layer):
     """A query attends over a memory: `context, weights = layer(q, value)`.
 
-    Subclasses define `build_scoring(query_dim, value_dim)`,
-    `prepare_keys(value)` (the part of the score that depends only on the
-    memory, computed once per sequence) and `score(query, keys)`.
+    The base of `BahdanauAttention`, `LuongAttention` and any other scoring
+    (the NTM's content addressing, a captioner's attention over an image
+    grid). A subclass overrides only the score:
+    `build_scoring(query_dim, value_dim)`, `prepare_keys(value)` (the part
+    of the score that depends only on the memory, computed once per
+    sequence) and `score(query, keys)`. Masked positions get a weight of
+    exactly 0.
 
     The split lets a decoder attend at every step without recomputing the
     memory side: `keys = layer.prepare_keys(value)` once, then
     `layer.attend(query, keys, value, value_mask)` per step.
+
+    Args:
+        **kwargs: as for `keras.layers.Layer` (`name`, `dtype`).
+
+    Call arguments:
+        query: `(B, Dq)` (one step) or `(B, Tq, Dq)`.
+        value: `(B, Tv, Dv)`, the memory.
+        value_mask: optional bool `(B, Tv)`; defaults to `value`'s Keras mask.
+
+    Returns:
+        `(context, weights)`: `(B, Tq, Dv)` and `(B, Tq, Tv)`, without the
+        `Tq` axis for a `(B, Dq)` query.
+
+    Example:
+    >>> class DotAttention(AttentionBase):
+    ...     def build_scoring(self, query_dim, value_dim):
+    ...         pass
+    ...     def prepare_keys(self, value):
+    ...         return value  # (B, Tv, D)
+    ...     def score(self, query, keys):
+    ...         return ops.matmul(query, ops.transpose(keys, (0, 2, 1)))  # (B, Tq, Tv)
+    >>> context, weights = DotAttention()(query, value)
     """
 
     def __init__(self, **kwargs):

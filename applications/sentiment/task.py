@@ -1,35 +1,38 @@
-"""A trained sentiment classifier: classify, explain, evaluate, save, load, export."""
+"""The trained sentiment classifier: classify, explain, evaluate, save, load, export."""
 
 import html
-import os
-import tempfile
 import warnings
 
 import keras
 import numpy as np
 
-from keras_seq.applications.sentiment.config import SentimentConfig
-from keras_seq.applications.sentiment.model import class_probabilities
+from keras_seq.applications import training
+from keras_seq.applications.sentiment.config import INFERENCE_BATCH_SIZE, SentimentConfig
+from keras_seq.applications.sentiment.data import adapt_vocabulary, make_dataset, read_source
+from keras_seq.applications.sentiment.model import APP, SentimentHyperModel, class_probabilities
+from keras_seq.applications.task import Task
+from keras_seq.applications.training import Prepared
 from keras_seq.errors import UserInputError
 
-MODEL_FILE, CONFIG_FILE = "model.keras", "config.json"
 
-
-class SentimentClassifier:
-    """A trained model with its label names.
+class SentimentClassifier(Task):
+    """A trained model with its label names: `classify`, `explain`,
+    `evaluate`, `save`, `load`, `export`.
 
     Args:
-        model: a model from `build_sentiment_classifier` (strings in).
-        config: its `SentimentConfig` (labels included).
+        model: a model from `build_sentiment_classifier` (strings in; its
+            config, labels included, travels inside it).
 
     Example:
     >>> clf = SentimentClassifier.load("saved_models/sentiment")
     >>> labels, probabilities = clf.classify(["Loved it.", "Never again."])
     """
 
-    def __init__(self, model, config):
-        self.model = model
-        self.config = config
+    app = APP
+    noun = "sentiment classifier"
+    config_class = SentimentConfig
+    hypermodel_class = SentimentHyperModel
+    objective = "val_accuracy"
 
     # ------------------------------------------------------------ checks
     def _check_texts(self, texts):
@@ -56,7 +59,7 @@ class SentimentClassifier:
     def predict_proba(self, texts):
         """`(N, C)` class probabilities."""
         texts = self._check_texts(texts)
-        return class_probabilities(self.model.predict(np.array(texts, dtype=object), batch_size=256, verbose=0))
+        return class_probabilities(self.model.predict(np.array(texts, dtype=object), batch_size=INFERENCE_BATCH_SIZE, verbose=0))
 
     def classify(self, texts):
         """`(labels, probabilities)`: label names and `(N, C)` probabilities."""
@@ -76,8 +79,8 @@ class SentimentClassifier:
         features = keras.Model(self.model.input, [vectorize.output, self.model.get_layer(f"rnn_{self.config.layers - 1}").output])
         vocabulary = vectorize.get_vocabulary()
         out = []
-        for start in range(0, len(texts), 256):
-            batch = np.array(texts[start : start + 256], dtype=object)
+        for start in range(0, len(texts), INFERENCE_BATCH_SIZE):
+            batch = np.array(texts[start : start + INFERENCE_BATCH_SIZE], dtype=object)
             token_ids, x = features(batch, training=False)  # (B, T), (B, T, H)
             mask = keras.ops.not_equal(token_ids, 0)  # (B, T)
             query = keras.ops.broadcast_to(pooling.query, (keras.ops.shape(x)[0], pooling.units))
@@ -132,33 +135,59 @@ class SentimentClassifier:
         predicted = self.predict_proba(data.texts).argmax(-1)
         return classification_metrics(data.labels, predicted, self.config.labels)
 
-    # ------------------------------------------------------ saving, loading
-    def save(self, model_dir):
-        """`model.keras` and `config.json`, each through a temporary file
-        and a rename (the model last)."""
-        os.makedirs(model_dir, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=model_dir, prefix=".saving-") as tmp:
-            self.model.save(os.path.join(tmp, MODEL_FILE))
-            with open(os.path.join(tmp, CONFIG_FILE), "w", encoding="utf-8") as f:
-                f.write(self.config.to_json())
-            for name in (CONFIG_FILE, MODEL_FILE):
-                os.replace(os.path.join(tmp, name), os.path.join(model_dir, name))
+    def describe(self, metrics):
+        return (f"accuracy {metrics['accuracy']:.2%}, macro F1 {metrics['macro_f1']:.4f} on {metrics['count']} texts; "
+                f"confusion matrix (rows: true {metrics['labels']}): {metrics['confusion_matrix']}")
+
+    def serving_module(self):
+        from keras_seq.applications.sentiment.export import ClassifierModule
+
+        return ClassifierModule(self), ["classify"]
+
+    # ------------------------------------------------------------ training
+    @classmethod
+    def read_examples(cls, source, split="train", **data_options):
+        return read_source(source, split, **data_options)
+
+    def evaluation_examples(self, source, split="validation", validation_split=None, **data_options):
+        """As `Task.evaluation_examples`, with the model's own label set."""
+        return super().evaluation_examples(source, split, validation_split, **{**data_options, "labels": None, "label_names": self.config.labels})
 
     @classmethod
-    def load(cls, model_dir):
-        paths = [os.path.join(model_dir, name) for name in (MODEL_FILE, CONFIG_FILE)]
-        missing = [p for p in paths if not os.path.exists(p)]
-        if missing:
-            raise UserInputError(f"no trained sentiment classifier in {model_dir} (missing {os.path.basename(missing[0])}); run `keras-seq sentiment train` first")
-        model = keras.saving.load_model(paths[0], safe_mode=True)
-        with open(paths[1], encoding="utf-8") as f:
-            config = SentimentConfig.from_json(f.read())
-        return cls(model, config)
+    def prepare(cls, config, train, validation):
+        config = config.replace(labels=list(train.label_names))
+        vocabulary = adapt_vocabulary(train.texts, config.max_tokens)
+        summary = (
+            f"Data: {train.description}; {len(train)} training and {len(validation)} validation texts, "
+            f"labels {config.labels}, {len(vocabulary)} words "
+            f"({sum(c >= config.min_count for c in vocabulary.values())} seen at least {config.min_count} times get a trainable embedding)."
+        )
+        return Prepared(
+            config,
+            make_dataset(train, config.batch_size, True, config.seed),
+            make_dataset(validation, INFERENCE_BATCH_SIZE, False, config.seed),
+            {"vocabulary": vocabulary},
+            validation,
+            summary,
+        )
 
-    def export(self, export_dir):
-        from keras_seq.applications.sentiment.export import export_classifier
+    def training_callbacks(self, prepared, print_fn=print, verbose=1):
+        if not self.config.patience:
+            return []
+        return [keras.callbacks.EarlyStopping("val_accuracy", patience=self.config.patience, restore_best_weights=True, mode="max")]
 
-        return export_classifier(self, export_dir)
+
+def train(config=None, data="embedded", **kwargs):
+    """Train a classifier on `data` (see `read_source`), stopping early on
+    the validation split (carved from the training data, seeded; never a
+    test split), and save it. Keyword arguments are those of
+    `keras_seq.applications.training.train`, and the data options
+    `text_column`, `label_column`, `labels`.
+
+    Returns:
+        `(classifier, history)`.
+    """
+    return training.train(SentimentClassifier, config, data, **kwargs)
 
 
 def classification_metrics(true, predicted, label_names):

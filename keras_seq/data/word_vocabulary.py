@@ -1,56 +1,47 @@
-"""Word-level text handling for the translator: normalization and vocabularies.
-
-The same normalization runs in Python (training data) and in TensorFlow
-string ops (inside the exported SavedModel), so that serving sees the
-tokens training saw: lowercase, punctuation split off as its own token,
-whitespace collapsed.
-"""
+"""A word vocabulary with padding, unknown, start and end tokens."""
 
 import collections
-import json
-import re
 
 import numpy as np
 
-PUNCTUATION = r"""([.,!?;:"()\[\]{}¿¡«»„“”…])"""
 PAD, UNK, START, END = "[PAD]", "[UNK]", "[START]", "[END]"
 SPECIAL = [PAD, UNK, START, END]
 PAD_ID, UNK_ID, START_ID, END_ID = 0, 1, 2, 3
 
 
-def normalize(text):
-    """`"Hello, World!" -> "hello , world !"`."""
-    text = re.sub(PUNCTUATION, r" \1 ", text.lower())
-    return " ".join(text.split())
-
-
-def tf_normalize(texts):
-    """`normalize` with TensorFlow string ops, for a string tensor."""
-    import tensorflow as tf
-
-    texts = tf.strings.lower(texts, encoding="utf-8")
-    texts = tf.strings.regex_replace(texts, PUNCTUATION, r" \1 ")
-    texts = tf.strings.regex_replace(texts, r"\s+", " ")
-    return tf.strings.strip(texts)
-
-
 class WordVocabulary:
     """Token <-> id, with `[PAD]`=0, `[UNK]`=1, `[START]`=2, `[END]`=3.
 
+    Sentences are normalized text (`keras_seq.data.normalize`): tokens
+    separated by single spaces. The vocabulary travels inside a model's
+    config as `words` (its regular tokens), so a `.keras` file needs no
+    side file.
+
     Args:
-        tokens: the regular tokens, most frequent first (ids 4, 5, ...).
+        words: the regular tokens, most frequent first (ids 4, 5, ...).
+
+    Example:
+    >>> vocab = WordVocabulary.build(["a cat", "a dog"], max_size=10)
+    >>> vocab.encode("a cat sat").tolist(), vocab.decode([4, 5, 3, 6])
+    ([4, 5, 1], 'a cat')
     """
 
-    def __init__(self, tokens):
-        self.tokens = SPECIAL + [t for t in tokens if t not in SPECIAL]
+    def __init__(self, words):
+        self.tokens = SPECIAL + [t for t in words if t not in SPECIAL]
         self._ids = {t: i for i, t in enumerate(self.tokens)}
 
     @classmethod
     def build(cls, sentences, max_size):
-        """The `max_size` most frequent tokens of normalized `sentences`."""
+        """The `max_size` most frequent tokens of normalized `sentences`
+        (the special tokens included in the count)."""
         counts = collections.Counter(token for s in sentences for token in s.split())
         ordered = sorted(counts, key=lambda t: (-counts[t], t))
         return cls(ordered[: max(0, max_size - len(SPECIAL))])
+
+    @property
+    def words(self):
+        """The regular tokens, in id order (what rebuilds the vocabulary)."""
+        return self.tokens[len(SPECIAL) :]
 
     @property
     def size(self):
@@ -77,11 +68,11 @@ class WordVocabulary:
             out.append(self.tokens[i] if 0 <= i < len(self.tokens) else UNK)
         return " ".join(out)
 
-    def save(self, path):
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(self.tokens[len(SPECIAL):], f, ensure_ascii=False)
+    def lookup_table(self):
+        """A `tf.lookup.StaticHashTable` from word to id (`[UNK]` for the
+        rest), for the same lookup inside an export."""
+        import tensorflow as tf  # export
 
-    @classmethod
-    def load(cls, path):
-        with open(path, encoding="utf-8") as f:
-            return cls(json.load(f))
+        words = self.words
+        ids = tf.range(len(SPECIAL), len(SPECIAL) + len(words), dtype=tf.int32)
+        return tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(tf.constant(words, tf.string), ids), default_value=UNK_ID)

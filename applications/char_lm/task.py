@@ -1,25 +1,24 @@
-"""A trained char LM: generation, evaluation, saving and loading."""
+"""The trained char LM: generation, evaluation, saving, loading, export."""
 
-import os
 import random
-import tempfile
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from keras_seq.applications.char_lm.config import CharLMConfig
-from keras_seq.applications.char_lm.data import window_dataset
-from keras_seq.applications.char_lm.model import build_char_lm
+from keras_seq.applications.char_lm.data import Text, load_corpus, read_source, stream_dataset, window_dataset
+from keras_seq.applications.char_lm.model import APP, CharLMHyperModel, build_char_lm
+from keras_seq.applications.task import Task
+from keras_seq.applications import training
+from keras_seq.applications.training import Prepared
 from keras_seq.data.char_vocabulary import CharVocabulary
 from keras_seq.decoding import prefill, sample
 from keras_seq.decoding.sampling import check_sampling_args
 from keras_seq.errors import UserInputError
 
-MODEL_FILE, VOCAB_FILE, CONFIG_FILE = "model.keras", "vocab.json", "config.json"
 
-
-class CharLM:
+class CharLM(Task):
     """A character model with its vocabulary: `generate`, `stream`,
     `evaluate`, `save`, `load`, `export`.
 
@@ -28,25 +27,29 @@ class CharLM:
     `keras_seq.decoding.sample`), many prompts at once.
 
     Args:
-        model: a model from `build_char_lm` (stateful or not; generation
-            uses its layers' cells with its own state).
-        vocabulary: the `CharVocabulary` the model was trained with.
-        config: the `CharLMConfig` it was built from.
+        model: a model from `build_char_lm` with its vocabulary (stateful
+            or not; generation uses its layers' cells with its own state).
 
     Example:
     >>> lm = CharLM.load("saved_models/char_lm")
-    >>> lm.generate("ROMEO:", length=200, temperature=0.8, seed=1)
+    >>> lm.generate("ROMEO:", max_length=200, temperature=0.8, seed=1)
     """
 
-    def __init__(self, model, vocabulary, config):
-        self.model = model
-        self.vocabulary = vocabulary
-        self.config = config
+    app = APP
+    noun = "char LM"
+    config_class = CharLMConfig
+    hypermodel_class = CharLMHyperModel
+
+    def __init__(self, model):
+        super().__init__(model)
+        if not self.assets.get("chars"):
+            raise UserInputError("this char LM model has no vocabulary; build it with build_char_lm(config, vocabulary)")
+        self.vocabulary = CharVocabulary(self.assets["chars"])
         self.embedding = model.get_layer("embedding")
-        self.cells = [model.get_layer(f"rnn_{i}").cell for i in range(config.layers)]
+        self.cells = [model.get_layer(f"rnn_{i}").cell for i in range(self.config.layers)]
         self.dense = model.get_layer("logits")
         self.seed_generator = keras.random.SeedGenerator(0)
-        self.start_id = int(vocabulary.encode("\n")[0]) if "\n" in vocabulary else 0
+        self.start_id = int(self.vocabulary.encode("\n")[0]) if "\n" in self.vocabulary else 0
         self._decode = tf.function(self._decode_ids, reduce_retracing=True)
 
     # ------------------------------------------------------------ stepping
@@ -90,13 +93,13 @@ class CharLM:
         self.seed_generator.state.assign(np.array([seed, 0], dtype=self.seed_generator.state.dtype))
 
     # ---------------------------------------------------------- generation
-    def generate(self, prompts, length=200, temperature=1.0, top_k=0, top_p=1.0, seed=None):
+    def generate(self, prompts, max_length=200, temperature=1.0, top_k=0, top_p=1.0, seed=None):
         """Text that follows each prompt.
 
         Args:
             prompts: a string or a list of strings (one output each); empty
                 prompts and characters unseen in training are fine.
-            length: int >= 0, characters to generate per prompt.
+            max_length: int >= 0, characters to generate per prompt.
             temperature: > 0. Lower is more conservative.
             top_k: int >= 0; 0 disables.
             top_p: in (0, 1]; 1 disables.
@@ -106,7 +109,7 @@ class CharLM:
             A string, or a list of strings if `prompts` is a list.
         """
         single = isinstance(prompts, str)
-        chunks = self._generate_ids(prompts, length, temperature, top_k, top_p, seed)
+        chunks = self._generate_ids(prompts, max_length, temperature, top_k, top_p, seed)
         texts = [self.vocabulary.decode(row) for row in chunks]
         return texts[0] if single else texts
 
@@ -120,10 +123,11 @@ class CharLM:
         tokens, _ = self._decode(ids, lengths, *_as_tensors(length, temperature, top_k, top_p))
         return tokens.numpy()
 
-    def stream(self, prompt, length=200, temperature=1.0, top_k=0, top_p=1.0, seed=None, chunk=16):
+    def stream(self, prompt, max_length=200, temperature=1.0, top_k=0, top_p=1.0, seed=None, chunk=16):
         """Yield the generated text of one prompt in pieces of `chunk`
         characters, as they are produced (the state carries across pieces).
         """
+        length = max_length
         self._check(length, temperature, top_k, top_p)
         ids, lengths = self.encode_prompts([prompt])
         self._seed(seed)
@@ -144,7 +148,7 @@ class CharLM:
     @staticmethod
     def _check(length, temperature, top_k, top_p):
         if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 0:
-            raise UserInputError(f"length must be an integer >= 0; got {length!r}")
+            raise UserInputError(f"max_length must be an integer >= 0; got {length!r}")
         try:
             check_sampling_args(temperature, top_k, top_p)
         except ValueError as error:
@@ -153,7 +157,9 @@ class CharLM:
     # ---------------------------------------------------------- evaluation
     def evaluate(self, text, batch_size=None):
         """`{"val_loss", "bits_per_char", "perplexity", "chars"}` on `text`
-        (nats per character), every full window of the text counted once."""
+        (a string or a `Text`; nats per character), every full window of
+        the text counted once."""
+        text = text.text if isinstance(text, Text) else text
         length = self.config.sequence_length
         if len(text) < length + 1:
             raise UserInputError(f"the text to evaluate has {len(text)} characters, fewer than one window of {length + 1}")
@@ -163,52 +169,108 @@ class CharLM:
         chars = ((len(text) - 1) // length) * length
         return {"val_loss": round(float(loss), 4), "bits_per_char": round(float(bpc), 4), "perplexity": round(float(ppl), 3), "chars": chars}
 
+    def describe(self, metrics):
+        return (f"{metrics['val_loss']:.4f} nats/char, {metrics['bits_per_char']:.4f} bits/char, "
+                f"perplexity {metrics['perplexity']:.3f} over {metrics['chars']:,} characters")
+
     def inference_model(self):
-        """The model without state (`tbptt` off), sharing nothing mutable:
-        a copy with the same weights when the trained one is stateful."""
+        """The model without state (`tbptt` off): a copy with the same
+        weights when the trained one is stateful."""
         if not self.config.tbptt:
             return self.model
-        model = build_char_lm(self.config.replace(tbptt=False))
+        model = build_char_lm(self.config.replace(tbptt=False), self.vocabulary)
         model.set_weights(self.model.get_weights())
-        if self.model.optimizer.built:  # keep the optimizer's state too
-            model.optimizer.build(model.trainable_variables)
-            for mine, theirs in zip(model.optimizer.variables, self.model.optimizer.variables):
-                mine.assign(theirs)
         return model
 
-    # ------------------------------------------------------ saving, loading
     def save(self, model_dir):
-        """Write `model.keras`, `vocab.json` and `config.json` to
-        `model_dir`, each through a temporary file and a rename, so a crash
-        never leaves a half-written file."""
-        os.makedirs(model_dir, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=model_dir, prefix=".saving-") as tmp:
-            self.inference_model().save(os.path.join(tmp, MODEL_FILE))
-            self.vocabulary.save(os.path.join(tmp, VOCAB_FILE))
-            with open(os.path.join(tmp, CONFIG_FILE), "w", encoding="utf-8") as f:
-                f.write(self.config.replace(tbptt=False).to_json())
-            for name in (VOCAB_FILE, CONFIG_FILE, MODEL_FILE):  # the model last: it marks a complete save
-                os.replace(os.path.join(tmp, name), os.path.join(model_dir, name))
+        """Write `model_dir/model.keras` (the stateless model, vocabulary
+        and config inside; see `Task.save`)."""
+        if self.config.tbptt:
+            return CharLM(self.inference_model()).save(model_dir)
+        return super().save(model_dir)
+
+    def serving_module(self):
+        from keras_seq.applications.char_lm.export import CharLMGenerator
+
+        return CharLMGenerator(self), ["generate", "generate_batch"]
+
+    # ------------------------------------------------------------ training
+    @classmethod
+    def read_examples(cls, source, split="train"):
+        return read_source(source, split)
 
     @classmethod
-    def load(cls, model_dir):
-        """Load what `save` wrote (the `.keras` file with `safe_mode=True`)."""
-        paths = [os.path.join(model_dir, name) for name in (MODEL_FILE, VOCAB_FILE, CONFIG_FILE)]
-        missing = [p for p in paths if not os.path.exists(p)]
-        if missing:
-            raise UserInputError(f"no trained char LM in {model_dir} (missing {os.path.basename(missing[0])}); run `keras-seq char-lm train` first")
-        model = keras.saving.load_model(paths[0], safe_mode=True)
-        vocabulary = CharVocabulary.load(paths[1])
-        with open(paths[2], encoding="utf-8") as f:
-            config = CharLMConfig.from_json(f.read())
-        return cls(model, vocabulary, config)
+    def training_examples(cls, source, config):
+        """By position: the last `validation_split` of the text (or a tfds
+        source's own validation split)."""
+        corpus = load_corpus(source, config.validation_split, config.sequence_length)
+        return Text(corpus.train, corpus.description), Text(corpus.validation, corpus.description)
 
-    def export(self, export_dir):
-        """Write a SavedModel with `generate` and `generate_batch`
-        signatures (see `keras_seq.applications.char_lm.export`)."""
-        from keras_seq.applications.char_lm.export import export_generator
+    @classmethod
+    def prepare(cls, config, train, validation):
+        vocabulary = CharVocabulary.from_text(train.text)
+        config = config.replace(vocab_size=vocabulary.size)
+        train_ids, val_ids = vocabulary.encode(train.text), vocabulary.encode(validation.text)
+        if config.tbptt:
+            train_data = stream_dataset(train_ids, config.sequence_length, config.batch_size)
+            val_data = stream_dataset(val_ids, config.sequence_length, config.batch_size)
+        else:
+            train_data = window_dataset(train_ids, config.sequence_length, config.batch_size, seed=config.seed)
+            val_data = window_dataset(val_ids, config.sequence_length, config.batch_size, shuffle=False, drop_remainder=False)
+        summary = (
+            f"Data: {train.description}; {len(train.text):,} training and {len(validation.text):,} "
+            f"validation characters, {vocabulary.size - 1} distinct. Model: {config.layers} x "
+            f"{config.cell.upper()}-{config.units}{', stateful TBPTT' if config.tbptt else ''}."
+        )
+        return Prepared(config, train_data, val_data, {"vocabulary": vocabulary}, validation, summary)
 
-        return export_generator(self, export_dir)
+    def training_callbacks(self, prepared, print_fn=print, verbose=1):
+        return [ResetStates()] if self.config.tbptt else []
+
+
+class SampleText(keras.callbacks.Callback):
+    """Prints a short generated sample at the end of each epoch."""
+
+    def __init__(self, prompt="\n", length=160, temperature=0.8, seed=0, print_fn=print):
+        super().__init__()
+        self.prompt, self.length, self.temperature, self.seed = prompt, length, temperature, seed
+        self.print_fn = print_fn
+        self.samples = []
+        self.lm = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.lm = self.lm or CharLM(self.model)  # the model in training, with its vocabulary
+        text = self.lm.generate(self.prompt, self.length, temperature=self.temperature, seed=self.seed)
+        self.samples.append(text)
+        self.print_fn(f"\n--- sample after epoch {epoch + 1} ---\n{self.prompt}{text}\n---")
+
+
+class ResetStates(keras.callbacks.Callback):
+    """Stateful training: fresh states at each epoch and before validation."""
+
+    def _reset(self):
+        for layer in self.model.layers:
+            if getattr(layer, "stateful", False):
+                layer.reset_state()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._reset()
+
+    def on_test_begin(self, logs=None):
+        self._reset()
+
+
+def train(config=None, data="embedded", samples=True, print_fn=print, callbacks=(), **kwargs):
+    """Train a char LM on `data` (see `load_corpus`) and save it; with
+    `samples`, print a sample after each epoch. The other arguments are
+    those of `keras_seq.applications.training.train` (`model_dir`,
+    `time_budget`, `verbose`).
+
+    Returns:
+        `(char_lm, history)`.
+    """
+    own = [SampleText(print_fn=print_fn)] if samples else []
+    return training.train(CharLM, config, data, print_fn=print_fn, callbacks=own + list(callbacks), **kwargs)
 
 
 def _as_tensors(length, temperature, top_k, top_p):

@@ -1,42 +1,54 @@
-"""A trained translator: translate (greedy or beam), attention, BLEU, save/load, export."""
+"""The trained translator: translate (greedy or beam), attention, BLEU, save/load, export."""
 
 import os
-import tempfile
 import warnings
 
-import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_seq.applications import training
+from keras_seq.applications.training import Prepared
+from keras_seq.applications.task import Task
 from keras_seq.applications.translate.config import TranslatorConfig
-from keras_seq.applications.translate.model import output_projection
-from keras_seq.applications.translate.text import END_ID, START_ID, WordVocabulary, normalize
+from keras_seq.applications.translate.data import bucketed_dataset, encode_pairs, normalized, read_source
+from keras_seq.applications.translate.model import APP, TranslatorHyperModel, output_projection
+from keras_seq.data import WordVocabulary, detokenize, normalize
+from keras_seq.data.word_vocabulary import END_ID, START_ID
 from keras_seq.decoding import beam_search, greedy_search
 from keras_seq.errors import UserInputError
 from keras_seq.layers import TiedEmbedding
-
-MODEL_FILE, CONFIG_FILE = "model.keras", "config.json"
-SRC_VOCAB_FILE, TGT_VOCAB_FILE = "source_vocab.json", "target_vocab.json"
+from keras_seq.training import ScheduledSampling
 
 
-class Translator:
-    """A trained encoder-decoder with its vocabularies.
+class Translator(Task):
+    """A trained encoder-decoder with its vocabularies: `translate`,
+    `attention`, `plot_attention`, `evaluate`, `save`, `load`, `export`.
 
     Decoding runs the model's own layers: the encoder once over the source,
     then the attention decoder cell one token at a time inside a compiled
     `keras_seq.decoding` loop (greedy or beam search).
+
+    Args:
+        model: a model from `build_translator` with its vocabularies.
 
     Example:
     >>> tr = Translator.load("saved_models/translate")
     >>> tr.translate(["A man rides a bike."], beam_width=5)
     """
 
-    def __init__(self, model, source_vocab, target_vocab, config):
-        self.model = model
-        self.source_vocab = source_vocab
-        self.target_vocab = target_vocab
-        self.config = config
+    app = APP
+    noun = "translator"
+    config_class = TranslatorConfig
+    hypermodel_class = TranslatorHyperModel
+
+    def __init__(self, model):
+        super().__init__(model)
+        if "source_words" not in self.assets:
+            raise UserInputError("this translator model has no vocabularies; build it with build_translator(config, source_vocab, target_vocab)")
+        self.source_vocab = WordVocabulary(self.assets["source_words"])
+        self.target_vocab = WordVocabulary(self.assets["target_words"])
+        config = self.config
         self.source_embedding = model.get_layer("source_embedding")
         self.encoders = [model.get_layer(f"encoder_{i}") for i in range(config.encoder_layers)]
         self.bridges = [model.get_layer(f"bridge_{n}") for n in (["h", "c"] if config.cell == "lstm" else ["h"])]
@@ -173,6 +185,9 @@ class Translator:
 
     def plot_attention(self, sentence, path, beam_width=None):
         """Translate `sentence` and write its attention heat map as a PNG."""
+        from keras_seq.applications.flags import check_output_folder
+
+        check_output_folder(path)
         import matplotlib
 
         matplotlib.use("Agg")
@@ -209,38 +224,49 @@ class Translator:
         metrics["beam_width"] = beam_width
         return metrics
 
-    # ------------------------------------------------------ saving, loading
-    def save(self, model_dir):
-        os.makedirs(model_dir, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=model_dir, prefix=".saving-") as tmp:
-            self.model.save(os.path.join(tmp, MODEL_FILE))
-            self.source_vocab.save(os.path.join(tmp, SRC_VOCAB_FILE))
-            self.target_vocab.save(os.path.join(tmp, TGT_VOCAB_FILE))
-            with open(os.path.join(tmp, CONFIG_FILE), "w", encoding="utf-8") as f:
-                f.write(self.config.to_json())
-            for name in (SRC_VOCAB_FILE, TGT_VOCAB_FILE, CONFIG_FILE, MODEL_FILE):
-                os.replace(os.path.join(tmp, name), os.path.join(model_dir, name))
+    def describe(self, metrics):
+        return (f"{metrics['count']} pairs: BLEU greedy {metrics['bleu_greedy']}, beam-{metrics['beam_width']} "
+                f"{metrics['bleu_beam']}; chrF greedy {metrics['chrf_greedy']}, beam {metrics['chrf_beam']}")
+
+    def serving_module(self):
+        from keras_seq.applications.translate.export import TranslatorModule
+
+        return TranslatorModule(self), ["translate"]
+
+    # ------------------------------------------------------------ training
+    @classmethod
+    def read_examples(cls, source, split="train", src_lang="en", tgt_lang="de"):
+        return read_source(source, src_lang, tgt_lang, split)
 
     @classmethod
-    def load(cls, model_dir):
-        names = (MODEL_FILE, SRC_VOCAB_FILE, TGT_VOCAB_FILE, CONFIG_FILE)
-        paths = [os.path.join(model_dir, n) for n in names]
-        missing = [p for p in paths if not os.path.exists(p)]
-        if missing:
-            raise UserInputError(f"no trained translator in {model_dir} (missing {os.path.basename(missing[0])}); run `keras-seq translate train` first")
-        model = keras.saving.load_model(paths[0], safe_mode=True)
-        with open(paths[3], encoding="utf-8") as f:
-            config = TranslatorConfig.from_json(f.read())
-        return cls(model, WordVocabulary.load(paths[1]), WordVocabulary.load(paths[2]), config)
+    def prepare(cls, config, train, validation):
+        sources, targets = normalized(train)
+        source_vocab = WordVocabulary.build(sources, config.max_vocab)
+        target_vocab = WordVocabulary.build(targets, config.max_vocab)
+        config = config.replace(src_vocab_size=source_vocab.size, tgt_vocab_size=target_vocab.size)
+        train_data = bucketed_dataset(*encode_pairs(sources, targets, source_vocab, target_vocab, config.max_length),
+                                      config.batch_size, True, config.seed)
+        val_sources, val_targets = normalized(validation)
+        val_data = bucketed_dataset(*encode_pairs(val_sources, val_targets, source_vocab, target_vocab, config.max_length),
+                                    config.batch_size, False, config.seed)
+        summary = (f"Data: {train.description}; {len(train)} training and {len(validation)} validation pairs; "
+                   f"vocabularies {source_vocab.size} / {target_vocab.size} words.")
+        return Prepared(config, train_data, val_data, {"source_vocab": source_vocab, "target_vocab": target_vocab}, validation, summary)
 
-    def export(self, export_dir):
-        from keras_seq.applications.translate.export import export_translator
+    def training_callbacks(self, prepared, print_fn=print, verbose=1):
+        if not self.config.scheduled_sampling:
+            return []
+        epochs, top = self.config.epochs, self.config.scheduled_sampling
+        return [ScheduledSampling("linear", rate=top / max(epochs - 1, 1), max_probability=top)]
 
-        return export_translator(self, export_dir)
 
+def train(config=None, data="embedded", **kwargs):
+    """Train a translator on `data` (see `read_source`) and save it.
+    Keyword arguments are those of `keras_seq.applications.training.train`,
+    and the data options `src_lang`, `tgt_lang`.
 
-def detokenize(text):
-    """Undo the space before closing punctuation: `"hallo , welt !" -> "hallo, welt!"`."""
-    import re
-
-    return re.sub(r" ([.,!?;:)\]}»“”…])", r"\1", text)
+    Returns:
+        `(translator, history)`; `history.validation_examples` holds the
+        held-out `Pairs`.
+    """
+    return training.train(Translator, config, data, **kwargs)

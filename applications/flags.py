@@ -1,5 +1,5 @@
 """Argument types and the flags every application's command line shares
-(see ../shared/APPLICATIONS.md)."""
+(see ../shared/APPLICATIONS.md). Imports neither Keras nor TensorFlow."""
 
 import argparse
 import os
@@ -10,7 +10,9 @@ def _number(kind, noun, minimum=None, strict=True):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {noun}, got {text!r}")
+            raise argparse.ArgumentTypeError(f"expected {noun}, got {text!r}") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise argparse.ArgumentTypeError(f"expected a finite {noun[2:] if noun.startswith('a ') else noun}, got {text!r}")
         if minimum is not None and (value <= minimum if strict else value < minimum):
             bound = f"> {minimum}" if strict else f">= {minimum}"
             raise argparse.ArgumentTypeError(f"expected {noun} {bound}, got {text!r}")
@@ -19,6 +21,8 @@ def _number(kind, noun, minimum=None, strict=True):
     return parse
 
 
+integer = _number(int, "an integer")
+number = _number(float, "a number")
 positive_int = _number(int, "an integer", 0)
 positive_float = _number(float, "a number", 0)
 non_negative_int = _number(int, "an integer", 0, strict=False)
@@ -26,17 +30,24 @@ non_negative_float = _number(float, "a number", 0, strict=False)
 
 
 def fraction(text):
-    value = _number(float, "a number")(text)
+    value = number(text)
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1, got {text!r}")
     return value
 
 
-def probability(text):
-    value = _number(float, "a number")(text)
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], got {text!r}")
-    return value
+def comma_list(text):
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def or_none(parse, none="none"):
+    """`parse`, except that `none` means `None`."""
+
+    def parse_or_none(text):
+        return None if text.lower() == none else parse(text)
+
+    parse_or_none.__name__ = getattr(parse, "__name__", "value")
+    return parse_or_none
 
 
 def add_data(parser, what):
@@ -50,15 +61,13 @@ def add_data(parser, what):
 def add_model_dir(parser, app):
     parser.add_argument(
         "--model-dir",
-        default=os.path.join("saved_models", app),
+        default=os.path.join("saved_models", app.replace("-", "_")),
         help="where train writes and the other actions read (default: %(default)s)",
     )
 
 
-def add_training(parser, epochs, batch_size):
-    parser.add_argument("--epochs", type=positive_int, default=epochs, help="(default: %(default)s)")
-    parser.add_argument("--batch-size", type=positive_int, default=batch_size, help="(default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0, help="(default: %(default)s)")
+def add_run(parser):
+    """`--time-budget` and `--quiet`: how a run goes, not what it builds."""
     parser.add_argument(
         "--time-budget",
         type=positive_float,
@@ -68,28 +77,29 @@ def add_training(parser, epochs, batch_size):
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def add_validation_split(parser, default):
-    parser.add_argument(
-        "--validation-split",
-        type=fraction,
-        default=default,
-        help="part of --data held out for validation when it has no split of its own (default: %(default)s)",
-    )
+def add_split(parser):
+    parser.add_argument("--split", default="validation",
+                        help="validation (default), all (the whole --data), or a tfds split name such as test")
 
 
 def read_inputs(items, input_path, noun):
     """Texts from the command line, then one per non-empty line of
     `input_path`; `UserInputError` if there are none or the file is bad."""
+    from keras_seq.data.text import read_lines
     from keras_seq.errors import UserInputError
 
     texts = list(items)
     if input_path:
-        try:
-            with open(input_path, encoding="utf-8") as f:
-                texts += [line.rstrip("\n") for line in f if line.strip()]
-        except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or "not UTF-8 text"
-            raise UserInputError(f"cannot read {input_path}: {reason}") from None
+        texts += [line for line in read_lines(input_path) if line.strip()]
     if not texts:
         raise UserInputError(f"no {noun} given: pass them as arguments or --input FILE")
     return texts
+
+
+def check_output_folder(path):
+    """`UserInputError` unless the folder of the output file `path` exists."""
+    from keras_seq.errors import UserInputError
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UserInputError(f"cannot write {path}: no folder {folder}")

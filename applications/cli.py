@@ -1,0 +1,264 @@
+"""The `keras-seq` command line: `keras-seq <app> <action>`.
+
+The applications are found in one registry (`APPLICATIONS`); each one's
+`cli.py` holds a `COMMAND`, an `AppCommand` that fills in the shared
+actions (`train`, `evaluate`, `export`, `tune`) and adds its own verb. No
+module imported before an action runs imports TensorFlow, so `--help`
+answers at once, and TensorFlow's C++ log lines are kept off the terminal
+unless `--verbose` (or the user's own `TF_CPP_MIN_LOG_LEVEL`) asks for them.
+"""
+
+import argparse
+import contextlib
+import importlib
+import json
+import os
+import sys
+import warnings
+
+import keras_seq
+from keras_seq.applications import flags
+from keras_seq.errors import UserInputError
+
+APPLICATIONS = {
+    # command -> package of keras_seq.applications whose cli.py has COMMAND
+    "char-lm": "char_lm",
+    "sentiment": "sentiment",
+    "translate": "translate",
+}
+
+
+class AppCommand:
+    """One application's `keras-seq <app>` command.
+
+    Subclasses set the class attributes and may add flags or actions; the
+    shared actions call the application's `Task` subclass, imported only
+    when an action runs.
+
+    Attributes:
+        name: the command (`"char-lm"`).
+        help, description: for `--help`.
+        config_class: the config dataclass; its fields become `train` flags.
+        data_options: a dataclass of data options (columns, languages)
+            whose fields become flags of every action that reads `--data`,
+            or None.
+        data_help: what `--data` accepts.
+        task: `"module:Class"` of the application's `Task` subclass.
+    """
+
+    name = None
+    help = None
+    description = None
+    config_class = None
+    data_options = None
+    data_help = None
+    task = None
+
+    def task_class(self):
+        module, _, cls = self.task.partition(":")
+        return getattr(importlib.import_module(module), cls)
+
+    # ---------------------------------------------------------------- parser
+    def add_parser(self, commands):
+        app = commands.add_parser(self.name, help=self.help, description=self.description)
+        actions = app.add_subparsers(dest="action", metavar="<action>", required=True)
+
+        train = self._action(actions, "train", "train on --data and save to --model-dir", self.run_train)
+        self.add_data_flags(train)
+        self.config_class.add_flags(train)
+        flags.add_run(train)
+
+        evaluate = self._action(actions, "evaluate", "measure the trained model on --data; JSON last line", self.run_evaluate)
+        self.add_data_flags(evaluate, validation_default=None)
+        flags.add_split(evaluate)
+        self.add_evaluate_flags(evaluate)
+
+        export = self._action(actions, "export", "write a SavedModel that takes raw input", self.run_export)
+        flags.add_model_dir(export, self.name)
+        export.add_argument("--export-dir", default=None, help="default: MODEL_DIR/export")
+
+        tune = self._action(actions, "tune", "keras-tuner search around the defaults, through the same builder", self.run_tune)
+        self.add_data_flags(tune)
+        self.config_class.add_flags(tune, only=("epochs", "batch_size", "seed") + self.tune_flags)
+        tune.add_argument("--max-trials", type=flags.positive_int, default=6, help="(default: %(default)s)")
+        flags.add_run(tune)
+
+        self.add_actions(actions)
+        return app
+
+    tune_flags = ()
+
+    def _action(self, actions, name, text, run):
+        parser = actions.add_parser(name, help=text, description=text)
+        parser.add_argument("--verbose", action="store_true", help="also show TensorFlow's own log lines")
+        parser.set_defaults(run=run)
+        return parser
+
+    def add_data_flags(self, parser, validation_default="config"):
+        flags.add_data(parser, self.data_help)
+        flags.add_model_dir(parser, self.name)
+        if validation_default is None:
+            parser.add_argument("--validation-split", type=flags.fraction, default=None,
+                                help="the part of --data held out for validation (default: the model's own)")
+        if self.data_options is not None:
+            self.data_options.add_flags(parser)
+
+    def add_evaluate_flags(self, parser):
+        """Flags of `evaluate` besides the data (decoding settings)."""
+
+    def evaluate_kwargs(self, args):
+        return {}
+
+    def add_actions(self, actions):
+        """The application's own actions (its verb, `plot`)."""
+
+    def data_kwargs(self, args):
+        return self.data_options.from_args(args).to_dict() if self.data_options is not None else {}
+
+    # --------------------------------------------------------------- actions
+    def load(self, args):
+        return self.task_class().load(args.model_dir)
+
+    def run_train(self, args):
+        from keras_seq.applications import training
+
+        config = self.config_class.from_args(args)
+        task, history = training.train(
+            self.task_class(), config, data=args.data, model_dir=args.model_dir, time_budget=args.time_budget,
+            verbose=0 if args.quiet else 1, callbacks=self.train_callbacks(args), **self.data_kwargs(args),
+        )
+        self.after_train(task, history, args)
+        last = {k: round(float(v[-1]), 4) for k, v in history.history.items()}
+        print(f"Saved to {args.model_dir} after {history.seconds:.0f} s.")
+        print(json.dumps({**last, "epochs": len(history.history.get("loss", [])), "train_seconds": round(history.seconds, 1)}))
+
+    def train_callbacks(self, args):
+        """The application's callbacks for a `train` from the command line."""
+        return []
+
+    def after_train(self, task, history, args):
+        """Show something of the trained model (samples, translations)."""
+
+    def run_evaluate(self, args):
+        task = self.load(args)
+        examples = task.evaluation_examples(args.data, args.split, args.validation_split, **self.data_kwargs(args))
+        metrics = task.evaluate(examples, **self.evaluate_kwargs(args))
+        print(f"{examples.description}, split {args.split}: {task.describe(metrics)}")
+        print(json.dumps(metrics))
+
+    def run_export(self, args):
+        task = self.load(args)
+        export_dir = task.export(args.export_dir or os.path.join(args.model_dir, "export"))
+        print(f"SavedModel written to {export_dir}; signatures: {', '.join(task.serving_module()[1])}")
+
+    def run_tune(self, args):
+        from keras_seq.applications import training
+
+        base = self.config_class.from_args(args)
+        best = training.tune(
+            self.task_class(), base, data=args.data, model_dir=args.model_dir, max_trials=args.max_trials,
+            time_budget=args.time_budget, verbose=0 if args.quiet else 1, **self.data_kwargs(args),
+        )
+        print(json.dumps({"best_hyperparameters": best}))
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="keras-seq",
+        description="Recurrent sequence models for Keras 3: train, evaluate, "
+        "generate and export ready-made applications.",
+    )
+    parser.add_argument("--version", action="version", version=f"keras-seq {keras_seq.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="<command>")
+
+    quick = commands.add_parser(
+        "quickstart",
+        help="the demo: train the char LM on text shipped with Python, print "
+        "samples, export it and generate from the export in a fresh process (no download)",
+        description="Train the char LM (keras-seq char-lm) on Python's help topics "
+        "for --time-budget seconds, print samples, export a SavedModel, reload "
+        "it in a process that never imports keras_seq and generate from it.",
+    )
+    quick.add_argument("--model-dir", default=os.path.join("saved_models", "char_lm"),
+                       help="where the model and export go (default: %(default)s)")
+    quick.add_argument("--time-budget", type=flags.positive_float, default=120.0,
+                       help="seconds of training (default: %(default)s)")
+    quick.add_argument("--units", type=flags.positive_int, default=256, help="LSTM units (default: %(default)s)")
+    quick.add_argument("--batch-size", type=flags.positive_int, default=64, help="(default: %(default)s)")
+    quick.add_argument("--seed", type=int, default=0, help="(default: %(default)s)")
+    quick.add_argument("--quiet", action="store_true", help="no progress bar")
+    quick.add_argument("--verbose", action="store_true", help="also show TensorFlow's own log lines")
+    quick.set_defaults(run=_run_quickstart)
+
+    for package in APPLICATIONS.values():
+        importlib.import_module(f"keras_seq.applications.{package}.cli").COMMAND.add_parser(commands)
+    return parser
+
+
+def _run_quickstart(args):
+    from keras_seq.applications.char_lm import quickstart
+
+    quickstart.run(args.model_dir, time_budget=args.time_budget, seed=args.seed, units=args.units,
+                   batch_size=args.batch_size, verbose=0 if args.quiet else 1)
+
+
+@contextlib.contextmanager
+def _stderr_silenced():
+    """File descriptor 2 to /dev/null: TensorFlow's C++ start-up lines are
+    written there before any Python setting can stop them."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
+def quiet_tensorflow(verbose=False):
+    """Start TensorFlow without its C++ log lines (unless `verbose`, or the
+    user set `TF_CPP_MIN_LOG_LEVEL`)."""
+    if verbose or "TF_CPP_MIN_LOG_LEVEL" in os.environ or "tensorflow" in sys.modules:
+        return
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    with _stderr_silenced():
+        import tensorflow as tf
+
+        tf.constant(0) + 0  # the device set-up logs too
+
+
+def _show_warnings(caught):
+    for warning in caught:
+        where = str(warning.filename)
+        if issubclass(warning.category, UserWarning) and f"{os.sep}keras{os.sep}" not in where and "tensorflow" not in where:
+            print(f"keras-seq: warning: {warning.message}", file=sys.stderr)
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        quiet_tensorflow(args.verbose)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                args.run(args)
+            finally:
+                _show_warnings(caught)
+    except UserInputError as error:
+        print(f"keras-seq: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("keras-seq: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,233 @@
+"""The task base: one contract for every application's trained object.
+
+A task holds one Keras model whose `.keras` file is the whole model: the
+network, the application's name, a format version, the config and the
+vocabularies, so that the file alone can be loaded (with `safe_mode=True`)
+and used. The task offers `save(model_dir)`, `load(model_dir)`,
+`export(path)`, `evaluate(data) -> dict` and the application's verb.
+"""
+
+import json
+import os
+import zipfile
+
+import keras
+
+from keras_seq.errors import UserInputError
+from keras_seq.export import atomic_file, save_module
+
+MODEL_FILE = "model.keras"
+FORMAT_VERSION = 1
+
+
+@keras.saving.register_keras_serializable(package="keras_seq")
+class AppModel(keras.Model):
+    """A functional model that also carries its application's metadata.
+
+    The metadata (`app`, `format_version`, `config`, `assets` such as
+    vocabularies) is saved in the model's config, so the `.keras` file is
+    all a user needs. Loading compiles the model without building its
+    optimizer, so a file saved without the optimizer's state (`Task.save`)
+    loads without warnings.
+
+    Args:
+        inputs, outputs, name: as for a functional `keras.Model`.
+
+    Example:
+    >>> model = AppModel(inputs, outputs, name="char_lm")
+    >>> model.set_metadata("char-lm", config.to_dict(), {"chars": ["a", "b"]})
+    """
+
+    def __init__(self, inputs, outputs, name=None, **kwargs):
+        super().__init__(inputs, outputs, name=name, **kwargs)
+        self.metadata_json = "{}"
+
+    def set_metadata(self, app, config, assets=None):
+        self.metadata_json = json.dumps(
+            {"app": app, "format_version": FORMAT_VERSION, "config": config, "assets": assets or {}}, ensure_ascii=False
+        )
+
+    @property
+    def metadata(self):
+        return json.loads(self.metadata_json)
+
+    def get_config(self):
+        return {**super().get_config(), "keras_seq": self.metadata}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        metadata = config.pop("keras_seq", {})
+        model = super().from_config(config, custom_objects=custom_objects)
+        model.metadata_json = json.dumps(metadata, ensure_ascii=False)
+        return model
+
+    def compile_from_config(self, config):
+        # The optimizer's variables are built on the first training step.
+        self.compile(**keras.saving.deserialize_keras_object(config))
+
+
+def read_metadata(path):
+    """The metadata stored in a `.keras` file, read without building it.
+
+    Raises:
+        UserInputError: not a `.keras` file, or not one of keras-seq.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            config = json.loads(archive.read("config.json"))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise UserInputError(f"{path} is not a Keras model file (it may be damaged); train again") from None
+    metadata = config.get("config", {}).get("keras_seq") if isinstance(config, dict) else None
+    if not isinstance(metadata, dict) or "app" not in metadata:
+        raise UserInputError(f"{path} is a Keras model, but not one made by keras-seq's applications")
+    return metadata
+
+
+class Task:
+    """The base of the applications' trained objects.
+
+    A subclass sets `app` (its `keras-seq` command), `noun` (for messages),
+    `config_class`, and implements the verb, `evaluate` and
+    `serving_module`. Its `__init__(model)` reads what it needs from the
+    model's metadata (`self.config`, `self.assets`).
+
+    Args:
+        model: an `AppModel` made by the application's builder.
+    """
+
+    app = None
+    noun = None
+    config_class = None
+
+    def __init__(self, model):
+        metadata = model.metadata
+        self.model = model
+        self.config = self.config_class.from_dict(metadata["config"])
+        self.assets = metadata.get("assets", {})
+
+    # ------------------------------------------------------ saving, loading
+    def save_model(self, path):
+        """Write the model's `.keras` file without the optimizer's state
+        (that belongs to the training checkpoint)."""
+        optimizer = getattr(self.model, "optimizer", None)
+        if optimizer is None:
+            self.model.save(path)
+            return
+        self.model.optimizer = optimizer.__class__.from_config(optimizer.get_config())
+        try:
+            self.model.save(path)
+        finally:
+            self.model.optimizer = optimizer
+
+    def save(self, model_dir):
+        """Write `model_dir/model.keras`: the whole model in one file,
+        written beside and renamed into place, so a crash leaves the old
+        model or the new one, never half of one."""
+        if os.path.exists(model_dir) and not os.path.isdir(model_dir):
+            raise UserInputError(f"--model-dir {model_dir} is a file, not a folder")
+        with atomic_file(os.path.join(model_dir, MODEL_FILE)) as tmp:
+            self.save_model(tmp)
+        return model_dir
+
+    @classmethod
+    def load(cls, model_dir):
+        """The task saved in `model_dir` (or a `.keras` file's path),
+        loaded with `safe_mode=True`.
+
+        Raises:
+            UserInputError: nothing trained there, another application's
+                model, a newer format, or a damaged file.
+        """
+        path = model_dir if str(model_dir).endswith(".keras") else os.path.join(model_dir, MODEL_FILE)
+        if not os.path.isfile(path):
+            raise UserInputError(f"no trained {cls.noun} in {model_dir} (missing {MODEL_FILE}); run `keras-seq {cls.app} train` first")
+        metadata = read_metadata(path)
+        if metadata["app"] != cls.app:
+            raise UserInputError(f"{model_dir} holds a {metadata['app']} model, not a {cls.app} one; use `keras-seq {metadata['app']} ...`")
+        if metadata.get("format_version", 0) > FORMAT_VERSION:
+            raise UserInputError(f"{path} was saved by a newer keras-seq (format {metadata['format_version']}); upgrade keras-seq")
+        try:
+            model = keras.saving.load_model(path, safe_mode=True)
+        except Exception as error:  # a damaged or tampered file
+            raise UserInputError(f"cannot load {path}: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
+        return cls(model)
+
+    # ---------------------------------------------------------------- export
+    def serving_module(self):
+        """`(tf.Module, signature names)` for `export`."""
+        raise NotImplementedError
+
+    def export(self, export_dir):
+        """Write a SavedModel whose signatures take raw input; it loads with
+        `tf.saved_model.load` in a process without keras_seq. Written
+        through a temporary folder (an older export is replaced only once
+        the new one is complete).
+
+        Returns:
+            `export_dir`.
+        """
+        module, signatures = self.serving_module()
+        return save_module(module, export_dir, signatures)
+
+    # ------------------------------------------------------------ evaluation
+    def evaluate(self, data, **kwargs):
+        """A dict of metrics (names in snake_case) on `data`."""
+        raise NotImplementedError
+
+    def describe(self, metrics):
+        """One human-readable line about `metrics`."""
+        return ", ".join(f"{k} {v}" for k, v in metrics.items() if isinstance(v, (int, float)))
+
+    # ------------------------------------------------------------------ data
+    objective = "val_loss"
+
+    @classmethod
+    def read_examples(cls, source, split="train", **data_options):
+        """The raw examples of `source` (`split` applies to tfds sources);
+        they have a `description` and, for the default split, `subset`."""
+        raise NotImplementedError
+
+    @classmethod
+    def split_examples(cls, examples, fraction, seed):
+        """`(train, validation)`: a seeded random split."""
+        from keras_seq.data import seeded_split
+
+        kept, held_out = seeded_split(len(examples), fraction, seed, examples.description)
+        return examples.subset(kept), examples.subset(held_out)
+
+    @classmethod
+    def training_examples(cls, source, config, **data_options):
+        """`(train, validation)` raw examples: `config.validation_split` of
+        the source's train split held out (seeded by `config.seed`)."""
+        return cls.split_examples(cls.read_examples(source, "train", **data_options), config.validation_split, config.seed)
+
+    def evaluation_examples(self, source, split="validation", validation_split=None, **data_options):
+        """The examples `evaluate --split` measures on: `validation` (the part
+        held out in training, by the saved `validation_split` and seed),
+        `all` (the whole source) or a tfds split name."""
+        config = self.config if validation_split is None else self.config.replace(validation_split=validation_split)
+        if split == "validation":
+            return self.training_examples(source, config, **data_options)[1]
+        if split == "all":
+            return self.read_examples(source, "train", **data_options)
+        if str(source).startswith("tfds:"):
+            return self.read_examples(source, split, **data_options)
+        raise UserInputError(f"--split {split!r} needs a tfds: source; use validation or all")
+
+    @classmethod
+    def prepare(cls, config, train_examples, validation_examples):
+        """Encode the examples: a `keras_seq.applications.training.Prepared`."""
+        raise NotImplementedError
+
+    hypermodel_class = None  # the application's TaskHyperModel
+
+    @classmethod
+    def build(cls, config, **assets):
+        """The application's builder (`hypermodel_class.build_fn`): a
+        compiled `AppModel`."""
+        return cls.hypermodel_class.build_fn(config, **assets)
+
+    def training_callbacks(self, prepared, print_fn=print, verbose=1):
+        """The application's own callbacks for `fit`."""
+        return []

@@ -1,0 +1,70 @@
+"""Reading text files, and the word-level text normalization shared by
+Python (training data) and TensorFlow string ops (inside exports).
+
+The two normalizations agree token for token: lowercase, punctuation split
+off as its own token, whitespace collapsed; `detokenize` (and its
+TensorFlow twin) undoes the space before closing punctuation.
+"""
+
+import gzip
+import re
+
+from keras_seq.errors import UserInputError
+
+PUNCTUATION = r"""([.,!?;:"()\[\]{}¿¡«»„“”…])"""
+CLOSING = r" ([.,!?;:)\]}»“”…])"
+
+
+def read_text(path):
+    """The content of a UTF-8 text file (gzip-compressed if it ends in
+    `.gz`).
+
+    Raises:
+        UserInputError: the file is missing or unreadable, or not UTF-8
+            (the message names the byte).
+    """
+    opener = gzip.open if str(path).endswith(".gz") else open
+    try:
+        with opener(path, "rb") as f:
+            raw = f.read()
+    except OSError as error:
+        raise UserInputError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UserInputError(f"{path} is not UTF-8 text (byte {error.start}); convert it to UTF-8") from None
+
+
+def read_lines(path):
+    """`read_text(path)` split into lines."""
+    return read_text(path).splitlines()
+
+
+def normalize(text):
+    """`"Hello, World!" -> "hello , world !"`."""
+    text = re.sub(PUNCTUATION, r" \1 ", text.lower())
+    return " ".join(text.split())
+
+
+def tf_normalize(texts):
+    """`normalize` with TensorFlow string ops, for a string tensor."""
+    import tensorflow as tf  # export
+
+    texts = tf.strings.lower(texts, encoding="utf-8")
+    texts = tf.strings.regex_replace(texts, PUNCTUATION, r" \1 ")
+    texts = tf.strings.regex_replace(texts, r"\s+", " ")
+    return tf.strings.strip(texts)
+
+
+def detokenize(text):
+    """Undo the space before closing punctuation: `"hallo , welt !" -> "hallo, welt!"`."""
+    return re.sub(CLOSING, r"\1", text)
+
+
+def tf_detokenize(texts):
+    """`detokenize` with TensorFlow string ops, for a string tensor of
+    space-joined tokens (runs of spaces collapse first)."""
+    import tensorflow as tf  # export
+
+    texts = tf.strings.strip(tf.strings.regex_replace(texts, r"\s+", " "))
+    return tf.strings.regex_replace(texts, CLOSING, r"\1")
