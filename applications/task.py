@@ -99,12 +99,16 @@ class Task:
     app = None
     noun = None
     config_class = None
+    required_assets = ()  # what the verb needs from the metadata (vocabularies)
 
     def __init__(self, model):
         metadata = model.metadata
         self.model = model
         self.config = self.config_class.from_dict(metadata["config"])
         self.assets = metadata.get("assets", {})
+        missing = [name for name in self.required_assets if not self.assets.get(name)]
+        if missing:
+            raise UserInputError(f"this {self.noun} model has no {missing[0]}: build it with its vocabulary (see the builder's arguments)")
 
     # ------------------------------------------------------ saving, loading
     def save_model(self, path):

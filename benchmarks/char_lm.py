@@ -157,7 +157,7 @@ def main():
     )
     x, y = windows(train_ids, config.sequence_length)
     vx, vy = windows(val_ids, config.sequence_length)
-    models = {"ours": build_char_lm(config)}
+    models = {"ours": build_char_lm(config, vocabulary)}
     if not args.skip_peer:
         models["keras"] = plain_keras_model(config)
     params = models["ours"].count_params()
@@ -179,7 +179,7 @@ def main():
         results[f"{name}_steps"] = trainer.steps
         print(f"{name:>5}: validation {val_loss:.4f} nats/char, {results[f'{name}_train_chars_per_s']:,} training chars/s, {trainer.steps} steps")
 
-    lm = CharLM(models["ours"], vocabulary, config)
+    lm = CharLM(models["ours"])
     results["ours_generate_chars_per_s_1"] = round(generation_chars_per_s(lm, 1, 2000))
     results["ours_generate_chars_per_s_64"] = round(generation_chars_per_s(lm, 64, 500))
     peer_model = models.get("keras", models["ours"])

@@ -31,7 +31,7 @@ import numpy as np  # noqa: E402
 
 from keras_seq.applications.sentiment import SentimentClassifier, SentimentConfig, build_sentiment_classifier  # noqa: E402
 from keras_seq.applications.sentiment.data import LabelledTexts, read_table, split_validation  # noqa: E402
-from keras_seq.applications.sentiment.train import adapt_vocabulary, make_dataset  # noqa: E402
+from keras_seq.applications.sentiment.data import adapt_vocabulary, make_dataset  # noqa: E402
 from overrides import parse_overrides  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -102,7 +102,7 @@ def main():
         print(f"seed {seed}: " + ", ".join(f"{name} {row[name + '_test_accuracy']:.2%} ({row[name + '_epochs']} epochs)"
                                            for name in models), flush=True)
         if seed == args.seeds[0] and "ours" in models and config.pooling == "attention":
-            clf = SentimentClassifier(models["ours"], config)
+            clf = SentimentClassifier(models["ours"])
             for tokens, weights in clf.explain(["The food was not good, but the staff was lovely.", "Not worth the money."]):
                 print("   ", " ".join(f"{t}:{w:.2f}" for t, w in zip(tokens, weights)))
     summary = {"ours_overrides": overrides}

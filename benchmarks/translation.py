@@ -42,10 +42,10 @@ import sacrebleu  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from keras import ops  # noqa: E402
 
-from keras_seq.applications.translate import Translator, TranslatorConfig, WordVocabulary, build_translator, normalize  # noqa: E402
-from keras_seq.applications.translate.text import END_ID, START_ID  # noqa: E402
-from keras_seq.applications.translate.train import BUCKETS, encode_pairs  # noqa: E402
-from keras_seq.applications.translate.translator import detokenize  # noqa: E402
+from keras_seq.applications.translate import Translator, TranslatorConfig, build_translator  # noqa: E402
+from keras_seq.applications.translate.data import BUCKETS, encode_pairs  # noqa: E402
+from keras_seq.data import WordVocabulary, detokenize, normalize  # noqa: E402
+from keras_seq.data.word_vocabulary import END_ID, START_ID  # noqa: E402
 from keras_seq.decoding import greedy_search  # noqa: E402
 from overrides import parse_overrides  # noqa: E402
 
@@ -159,7 +159,7 @@ def main():
     config = TranslatorConfig(src_vocab_size=source_vocab.size, tgt_vocab_size=target_vocab.size, seed=args.seed)
     src, tgt_in, tgt_out = encode_pairs(sources, targets, source_vocab, target_vocab, config.max_length)
     ours_config = config.replace(**overrides)
-    ours = build_translator(ours_config) if "ours" in args.models else None
+    ours = build_translator(ours_config, source_vocab, target_vocab) if "ours" in args.models else None
     peer = PlainKerasTranslator(config, args.seed) if "keras" in args.models else None
     models = {name: model for name, model in (("ours", ours), ("keras", peer and peer.model)) if model is not None}
     print(f"{len(src)} training pairs, vocabularies {source_vocab.size}/{target_vocab.size}; parameters: "
@@ -188,7 +188,7 @@ def main():
     references = [detokenize(normalize(t)) for t in val_targets_raw]
     results = {"budget_s": args.budget, "train_pairs": len(src), "val_pairs": len(references), "ours_overrides": overrides}
     results.update({f"{name}_steps": count for name, count in steps.items()})
-    translator = Translator(ours, source_vocab, target_vocab, ours_config) if ours is not None else None
+    translator = Translator(ours) if ours is not None else None
     if translator is not None and ours.optimizer.use_ema:  # the last weights too, for a paired comparison
         report_ours(results, translator, val_sources_raw, references, None, "ours_last")
     for model in models.values():  # what `fit` does when it ends (with EMA: the averaged weights)

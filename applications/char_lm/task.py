@@ -39,11 +39,10 @@ class CharLM(Task):
     noun = "char LM"
     config_class = CharLMConfig
     hypermodel_class = CharLMHyperModel
+    required_assets = ("chars",)
 
     def __init__(self, model):
         super().__init__(model)
-        if not self.assets.get("chars"):
-            raise UserInputError("this char LM model has no vocabulary; build it with build_char_lm(config, vocabulary)")
         self.vocabulary = CharVocabulary(self.assets["chars"])
         self.embedding = model.get_layer("embedding")
         self.cells = [model.get_layer(f"rnn_{i}").cell for i in range(self.config.layers)]

@@ -41,11 +41,10 @@ class Translator(Task):
     noun = "translator"
     config_class = TranslatorConfig
     hypermodel_class = TranslatorHyperModel
+    required_assets = ("source_words", "target_words")
 
     def __init__(self, model):
         super().__init__(model)
-        if "source_words" not in self.assets:
-            raise UserInputError("this translator model has no vocabularies; build it with build_translator(config, source_vocab, target_vocab)")
         self.source_vocab = WordVocabulary(self.assets["source_words"])
         self.target_vocab = WordVocabulary(self.assets["target_words"])
         config = self.config

@@ -1,0 +1,185 @@
+"""The application contract: what every `keras-seq <app>` offers, checked
+the same way for each application. A new application joins with one
+entry in `APPS`."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import h5py
+import pytest
+
+from keras_seq.applications import cli
+
+TEXT = "To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n" * 30
+REVIEWS = ["review,label"] + ["I loved it,pos", "Great and lovely,pos", "I hated it,neg", "Awful and rude,neg"] * 12
+PAIRS = [f"{a} {b}\t{b} {a}" for a in ("red", "blue", "big") for b in ("cat", "dog", "car")] * 12
+
+
+def _write(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+# app -> (data file maker, tiny train flags, predict action args, how the export is called in a fresh process)
+APPS = {
+    "char-lm": (
+        lambda d: _write(d / "t.txt", [TEXT]),
+        ["--units", "8", "--embedding-dim", "4", "--sequence-length", "20", "--batch-size", "8"],
+        ["generate", "--prompt", "To", "--max-length", "12", "--seed", "1"],
+        "m.generate(tf.constant('To'), tf.constant(5), tf.constant(1.0), tf.constant(0)).numpy().decode()",
+    ),
+    "sentiment": (
+        lambda d: _write(d / "r.csv", REVIEWS),
+        ["--units", "4", "--embedding-dim", "4", "--attention-units", "4", "--lexicon", "none", "--word-vectors", "none"],
+        ["predict", "I loved it", "Awful"],
+        "[x.decode() for x in m.classify(tf.constant(['I loved it']))['labels'].numpy()]",
+    ),
+    "translate": (
+        lambda d: _write(d / "p.tsv", PAIRS),
+        ["--embedding-dim", "8", "--encoder-units", "8", "--decoder-units", "8", "--max-length", "6", "--batch-size", "16",
+         "--validation-split", "0.2"],
+        ["predict", "red cat", "--beam-width", "2"],
+        "[x.decode() for x in m.translate(tf.constant(['red cat'])).numpy()]",
+    ),
+}
+
+
+def run(capsys, *args):
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture(scope="module", params=sorted(APPS))
+def trained(request, tmp_path_factory):
+    """Each application trained for one epoch through the command line."""
+    app = request.param
+    make_data, flags, _, _ = APPS[app]
+    folder = tmp_path_factory.mktemp(app)
+    data = make_data(folder)
+    model_dir = str(folder / "model")
+    code = cli.main([app, "train", "--data", data, "--model-dir", model_dir, "--epochs", "1", "--quiet", *flags])
+    assert code == 0
+    return app, data, model_dir
+
+
+def test_train_leaves_one_model_file_without_optimizer_state(trained):
+    app, _, model_dir = trained
+    assert sorted(f for f in os.listdir(model_dir)) == ["logs", "model.keras"]
+    with zipfile.ZipFile(os.path.join(model_dir, "model.keras")) as archive:
+        config = json.loads(archive.read("config.json"))
+        assert config["config"]["keras_seq"]["app"] == app and config["config"]["keras_seq"]["format_version"] == 1
+        archive.extract("model.weights.h5", model_dir + "-weights")
+    with h5py.File(os.path.join(model_dir + "-weights", "model.weights.h5")) as weights:
+        optimizer_values = []
+        weights["optimizer"].visititems(lambda name, obj: optimizer_values.append(obj.size) if isinstance(obj, h5py.Dataset) else None)
+    assert sum(optimizer_values) <= 2  # the iteration count and learning rate only, no moment estimates
+
+
+def test_evaluate_prints_json_last_line(trained, capsys):
+    app, data, model_dir = trained
+    for split in ("validation", "all"):
+        code, out, _ = run(capsys, app, "evaluate", "--data", data, "--model-dir", model_dir, "--split", split)
+        metrics = json.loads(out.strip().splitlines()[-1])
+        assert code == 0 and isinstance(metrics, dict) and metrics
+        assert all(key == key.lower() and " " not in key for key in metrics)
+
+
+def test_the_keras_file_alone_is_the_whole_model(trained, tmp_path, capsys):
+    app, data, model_dir = trained
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(os.path.join(model_dir, "model.keras"), alone / "model.keras")
+    predict = APPS[app][2]
+    outputs = []
+    for folder in (model_dir, str(alone)):
+        code, out, _ = run(capsys, app, *predict, "--model-dir", folder)
+        assert code == 0
+        outputs.append(out)
+        code, out, _ = run(capsys, app, "evaluate", "--data", data, "--model-dir", folder)
+        assert code == 0
+        outputs.append(json.loads(out.strip().splitlines()[-1]))
+    assert outputs[:2] == outputs[2:]
+
+
+def test_export_serves_raw_input_without_keras_seq(trained, tmp_path, capsys):
+    app, _, model_dir = trained
+    export_dir = str(tmp_path / "export")
+    code, _, _ = run(capsys, app, "export", "--model-dir", model_dir, "--export-dir", export_dir)
+    assert code == 0
+    script = (
+        "import sys, tensorflow as tf\n"
+        f"m = tf.saved_model.load({export_dir!r})\n"
+        f"print(repr({APPS[app][3]}))\n"
+        "assert 'keras_seq' not in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert result.returncode == 0, result.stderr[-1500:]
+    assert result.stdout.strip()
+
+
+@pytest.mark.parametrize("app", sorted(APPS))
+def test_bad_input_is_one_line_and_exit_2(app, tmp_path, capsys):
+    garbage = tmp_path / "garbage"
+    garbage.mkdir()
+    (garbage / "model.keras").write_bytes(b"not a zip file")
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x", encoding="utf-8")
+    cases = [
+        (["train", "--data", str(tmp_path / "missing.txt"), "--model-dir", str(tmp_path / "never")], "no such"),
+        (["evaluate", "--model-dir", str(tmp_path / "none")], "no trained"),
+        (["evaluate", "--model-dir", str(garbage)], "not a Keras model file"),
+        (["export", "--model-dir", str(a_file)], "no trained"),
+        (["train", "--model-dir", str(a_file)], "is a file"),
+    ]
+    for args, match in cases:
+        code, _, err = run(capsys, app, *args)
+        assert code == 2 and match in err and err.count("\n") == 1 and "Traceback" not in err, (args, err)
+    assert not (tmp_path / "never").exists()
+
+
+def test_another_applications_model_is_one_clear_error(trained, capsys):
+    app, _, model_dir = trained
+    other = {"char-lm": "sentiment", "sentiment": "translate", "translate": "char-lm"}[app]
+    code, _, err = run(capsys, other, "export", "--model-dir", model_dir)
+    assert code == 2 and f"holds a {app} model, not a {other} one" in err
+
+
+@pytest.mark.parametrize("app", sorted(APPS))
+def test_shared_flags_come_from_the_config(app):
+    parser = cli.build_parser()
+    args = parser.parse_args([app, "train"])
+    command = __import__(f"keras_seq.applications.{cli.APPLICATIONS[app]}.cli", fromlist=["COMMAND"]).COMMAND
+    defaults = command.config_class()
+    for name in ("epochs", "batch_size", "seed", "validation_split"):
+        assert getattr(args, name) == getattr(defaults, name)
+    assert args.data == "embedded" and args.model_dir == os.path.join("saved_models", cli.APPLICATIONS[app])
+    for action in ("train", "evaluate", "export", "tune"):
+        assert parser.parse_args([app, action]).action == action
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["char-lm", "train", "--help"], ["translate", "evaluate", "--help"], ["sentiment", "predict", "--help"]])
+def test_help_needs_no_tensorflow(argv):
+    script = (
+        "import sys\n"
+        "from keras_seq.applications import cli\n"
+        f"try:\n    cli.main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'imported TensorFlow'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-1500:]
+    assert "usage:" in result.stdout
+
+
+def test_no_tensorflow_log_lines_reach_the_terminal(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run([sys.executable, "-m", "keras_seq.applications.cli", "char-lm", "evaluate", "--model-dir", str(tmp_path)],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]  # one line: the error, no I0000 / cuda lines
+    assert "I0000" not in result.stderr and "cuda" not in result.stderr.lower()
