@@ -98,8 +98,9 @@ class AppCommand:
         flags.add_data(parser, self.data_help)
         flags.add_model_dir(parser, self.name)
         if validation_default is None:
-            parser.add_argument("--validation-split", type=flags.fraction, default=None,
-                                help="the part of --data held out for validation (default: the model's own)")
+            parser.add_argument(
+                "--validation-split", type=flags.fraction, default=None, help="the part of --data held out for validation (default: the model's own)"
+            )
         if self.data_options is not None:
             self.data_options.add_flags(parser)
 
@@ -124,8 +125,14 @@ class AppCommand:
 
         config = self.config_class.from_args(args)
         task, history = training.train(
-            self.task_class(), config, data=args.data, model_dir=args.model_dir, time_budget=args.time_budget,
-            verbose=0 if args.quiet else 1, callbacks=self.train_callbacks(args), **self.data_kwargs(args),
+            self.task_class(),
+            config,
+            data=args.data,
+            model_dir=args.model_dir,
+            time_budget=args.time_budget,
+            verbose=0 if args.quiet else 1,
+            callbacks=self.train_callbacks(args),
+            **self.data_kwargs(args),
         )
         self.after_train(task, history, args)
         last = {k: round(float(v[-1]), 4) for k, v in history.history.items()}
@@ -156,8 +163,14 @@ class AppCommand:
 
         base = self.config_class.from_args(args)
         best = training.tune(
-            self.task_class(), base, data=args.data, model_dir=args.model_dir, max_trials=args.max_trials,
-            time_budget=args.time_budget, verbose=0 if args.quiet else 1, **self.data_kwargs(args),
+            self.task_class(),
+            base,
+            data=args.data,
+            model_dir=args.model_dir,
+            max_trials=args.max_trials,
+            time_budget=args.time_budget,
+            verbose=0 if args.quiet else 1,
+            **self.data_kwargs(args),
         )
         print(json.dumps({"best_hyperparameters": best}))
 
@@ -165,24 +178,20 @@ class AppCommand:
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="keras-seq",
-        description="Recurrent sequence models for Keras 3: train, evaluate, "
-        "generate and export ready-made applications.",
+        description="Recurrent sequence models for Keras 3: train, evaluate, generate and export ready-made applications.",
     )
     parser.add_argument("--version", action="version", version=f"keras-seq {keras_seq.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="<command>")
 
     quick = commands.add_parser(
         "quickstart",
-        help="the demo: train the char LM on text shipped with Python, print "
-        "samples, export it and generate from the export in a fresh process (no download)",
+        help="the demo: train the char LM on text shipped with Python, print samples, export it and generate from the export in a fresh process (no download)",
         description="Train the char LM (keras-seq char-lm) on Python's help topics "
         "for --time-budget seconds, print samples, export a SavedModel, reload "
         "it in a process that never imports keras_seq and generate from it.",
     )
-    quick.add_argument("--model-dir", default=os.path.join("saved_models", "char_lm"),
-                       help="where the model and export go (default: %(default)s)")
-    quick.add_argument("--time-budget", type=flags.positive_float, default=120.0,
-                       help="seconds of training (default: %(default)s)")
+    quick.add_argument("--model-dir", default=os.path.join("saved_models", "char_lm"), help="where the model and export go (default: %(default)s)")
+    quick.add_argument("--time-budget", type=flags.positive_float, default=120.0, help="seconds of training (default: %(default)s)")
     quick.add_argument("--units", type=flags.positive_int, default=256, help="LSTM units (default: %(default)s)")
     quick.add_argument("--batch-size", type=flags.positive_int, default=64, help="(default: %(default)s)")
     quick.add_argument("--seed", type=int, default=0, help="(default: %(default)s)")
@@ -198,8 +207,7 @@ def build_parser():
 def _run_quickstart(args):
     from keras_seq.applications.char_lm import quickstart
 
-    quickstart.run(args.model_dir, time_budget=args.time_budget, seed=args.seed, units=args.units,
-                   batch_size=args.batch_size, verbose=0 if args.quiet else 1)
+    quickstart.run(args.model_dir, time_budget=args.time_budget, seed=args.seed, units=args.units, batch_size=args.batch_size, verbose=0 if args.quiet else 1)
 
 
 @contextlib.contextmanager

@@ -99,18 +99,17 @@ class AppConfig:
             text = meta["help"]
             kind = hints[f.name]
             if kind is bool:
-                parser.add_argument(option, action=argparse.BooleanOptionalAction, default=default,
-                                    help=f"{text} (default: {'on' if default else 'off'})")
+                parser.add_argument(option, action=argparse.BooleanOptionalAction, default=default, help=f"{text} (default: {'on' if default else 'off'})")
                 continue
             if kind is list:
-                parser.add_argument(option, type=flags.comma_list, default=default, metavar="A,B,...",
-                                    help=f"{text} (default: {','.join(map(str, default))})")
+                parser.add_argument(option, type=flags.comma_list, default=default, metavar="A,B,...", help=f"{text} (default: {','.join(map(str, default))})")
                 continue
-            base = _parser(kind if kind in (int, float) else (int if typing.Optional[int] == kind else float if typing.Optional[float] == kind else str), meta["bound"])
-            parse = flags.or_none(base, meta["none"]) if _optional(kind) or default is None else base
+            optional = type(None) in typing.get_args(kind)
+            plain = next(k for k in typing.get_args(kind) if k is not type(None)) if optional else kind
+            base = _parser(plain, meta["bound"])
+            parse = flags.or_none(base, meta["none"]) if optional or default is None else base
             shown = meta["none"] if default is None else default
-            parser.add_argument(option, type=parse, default=default, choices=meta["choices"],
-                                help=f"{text} (default: {shown})")
+            parser.add_argument(option, type=parse, default=default, choices=meta["choices"], help=f"{text} (default: {shown})")
 
     @classmethod
     def from_args(cls, args, **values):
@@ -129,12 +128,12 @@ def _parser(kind, bound):
     if bound == "default":
         bound = "positive" if kind is int else "non_negative"
     table = {
-        (int, "positive"): flags.positive_int, (int, "non_negative"): flags.non_negative_int, (int, None): flags.integer,
-        (float, "positive"): flags.positive_float, (float, "non_negative"): flags.non_negative_float,
-        (float, None): flags.number, (float, "fraction"): flags.fraction,
+        (int, "positive"): flags.positive_int,
+        (int, "non_negative"): flags.non_negative_int,
+        (int, None): flags.integer,
+        (float, "positive"): flags.positive_float,
+        (float, "non_negative"): flags.non_negative_float,
+        (float, None): flags.number,
+        (float, "fraction"): flags.fraction,
     }
     return table[(kind, bound)]
-
-
-def _optional(kind):
-    return type(None) in typing.get_args(kind)

@@ -78,8 +78,7 @@ def add_run(parser):
 
 
 def add_split(parser):
-    parser.add_argument("--split", default="validation",
-                        help="validation (default), all (the whole --data), or a tfds split name such as test")
+    parser.add_argument("--split", default="validation", help="validation (default), all (the whole --data), or a tfds split name such as test")
 
 
 def read_inputs(items, input_path, noun):

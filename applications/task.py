@@ -43,9 +43,7 @@ class AppModel(keras.Model):
         self.metadata_json = "{}"
 
     def set_metadata(self, app, config, assets=None):
-        self.metadata_json = json.dumps(
-            {"app": app, "format_version": FORMAT_VERSION, "config": config, "assets": assets or {}}, ensure_ascii=False
-        )
+        self.metadata_json = json.dumps({"app": app, "format_version": FORMAT_VERSION, "config": config, "assets": assets or {}}, ensure_ascii=False)
 
     @property
     def metadata(self):

@@ -58,8 +58,7 @@ def prepare(task_class, config, data, **data_options):
     return task_class.prepare(config, train_examples, validation_examples)
 
 
-def train(task_class, config=None, data="embedded", model_dir=None, time_budget=None, verbose=1, print_fn=print,
-          callbacks=(), **data_options):
+def train(task_class, config=None, data="embedded", model_dir=None, time_budget=None, verbose=1, print_fn=print, callbacks=(), **data_options):
     """Train `task_class`'s application on `data` and save it to `model_dir`.
 
     Resumes from `model_dir/backup` when an earlier run was interrupted;
@@ -144,8 +143,7 @@ class TaskHyperModel(keras_tuner.HyperModel):
         return type(self).build_fn(self.config_for(hp), **self.assets)
 
 
-def tune(task_class, config=None, data="embedded", model_dir=None, max_trials=6, time_budget=None, verbose=1,
-         **data_options):
+def tune(task_class, config=None, data="embedded", model_dir=None, max_trials=6, time_budget=None, verbose=1, **data_options):
     """A keras-tuner random search around `config`, through the builder.
 
     Returns:
@@ -164,8 +162,7 @@ def tune(task_class, config=None, data="embedded", model_dir=None, max_trials=6,
         overwrite=False,
     )
     callbacks = [TimeBudget(time_budget)] if time_budget else []
-    tuner.search(prepared.train, validation_data=prepared.validation, epochs=prepared.config.epochs,
-                 callbacks=callbacks, verbose=verbose)
+    tuner.search(prepared.train, validation_data=prepared.validation, epochs=prepared.config.epochs, callbacks=callbacks, verbose=verbose)
     return tuner.get_best_hyperparameters(1)[0].values
 
 

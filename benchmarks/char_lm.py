@@ -151,9 +151,14 @@ def main():
     vocabulary = CharVocabulary.from_text(text[:cut])
     train_ids, val_ids = vocabulary.encode(text[:cut]), vocabulary.encode(text[cut:])
     config = CharLMConfig(
-        vocab_size=vocabulary.size, units=args.units, layers=args.layers, dropout=args.dropout,
-        learning_rate=args.learning_rate, batch_size=args.batch_size,
-        sequence_length=args.sequence_length, seed=args.seed,
+        vocab_size=vocabulary.size,
+        units=args.units,
+        layers=args.layers,
+        dropout=args.dropout,
+        learning_rate=args.learning_rate,
+        batch_size=args.batch_size,
+        sequence_length=args.sequence_length,
+        seed=args.seed,
     )
     x, y = windows(train_ids, config.sequence_length)
     vx, vy = windows(val_ids, config.sequence_length)
@@ -161,8 +166,11 @@ def main():
     if not args.skip_peer:
         models["keras"] = plain_keras_model(config)
     params = models["ours"].count_params()
-    print(f"{len(text[:cut]):,} training / {len(text[cut:]):,} validation characters, vocabulary {vocabulary.size}; "
-          f"{params:,} parameters each; budget {args.budget:.0f} s per model", flush=True)
+    print(
+        f"{len(text[:cut]):,} training / {len(text[cut:]):,} validation characters, vocabulary {vocabulary.size}; "
+        f"{params:,} parameters each; budget {args.budget:.0f} s per model",
+        flush=True,
+    )
     trainers = {name: Trainer(m, x, y, config, args.budget, args.seed) for name, m in models.items()}
     while not all(t.done for t in trainers.values()):
         for name, trainer in trainers.items():
@@ -188,13 +196,16 @@ def main():
         results["predict_loop_chars_per_s_64"] = round(predict_loop_chars_per_s(peer_model, config, 64, 50), 1)
         results["generate_speedup_1"] = round(results["ours_generate_chars_per_s_1"] / results["predict_loop_chars_per_s_1"], 1)
         results["generate_speedup_64"] = round(results["ours_generate_chars_per_s_64"] / results["predict_loop_chars_per_s_64"], 1)
-    print(f"generation: ours {results['ours_generate_chars_per_s_1']:,} chars/s (1 prompt), "
-          f"{results['ours_generate_chars_per_s_64']:,} chars/s (64 prompts)")
+    print(f"generation: ours {results['ours_generate_chars_per_s_1']:,} chars/s (1 prompt), {results['ours_generate_chars_per_s_64']:,} chars/s (64 prompts)")
     if "keras" in models:
-        print(f"            predict loop {results['predict_loop_chars_per_s_1']} / {results['predict_loop_chars_per_s_64']} chars/s; "
-              f"speed-up {results['generate_speedup_1']}x / {results['generate_speedup_64']}x")
-        print(f"validation: ours {results['ours_val_nats_per_char']} vs Keras {results['keras_val_nats_per_char']} nats/char; "
-              f"training speed ratio {results['ours_train_chars_per_s'] / results['keras_train_chars_per_s']:.2f}")
+        print(
+            f"            predict loop {results['predict_loop_chars_per_s_1']} / {results['predict_loop_chars_per_s_64']} chars/s; "
+            f"speed-up {results['generate_speedup_1']}x / {results['generate_speedup_64']}x"
+        )
+        print(
+            f"validation: ours {results['ours_val_nats_per_char']} vs Keras {results['keras_val_nats_per_char']} nats/char; "
+            f"training speed ratio {results['ours_train_chars_per_s'] / results['keras_train_chars_per_s']:.2f}"
+        )
     sample = lm.generate("ROMEO:\n", 300, temperature=0.8, seed=1)
     print(f"sample:\nROMEO:\n{sample}")
     print(json.dumps(results))

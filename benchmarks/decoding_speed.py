@@ -141,8 +141,7 @@ def main():
     base = results["tutorial_predict_loop_tokens_per_s"]
     results["greedy_speedup"] = round(results["ours_greedy_tokens_per_s"] / base, 1)
     results["beam5_speedup"] = round(results["ours_beam5_tokens_per_s"] / base, 1)
-    print(f"speed-up over the predict loop: greedy {results['greedy_speedup']}x, beam-5 {results['beam5_speedup']}x; "
-          f"same greedy tokens: {same}")
+    print(f"speed-up over the predict loop: greedy {results['greedy_speedup']}x, beam-5 {results['beam5_speedup']}x; same greedy tokens: {same}")
     print(json.dumps(results))
 
 

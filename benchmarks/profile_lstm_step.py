@@ -101,10 +101,12 @@ def main():
     hs = tf.random.normal((t * b, u))
     dzs = tf.random.normal((t * b, 4 * u))
     weight_grad = tf.function(lambda a, c: ops.matmul(ops.transpose(a), c))
-    print(f"{'pieces':>20}: recurrent matmul loop {median_ms(recurrent_matmuls, h):5.1f} ms   "
-          f"backward dz R^T loop {median_ms(backward_matmuls, dz):5.1f} ms   "
-          f"gate factors {median_ms(gate_factors, zs):5.1f} ms   "
-          f"weight-gradient matmul {median_ms(weight_grad, hs, dzs):5.1f} ms")
+    print(
+        f"{'pieces':>20}: recurrent matmul loop {median_ms(recurrent_matmuls, h):5.1f} ms   "
+        f"backward dz R^T loop {median_ms(backward_matmuls, dz):5.1f} ms   "
+        f"gate factors {median_ms(gate_factors, zs):5.1f} ms   "
+        f"weight-gradient matmul {median_ms(weight_grad, hs, dzs):5.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -28,11 +28,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+from overrides import parse_overrides  # noqa: E402
 
 from keras_seq.applications.sentiment import SentimentClassifier, SentimentConfig, build_sentiment_classifier  # noqa: E402
-from keras_seq.applications.sentiment.data import LabelledTexts, read_table, split_validation  # noqa: E402
-from keras_seq.applications.sentiment.data import adapt_vocabulary, make_dataset  # noqa: E402
-from overrides import parse_overrides  # noqa: E402
+from keras_seq.applications.sentiment.data import LabelledTexts, adapt_vocabulary, make_dataset, read_table, split_validation  # noqa: E402  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_DATA = os.path.join(HERE, "..", "..", "shared", "data", "sentiment-sentences")
@@ -68,10 +67,20 @@ def main():
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--patience", type=int, default=3)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--models", nargs="+", choices=["ours", "keras"], default=["ours", "keras"],
-                        help="train only some (for exploring settings; the recorded run trains both)")
-    parser.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE",
-                        help="override fields of ours' SentimentConfig (values read as JSON, else strings), e.g. units=128")
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        choices=["ours", "keras"],
+        default=["ours", "keras"],
+        help="train only some (for exploring settings; the recorded run trains both)",
+    )
+    parser.add_argument(
+        "--set",
+        nargs="*",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="override fields of ours' SentimentConfig (values read as JSON, else strings), e.g. units=128",
+    )
     args = parser.parse_args()
 
     data = load(args.data)
@@ -90,8 +99,11 @@ def main():
             stop = keras.callbacks.EarlyStopping("val_accuracy", patience=args.patience, restore_best_weights=True, mode="max")
             begin = time.perf_counter()
             history = model.fit(
-                make_dataset(train, 32, True, seed), validation_data=make_dataset(val, 256, False, seed),
-                epochs=args.epochs, callbacks=[stop], verbose=0,
+                make_dataset(train, 32, True, seed),
+                validation_data=make_dataset(val, 256, False, seed),
+                epochs=args.epochs,
+                callbacks=[stop],
+                verbose=0,
             )
             row[f"{name}_test_accuracy"] = round(test_accuracy(model, test), 4)
             row[f"{name}_epochs"] = len(history.history["loss"])
@@ -99,8 +111,7 @@ def main():
             row[f"{name}_parameters"] = model.count_params()
             row[f"{name}_trainable_parameters"] = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
         rows.append(row)
-        print(f"seed {seed}: " + ", ".join(f"{name} {row[name + '_test_accuracy']:.2%} ({row[name + '_epochs']} epochs)"
-                                           for name in models), flush=True)
+        print(f"seed {seed}: " + ", ".join(f"{name} {row[name + '_test_accuracy']:.2%} ({row[name + '_epochs']} epochs)" for name in models), flush=True)
         if seed == args.seeds[0] and "ours" in models and config.pooling == "attention":
             clf = SentimentClassifier(models["ours"])
             for tokens, weights in clf.explain(["The food was not good, but the staff was lovely.", "Not worth the money."]):

@@ -41,13 +41,13 @@ import numpy as np  # noqa: E402
 import sacrebleu  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from keras import ops  # noqa: E402
+from overrides import parse_overrides  # noqa: E402
 
 from keras_seq.applications.translate import Translator, TranslatorConfig, build_translator  # noqa: E402
 from keras_seq.applications.translate.data import BUCKETS, encode_pairs  # noqa: E402
 from keras_seq.data import WordVocabulary, detokenize, normalize  # noqa: E402
 from keras_seq.data.word_vocabulary import END_ID, START_ID  # noqa: E402
 from keras_seq.decoding import greedy_search  # noqa: E402
-from overrides import parse_overrides  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_DATA = os.path.join(HERE, "..", "..", "shared", "data", "multi30k")
@@ -78,8 +78,10 @@ class PlainKerasTranslator:
         memory, h0 = self.encode_graph(src)
         logits, _ = self.decode_graph(tgt, memory, src != 0, h0)
         self.model = keras.Model([src, tgt], logits)
-        self.model.compile(optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm),
-                           loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0))  # masked, as in the tutorial
+        self.model.compile(
+            optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0),
+        )  # masked, as in the tutorial
         self._greedy = tf.function(self._greedy_ids, reduce_retracing=True)
 
     def encode_graph(self, src):
@@ -131,8 +133,7 @@ def pad(sequences):
 
 
 def bleu(hypotheses, references):
-    return (round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2),
-            round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2))
+    return (round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2), round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2))
 
 
 def main():
@@ -143,10 +144,20 @@ def main():
     parser.add_argument("--limit", type=int, default=None, help="use only this many training pairs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--save", default=None, help="also save ours here (Translator.save) for a later look")
-    parser.add_argument("--models", nargs="+", choices=["ours", "keras"], default=["ours", "keras"],
-                        help="train only some (for exploring settings; the recorded run trains both)")
-    parser.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE",
-                        help="override fields of ours' TranslatorConfig (values read as JSON, else strings), e.g. dropout=0.1")
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        choices=["ours", "keras"],
+        default=["ours", "keras"],
+        help="train only some (for exploring settings; the recorded run trains both)",
+    )
+    parser.add_argument(
+        "--set",
+        nargs="*",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="override fields of ours' TranslatorConfig (values read as JSON, else strings), e.g. dropout=0.1",
+    )
     parser.add_argument("--val-limit", type=int, default=None, help="score only this many validation sentences")
     args = parser.parse_args()
     overrides = parse_overrides(args.set)
@@ -162,9 +173,12 @@ def main():
     ours = build_translator(ours_config, source_vocab, target_vocab) if "ours" in args.models else None
     peer = PlainKerasTranslator(config, args.seed) if "keras" in args.models else None
     models = {name: model for name, model in (("ours", ours), ("keras", peer and peer.model)) if model is not None}
-    print(f"{len(src)} training pairs, vocabularies {source_vocab.size}/{target_vocab.size}; parameters: "
-          + ", ".join(f"{name} {model.count_params():,}" for name, model in models.items())
-          + f"; budget {args.budget:.0f} s each; ours' overrides {overrides}", flush=True)
+    print(
+        f"{len(src)} training pairs, vocabularies {source_vocab.size}/{target_vocab.size}; parameters: "
+        + ", ".join(f"{name} {model.count_params():,}" for name, model in models.items())
+        + f"; budget {args.budget:.0f} s each; ours' overrides {overrides}",
+        flush=True,
+    )
 
     clocks = {name: 0.0 for name in models}
     steps = {name: 0 for name in models}
@@ -218,8 +232,9 @@ def report_ours(results, translator, val_sources_raw, references, save, prefix="
 def report_peer(results, peer, val_sources_raw, references, source_vocab, target_vocab, config):
     ids = pad([source_vocab.encode(normalize(s), config.max_length) for s in val_sources_raw])  # as Translator.encode_sources
     begin = time.perf_counter()
-    out = np.concatenate([peer.translate(ids[i : i + 256, : max(1, int((ids[i : i + 256] != 0).sum(1).max()))], 2 * config.max_length)
-                          for i in range(0, len(ids), 256)])
+    out = np.concatenate(
+        [peer.translate(ids[i : i + 256, : max(1, int((ids[i : i + 256] != 0).sum(1).max()))], 2 * config.max_length) for i in range(0, len(ids), 256)]
+    )
     seconds = time.perf_counter() - begin
     hypotheses = [detokenize(target_vocab.decode(row)) for row in out]
     results["keras_greedy_bleu"], results["keras_greedy_chrf"] = bleu(hypotheses, references)

@@ -18,9 +18,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
+from translation import PlainKerasTranslator  # noqa: E402
 
 from keras_seq.applications.translate import TranslatorConfig, build_translator  # noqa: E402
-from translation import PlainKerasTranslator  # noqa: E402
 
 
 def step_ms(model, batch, rounds=15):
@@ -42,10 +42,12 @@ def main():
     batch = [rng.integers(4, 8000, (args.batch, n)).astype("int32") for n in (14, 16, 16)]
     base = TranslatorConfig(src_vocab_size=8000, tgt_vocab_size=8000)
     results = {"peer": step_ms(PlainKerasTranslator(base, 0).model, batch)}
-    variants = (("luong", {"attention": "luong", "input_feeding": False}),
-                ("bahdanau", {"attention": "bahdanau", "input_feeding": False}),
-                ("luong_feeding", {"attention": "luong", "input_feeding": True}),
-                ("bahdanau_feeding", {"attention": "bahdanau", "input_feeding": True}))
+    variants = (
+        ("luong", {"attention": "luong", "input_feeding": False}),
+        ("bahdanau", {"attention": "bahdanau", "input_feeding": False}),
+        ("luong_feeding", {"attention": "luong", "input_feeding": True}),
+        ("bahdanau_feeding", {"attention": "bahdanau", "input_feeding": True}),
+    )
     for name, changes in variants:
         results[name] = step_ms(build_translator(base.replace(**changes)), batch)
     for name, ms in results.items():

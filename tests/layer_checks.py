@@ -19,9 +19,7 @@ def assert_round_trips(layer, inputs, tmp_path, atol=1e-6):
     np.testing.assert_allclose(_np(clone(inputs)), expected, atol=atol)
     assert clone.get_config() == layer.get_config()
 
-    revived = keras.saving.deserialize_keras_object(
-        json.loads(json.dumps(keras.saving.serialize_keras_object(layer)))
-    )
+    revived = keras.saving.deserialize_keras_object(json.loads(json.dumps(keras.saving.serialize_keras_object(layer))))
     assert type(revived) is type(layer)
 
     x = keras.Input(inputs.shape[1:], dtype=inputs.dtype)

@@ -2,9 +2,9 @@
 
 import sys
 
+from keras_seq.applications import flags
 from keras_seq.applications.char_lm.config import CharLMConfig
 from keras_seq.applications.cli import AppCommand
-from keras_seq.applications import flags
 
 
 class CharLMCommand(AppCommand):
@@ -34,8 +34,7 @@ class CharLMCommand(AppCommand):
     def run_generate(self, args):
         lm = self.load(args)
         sys.stdout.write(args.prompt)
-        for piece in lm.stream(args.prompt, args.max_length, temperature=args.temperature, top_k=args.top_k,
-                               top_p=args.top_p, seed=args.seed):
+        for piece in lm.stream(args.prompt, args.max_length, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p, seed=args.seed):
             sys.stdout.write(piece)
             sys.stdout.flush()
         sys.stdout.write("\n")

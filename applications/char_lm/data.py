@@ -32,7 +32,7 @@ def read_source(source="embedded", split="train"):
     if source == "embedded":
         return Text(pydoc_topics_text(), "embedded: Python's help topics (pydoc_data, shipped with Python)")
     if source.startswith("tfds:"):
-        return Text(_tfds_text(source[len("tfds:"):], split), source)
+        return Text(_tfds_text(source[len("tfds:") :], split), source)
     if os.path.isdir(source):
         paths = sorted(os.path.join(root, f) for root, _, files in os.walk(source) for f in files if f.endswith(".txt"))
         if not paths:
@@ -130,8 +130,7 @@ def stream_dataset(ids, sequence_length, batch_size):
     windows = stream // sequence_length
     if windows < 1:
         raise UserInputError(
-            f"{len(ids)} characters are too few for {batch_size} streams of one window of "
-            f"{sequence_length}; use a smaller --batch-size or --sequence-length"
+            f"{len(ids)} characters are too few for {batch_size} streams of one window of {sequence_length}; use a smaller --batch-size or --sequence-length"
         )
     used = windows * sequence_length
     starts = np.arange(batch_size) * stream  # (B,)

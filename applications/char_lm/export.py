@@ -50,9 +50,7 @@ class CharLMGenerator(tf.Module):
         dense = ids.to_tensor(0)  # (B, T)
         batch = tf.shape(dense)[0]
         state, start = prefill(self.lm.step, self.lm.initial_state(batch), dense, lengths)
-        tokens, _ = sample(
-            self.lm.step, state, start, length, temperature=temperature, top_k=top_k, seed=self.seed_generator
-        )  # (B, length)
+        tokens, _ = sample(self.lm.step, state, start, length, temperature=temperature, top_k=top_k, seed=self.seed_generator)  # (B, length)
         return tf.strings.reduce_join(tf.gather(self.id_to_char, tokens), axis=-1)  # (B,)
 
     @tf.function(

@@ -36,8 +36,12 @@ def run(model_dir=os.path.join("saved_models", "char_lm"), time_budget=120.0, se
     config = CharLMConfig(units=units, batch_size=batch_size, seed=seed)
     print(f"Training a char LM ({config.cell.upper()}-{units}) for {time_budget:.0f} s on the embedded text.")
     lm, history = train(
-        config.replace(epochs=1000), data="embedded", model_dir=model_dir, time_budget=time_budget,
-        verbose=verbose, samples=verbose > 0,
+        config.replace(epochs=1000),
+        data="embedded",
+        model_dir=model_dir,
+        time_budget=time_budget,
+        verbose=verbose,
+        samples=verbose > 0,
     )
     prompts = ["The ", "def ", ""]
     print(f"\nSamples from the saved model ({model_dir}):")
@@ -48,7 +52,10 @@ def run(model_dir=os.path.join("saved_models", "char_lm"), time_budget=120.0, se
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     result = subprocess.run(
         [sys.executable, "-c", RELOAD_SCRIPT, export_dir, "The ", ""],
-        capture_output=True, text=True, env=env, timeout=600,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
     print(result.stdout.rstrip())
     if result.returncode != 0:

@@ -6,11 +6,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_seq.applications import training
 from keras_seq.applications.char_lm.config import CharLMConfig
 from keras_seq.applications.char_lm.data import Text, load_corpus, read_source, stream_dataset, window_dataset
 from keras_seq.applications.char_lm.model import APP, CharLMHyperModel, build_char_lm
 from keras_seq.applications.task import Task
-from keras_seq.applications import training
 from keras_seq.applications.training import Prepared
 from keras_seq.data.char_vocabulary import CharVocabulary
 from keras_seq.decoding import prefill, sample
@@ -71,8 +71,15 @@ class CharLM(Task):
         else:
             start = prompts[:, 0]
         tokens, _, state = sample(
-            self.step, state, start, length, temperature=temperature, top_k=top_k, top_p=top_p,
-            seed=self.seed_generator, return_state=True,
+            self.step,
+            state,
+            start,
+            length,
+            temperature=temperature,
+            top_k=top_k,
+            top_p=top_p,
+            seed=self.seed_generator,
+            return_state=True,
         )
         return tokens, state
 
@@ -169,8 +176,10 @@ class CharLM(Task):
         return {"val_loss": round(float(loss), 4), "bits_per_char": round(float(bpc), 4), "perplexity": round(float(ppl), 3), "chars": chars}
 
     def describe(self, metrics):
-        return (f"{metrics['val_loss']:.4f} nats/char, {metrics['bits_per_char']:.4f} bits/char, "
-                f"perplexity {metrics['perplexity']:.3f} over {metrics['chars']:,} characters")
+        return (
+            f"{metrics['val_loss']:.4f} nats/char, {metrics['bits_per_char']:.4f} bits/char, "
+            f"perplexity {metrics['perplexity']:.3f} over {metrics['chars']:,} characters"
+        )
 
     def inference_model(self):
         """The model without state (`tbptt` off): a copy with the same

@@ -66,11 +66,12 @@ class SentimentConfig(AppConfig):
     pooling: str = field("attention", "how the token states become one vector", choices=POOLINGS)
     attention_units: int = field(64, "size of the attention pooling's projections")
     lexicon: typing.Optional[str] = field(
-        "vader", "word polarities as a frozen extra feature: 'vader' (from the vaderSentiment package), "
-        "a word<TAB>score file, or 'none'")
+        "vader", "word polarities as a frozen extra feature: 'vader' (from the vaderSentiment package), a word<TAB>score file, or 'none'"
+    )
     word_vectors: typing.Optional[str] = field(
-        "wordllama", "pretrained word vectors as frozen extra features: 'wordllama' (from the wordllama "
-        "package), a GloVe-style 'word v1 ... vD' text file, or 'none'")
+        "wordllama",
+        "pretrained word vectors as frozen extra features: 'wordllama' (from the wordllama package), a GloVe-style 'word v1 ... vD' text file, or 'none'",
+    )
     dropout: float = field(0.5, "dropout on the embeddings and before the output")
     learning_rate: float = field(1e-3, "Adam's learning rate", bound="positive")
     weight_averaging: bool = field(False, "keep a moving average of the weights (momentum 0.99) and end with it")

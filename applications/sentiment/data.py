@@ -149,7 +149,7 @@ def read_source(source="embedded", split="train", text_column=None, label_column
         texts, ids = synthetic_reviews(4000, seed=0)
         return LabelledTexts(texts, ids, ["negative", "positive"], "embedded: 4,000 generated review sentences")
     if source.startswith("tfds:"):
-        return read_tfds(source[len("tfds:"):], split)
+        return read_tfds(source[len("tfds:") :], split)
     if os.path.isdir(source):
         return read_folder(source, label_names)
     if os.path.exists(source):

@@ -5,10 +5,10 @@ import numpy as np
 from keras import ops
 
 from keras_seq.applications.sentiment.config import SentimentConfig
-from keras_seq.applications.task import AppModel
-from keras_seq.applications.training import TaskHyperModel
 from keras_seq.applications.sentiment.lexicon import load_lexicon
 from keras_seq.applications.sentiment.word_vectors import load_word_vectors
+from keras_seq.applications.task import AppModel
+from keras_seq.applications.training import TaskHyperModel
 from keras_seq.errors import UserInputError
 from keras_seq.layers import GRU, LSTM, AttentionPooling, MaskedGlobalMaxPooling
 
@@ -97,9 +97,7 @@ def build_sentiment_classifier(config, vocabulary):
     model = AppModel(texts, outputs, name="sentiment_classifier")
     model.set_metadata(APP, config.to_dict())
     model.compile(
-        optimizer=keras.optimizers.Adam(
-            config.learning_rate, global_clipnorm=config.clipnorm or None, use_ema=config.weight_averaging, ema_momentum=0.99
-        ),
+        optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm or None, use_ema=config.weight_averaging, ema_momentum=0.99),
         loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )

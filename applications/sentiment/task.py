@@ -98,8 +98,7 @@ class SentimentClassifier(Task):
         for (tokens, weights), label, p in zip(self.explain(texts), labels, probabilities):
             top = max(weights) if weights else 1.0
             spans = " ".join(
-                f'<span style="background: rgba(255, 140, 0, {w / top:.2f})" title="{w:.3f}">{html.escape(t)}</span>'
-                for t, w in zip(tokens, weights)
+                f'<span style="background: rgba(255, 140, 0, {w / top:.2f})" title="{w:.3f}">{html.escape(t)}</span>' for t, w in zip(tokens, weights)
             )
             rows.append(f"<p><b>{html.escape(label)}</b> ({p.max():.0%}): {spans}</p>")
         return "<!doctype html><meta charset='utf-8'><title>attention</title><body style='font-family: sans-serif'>" + "\n".join(rows) + "</body>"
@@ -136,8 +135,10 @@ class SentimentClassifier(Task):
         return classification_metrics(data.labels, predicted, self.config.labels)
 
     def describe(self, metrics):
-        return (f"accuracy {metrics['accuracy']:.2%}, macro F1 {metrics['macro_f1']:.4f} on {metrics['count']} texts; "
-                f"confusion matrix (rows: true {metrics['labels']}): {metrics['confusion_matrix']}")
+        return (
+            f"accuracy {metrics['accuracy']:.2%}, macro F1 {metrics['macro_f1']:.4f} on {metrics['count']} texts; "
+            f"confusion matrix (rows: true {metrics['labels']}): {metrics['confusion_matrix']}"
+        )
 
     def serving_module(self):
         from keras_seq.applications.sentiment.export import ClassifierModule

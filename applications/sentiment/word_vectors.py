@@ -13,8 +13,8 @@ import os
 
 import numpy as np
 
-from keras_seq.errors import UserInputError
 from keras_seq.applications.sentiment.lexicon import standardize_word
+from keras_seq.errors import UserInputError
 
 
 def _wordllama_files():

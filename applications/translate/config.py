@@ -75,8 +75,9 @@ class TranslatorConfig(AppConfig):
     def validate(self):
         self.check_choice("cell", CELLS)
         self.check_choice("attention", ATTENTIONS)
-        self.check_positive_ints("max_vocab", "max_length", "embedding_dim", "encoder_units", "encoder_layers",
-                                 "decoder_units", "batch_size", "epochs", "beam_width")
+        self.check_positive_ints(
+            "max_vocab", "max_length", "embedding_dim", "encoder_units", "encoder_layers", "decoder_units", "batch_size", "epochs", "beam_width"
+        )
         self.check_fractions("dropout", "embedding_dropout", "label_smoothing", "scheduled_sampling", "ema_momentum")
         self.check_fractions("validation_split", closed=False)
         if not self.learning_rate > 0:

@@ -35,8 +35,16 @@ class TranslatorModule(tf.Module):
         ids = tf.pad(ids, [[0, 0], [0, 1]])  # at least one column; a zero column is masked
         memory, state = self.translator.encode(ids)
         start = tf.fill([tf.shape(ids)[0]], START_ID)
-        out = beam_search(self.translator.step, state, start, 2 * self.max_length, end_token=END_ID,
-                          beam_width=self.beam_width, length_penalty=self.length_penalty, constants=memory)
+        out = beam_search(
+            self.translator.step,
+            state,
+            start,
+            2 * self.max_length,
+            end_token=END_ID,
+            beam_width=self.beam_width,
+            length_penalty=self.length_penalty,
+            constants=memory,
+        )
         tokens = out["tokens"][:, 0]  # (B, L), best hypothesis
         seen_end = tf.cumsum(tf.cast(tokens == END_ID, tf.int32), axis=1) > 0
         tokens = tf.where(seen_end, 0, tokens)

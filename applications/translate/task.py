@@ -8,8 +8,8 @@ import tensorflow as tf
 from keras import ops
 
 from keras_seq.applications import training
-from keras_seq.applications.training import Prepared
 from keras_seq.applications.task import Task
+from keras_seq.applications.training import Prepared
 from keras_seq.applications.translate.config import TranslatorConfig
 from keras_seq.applications.translate.data import bucketed_dataset, encode_pairs, normalized, read_source
 from keras_seq.applications.translate.model import APP, TranslatorHyperModel, output_projection
@@ -84,11 +84,11 @@ class Translator(Task):
 
     def _beam_ids(self, beam_width):
         if beam_width not in self._beams:
+
             def run(source_ids, max_length, length_penalty):
                 memory, state = self.encode(source_ids)
                 start = ops.full((ops.shape(source_ids)[0],), START_ID, dtype="int32")
-                out = beam_search(self.step, state, start, max_length, end_token=END_ID, beam_width=beam_width,
-                                  length_penalty=length_penalty, constants=memory)
+                out = beam_search(self.step, state, start, max_length, end_token=END_ID, beam_width=beam_width, length_penalty=length_penalty, constants=memory)
                 return out["tokens"], out["scores"]
 
             self._beams[beam_width] = tf.function(run, reduce_retracing=True)
@@ -224,8 +224,10 @@ class Translator(Task):
         return metrics
 
     def describe(self, metrics):
-        return (f"{metrics['count']} pairs: BLEU greedy {metrics['bleu_greedy']}, beam-{metrics['beam_width']} "
-                f"{metrics['bleu_beam']}; chrF greedy {metrics['chrf_greedy']}, beam {metrics['chrf_beam']}")
+        return (
+            f"{metrics['count']} pairs: BLEU greedy {metrics['bleu_greedy']}, beam-{metrics['beam_width']} "
+            f"{metrics['bleu_beam']}; chrF greedy {metrics['chrf_greedy']}, beam {metrics['chrf_beam']}"
+        )
 
     def serving_module(self):
         from keras_seq.applications.translate.export import TranslatorModule
@@ -243,13 +245,15 @@ class Translator(Task):
         source_vocab = WordVocabulary.build(sources, config.max_vocab)
         target_vocab = WordVocabulary.build(targets, config.max_vocab)
         config = config.replace(src_vocab_size=source_vocab.size, tgt_vocab_size=target_vocab.size)
-        train_data = bucketed_dataset(*encode_pairs(sources, targets, source_vocab, target_vocab, config.max_length),
-                                      config.batch_size, True, config.seed)
+        train_data = bucketed_dataset(*encode_pairs(sources, targets, source_vocab, target_vocab, config.max_length), config.batch_size, True, config.seed)
         val_sources, val_targets = normalized(validation)
-        val_data = bucketed_dataset(*encode_pairs(val_sources, val_targets, source_vocab, target_vocab, config.max_length),
-                                    config.batch_size, False, config.seed)
-        summary = (f"Data: {train.description}; {len(train)} training and {len(validation)} validation pairs; "
-                   f"vocabularies {source_vocab.size} / {target_vocab.size} words.")
+        val_data = bucketed_dataset(
+            *encode_pairs(val_sources, val_targets, source_vocab, target_vocab, config.max_length), config.batch_size, False, config.seed
+        )
+        summary = (
+            f"Data: {train.description}; {len(train)} training and {len(validation)} validation pairs; "
+            f"vocabularies {source_vocab.size} / {target_vocab.size} words."
+        )
         return Prepared(config, train_data, val_data, {"source_vocab": source_vocab, "target_vocab": target_vocab}, validation, summary)
 
     def training_callbacks(self, prepared, print_fn=print, verbose=1):

@@ -9,6 +9,16 @@ from keras_seq.data.tfds import load_tfds
 from keras_seq.data.word_vocabulary import WordVocabulary
 
 __all__ = [
-    "CharVocabulary", "WordVocabulary", "detokenize", "load_tfds", "normalize", "pydoc_topics_text",
-    "read_lines", "read_text", "seeded_split", "synthetic_reviews", "tf_detokenize", "tf_normalize",
+    "CharVocabulary",
+    "WordVocabulary",
+    "detokenize",
+    "load_tfds",
+    "normalize",
+    "pydoc_topics_text",
+    "read_lines",
+    "read_text",
+    "seeded_split",
+    "synthetic_reviews",
+    "tf_detokenize",
+    "tf_normalize",
 ]

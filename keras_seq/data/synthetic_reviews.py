@@ -13,10 +13,42 @@ SUBJECTS = {
     "restaurant": ["food", "service", "pasta", "staff", "place", "pizza", "dessert", "coffee"],
     "movie": ["movie", "plot", "acting", "ending", "script", "cast", "soundtrack", "film"],
 }
-POSITIVE = ["great", "excellent", "wonderful", "amazing", "good", "fantastic", "superb", "delightful",
-            "perfect", "lovely", "solid", "impressive", "friendly", "tasty", "reliable", "brilliant"]
-NEGATIVE = ["terrible", "awful", "bad", "horrible", "poor", "disappointing", "bland", "boring",
-            "broken", "useless", "mediocre", "dreadful", "rude", "flimsy", "slow", "annoying"]
+POSITIVE = [
+    "great",
+    "excellent",
+    "wonderful",
+    "amazing",
+    "good",
+    "fantastic",
+    "superb",
+    "delightful",
+    "perfect",
+    "lovely",
+    "solid",
+    "impressive",
+    "friendly",
+    "tasty",
+    "reliable",
+    "brilliant",
+]
+NEGATIVE = [
+    "terrible",
+    "awful",
+    "bad",
+    "horrible",
+    "poor",
+    "disappointing",
+    "bland",
+    "boring",
+    "broken",
+    "useless",
+    "mediocre",
+    "dreadful",
+    "rude",
+    "flimsy",
+    "slow",
+    "annoying",
+]
 LIKE = ["loved", "enjoyed", "liked", "adored", "appreciated"]
 DISLIKE = ["hated", "disliked", "regretted", "despised", "returned"]
 INTENSIFIERS = ["", "", "very ", "really ", "truly ", "extremely ", "quite ", "so "]

@@ -12,8 +12,7 @@ beam search tiles it once per beam and never reorders it, which is cheaper
 than carrying it in the state.
 """
 
-from keras import ops
-from keras import tree
+from keras import ops, tree
 
 NEG = -1e9  # "impossible" log-probability; finite so that sums stay finite
 
@@ -38,9 +37,7 @@ def check_max_length(max_length):
 def as_tokens(start_tokens):
     tokens = ops.convert_to_tensor(start_tokens)
     if len(tokens.shape) != 1:
-        raise ValueError(
-            f"`start_tokens` must be a 1D batch of token ids; received shape {tuple(tokens.shape)}."
-        )
+        raise ValueError(f"`start_tokens` must be a 1D batch of token ids; received shape {tuple(tokens.shape)}.")
     return ops.cast(tokens, "int32")
 
 
@@ -87,9 +84,7 @@ def token_loop(step_fn, choose, initial_state, start_tokens, max_length, end_tok
         buffer = write_column(buffer, chosen, i)
         return i + 1, buffer, chosen, state, finished, lengths
 
-    _, buffer, _, state, _, lengths = ops.while_loop(
-        cond, body, (0, buffer, tokens, initial_state, finished, lengths)
-    )
+    _, buffer, _, state, _, lengths = ops.while_loop(cond, body, (0, buffer, tokens, initial_state, finished, lengths))
     if end_token is not None:
         positions = ops.expand_dims(ops.arange(ops.shape(buffer)[1], dtype="int32"), 0)  # (1, L)
         after = positions >= ops.expand_dims(lengths, 1)  # (B, L)

@@ -2,7 +2,6 @@
 
 from keras import ops
 
-
 from keras_seq.decoding import _common
 
 
@@ -95,18 +94,14 @@ def beam_search(step_fn, initial_state, start_tokens, max_length, end_token, bea
         token = best % vocab  # (B, K)
         log_probs = ops.take_along_axis(ops.reshape(total, (batch, k * vocab)), best, axis=-1)
         lengths = ops.take_along_axis(new_lengths, beam, axis=-1)
-        finished = ops.logical_or(
-            ops.take_along_axis(finished, beam, axis=-1), ops.equal(token, end_token)
-        )
+        finished = ops.logical_or(ops.take_along_axis(finished, beam, axis=-1), ops.equal(token, end_token))
         buffer = ops.take_along_axis(buffer, ops.expand_dims(beam, -1), axis=1)  # (B, K, L)
         buffer = ops.slice_update(buffer, (0, 0, i), ops.expand_dims(token, -1))
         rows = ops.reshape(base_rows + beam, (-1,))  # (B*K,)
         state = _common.gather_rows(state, rows)
         return i + 1, buffer, ops.reshape(token, (-1,)), state, log_probs, finished, lengths
 
-    _, buffer, _, _, log_probs, finished, lengths = ops.while_loop(
-        cond, body, (0, buffer, tokens, state, log_probs, finished, lengths)
-    )
+    _, buffer, _, _, log_probs, finished, lengths = ops.while_loop(cond, body, (0, buffer, tokens, state, log_probs, finished, lengths))
     scores = log_probs / length_penalty_factor(lengths, length_penalty)  # (B, K)
     scores, order = ops.top_k(scores, k)  # best first
     order = ops.cast(order, "int32")

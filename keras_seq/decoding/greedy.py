@@ -34,5 +34,10 @@ def greedy_search(step_fn, initial_state, start_tokens, max_length, end_token=No
     return _common.token_loop(
         step_fn,
         lambda logits: ops.argmax(logits, axis=-1),
-        initial_state, start_tokens, max_length, end_token, constants, return_state,
+        initial_state,
+        start_tokens,
+        max_length,
+        end_token,
+        constants,
+        return_state,
     )

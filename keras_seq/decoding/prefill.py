@@ -1,7 +1,6 @@
 """Run a step function over prompts of different lengths."""
 
-from keras import ops
-from keras import tree
+from keras import ops, tree
 
 from keras_seq.decoding import _common
 

@@ -7,10 +7,10 @@ from keras_seq.layers.attention_pooling import AttentionPooling
 from keras_seq.layers.bahdanau_attention import BahdanauAttention
 from keras_seq.layers.gru import GRU
 from keras_seq.layers.gru_cell import GRUCell
-from keras_seq.layers.luong_attention import LuongAttention
-from keras_seq.layers.masked_global_max_pooling import MaskedGlobalMaxPooling
 from keras_seq.layers.lstm import LSTM
 from keras_seq.layers.lstm_cell import LSTMCell
+from keras_seq.layers.luong_attention import LuongAttention
+from keras_seq.layers.masked_global_max_pooling import MaskedGlobalMaxPooling
 from keras_seq.layers.scheduled_sampler import ScheduledSampler
 from keras_seq.layers.simple_rnn import SimpleRNN
 from keras_seq.layers.simple_rnn_cell import SimpleRNNCell

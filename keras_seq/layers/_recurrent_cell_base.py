@@ -7,10 +7,7 @@ from keras import ops
 def check_units(units):
     """Return `units` as an int or raise a ValueError naming it."""
     if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-        raise ValueError(
-            "`units` must be a positive integer; received "
-            f"units={units!r}."
-        )
+        raise ValueError(f"`units` must be a positive integer; received units={units!r}.")
     return units
 
 
@@ -20,9 +17,7 @@ def get_activation(name, value):
         return keras.activations.get(value)
     except (ValueError, TypeError) as error:
         raise ValueError(
-            f"Unknown activation for `{name}`: received {name}={value!r}. "
-            "Use a name from `keras.activations` (e.g. 'tanh', 'sigmoid') "
-            "or a callable."
+            f"Unknown activation for `{name}`: received {name}={value!r}. Use a name from `keras.activations` (e.g. 'tanh', 'sigmoid') or a callable."
         ) from error
 
 
@@ -98,10 +93,7 @@ class RecurrentCellBase(keras.layers.Layer):
     def build(self, input_shape):
         input_dim = input_shape[-1]
         if input_dim is None:
-            raise ValueError(
-                f"{type(self).__name__} needs a known feature size; received "
-                f"input shape {tuple(input_shape)}."
-            )
+            raise ValueError(f"{type(self).__name__} needs a known feature size; received input shape {tuple(input_shape)}.")
         self.kernel = self.add_weight(
             shape=(input_dim, self.gates * self.units),
             name="kernel",
@@ -133,13 +125,9 @@ class RecurrentCellBase(keras.layers.Layer):
         mask = recurrent_mask = None
         state = ops.ones((ops.shape(step_input)[0], self.units), step_input.dtype)
         if self.dropout > 0:
-            mask = keras.random.dropout(
-                ops.ones_like(step_input), self.dropout, seed=self.seed_generator
-            )
+            mask = keras.random.dropout(ops.ones_like(step_input), self.dropout, seed=self.seed_generator)
         if self.recurrent_dropout > 0:
-            recurrent_mask = keras.random.dropout(
-                ops.ones_like(state), self.recurrent_dropout, seed=self.seed_generator
-            )
+            recurrent_mask = keras.random.dropout(ops.ones_like(state), self.recurrent_dropout, seed=self.seed_generator)
         return mask, recurrent_mask
 
     def set_dropout_masks(self, masks):
@@ -158,9 +146,7 @@ class RecurrentCellBase(keras.layers.Layer):
             return state
         if self._recurrent_dropout_mask is not None:
             return state * self._recurrent_dropout_mask
-        return keras.random.dropout(
-            state, self.recurrent_dropout, seed=self.seed_generator
-        )
+        return keras.random.dropout(state, self.recurrent_dropout, seed=self.seed_generator)
 
     # ------------------------------------------------------------------ state
     def get_initial_state(self, batch_size=None):

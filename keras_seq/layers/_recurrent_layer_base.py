@@ -55,9 +55,7 @@ class RecurrentLayerBase(keras.layers.RNN):
         **kwargs,
     ):
         if fused not in ("auto", True, False):
-            raise ValueError(
-                f"`fused` must be 'auto', True or False; received fused={fused!r}."
-            )
+            raise ValueError(f"`fused` must be 'auto', True or False; received fused={fused!r}.")
         super().__init__(
             cell,
             return_sequences=return_sequences,
@@ -90,10 +88,7 @@ class RecurrentLayerBase(keras.layers.RNN):
     def check_rank(self, shape):
         """Raise a ValueError naming the shape unless it is `(B, T, D)`."""
         if len(shape) != 3:
-            raise ValueError(
-                f"{type(self).__name__} expects a 3D input (batch, timesteps, "
-                f"features); received an input of shape {tuple(shape)}."
-            )
+            raise ValueError(f"{type(self).__name__} expects a 3D input (batch, timesteps, features); received an input of shape {tuple(shape)}.")
 
     def build(self, sequences_shape, initial_state_shape=None):
         self.check_rank(sequences_shape)  # first call
@@ -105,21 +100,12 @@ class RecurrentLayerBase(keras.layers.RNN):
             mask = mask[0] if isinstance(mask, (list, tuple)) else mask
             expected = tuple(sequences.shape[:2])
             got = tuple(mask.shape)
-            fits = len(got) == 2 and all(
-                e is None or g is None or e == g for e, g in zip(expected, got)
-            )
+            fits = len(got) == 2 and all(e is None or g is None or e == g for e, g in zip(expected, got))
             if not fits:
-                raise ValueError(
-                    f"{type(self).__name__} expects a mask of shape (batch, "
-                    f"timesteps) = {expected}; received a mask of shape {got}."
-                )
-        self.cell.set_dropout_masks(
-            self.cell.make_dropout_masks(sequences[:, 0, :]) if training else (None, None)
-        )
+                raise ValueError(f"{type(self).__name__} expects a mask of shape (batch, timesteps) = {expected}; received a mask of shape {got}.")
+        self.cell.set_dropout_masks(self.cell.make_dropout_masks(sequences[:, 0, :]) if training else (None, None))
         try:
-            return super().call(
-                sequences, initial_state=initial_state, mask=mask, training=training
-            )
+            return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
         finally:
             self.cell.set_dropout_masks((None, None))
 

@@ -70,14 +70,10 @@ class AttentionBase(keras.layers.Layer):
     def build(self, query_shape, value_shape, value_mask_shape=None):
         if len(query_shape) not in (2, 3):
             raise ValueError(
-                f"{type(self).__name__} expects a query of shape (batch, dim) or "
-                f"(batch, Tq, dim); received a query of shape {tuple(query_shape)}."
+                f"{type(self).__name__} expects a query of shape (batch, dim) or (batch, Tq, dim); received a query of shape {tuple(query_shape)}."
             )
         if len(value_shape) != 3:
-            raise ValueError(
-                f"{type(self).__name__} expects a value of shape (batch, Tv, "
-                f"dim); received a value of shape {tuple(value_shape)}."
-            )
+            raise ValueError(f"{type(self).__name__} expects a value of shape (batch, Tv, dim); received a value of shape {tuple(value_shape)}.")
         self.build_scoring(query_shape[-1], value_shape[-1])
 
     def build_scoring(self, query_dim, value_dim):
@@ -111,13 +107,8 @@ class AttentionBase(keras.layers.Layer):
         if value_mask is not None:
             expected = (value.shape[0], value.shape[1])
             got = tuple(value_mask.shape)
-            if len(got) != 2 or any(
-                e is not None and g is not None and e != g for e, g in zip(expected, got)
-            ):
-                raise ValueError(
-                    f"{type(self).__name__} expects value_mask of shape (batch, "
-                    f"Tv) = {expected}; received value_mask of shape {got}."
-                )
+            if len(got) != 2 or any(e is not None and g is not None and e != g for e, g in zip(expected, got)):
+                raise ValueError(f"{type(self).__name__} expects value_mask of shape (batch, Tv) = {expected}; received value_mask of shape {got}.")
         return self.attend(query, self.prepare_keys(value), value, value_mask)
 
     def compute_mask(self, query, value, value_mask=None, mask=None):

@@ -52,9 +52,7 @@ class AttentionDecoder(keras.layers.RNN):
         if isinstance(cell, dict):
             cell = keras.saving.deserialize_keras_object(cell)
         if not isinstance(cell, AttentionDecoderCell):
-            raise ValueError(
-                f"AttentionDecoder needs an AttentionDecoderCell; received {cell!r}."
-            )
+            raise ValueError(f"AttentionDecoder needs an AttentionDecoderCell; received {cell!r}.")
         super().__init__(
             cell,
             return_sequences=return_sequences,
@@ -67,15 +65,9 @@ class AttentionDecoder(keras.layers.RNN):
 
     def build(self, sequences_shape, memory_shape, memory_mask_shape=None, initial_state_shape=None):
         if len(sequences_shape) != 3:
-            raise ValueError(
-                "AttentionDecoder expects sequences of shape (batch, timesteps, "
-                f"features); received shape {tuple(sequences_shape)}."
-            )
+            raise ValueError(f"AttentionDecoder expects sequences of shape (batch, timesteps, features); received shape {tuple(sequences_shape)}.")
         if len(memory_shape) != 3:
-            raise ValueError(
-                "AttentionDecoder expects a memory of shape (batch, Tv, features); "
-                f"received shape {tuple(memory_shape)}."
-            )
+            raise ValueError(f"AttentionDecoder expects a memory of shape (batch, Tv, features); received shape {tuple(memory_shape)}.")
         if not self.cell.built:
             step_shape = (sequences_shape[0], sequences_shape[-1])
             self.cell.build(step_shape, memory_shape)

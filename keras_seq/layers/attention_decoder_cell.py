@@ -75,14 +75,9 @@ class AttentionDecoderCell(keras.layers.Layer):
         if isinstance(attention, dict):
             attention = keras.saving.deserialize_keras_object(attention)
         if not hasattr(cell, "state_size"):
-            raise ValueError(
-                f"`cell` must be a recurrent cell with a `state_size`; received {cell!r}."
-            )
+            raise ValueError(f"`cell` must be a recurrent cell with a `state_size`; received {cell!r}.")
         if not (hasattr(attention, "prepare_keys") and hasattr(attention, "attend")):
-            raise ValueError(
-                "`attention` must be a keras_seq attention layer (BahdanauAttention "
-                f"or LuongAttention); received {attention!r}."
-            )
+            raise ValueError(f"`attention` must be a keras_seq attention layer (BahdanauAttention or LuongAttention); received {attention!r}.")
         self.cell = cell
         self.attention = attention
         cell_output = getattr(cell, "output_size", None) or _as_list(cell.state_size)[0]
@@ -98,10 +93,7 @@ class AttentionDecoderCell(keras.layers.Layer):
 
     def build(self, inputs_shape, memory_shape=None):
         if memory_shape is None:
-            raise ValueError(
-                "AttentionDecoderCell needs the memory's shape to build: call "
-                "build(inputs_shape, memory_shape) or use it in AttentionDecoder."
-            )
+            raise ValueError("AttentionDecoderCell needs the memory's shape to build: call build(inputs_shape, memory_shape) or use it in AttentionDecoder.")
         batch, depth = inputs_shape[0], inputs_shape[-1]
         feed = self.output_units if self.input_feeding else 0
         if not self.cell.built:
@@ -120,8 +112,7 @@ class AttentionDecoderCell(keras.layers.Layer):
         """`(keys, value, value_mask)` for `call(..., memory=...)`."""
         if not self.built:
             raise ValueError(
-                "Build the AttentionDecoderCell before preparing a memory: "
-                "cell.build(inputs_shape, memory_shape), or run it in AttentionDecoder once."
+                "Build the AttentionDecoderCell before preparing a memory: cell.build(inputs_shape, memory_shape), or run it in AttentionDecoder once."
             )
         if value_mask is None:
             value_mask = ops.ones(ops.shape(value)[:2], dtype="bool")  # (B, Tv)
@@ -134,10 +125,7 @@ class AttentionDecoderCell(keras.layers.Layer):
     def call(self, inputs, states, memory=None, training=False):
         memory = memory if memory is not None else self._handed_memory
         if memory is None:
-            raise ValueError(
-                "AttentionDecoderCell needs a memory: pass memory=cell.prepare_memory(value) "
-                "or run the cell inside AttentionDecoder."
-            )
+            raise ValueError("AttentionDecoderCell needs a memory: pass memory=cell.prepare_memory(value) or run the cell inside AttentionDecoder.")
         keys, value, value_mask = memory
         states = list(states)
         cell_states = states[: self.cell_state_count]

@@ -3,8 +3,8 @@
 import keras
 from keras import ops
 
-from keras_seq.layers.bahdanau_attention import BahdanauAttention
 from keras_seq.layers._recurrent_cell_base import check_units
+from keras_seq.layers.bahdanau_attention import BahdanauAttention
 
 
 @keras.saving.register_keras_serializable(package="keras_seq")

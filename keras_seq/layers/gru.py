@@ -2,8 +2,7 @@
 
 import keras
 
-from keras_seq.layers._recurrent_layer_base import RecurrentLayerBase
-from keras_seq.layers._recurrent_layer_base import forward_cell_attributes
+from keras_seq.layers._recurrent_layer_base import RecurrentLayerBase, forward_cell_attributes
 from keras_seq.layers.gru_cell import GRUCell
 from keras_seq.ops.recurrence import gru_sequence
 

@@ -3,8 +3,7 @@
 import keras
 from keras import ops
 
-from keras_seq.layers._recurrent_cell_base import RecurrentCellBase
-from keras_seq.layers._recurrent_cell_base import get_activation
+from keras_seq.layers._recurrent_cell_base import RecurrentCellBase, get_activation
 
 
 @keras.saving.register_keras_serializable(package="keras_seq")
@@ -58,9 +57,7 @@ class GRUCell(RecurrentCellBase):
         **kwargs,
     ):
         super().__init__(units, activation=activation, **kwargs)
-        self.recurrent_activation = get_activation(
-            "recurrent_activation", recurrent_activation
-        )
+        self.recurrent_activation = get_activation("recurrent_activation", recurrent_activation)
         self.reset_after = bool(reset_after)
         self.state_size = self.units
         self.output_size = self.units
@@ -102,17 +99,13 @@ class GRUCell(RecurrentCellBase):
             h_z, h_r = ops.split(h_proj, 2, axis=-1)
             z = self.recurrent_activation(x_z + h_z)
             r = self.recurrent_activation(x_r + h_r)
-            n = self.activation(
-                x_n + ops.matmul(r * h_dropped, self.recurrent_kernel[:, 2 * u :])
-            )
+            n = self.activation(x_n + ops.matmul(r * h_dropped, self.recurrent_kernel[:, 2 * u :]))
         h = z * h_prev + (1.0 - z) * n  # (B, U)
         return h, [h]
 
     def get_config(self):
         return {
             **super().get_config(),
-            "recurrent_activation": keras.activations.serialize(
-                self.recurrent_activation
-            ),
+            "recurrent_activation": keras.activations.serialize(self.recurrent_activation),
             "reset_after": self.reset_after,
         }

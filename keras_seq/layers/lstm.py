@@ -2,8 +2,7 @@
 
 import keras
 
-from keras_seq.layers._recurrent_layer_base import RecurrentLayerBase
-from keras_seq.layers._recurrent_layer_base import forward_cell_attributes
+from keras_seq.layers._recurrent_layer_base import RecurrentLayerBase, forward_cell_attributes
 from keras_seq.layers.lstm_cell import LSTMCell
 from keras_seq.ops.recurrence import lstm_sequence
 

@@ -3,8 +3,7 @@
 import keras
 from keras import ops
 
-from keras_seq.layers._recurrent_cell_base import RecurrentCellBase
-from keras_seq.layers._recurrent_cell_base import get_activation
+from keras_seq.layers._recurrent_cell_base import RecurrentCellBase, get_activation
 
 
 @keras.saving.register_keras_serializable(package="keras_seq")
@@ -59,9 +58,7 @@ class LSTMCell(RecurrentCellBase):
         **kwargs,
     ):
         super().__init__(units, activation=activation, **kwargs)
-        self.recurrent_activation = get_activation(
-            "recurrent_activation", recurrent_activation
-        )
+        self.recurrent_activation = get_activation("recurrent_activation", recurrent_activation)
         self.unit_forget_bias = bool(unit_forget_bias)
         self.state_size = [self.units, self.units]
         self.output_size = self.units
@@ -107,8 +104,6 @@ class LSTMCell(RecurrentCellBase):
     def get_config(self):
         return {
             **super().get_config(),
-            "recurrent_activation": keras.activations.serialize(
-                self.recurrent_activation
-            ),
+            "recurrent_activation": keras.activations.serialize(self.recurrent_activation),
             "unit_forget_bias": self.unit_forget_bias,
         }

@@ -3,8 +3,8 @@
 import keras
 from keras import ops
 
-from keras_seq.layers.attention_base import AttentionBase
 from keras_seq.layers._recurrent_cell_base import check_units
+from keras_seq.layers.attention_base import AttentionBase
 
 SCORE_MODES = ("dot", "general", "concat")
 
@@ -51,9 +51,7 @@ class LuongAttention(AttentionBase):
     def __init__(self, score_mode="dot", units=None, scale=False, kernel_initializer="glorot_uniform", **kwargs):
         super().__init__(**kwargs)
         if score_mode not in SCORE_MODES:
-            raise ValueError(
-                f"`score_mode` must be one of {SCORE_MODES}; received score_mode={score_mode!r}."
-            )
+            raise ValueError(f"`score_mode` must be one of {SCORE_MODES}; received score_mode={score_mode!r}.")
         self.score_mode = score_mode
         self.units = None if units is None else check_units(units)
         self.scale = bool(scale)

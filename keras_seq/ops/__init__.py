@@ -1,7 +1,5 @@
 """Sequence-level kernels shared by the recurrent layers."""
 
-from keras_seq.ops.recurrence import gru_sequence
-from keras_seq.ops.recurrence import lstm_sequence
-from keras_seq.ops.recurrence import simple_rnn_sequence
+from keras_seq.ops.recurrence import gru_sequence, lstm_sequence, simple_rnn_sequence
 
 __all__ = ["gru_sequence", "lstm_sequence", "simple_rnn_sequence"]

@@ -12,8 +12,7 @@ the outputs packed into the carry.
 """
 
 import keras
-from keras import ops
-from keras import tree
+from keras import ops, tree
 
 
 def scan(step, init, xs, reverse=False):
@@ -37,19 +36,14 @@ def scan(step, init, xs, reverse=False):
     xs_flat = [tf.convert_to_tensor(x) for x in tree.flatten(xs)]
     length = tf.shape(xs_flat[0])[0]
     static_length = xs_flat[0].shape[0]
-    inputs = [
-        tf.TensorArray(x.dtype, size=length, element_shape=x.shape[1:]).unstack(x)
-        for x in xs_flat
-    ]
+    inputs = [tf.TensorArray(x.dtype, size=length, element_shape=x.shape[1:]).unstack(x) for x in xs_flat]
     carry_flat = [tf.convert_to_tensor(c) for c in tree.flatten(init)]
     # outputs: trace one step outside the loop only to learn their dtypes
     # and shapes (the traced ops are unused and pruned from the graph)
     first = tree.pack_sequence_as(xs, [x[0] for x in xs_flat])
     _, ys_probe = step(tree.pack_sequence_as(init, carry_flat), first)
     ys_probe_flat = tree.flatten(ys_probe)
-    outputs = [
-        tf.TensorArray(y.dtype, size=length, element_shape=y.shape) for y in ys_probe_flat
-    ]
+    outputs = [tf.TensorArray(y.dtype, size=length, element_shape=y.shape) for y in ys_probe_flat]
 
     def body(i, carry, outputs):
         x = tree.pack_sequence_as(xs, [array.read(i) for array in inputs])

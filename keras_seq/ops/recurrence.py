@@ -34,8 +34,7 @@ whole-sequence precompute, saves about a fifth of the time on CPU.
 
 from keras import ops
 
-from keras_seq.ops._scan import compiled
-from keras_seq.ops._scan import scan
+from keras_seq.ops._scan import compiled, scan
 
 
 def _mix(mask, new, old):
@@ -129,9 +128,7 @@ def _lstm_backward(d_hs, d_cs, hs, cs, zs, h_init, c_init, kernel, mask):
     xs_back = _with_mask((d_hs, d_cs, through_c, factors, f), mask)
     zeros = ops.zeros_like(h_init)
     (dh0, dc0), (dhs_total, dcs_gates) = scan(back, (zeros, zeros), xs_back, reverse=True)
-    dzs = (
-        ops.concatenate([dcs_gates, dcs_gates, dcs_gates, dhs_total], axis=-1) * factors
-    )  # (T, B, 4U)
+    dzs = ops.concatenate([dcs_gates, dcs_gates, dcs_gates, dhs_total], axis=-1) * factors  # (T, B, 4U)
     d_kernel = _weight_grad(_shift_right(hs, h_init), dzs)  # (U, 4U)
     return dzs, dh0, dc0, d_kernel
 
@@ -205,9 +202,7 @@ def _gru_backward(d_hs, hs, z, r, n, h_n, h_init, kernel, mask):
         dh_prev = dh * keep_t + ops.matmul(d_hp, kernel_t)
         return (dh_prev,), dh
 
-    (dh0,), dhs_total = scan(
-        back, (ops.zeros_like(h_init),), (d_hs, factors, keep), reverse=True
-    )
+    (dh0,), dhs_total = scan(back, (ops.zeros_like(h_init),), (d_hs, factors, keep), reverse=True)
     g_z, g_r = dhs_total * d_z, dhs_total * d_r  # (T, B, U)
     d_hps = ops.concatenate([g_z, g_r, dhs_total * d_nr], axis=-1)  # (T, B, 3U)
     d_xp = ops.concatenate([g_z, g_r, dhs_total * d_n], axis=-1)
@@ -277,9 +272,7 @@ def _simple_rnn_backward(d_hs, hs, steps, h_init, kernel, mask):
             dh_prev = dh_prev + dh * (1.0 - m_t)
         return (dh_prev,), dz
 
-    (dh0,), dzs = scan(
-        back, (ops.zeros_like(h_init),), _with_mask((d_hs, factors), mask), reverse=True
-    )  # dzs (T, B, U)
+    (dh0,), dzs = scan(back, (ops.zeros_like(h_init),), _with_mask((d_hs, factors), mask), reverse=True)  # dzs (T, B, U)
     d_kernel = _weight_grad(_shift_right(hs, h_init), dzs)  # (U, U)
     return dzs, dh0, d_kernel
 

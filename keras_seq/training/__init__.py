@@ -1,8 +1,7 @@
 """Training helpers: callbacks, losses, metrics."""
 
 from keras_seq.training.losses import SmoothedSparseCrossEntropy
-from keras_seq.training.metrics import BitsPerChar
-from keras_seq.training.metrics import Perplexity
+from keras_seq.training.metrics import BitsPerChar, Perplexity
 from keras_seq.training.scheduled_sampling import ScheduledSampling
 from keras_seq.training.time_budget import TimeBudget
 

@@ -40,8 +40,7 @@ APPS = {
     ),
     "translate": (
         lambda d: _write(d / "p.tsv", PAIRS),
-        ["--embedding-dim", "8", "--encoder-units", "8", "--decoder-units", "8", "--max-length", "6", "--batch-size", "16",
-         "--validation-split", "0.2"],
+        ["--embedding-dim", "8", "--encoder-units", "8", "--decoder-units", "8", "--max-length", "6", "--batch-size", "16", "--validation-split", "0.2"],
         ["predict", "red cat", "--beam-width", "2"],
         "[x.decode() for x in m.translate(tf.constant(['red cat'])).numpy()]",
     ),
@@ -111,14 +110,8 @@ def test_export_serves_raw_input_without_keras_seq(trained, tmp_path, capsys):
     export_dir = str(tmp_path / "export")
     code, _, _ = run(capsys, app, "export", "--model-dir", model_dir, "--export-dir", export_dir)
     assert code == 0
-    script = (
-        "import sys, tensorflow as tf\n"
-        f"m = tf.saved_model.load({export_dir!r})\n"
-        f"print(repr({APPS[app][3]}))\n"
-        "assert 'keras_seq' not in sys.modules\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    script = f"import sys, tensorflow as tf\nm = tf.saved_model.load({export_dir!r})\nprint(repr({APPS[app][3]}))\nassert 'keras_seq' not in sys.modules\n"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
     assert result.returncode == 0, result.stderr[-1500:]
     assert result.stdout.strip()
 
@@ -178,8 +171,13 @@ def test_help_needs_no_tensorflow(argv):
 
 def test_no_tensorflow_log_lines_reach_the_terminal(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
-    result = subprocess.run([sys.executable, "-m", "keras_seq.applications.cli", "char-lm", "evaluate", "--model-dir", str(tmp_path)],
-                            capture_output=True, text=True, timeout=120, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "keras_seq.applications.cli", "char-lm", "evaluate", "--model-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]  # one line: the error, no I0000 / cuda lines
     assert "I0000" not in result.stderr and "cuda" not in result.stderr.lower()

@@ -16,7 +16,13 @@ def test_reproducible_balanced_and_varied():
 def test_but_clause_decides_the_label():
     texts, labels = synthetic_reviews(2000, seed=0)
     for text, label in zip(texts, labels):
-        if ", but " in text and " was " in text.split(", but ")[1] and " not " not in text.split(", but ")[1] and "never" not in text.split(", but ")[1] and "hardly" not in text.split(", but ")[1]:
+        if (
+            ", but " in text
+            and " was " in text.split(", but ")[1]
+            and " not " not in text.split(", but ")[1]
+            and "never" not in text.split(", but ")[1]
+            and "hardly" not in text.split(", but ")[1]
+        ):
             last = text.split(", but ")[1].rstrip(".!").split()[-1]
             from keras_seq.data.synthetic_reviews import NEGATIVE, POSITIVE
 

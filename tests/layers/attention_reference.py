@@ -26,9 +26,7 @@ def luong(query, value, mode, weights_by_name, mask=None, scale=None):
     elif mode == "general":
         scores = query @ (value @ weights_by_name["key_kernel"]).transpose(0, 2, 1)
     else:
-        hidden = (query @ weights_by_name["query_kernel"])[:, :, None, :] + (
-            value @ weights_by_name["key_kernel"]
-        )[:, None, :, :]
+        hidden = (query @ weights_by_name["query_kernel"])[:, :, None, :] + (value @ weights_by_name["key_kernel"])[:, None, :, :]
         scores = np.tanh(hidden) @ weights_by_name["score_vector"]
     if scale is not None:
         scores = scores * scale

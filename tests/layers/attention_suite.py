@@ -4,8 +4,6 @@ import keras
 import numpy as np
 import pytest
 
-from tests.layer_checks import assert_round_trips
-
 RNG = np.random.default_rng(0)
 QUERY = RNG.normal(size=(2, 3, 6)).astype("float32")
 VALUE = RNG.normal(size=(2, 5, 6)).astype("float32")
@@ -82,9 +80,7 @@ class AttentionSuite:
         path = str(tmp_path / "attention.keras")
         model.save(path)
         loaded = keras.saving.load_model(path, safe_mode=True)
-        np.testing.assert_allclose(
-            loaded.predict([QUERY, VALUE], verbose=0)[1], model.predict([QUERY, VALUE], verbose=0)[1], atol=1e-6
-        )
+        np.testing.assert_allclose(loaded.predict([QUERY, VALUE], verbose=0)[1], model.predict([QUERY, VALUE], verbose=0)[1], atol=1e-6)
 
     def test_mixed_precision(self):
         keras.config.set_dtype_policy("mixed_bfloat16")

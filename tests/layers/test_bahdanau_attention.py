@@ -28,8 +28,14 @@ class TestNormalizedBahdanauAttention(AttentionSuite):
 
     def reference(self, layer, q, v, mask):
         return ref.bahdanau(
-            q, v, _np(layer.query_kernel), _np(layer.key_kernel), _np(layer.score_vector), mask,
-            gain=_np(layer.score_gain), bias=_np(layer.score_bias),
+            q,
+            v,
+            _np(layer.query_kernel),
+            _np(layer.key_kernel),
+            _np(layer.score_vector),
+            mask,
+            gain=_np(layer.score_gain),
+            bias=_np(layer.score_bias),
         )
 
 

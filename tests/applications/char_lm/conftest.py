@@ -2,7 +2,7 @@ import pytest
 
 from keras_seq.applications.char_lm import CharLMConfig, train
 
-TEXT = ("To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n" * 40)
+TEXT = "To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n" * 40
 
 
 @pytest.fixture(scope="session")

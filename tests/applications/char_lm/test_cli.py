@@ -13,8 +13,24 @@ def run(capsys, *args):
 
 def test_train_evaluate_generate_export(tmp_path, text_file, capsys):
     model_dir = str(tmp_path / "m")
-    code, out, _ = run(capsys, "char-lm", "train", "--data", str(text_file), "--model-dir", model_dir, "--epochs", "2",
-                       "--units", "16", "--sequence-length", "20", "--batch-size", "8", "--quiet")
+    code, out, _ = run(
+        capsys,
+        "char-lm",
+        "train",
+        "--data",
+        str(text_file),
+        "--model-dir",
+        model_dir,
+        "--epochs",
+        "2",
+        "--units",
+        "16",
+        "--sequence-length",
+        "20",
+        "--batch-size",
+        "8",
+        "--quiet",
+    )
     assert code == 0 and "val_loss" in json.loads(out.strip().splitlines()[-1])
     code, out, _ = run(capsys, "char-lm", "evaluate", "--data", str(text_file), "--model-dir", model_dir)
     metrics = json.loads(out.strip().splitlines()[-1])
@@ -54,8 +70,24 @@ def test_bad_flag_types_exit_2(capsys):
 
 
 def test_tune_runs_a_search_through_the_builder(tmp_path, text_file, capsys):
-    code, out, _ = run(capsys, "char-lm", "tune", "--data", str(text_file), "--model-dir", str(tmp_path / "t"),
-                       "--max-trials", "1", "--epochs", "1", "--sequence-length", "20", "--batch-size", "8", "--quiet")
+    code, out, _ = run(
+        capsys,
+        "char-lm",
+        "tune",
+        "--data",
+        str(text_file),
+        "--model-dir",
+        str(tmp_path / "t"),
+        "--max-trials",
+        "1",
+        "--epochs",
+        "1",
+        "--sequence-length",
+        "20",
+        "--batch-size",
+        "8",
+        "--quiet",
+    )
     assert code == 0
     best = json.loads(out.strip().splitlines()[-1])["best_hyperparameters"]
     assert {"cell", "units", "layers", "dropout", "learning_rate"} <= set(best)

@@ -20,4 +20,3 @@ def trained(tmp_path_factory):
     config = SentimentConfig(units=16, embedding_dim=16, attention_units=8, dropout=0.2, learning_rate=3e-3, epochs=3)
     classifier, history = train(config, data="embedded", model_dir=str(model_dir), verbose=0, print_fn=lambda *a: None)
     return classifier, history, model_dir
-

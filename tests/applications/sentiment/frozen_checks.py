@@ -14,7 +14,7 @@ def check_frozen_explained_and_saved(model, config, frozen_layer, texts, labels,
     x = np.array(texts, dtype=object)
     model.fit(x, np.array(labels, dtype="float32")[:, None], epochs=2, verbose=0)
     np.testing.assert_array_equal(model.get_layer(frozen_layer).get_weights()[0], table)
-    (tokens, weights), = SentimentClassifier(model).explain([unknown_text])
+    ((tokens, weights),) = SentimentClassifier(model).explain([unknown_text])
     assert tokens == ["[UNK]", "movie"] and abs(sum(weights) - 1) < 1e-5
     path = str(tmp_path / "m.keras")
     model.save(path)

@@ -19,7 +19,7 @@ def test_learns_the_embedded_reviews(trained):
 
 def test_explain_weights_real_tokens(trained):
     classifier, _, _ = trained
-    (tokens, weights), = classifier.explain(["The food was bland, but the staff was lovely."])
+    ((tokens, weights),) = classifier.explain(["The food was bland, but the staff was lovely."])
     assert tokens[:3] == ["the", "food", "was"] and len(tokens) == len(weights)
     np.testing.assert_allclose(sum(weights), 1.0, atol=1e-5)
     page = classifier.explanation_html(["I hated the film."])

@@ -1,7 +1,5 @@
 import json
 
-import pytest
-
 from keras_seq.applications import cli
 
 
@@ -13,8 +11,7 @@ def run(capsys, *args):
 
 def test_train_evaluate_predict_explain_export(tmp_path, csv_file, capsys):
     model_dir = str(tmp_path / "m")
-    code, out, _ = run(capsys, "sentiment", "train", "--data", str(csv_file), "--model-dir", model_dir, "--epochs", "2",
-                       "--units", "8", "--quiet")
+    code, out, _ = run(capsys, "sentiment", "train", "--data", str(csv_file), "--model-dir", model_dir, "--epochs", "2", "--units", "8", "--quiet")
     assert code == 0 and "val_accuracy" in json.loads(out.strip().splitlines()[-1])
     code, out, _ = run(capsys, "sentiment", "evaluate", "--data", str(csv_file), "--model-dir", model_dir, "--split", "all")
     metrics = json.loads(out.strip().splitlines()[-1])
@@ -52,6 +49,7 @@ def test_csv_without_the_named_column_exits_2(csv_file, tmp_path, capsys):
 
 
 def test_tune(tmp_path, csv_file, capsys):
-    code, out, _ = run(capsys, "sentiment", "tune", "--data", str(csv_file), "--model-dir", str(tmp_path / "t"),
-                       "--max-trials", "1", "--epochs", "1", "--quiet")
+    code, out, _ = run(
+        capsys, "sentiment", "tune", "--data", str(csv_file), "--model-dir", str(tmp_path / "t"), "--max-trials", "1", "--epochs", "1", "--quiet"
+    )
     assert code == 0 and "pooling" in json.loads(out.strip().splitlines()[-1])["best_hyperparameters"]

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from keras_seq.applications.sentiment import SentimentClassifier, SentimentConfig, build_sentiment_classifier
+from keras_seq.applications.sentiment import SentimentConfig, build_sentiment_classifier
 from keras_seq.applications.sentiment.lexicon import load_lexicon
 from keras_seq.errors import UserInputError
 from tests.applications.sentiment.frozen_checks import check_frozen_explained_and_saved

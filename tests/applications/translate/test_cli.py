@@ -11,7 +11,9 @@ def run(capsys, *args):
 
 def test_evaluate_predict_plot_export(trained, tsv_file, tmp_path, capsys):
     _, _, _, model_dir = trained
-    code, out, _ = run(capsys, "translate", "evaluate", "--data", str(tsv_file), "--model-dir", str(model_dir), "--validation-split", "0.1", "--beam-width", "2")
+    code, out, _ = run(
+        capsys, "translate", "evaluate", "--data", str(tsv_file), "--model-dir", str(model_dir), "--validation-split", "0.1", "--beam-width", "2"
+    )
     metrics = json.loads(out.strip().splitlines()[-1])
     assert code == 0 and {"bleu_greedy", "bleu_beam", "chrf_greedy", "chrf_beam"} <= set(metrics)
     code, out, _ = run(capsys, "translate", "predict", "--model-dir", str(model_dir), "red cat", "big dog", "--plot", str(tmp_path / "a.png"))

@@ -3,8 +3,7 @@ import gzip
 import pytest
 
 from keras_seq.applications.translate import read_source
-from keras_seq.data import normalize
-from keras_seq.data import WordVocabulary
+from keras_seq.data import WordVocabulary, normalize
 from keras_seq.errors import UserInputError
 
 
@@ -49,7 +48,15 @@ def test_embedded_dates_reorder():
     pairs = read_source("embedded")
     assert len(pairs) == 12000
     assert any(s.startswith(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")) for s in pairs.sources)
-    i = next(i for i, s in enumerate(pairs.sources) if s.count(",") == 1 and s[0].isalpha() and not s.startswith(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")) and "." not in pairs.targets[i][-4:] and " " in pairs.targets[i])
+    i = next(
+        i
+        for i, s in enumerate(pairs.sources)
+        if s.count(",") == 1
+        and s[0].isalpha()
+        and not s.startswith(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+        and "." not in pairs.targets[i][-4:]
+        and " " in pairs.targets[i]
+    )
     assert pairs.targets[i].split()[0].endswith(".")  # "5. März 2021": the day comes first
 
 

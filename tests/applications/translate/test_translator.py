@@ -22,11 +22,13 @@ def test_beam_width_one_is_greedy_and_attention_shapes(trained):
     translator, _, val_pairs, _ = trained
     sentences = val_pairs.sources[:6]
     greedy = translator.translate(sentences, beam_width=1)
-    one_beam = [translator.target_vocab.decode(row) for row in
-                translator._beam_ids(1)(translator.encode_sources(sentences), tf.constant(24), tf.constant(0.0))[0].numpy()[:, 0]]
+    one_beam = [
+        translator.target_vocab.decode(row)
+        for row in translator._beam_ids(1)(translator.encode_sources(sentences), tf.constant(24), tf.constant(0.0))[0].numpy()[:, 0]
+    ]
     assert greedy == one_beam
     out, attention = translator.translate(["big dog sees a cat"], beam_width=3, return_attention=True)
-    (source_tokens, target_tokens, weights), = attention
+    ((source_tokens, target_tokens, weights),) = attention
     assert source_tokens == ["big", "dog", "sees", "a", "cat"]
     assert weights.shape == (len(target_tokens), 5)
     np.testing.assert_allclose(weights.sum(-1), 1.0, atol=1e-5)
@@ -70,7 +72,14 @@ def test_save_load_and_export_without_keras_seq(trained, tmp_path):
     assert eval(result.stdout.strip().splitlines()[-1]) == expected
 
 
-@pytest.mark.parametrize("overrides", [{"cell": "lstm", "attention": "luong"}, {"attention": "luong", "use_bias": False}, {"input_feeding": True, "scheduled_sampling": 0.2, "label_smoothing": 0.1, "embedding_dropout": 0.3}])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"cell": "lstm", "attention": "luong"},
+        {"attention": "luong", "use_bias": False},
+        {"input_feeding": True, "scheduled_sampling": 0.2, "label_smoothing": 0.1, "embedding_dropout": 0.3},
+    ],
+)
 def test_builder_variants_train(overrides):
     config = SMALL.replace(src_vocab_size=20, tgt_vocab_size=20, **overrides)
     model = build_translator(config)
@@ -84,8 +93,9 @@ def test_tied_embeddings_train_translate_and_export(tsv_file, tmp_path):
     from keras_seq.applications.translate import train
 
     model_dir = tmp_path / "tied"
-    translator, history = train(SMALL.replace(tie_embeddings=True, epochs=2, validation_split=0.1), data=str(tsv_file),
-                                model_dir=str(model_dir), verbose=0, print_fn=lambda *a: None)
+    translator, history = train(
+        SMALL.replace(tie_embeddings=True, epochs=2, validation_split=0.1), data=str(tsv_file), model_dir=str(model_dir), verbose=0, print_fn=lambda *a: None
+    )
     val_pairs = history.validation_examples
     names = [layer.name for layer in translator.model.layers]
     assert "logits" not in names  # no separate output layer
