@@ -4,7 +4,6 @@ import os
 import warnings
 
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from keras_seq.applications import training
@@ -15,10 +14,12 @@ from keras_seq.applications.translate.data import bucketed_dataset, encode_pairs
 from keras_seq.applications.translate.model import APP, TranslatorHyperModel, output_projection
 from keras_seq.data import WordVocabulary, detokenize, normalize
 from keras_seq.data.word_vocabulary import END_ID, START_ID
-from keras_seq.decoding import beam_search, greedy_search
+from keras_seq.decoding import EncoderDecoderSearch
 from keras_seq.errors import UserInputError
 from keras_seq.layers import TiedEmbedding
 from keras_seq.training import ScheduledSampling
+
+DECODE_BATCH_SIZE = 256  # sentences per decoding batch
 
 
 class Translator(Task):
@@ -56,8 +57,7 @@ class Translator(Task):
         self.cell = self.decoder.cell
         tied = isinstance(self.target_embedding, TiedEmbedding)
         self.project = output_projection(self.target_embedding) if tied else model.get_layer("logits")
-        self._greedy = tf.function(self._greedy_ids, reduce_retracing=True)
-        self._beams = {}
+        self.search = EncoderDecoderSearch(self.encode, self.step, START_ID, END_ID)
 
     # ------------------------------------------------------------ pieces
     def encode(self, source_ids):
@@ -77,22 +77,8 @@ class Translator(Task):
         attentional, _ = self.cell.split_output(out)
         return self.project(attentional), state
 
-    def _greedy_ids(self, source_ids, max_length):
-        memory, state = self.encode(source_ids)
-        start = ops.full((ops.shape(source_ids)[0],), START_ID, dtype="int32")
-        return greedy_search(self.step, state, start, max_length, end_token=END_ID, constants=memory)[0]
-
     def _beam_ids(self, beam_width):
-        if beam_width not in self._beams:
-
-            def run(source_ids, max_length, length_penalty):
-                memory, state = self.encode(source_ids)
-                start = ops.full((ops.shape(source_ids)[0],), START_ID, dtype="int32")
-                out = beam_search(self.step, state, start, max_length, end_token=END_ID, beam_width=beam_width, length_penalty=length_penalty, constants=memory)
-                return out["tokens"], out["scores"]
-
-            self._beams[beam_width] = tf.function(run, reduce_retracing=True)
-        return self._beams[beam_width]
+        return self.search.beam_function(beam_width)
 
     # ------------------------------------------------------------- input
     def encode_sources(self, sentences):
@@ -136,22 +122,14 @@ class Translator(Task):
         """
         single = isinstance(sentences, str)
         ids = self.encode_sources(sentences)
-        beam_width = self.config.beam_width if beam_width is None else int(beam_width)
-        if beam_width < 1:
-            raise UserInputError(f"beam_width must be >= 1; got {beam_width}")
-        alpha = self.config.length_penalty if length_penalty is None else float(length_penalty)
-        if alpha < 0:
-            raise UserInputError(f"length_penalty must be >= 0; got {alpha}")
-        limit = tf.constant(int(max_length or 2 * self.config.max_length))
+        beam_width = self.config.beam_width if beam_width is None else beam_width
+        alpha = self.config.length_penalty if length_penalty is None else length_penalty
+        limit = max_length or 2 * self.config.max_length
         outputs = []
-        for start in range(0, len(ids), 256):
-            batch = ids[start : start + 256]
-            batch = batch[:, : max(1, int((batch != 0).sum(1).max()))]
-            if beam_width == 1:
-                tokens = self._greedy(batch, limit).numpy()
-            else:
-                tokens = self._beam_ids(beam_width)(batch, limit, tf.constant(alpha, tf.float32))[0].numpy()[:, 0]
-            outputs.append(tokens)
+        for start in range(0, len(ids), DECODE_BATCH_SIZE):
+            batch = ids[start : start + DECODE_BATCH_SIZE]
+            batch = batch[:, : max(1, int((batch != 0).sum(1).max()))]  # no all-padding columns
+            outputs.append(self.search(batch, limit, beam_width, alpha))
         tokens = np.concatenate(outputs)
         texts = [detokenize(self.target_vocab.decode(row)) for row in tokens]
         result = texts[0] if single else texts
