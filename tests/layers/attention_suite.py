@@ -4,6 +4,8 @@ import keras
 import numpy as np
 import pytest
 
+from tests.layer_checks import run_layer_test
+
 RNG = np.random.default_rng(0)
 QUERY = RNG.normal(size=(2, 3, 6)).astype("float32")
 VALUE = RNG.normal(size=(2, 5, 6)).astype("float32")
@@ -81,6 +83,10 @@ class AttentionSuite:
         model.save(path)
         loaded = keras.saving.load_model(path, safe_mode=True)
         np.testing.assert_allclose(loaded.predict([QUERY, VALUE], verbose=0)[1], model.predict([QUERY, VALUE], verbose=0)[1], atol=1e-6)
+
+    def test_layer_checks(self, tmp_path):  # config, JSON, .keras, a fit step, mixed_bfloat16
+        layer = self.make()
+        run_layer_test(type(layer), layer.get_config(), (QUERY, VALUE), tmp_path)
 
     def test_mixed_precision(self):
         keras.config.set_dtype_policy("mixed_bfloat16")

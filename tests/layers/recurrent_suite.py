@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.layer_checks import assert_round_trips
+from tests.layer_checks import assert_round_trips, run_layer_test
 
 B, T, D, U = 3, 7, 4, 5
 VOCAB = 11
@@ -195,6 +195,9 @@ class RecurrentSuite:
         assert tuple(stack(x).shape) == (B, 3)
 
     # ------------------------------------------------------ serialization
+    def test_layer_checks(self, tmp_path):  # config, JSON, .keras, a fit step, mixed_bfloat16
+        run_layer_test(self.ours, {"units": U, "return_sequences": True, **self.extra}, _inputs(), tmp_path, atol=1e-5)
+
     def test_layer_round_trips(self, tmp_path):
         x = _inputs()
         layer = self.ours(U, return_sequences=True, dropout=0.2, recurrent_dropout=0.1, seed=4, **self.extra)

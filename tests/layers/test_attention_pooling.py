@@ -1,7 +1,8 @@
 import keras
 import numpy as np
 
-from keras_seq.layers import AttentionPooling
+from keras_seq.layers import AttentionPooling, MaskedGlobalMaxPooling
+from tests.layer_checks import run_layer_test
 
 
 def test_pools_with_weights_that_ignore_padding(tmp_path):
@@ -36,3 +37,9 @@ def test_masked_max_pooling_ignores_padding():
     out = keras.ops.convert_to_numpy(MaskedGlobalMaxPooling()(x, mask=mask))
     np.testing.assert_array_equal(out, [[-1, -1, -1], [0, 0, 0]])
     assert MaskedGlobalMaxPooling.from_config(MaskedGlobalMaxPooling().get_config())
+
+
+def test_layer_checks(tmp_path):  # config, JSON, .keras, a fit step, mixed_bfloat16
+    x = np.random.default_rng(0).normal(size=(2, 5, 6)).astype("float32")
+    run_layer_test(AttentionPooling, {"units": 4}, x, tmp_path)
+    run_layer_test(MaskedGlobalMaxPooling, {}, x, tmp_path, fit=False)  # no weights

@@ -2,6 +2,7 @@ import keras
 import numpy as np
 
 from keras_seq.layers import TiedEmbedding
+from tests.layer_checks import run_layer_test
 
 
 def test_embeds_like_embedding_and_reverses_with_the_same_table():
@@ -53,3 +54,8 @@ def test_get_config_round_trip():
     assert clone.get_config() == layer.get_config()
     clone.build()
     assert clone.reverse_bias is None and len(clone.trainable_weights) == 1
+
+
+def test_layer_checks(tmp_path):  # config, JSON, .keras, a fit step, mixed_bfloat16
+    ids = np.array([[1, 2, 3], [4, 0, 0]], dtype="int32")
+    run_layer_test(TiedEmbedding, {"input_dim": 6, "output_dim": 4}, ids, tmp_path)
