@@ -79,7 +79,7 @@ class AppCommand:
 
         tune = self._action(actions, "tune", "keras-tuner search around the defaults, through the same builder", self.run_tune)
         self.add_data_flags(tune)
-        self.config_class.add_flags(tune, only=("epochs", "batch_size", "seed") + self.tune_flags)
+        self.config_class.add_flags(tune, only=("epochs", "batch_size", "validation_split", "seed") + self.tune_flags)
         tune.add_argument("--max-trials", type=flags.positive_int, default=6, help="(default: %(default)s)")
         flags.add_run(tune)
 

@@ -1,5 +1,5 @@
-"""Argument types and the flags every application's command line shares
-(see ../shared/APPLICATIONS.md). Imports neither Keras nor TensorFlow."""
+"""Argument types and the flags every application's command line shares.
+Imports neither Keras nor TensorFlow."""
 
 import argparse
 import os
