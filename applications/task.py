@@ -172,6 +172,25 @@ class Task:
         module, signatures = self.serving_module()
         return save_module(module, export_dir, signatures)
 
+    # ------------------------------------------------------------- training
+    def fit(self, data, **kwargs):
+        """Train on the user's own raw examples: `model.fit` on a batched
+        `tf.data.Dataset` of what the application reads (strings for the
+        char LM, `(text, label)` for the classifier, `(source, target)`
+        for the translator), encoded inside the pipeline by
+        `encode_batch`. Keyword arguments go to `fit`.
+
+        Example:
+        >>> task.fit(tf.data.Dataset.from_tensor_slices((texts, labels)).batch(32), epochs=2)
+        """
+        import tensorflow as tf  # data pipeline
+
+        return self.model.fit(data.map(self.encode_batch, num_parallel_calls=tf.data.AUTOTUNE), **kwargs)
+
+    def encode_batch(self, *batch):
+        """A batch of raw examples -> what the model trains on (TensorFlow ops)."""
+        raise NotImplementedError
+
     # ------------------------------------------------------------ evaluation
     def evaluate(self, data, **kwargs):
         """A dict of metrics (names in snake_case) on `data`."""

@@ -175,6 +175,21 @@ class CharLM(Task):
         chars = ((len(text) - 1) // length) * length
         return {"val_loss": round(float(loss), 4), "bits_per_char": round(float(bpc), 4), "perplexity": round(float(ppl), 3), "chars": chars}
 
+    def encode_batch(self, texts):
+        """Strings `(B,)` -> next-character `(inputs, targets, weights)`,
+        padded to the longest; padding weighs 0."""
+        if self.config.tbptt:
+            raise UserInputError("fit on raw texts needs a stateless char LM (tbptt off)")
+        if not hasattr(self, "_table"):
+            chars = self.vocabulary.chars
+            self._table = tf.lookup.StaticHashTable(
+                tf.lookup.KeyValueTensorInitializer(tf.constant(chars), tf.range(1, len(chars) + 1, dtype=tf.int32)), default_value=0
+            )
+        ids = tf.ragged.map_flat_values(self._table.lookup, tf.strings.unicode_split(texts, "UTF-8"))  # ragged (B, T + 1)
+        inputs, targets = ids[:, :-1], ids[:, 1:]  # ragged (B, T)
+        weights = tf.ones_like(targets, dtype="float32").to_tensor(0.0)  # (B, T): 0 on padding
+        return inputs.to_tensor(0), targets.to_tensor(0), weights
+
     def describe(self, metrics):
         return (
             f"{metrics['val_loss']:.4f} nats/char, {metrics['bits_per_char']:.4f} bits/char, "

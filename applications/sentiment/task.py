@@ -134,6 +134,15 @@ class SentimentClassifier(Task):
         predicted = self.predict_proba(data.texts).argmax(-1)
         return classification_metrics(data.labels, predicted, self.config.labels)
 
+    def encode_batch(self, texts, labels):
+        """Strings stay strings (the model vectorizes them); labels become
+        `(B, 1)` floats for two classes."""
+        import tensorflow as tf  # data pipeline
+
+        if self.config.num_classes == 2:
+            return texts, tf.reshape(tf.cast(labels, "float32"), (-1, 1))
+        return texts, labels
+
     def describe(self, metrics):
         return (
             f"accuracy {metrics['accuracy']:.2%}, macro F1 {metrics['macro_f1']:.4f} on {metrics['count']} texts; "

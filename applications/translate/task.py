@@ -12,7 +12,7 @@ from keras_seq.applications.training import Prepared
 from keras_seq.applications.translate.config import TranslatorConfig
 from keras_seq.applications.translate.data import bucketed_dataset, encode_pairs, normalized, read_source
 from keras_seq.applications.translate.model import APP, TranslatorHyperModel, output_projection
-from keras_seq.data import WordVocabulary, detokenize, normalize
+from keras_seq.data import WordVocabulary, detokenize, normalize, tf_normalize
 from keras_seq.data.word_vocabulary import END_ID, START_ID
 from keras_seq.decoding import EncoderDecoderSearch
 from keras_seq.errors import UserInputError
@@ -200,6 +200,26 @@ class Translator(Task):
                 metrics[f"chrf_{name}"] = round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2)
         metrics["beam_width"] = beam_width
         return metrics
+
+    def encode_batch(self, sources, targets):
+        """Sentence strings `(B,)` -> `((source ids, target input ids),
+        target ids)`, normalized and looked up as in training."""
+        import tensorflow as tf  # data pipeline
+
+        if not hasattr(self, "_tables"):
+            self._tables = (self.source_vocab.lookup_table(), self.target_vocab.lookup_table())
+        source_table, target_table = self._tables
+        limit = self.config.max_length
+        src = tf.strings.split(tf_normalize(sources))[:, :limit]  # ragged (B, Ts)
+        tgt = tf.strings.split(tf_normalize(targets))[:, : limit - 1]  # ragged (B, Tt - 1)
+        src = tf.ragged.map_flat_values(source_table.lookup, src)
+        tgt = tf.ragged.map_flat_values(target_table.lookup, tgt)
+        batch = tf.shape(sources)[0]
+        end = tf.RaggedTensor.from_tensor(tf.fill([batch, 1], END_ID))
+        start = tf.RaggedTensor.from_tensor(tf.fill([batch, 1], START_ID))
+        tgt_out = tf.concat([tgt, end], axis=1)  # (B, Tt)
+        tgt_in = tf.concat([start, tgt], axis=1)  # (B, Tt)
+        return (src.to_tensor(0), tgt_in.to_tensor(0)), tgt_out.to_tensor(0)
 
     def describe(self, metrics):
         return (

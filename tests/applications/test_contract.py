@@ -47,6 +47,14 @@ APPS = {
 }
 
 
+# app -> raw examples as a user holds them, for `task.fit`
+RAW = {
+    "char-lm": lambda: (TEXT.splitlines()[:8],),
+    "sentiment": lambda: (["I loved it", "I hated it"] * 4, [1, 0] * 4),
+    "translate": lambda: (["red cat", "blue dog"] * 4, ["cat red", "dog blue"] * 4),
+}
+
+
 def run(capsys, *args):
     code = cli.main(list(args))
     out = capsys.readouterr()
@@ -77,6 +85,20 @@ def test_train_leaves_one_model_file_without_optimizer_state(trained):
         optimizer_values = []
         weights["optimizer"].visititems(lambda name, obj: optimizer_values.append(obj.size) if isinstance(obj, h5py.Dataset) else None)
     assert sum(optimizer_values) <= 2  # the iteration count and learning rate only, no moment estimates
+
+
+def test_fit_on_the_users_raw_examples(trained):
+    import numpy as np
+    import tensorflow as tf
+
+    app, _, model_dir = trained
+    command = __import__(f"keras_seq.applications.{cli.APPLICATIONS[app]}.cli", fromlist=["COMMAND"]).COMMAND
+    task = command.task_class().load(model_dir)
+    before = [w.copy() for w in task.model.get_weights()]
+    data = tf.data.Dataset.from_tensor_slices(RAW[app]()).batch(4)
+    history = task.fit(data, epochs=2, verbose=0)
+    assert np.all(np.isfinite(history.history["loss"]))
+    assert any(np.any(a != b) for a, b in zip(before, task.model.get_weights()))
 
 
 def test_evaluate_prints_json_last_line(trained, capsys):

@@ -198,6 +198,9 @@ class RecurrentSuite:
     def test_layer_checks(self, tmp_path):  # config, JSON, .keras, a fit step, mixed_bfloat16
         run_layer_test(self.ours, {"units": U, "return_sequences": True, **self.extra}, _inputs(), tmp_path, atol=1e-5)
 
+    def test_cell_checks(self, tmp_path):  # the cell in keras.layers.RNN: config, JSON, .keras, fit, mixed_bfloat16
+        run_layer_test(keras.layers.RNN, lambda: {"cell": self.ours_cell(U, **self.extra), "return_sequences": True}, _inputs(), tmp_path, atol=1e-5)
+
     def test_layer_round_trips(self, tmp_path):
         x = _inputs()
         layer = self.ours(U, return_sequences=True, dropout=0.2, recurrent_dropout=0.1, seed=4, **self.extra)

@@ -12,6 +12,7 @@ from keras_seq.layers import (
     LuongAttention,
     SimpleRNNCell,
 )
+from tests.layer_checks import run_layer_test
 
 RNG = np.random.default_rng(1)
 TARGET = RNG.normal(size=(2, 7, 8)).astype("float32")
@@ -166,3 +167,11 @@ def test_bad_arguments():
         AttentionDecoder(GRUCell(4))
     with pytest.raises(ValueError, match="memory of shape"):
         make_decoder()(TARGET, MEMORY[:, 0])
+
+
+@pytest.mark.parametrize("input_feeding", [False, True])
+def test_layer_checks(input_feeding, tmp_path):  # config, JSON, .keras, a fit step, mixed_bfloat16
+    def kwargs():
+        return {"cell": AttentionDecoderCell(GRUCell(8), BahdanauAttention(6), input_feeding=input_feeding)}
+
+    run_layer_test(AttentionDecoder, kwargs, (TARGET, MEMORY), tmp_path, atol=1e-5)

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from keras_seq.layers import ScheduledSampler
+from tests.layer_checks import run_layer_test
 
 GOLD = np.array([[2, 5, 6, 7, 0], [2, 8, 9, 3, 4]], "int32")
 # the model predicts token 1 everywhere, with certainty
@@ -55,3 +56,7 @@ def test_two_pass_model_trains_and_saves(tmp_path):
     model.save(path)
     loaded = keras.saving.load_model(path, safe_mode=True)
     np.testing.assert_allclose(loaded.predict(GOLD, verbose=0), model.predict(GOLD, verbose=0), atol=1e-5)
+
+
+def test_layer_checks(tmp_path):  # config, JSON, .keras (no weights to fit; integer output)
+    run_layer_test(ScheduledSampler, {"probability": 0.5, "seed": 1}, (GOLD, LOGITS), tmp_path, fit=False, bfloat16=False)
