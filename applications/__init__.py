@@ -10,13 +10,18 @@ TensorFlow.
 import importlib
 
 
-def lazy_exports(package, names):
-    """A module `__getattr__` for `package` that imports `names[attr]`
-    (a submodule name) on first use of `attr`."""
+def lazy_exports(package, exports):
+    """A module `__getattr__` for `package` that imports, on first use of a
+    name, the submodule that `exports` (submodule -> names) lists it under.
+
+    Returns:
+        `(__getattr__, __all__)`.
+    """
+    names = {name: module for module, listed in exports.items() for name in listed}
 
     def __getattr__(attr):
         if attr not in names:
             raise AttributeError(f"module {package!r} has no attribute {attr!r}")
         return getattr(importlib.import_module(f"{package}.{names[attr]}"), attr)
 
-    return __getattr__
+    return __getattr__, sorted(names)

@@ -8,17 +8,12 @@ lm.export("saved_models/char_lm/export")
 
 from keras_seq.applications import lazy_exports
 
-_NAMES = {
-    "CharLMConfig": "config",
-    "Corpus": "data",
-    "Text": "data",
-    "load_corpus": "data",
-    "read_source": "data",
-    "CharLMHyperModel": "model",
-    "build_char_lm": "model",
-    "CharLM": "task",
-    "SampleText": "task",
-    "train": "task",
-}
-__all__ = sorted(_NAMES)
-__getattr__ = lazy_exports(__name__, _NAMES)
+__getattr__, __all__ = lazy_exports(
+    __name__,
+    {
+        "config": ("CharLMConfig",),
+        "data": ("Corpus", "Text", "load_corpus", "read_source"),
+        "model": ("CharLMHyperModel", "build_char_lm"),
+        "task": ("CharLM", "SampleText", "train"),
+    },
+)

@@ -8,20 +8,12 @@ classifier.explain(["Loved it."])      # tokens and attention weights
 
 from keras_seq.applications import lazy_exports
 
-_NAMES = {
-    "SentimentConfig": "config",
-    "SentimentDataOptions": "config",
-    "LabelledTexts": "data",
-    "adapt_vocabulary": "data",
-    "load_splits": "data",
-    "make_dataset": "data",
-    "read_source": "data",
-    "split_validation": "data",
-    "SentimentHyperModel": "model",
-    "build_sentiment_classifier": "model",
-    "SentimentClassifier": "task",
-    "classification_metrics": "task",
-    "train": "task",
-}
-__all__ = sorted(_NAMES)
-__getattr__ = lazy_exports(__name__, _NAMES)
+__getattr__, __all__ = lazy_exports(
+    __name__,
+    {
+        "config": ("SentimentConfig", "SentimentDataOptions"),
+        "data": ("LabelledTexts", "adapt_vocabulary", "load_splits", "make_dataset", "read_source", "split_validation"),
+        "model": ("SentimentHyperModel", "build_sentiment_classifier"),
+        "task": ("SentimentClassifier", "classification_metrics", "train"),
+    },
+)

@@ -8,18 +8,12 @@ translator.plot_attention("March 5, 2021", "attention.png")
 
 from keras_seq.applications import lazy_exports
 
-_NAMES = {
-    "TranslatorConfig": "config",
-    "TranslatorDataOptions": "config",
-    "Pairs": "data",
-    "bucketed_dataset": "data",
-    "encode_pairs": "data",
-    "read_source": "data",
-    "split_validation": "data",
-    "TranslatorHyperModel": "model",
-    "build_translator": "model",
-    "Translator": "task",
-    "train": "task",
-}
-__all__ = sorted(_NAMES)
-__getattr__ = lazy_exports(__name__, _NAMES)
+__getattr__, __all__ = lazy_exports(
+    __name__,
+    {
+        "config": ("TranslatorConfig", "TranslatorDataOptions"),
+        "data": ("Pairs", "bucketed_dataset", "encode_pairs", "read_source", "split_validation"),
+        "model": ("TranslatorHyperModel", "build_translator"),
+        "task": ("Translator", "train"),
+    },
+)
