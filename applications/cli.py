@@ -53,6 +53,7 @@ class AppCommand:
     data_options = None
     data_help = None
     task = None
+    tune_flags = ()  # config fields that `tune` takes as flags besides epochs, batch size, split and seed
 
     def task_class(self):
         module, _, cls = self.task.partition(":")
@@ -85,8 +86,6 @@ class AppCommand:
 
         self.add_actions(actions)
         return app
-
-    tune_flags = ()
 
     def _action(self, actions, name, text, run):
         parser = actions.add_parser(name, help=text, description=text)
@@ -156,7 +155,7 @@ class AppCommand:
     def run_export(self, args):
         task = self.load(args)
         export_dir = task.export(args.export_dir or os.path.join(args.model_dir, "export"))
-        print(f"SavedModel written to {export_dir}; signatures: {', '.join(task.serving_module()[1])}")
+        print(f"SavedModel written to {export_dir}; signatures: {', '.join(task.signatures)}")
 
     def run_tune(self, args):
         from keras_seq.applications import training

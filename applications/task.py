@@ -65,6 +65,12 @@ class AppModel(keras.Model):
         self.compile(**keras.saving.deserialize_keras_object(config))
 
 
+def check_model_dir(model_dir):
+    """`UserInputError` when `model_dir` exists but is not a folder."""
+    if os.path.exists(model_dir) and not os.path.isdir(model_dir):
+        raise UserInputError(f"--model-dir {model_dir} is a file, not a folder")
+
+
 def read_metadata(path):
     """The metadata stored in a `.keras` file, read without building it.
 
@@ -126,8 +132,7 @@ class Task:
         """Write `model_dir/model.keras`: the whole model in one file,
         written beside and renamed into place, so a crash leaves the old
         model or the new one, never half of one."""
-        if os.path.exists(model_dir) and not os.path.isdir(model_dir):
-            raise UserInputError(f"--model-dir {model_dir} is a file, not a folder")
+        check_model_dir(model_dir)
         with atomic_file(os.path.join(model_dir, MODEL_FILE)) as tmp:
             self.save_model(tmp)
         return model_dir
@@ -156,8 +161,11 @@ class Task:
         return cls(model)
 
     # ---------------------------------------------------------------- export
+    signatures = ()  # the names of the serving module's signatures
+
     def serving_module(self):
-        """`(tf.Module, signature names)` for `export`."""
+        """The `tf.Module` that `export` saves, with a `tf.function` per name
+        in `signatures`."""
         raise NotImplementedError
 
     def export(self, export_dir):
@@ -169,8 +177,7 @@ class Task:
         Returns:
             `export_dir`.
         """
-        module, signatures = self.serving_module()
-        return save_module(module, export_dir, signatures)
+        return save_module(self.serving_module(), export_dir, self.signatures)
 
     # ------------------------------------------------------------- training
     def fit(self, data, **kwargs):

@@ -9,8 +9,7 @@ import time
 import keras
 import keras_tuner
 
-from keras_seq.applications.task import MODEL_FILE
-from keras_seq.errors import UserInputError
+from keras_seq.applications.task import check_model_dir
 from keras_seq.training import TimeBudget
 
 BACKUP_DIR, LOGS_DIR, TUNING_DIR = "backup", "logs", "tuning"
@@ -86,8 +85,7 @@ def train(task_class, config=None, data="embedded", model_dir=None, time_budget=
     """
     config = config if config is not None else task_class.config_class()
     model_dir = model_dir or os.path.join("saved_models", task_class.app.replace("-", "_"))
-    if os.path.exists(model_dir) and not os.path.isdir(model_dir):
-        raise UserInputError(f"--model-dir {model_dir} is a file, not a folder")
+    check_model_dir(model_dir)
     prepared = prepare(task_class, config, data, **data_options)  # fails before writing anything
     print_fn(prepared.summary)
     task = task_class(task_class.build(prepared.config, **prepared.assets))
@@ -166,4 +164,4 @@ def tune(task_class, config=None, data="embedded", model_dir=None, max_trials=6,
     return tuner.get_best_hyperparameters(1)[0].values
 
 
-__all__ = ["MODEL_FILE", "Prepared", "TaskHyperModel", "prepare", "train", "training_callbacks", "tune"]
+__all__ = ["Prepared", "TaskHyperModel", "prepare", "train", "training_callbacks", "tune"]

@@ -212,10 +212,12 @@ class CharLM(Task):
             return CharLM(self.inference_model()).save(model_dir)
         return super().save(model_dir)
 
+    signatures = ("generate", "generate_batch")
+
     def serving_module(self):
         from keras_seq.applications.char_lm.export import CharLMGenerator
 
-        return CharLMGenerator(self), ["generate", "generate_batch"]
+        return CharLMGenerator(self)
 
     # ------------------------------------------------------------ training
     @classmethod

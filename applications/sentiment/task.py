@@ -149,10 +149,12 @@ class SentimentClassifier(Task):
             f"confusion matrix (rows: true {metrics['labels']}): {metrics['confusion_matrix']}"
         )
 
+    signatures = ("classify",)
+
     def serving_module(self):
         from keras_seq.applications.sentiment.export import ClassifierModule
 
-        return ClassifierModule(self), ["classify"]
+        return ClassifierModule(self)
 
     # ------------------------------------------------------------ training
     @classmethod

@@ -227,10 +227,12 @@ class Translator(Task):
             f"{metrics['bleu_beam']}; chrF greedy {metrics['chrf_greedy']}, beam {metrics['chrf_beam']}"
         )
 
+    signatures = ("translate",)
+
     def serving_module(self):
         from keras_seq.applications.translate.export import TranslatorModule
 
-        return TranslatorModule(self), ["translate"]
+        return TranslatorModule(self)
 
     # ------------------------------------------------------------ training
     @classmethod
