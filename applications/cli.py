@@ -70,7 +70,7 @@ class AppCommand:
         flags.add_run(train)
 
         evaluate = self._action(actions, "evaluate", "measure the trained model on --data; JSON last line", self.run_evaluate)
-        self.add_data_flags(evaluate, validation_default=None)
+        self.add_data_flags(evaluate, validation_split=True)
         flags.add_split(evaluate)
         self.add_evaluate_flags(evaluate)
 
@@ -93,10 +93,13 @@ class AppCommand:
         parser.set_defaults(run=run)
         return parser
 
-    def add_data_flags(self, parser, validation_default="config"):
+    def add_data_flags(self, parser, validation_split=False):
+        """`--data`, `--model-dir` and the data options; with
+        `validation_split`, a `--validation-split` that defaults to the
+        model's own (`train` takes it from the config's flags)."""
         flags.add_data(parser, self.data_help)
         flags.add_model_dir(parser, self.name)
-        if validation_default is None:
+        if validation_split:
             parser.add_argument(
                 "--validation-split", type=flags.fraction, default=None, help="the part of --data held out for validation (default: the model's own)"
             )

@@ -85,14 +85,14 @@ class AppConfig:
 
     # ------------------------------------------------------------ flags
     @classmethod
-    def add_flags(cls, parser, only=None, skip=()):
+    def add_flags(cls, parser, only=None):
         """Add a `--flag-name` for each flagged field (or those in `only`)."""
         from keras_seq.applications import flags
 
         hints = typing.get_type_hints(cls)
         for f in dataclasses.fields(cls):
             meta = f.metadata
-            if not meta.get("flag", False) or f.name in skip or (only is not None and f.name not in only):
+            if not meta.get("flag", False) or (only is not None and f.name not in only):
                 continue
             default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
             option = "--" + f.name.replace("_", "-")
