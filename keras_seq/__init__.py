@@ -1,7 +1,8 @@
 """keras-seq: recurrent sequence models for Keras 3.
 
 Submodules load on first use (`keras_seq.layers`, `keras_seq.decoding`,
-`keras_seq.training`, `keras_seq.data`, `keras_seq.export`), so that
+`keras_seq.training`, `keras_seq.data`, `keras_seq.export`,
+`keras_seq.plotting`), so that
 `import keras_seq` and the command line's `--help` do not import
 TensorFlow.
 """
@@ -10,7 +11,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("data", "decoding", "export", "layers", "ops", "training")
+_SUBMODULES = ("data", "decoding", "export", "layers", "ops", "plotting", "training")
 
 
 def __getattr__(name):

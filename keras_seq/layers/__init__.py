@@ -1,16 +1,19 @@
-"""keras_seq layers: recurrent cells and layers, attention, decoder cell."""
+"""keras_seq layers: recurrent cells and layers, attention, decoder cell, NTM memory."""
 
 from keras_seq.layers.attention_base import AttentionBase
 from keras_seq.layers.attention_decoder import AttentionDecoder
 from keras_seq.layers.attention_decoder_cell import AttentionDecoderCell
 from keras_seq.layers.attention_pooling import AttentionPooling
 from keras_seq.layers.bahdanau_attention import BahdanauAttention
+from keras_seq.layers.content_addressing import ContentAddressing
 from keras_seq.layers.gru import GRU
 from keras_seq.layers.gru_cell import GRUCell
 from keras_seq.layers.lstm import LSTM
 from keras_seq.layers.lstm_cell import LSTMCell
 from keras_seq.layers.luong_attention import LuongAttention
 from keras_seq.layers.masked_global_max_pooling import MaskedGlobalMaxPooling
+from keras_seq.layers.ntm import NTM
+from keras_seq.layers.ntm_cell import NTMCell
 from keras_seq.layers.scheduled_sampler import ScheduledSampler
 from keras_seq.layers.simple_rnn import SimpleRNN
 from keras_seq.layers.simple_rnn_cell import SimpleRNNCell
@@ -22,12 +25,15 @@ __all__ = [
     "AttentionDecoderCell",
     "AttentionPooling",
     "BahdanauAttention",
+    "ContentAddressing",
     "GRU",
     "GRUCell",
     "LSTM",
     "LSTMCell",
     "LuongAttention",
     "MaskedGlobalMaxPooling",
+    "NTM",
+    "NTMCell",
     "ScheduledSampler",
     "SimpleRNN",
     "SimpleRNNCell",

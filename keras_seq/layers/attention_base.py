@@ -87,6 +87,12 @@ class AttentionBase(keras.layers.Layer):
         """Unnormalized scores `(B, Tq, Tv)` of `query (B, Tq, Dq)`."""
         raise NotImplementedError
 
+    def attention_weights(self, query, keys, value_mask=None):
+        """The weights `(B, Tq, Tv)` of `query (B, Tq, Dq)` over prepared
+        keys, without the context (for a caller that reads the memory
+        itself, as the NTM does after its location addressing)."""
+        return masked_softmax(self.score(query, keys), value_mask)  # (B, Tq, Tv)
+
     def attend(self, query, keys, value, value_mask=None):
         """Context and weights of `query` over a prepared memory.
 
@@ -95,7 +101,7 @@ class AttentionBase(keras.layers.Layer):
         """
         single = len(query.shape) == 2
         q = ops.expand_dims(query, 1) if single else query  # (B, Tq, Dq)
-        weights = masked_softmax(self.score(q, keys), value_mask)  # (B, Tq, Tv)
+        weights = self.attention_weights(q, keys, value_mask)  # (B, Tq, Tv)
         context = ops.matmul(weights, value)  # (B, Tq, Dv)
         if single:
             return context[:, 0], weights[:, 0]

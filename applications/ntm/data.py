@@ -1,0 +1,112 @@
+"""Seeded generators of the NTM's algorithmic tasks (Graves et al., 2014).
+
+Every generator returns numpy arrays `(inputs, targets, weights)`:
+`(B, T, input_bits)` floats in {0, 1} (the priority channel of sorting in
+[-1, 1]), `(B, T, output_bits)` targets in {0, 1}, and `(B, T)` weights
+that are 1 on the steps where an answer is expected and 0 elsewhere. The
+whole batch shares one size (a length, or a number of items).
+"""
+
+import numpy as np
+
+TASKS = ("copy", "repeat-copy", "associative-recall", "priority-sort")
+
+
+def copy(rng, batch, length, bits=8):
+    """`length` random vectors, a delimiter, then the same vectors back.
+
+    Channels: the bits, then the delimiter. `T = 2 * length + 1`.
+    """
+    seq = rng.integers(0, 2, (batch, length, bits)).astype("float32")  # (B, L, bits)
+    steps = 2 * length + 1
+    inputs = np.zeros((batch, steps, bits + 1), "float32")
+    inputs[:, :length, :bits] = seq
+    inputs[:, length, bits] = 1.0
+    targets = np.zeros((batch, steps, bits), "float32")
+    targets[:, length + 1 :] = seq
+    weights = np.zeros((batch, steps), "float32")
+    weights[:, length + 1 :] = 1.0
+    return inputs, targets, weights
+
+
+def repeat_copy(rng, batch, length, repeats, bits=8, max_repeats=10):
+    """`length` vectors, a delimiter carrying the repeat count (divided by
+    `max_repeats`), then the vectors `repeats` times and an end marker.
+
+    Input channels: bits, delimiter, repeat count. Output channels: bits,
+    end marker. `T = length + 1 + length * repeats + 1`.
+    """
+    seq = rng.integers(0, 2, (batch, length, bits)).astype("float32")  # (B, L, bits)
+    answer = length * repeats + 1
+    steps = length + 1 + answer
+    inputs = np.zeros((batch, steps, bits + 2), "float32")
+    inputs[:, :length, :bits] = seq
+    inputs[:, length, bits] = 1.0
+    inputs[:, length, bits + 1] = repeats / max_repeats
+    targets = np.zeros((batch, steps, bits + 1), "float32")
+    targets[:, length + 1 : steps - 1, :bits] = np.tile(seq, (1, repeats, 1))
+    targets[:, steps - 1, bits] = 1.0
+    weights = np.zeros((batch, steps), "float32")
+    weights[:, length + 1 :] = 1.0
+    return inputs, targets, weights
+
+
+def associative_recall(rng, batch, items, bits=6, item_length=3):
+    """`items` items of `item_length` vectors, each after an item flag; then
+    one of them (not the last) after a query flag, a second query flag, and
+    the item that followed it in the list is the answer.
+
+    Channels: bits, item flag, query flag.
+    `T = (item_length + 1) * (items + 1) + 1 + item_length`.
+    """
+    if items < 2:
+        raise ValueError(f"associative recall needs at least 2 items; got {items}")
+    block = item_length + 1
+    seq = rng.integers(0, 2, (batch, items, item_length, bits)).astype("float32")  # (B, K, I, bits)
+    query = rng.integers(0, items - 1, batch)  # (B,)
+    steps = block * (items + 1) + 1 + item_length
+    inputs = np.zeros((batch, steps, bits + 2), "float32")
+    for k in range(items):
+        inputs[:, k * block, bits] = 1.0
+        inputs[:, k * block + 1 : (k + 1) * block, :bits] = seq[:, k]
+    rows = np.arange(batch)
+    start = items * block
+    inputs[:, start, bits + 1] = 1.0
+    inputs[:, start + 1 : start + block, :bits] = seq[rows, query]
+    inputs[:, start + block, bits + 1] = 1.0
+    targets = np.zeros((batch, steps, bits), "float32")
+    targets[:, steps - item_length :] = seq[rows, query + 1]
+    weights = np.zeros((batch, steps), "float32")
+    weights[:, steps - item_length :] = 1.0
+    return inputs, targets, weights
+
+
+def priority_sort(rng, batch, items=20, keep=16, bits=8):
+    """`items` vectors, each with a priority from U[-1, 1] on an extra
+    channel, a delimiter, then the `keep` vectors of highest priority,
+    highest first. Whole vectors move: the priorities order the rows.
+
+    Channels: bits, priority, delimiter. `T = items + 1 + keep`.
+    """
+    if not 0 < keep <= items:
+        raise ValueError(f"priority sort keeps 1..{items} vectors; got {keep}")
+    seq = rng.integers(0, 2, (batch, items, bits)).astype("float32")  # (B, K, bits)
+    priority = rng.uniform(-1.0, 1.0, (batch, items)).astype("float32")  # (B, K)
+    order = np.argsort(-priority, axis=1)[:, :keep]  # (B, keep), highest first
+    steps = items + 1 + keep
+    inputs = np.zeros((batch, steps, bits + 2), "float32")
+    inputs[:, :items, :bits] = seq
+    inputs[:, :items, bits] = priority
+    inputs[:, items, bits + 1] = 1.0
+    targets = np.zeros((batch, steps, bits), "float32")
+    targets[:, items + 1 :] = np.take_along_axis(seq, order[:, :, None], axis=1)
+    weights = np.zeros((batch, steps), "float32")
+    weights[:, items + 1 :] = 1.0
+    return inputs, targets, weights
+
+
+def bit_errors_per_sequence(logits, targets, weights):
+    """Wrong bits per sequence, counted on the answer steps (`logits > 0`
+    is a predicted 1)."""
+    wrong = (np.asarray(logits) > 0) != (np.asarray(targets) > 0.5)  # (B, T, bits)
+    return float(np.mean(np.sum(wrong * np.asarray(weights)[..., None], axis=(1, 2))))

@@ -1,0 +1,57 @@
+"""Heat maps of what a memory model did (PNG files, drawn with matplotlib)."""
+
+import os
+
+import numpy as np
+
+
+def plot_memory(path, panels, title=None):
+    """Draw one sequence's heat maps, one panel under another, and write
+    them to `path` as a PNG (through a temporary file, so a crash leaves no
+    half image).
+
+    Args:
+        path: the PNG to write; its folder must exist.
+        panels: a list of `(name, array)`: each array is `(T, K)` (time
+            along x, K rows), for example the input bits, the target, the
+            prediction, and an NTM's read and write weightings
+            (`NTM(return_weightings=True)`, one head: `(T, N)`).
+        title: optional title over the first panel.
+
+    Returns:
+        `path`.
+
+    Example:
+    >>> outputs, reads, writes = NTM(32, 16, 8, return_sequences=True, return_weightings=True)(x)
+    >>> plot_memory("heads.png", [("input", x[0]), ("read", reads[0, :, 0]), ("write", writes[0, :, 0])])
+    """
+    if not panels:
+        raise ValueError("plot_memory needs at least one (name, array) panel")
+    arrays = []
+    for name, array in panels:
+        array = np.asarray(array, dtype="float32")
+        if array.ndim != 2:
+            raise ValueError(f"panel {name!r} must be (time, rows); received shape {array.shape}")
+        arrays.append((name, array))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    steps = max(a.shape[0] for _, a in arrays)
+    heights = [max(1.0, 0.12 * a.shape[1]) for _, a in arrays]
+    fig, axes = plt.subplots(len(arrays), 1, figsize=(max(4.0, 0.18 * steps + 1.5), sum(heights) + 0.6 * len(arrays)), squeeze=False)
+    for ax, (name, array) in zip(axes[:, 0], arrays):
+        ax.imshow(array.T, cmap="viridis", aspect="auto", interpolation="nearest", vmin=min(0.0, float(array.min())), vmax=max(1.0, float(array.max())))
+        ax.set_ylabel(name)
+        ax.set_xlim(-0.5, steps - 0.5)
+        ax.set_yticks([])
+    axes[-1, 0].set_xlabel("time step")
+    if title:
+        axes[0, 0].set_title(title)
+    fig.tight_layout()
+    tmp = path + ".tmp.png"
+    fig.savefig(tmp, dpi=100)
+    plt.close(fig)
+    os.replace(tmp, path)
+    return path
