@@ -25,6 +25,7 @@ APPLICATIONS = {
     "char-lm": "char_lm",
     "sentiment": "sentiment",
     "translate": "translate",
+    "ntm": "ntm",
 }
 
 

@@ -26,6 +26,7 @@ class Prepared:
             (vocabularies).
         validation_examples: the held-out raw examples (for a look at them).
         summary: one line about the data and the model, printed before training.
+        callbacks: callbacks the data needs during `fit` (a curriculum).
     """
 
     config: object
@@ -34,6 +35,7 @@ class Prepared:
     assets: dict
     validation_examples: object = None
     summary: str = ""
+    callbacks: list = dataclasses.field(default_factory=list)
 
 
 def training_callbacks(model_dir, time_budget=None, extra=()):
@@ -93,7 +95,7 @@ def train(task_class, config=None, data="embedded", model_dir=None, time_budget=
     if os.path.isdir(backup) and os.listdir(backup):
         print_fn(f"Resuming the interrupted run in {backup}.")
     os.makedirs(model_dir, exist_ok=True)
-    own = task.training_callbacks(prepared, print_fn=print_fn, verbose=verbose)
+    own = prepared.callbacks + task.training_callbacks(prepared, print_fn=print_fn, verbose=verbose)
     start = time.monotonic()
     history = task.model.fit(
         prepared.train,
@@ -159,7 +161,7 @@ def tune(task_class, config=None, data="embedded", model_dir=None, max_trials=6,
         project_name=task_class.app.replace("-", "_"),
         overwrite=False,
     )
-    callbacks = [TimeBudget(time_budget)] if time_budget else []
+    callbacks = prepared.callbacks + ([TimeBudget(time_budget)] if time_budget else [])
     tuner.search(prepared.train, validation_data=prepared.validation, epochs=prepared.config.epochs, callbacks=callbacks, verbose=verbose)
     return tuner.get_best_hyperparameters(1)[0].values
 

@@ -110,3 +110,79 @@ def bit_errors_per_sequence(logits, targets, weights):
     is a predicted 1)."""
     wrong = (np.asarray(logits) > 0) != (np.asarray(targets) > 0.5)  # (B, T, bits)
     return float(np.mean(np.sum(wrong * np.asarray(weights)[..., None], axis=(1, 2))))
+
+
+# bits of each task: (input channels, output channels)
+CHANNELS = {"copy": (9, 8), "repeat-copy": (10, 9), "associative-recall": (8, 6), "priority-sort": (10, 8)}
+STEP_BUCKET = 8  # time steps are padded to a multiple of this: few distinct shapes, few XLA compilations
+
+
+def generate(task, rng, batch, size, repeats=None, max_repeats=10):
+    """One batch of `task` at `size` (a length or an item count); repeat
+    copy draws its repeat count in 1..`max_repeats` unless given."""
+    if task == "copy":
+        return copy(rng, batch, size)
+    if task == "repeat-copy":
+        repeats = int(rng.integers(1, max_repeats + 1)) if repeats is None else repeats
+        return repeat_copy(rng, batch, size, repeats, max_repeats=max_repeats)
+    if task == "associative-recall":
+        return associative_recall(rng, batch, size)
+    if task == "priority-sort":
+        return priority_sort(rng, batch, items=size, keep=min(16, size))
+    raise ValueError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
+
+
+def pad_steps(inputs, targets, weights, multiple=STEP_BUCKET):
+    """Zero steps of weight 0 appended up to a multiple of `multiple`."""
+    extra = -inputs.shape[1] % multiple
+    if not extra:
+        return inputs, targets, weights
+    pad = ((0, 0), (0, extra), (0, 0))
+    return np.pad(inputs, pad), np.pad(targets, pad), np.pad(weights, pad[:2])
+
+
+class TaskBatches:
+    """The batches of one epoch, drawn afresh for each epoch from a seed of
+    `(seed, epoch)`, so a resumed run sees the same data. With a
+    curriculum the largest size grows linearly from the task's smallest to
+    `config.size` over `config.curriculum_steps` steps, and each batch's
+    size is drawn uniformly up to it; without one, and for validation
+    (`full=True`), sizes go up to `config.size`.
+
+    `epoch` is set by the `Curriculum` callback before each epoch.
+    """
+
+    def __init__(self, config, batches, seed, full=False):
+        from keras_seq.applications.ntm.config import SIZES
+
+        self.config, self.batches, self.seed, self.full = config, batches, seed, full
+        self.smallest = min(SIZES[config.task][1], config.size)
+        self.epoch = 0
+
+    def largest(self, step):
+        config = self.config
+        if self.full or not config.curriculum:
+            return config.size
+        grown = self.smallest + (config.size - self.smallest) * min(1.0, step / config.curriculum_steps)
+        return int(round(grown))
+
+    def __call__(self):
+        epoch = 0 if self.full else self.epoch
+        rng = np.random.default_rng([self.seed, epoch])
+        config = self.config
+        for batch in range(self.batches):
+            top = self.largest(epoch * self.batches + batch)
+            size = config.size if config.task == "priority-sort" else int(rng.integers(self.smallest, top + 1))
+            yield pad_steps(*generate(config.task, rng, config.batch_size, size, max_repeats=config.max_repeats))
+
+    def dataset(self):
+        """A `tf.data.Dataset` of `(inputs, targets, weights)` batches."""
+        import tensorflow as tf  # data pipeline
+
+        inputs, outputs = CHANNELS[self.config.task]
+        spec = (
+            tf.TensorSpec((None, None, inputs), tf.float32),
+            tf.TensorSpec((None, None, outputs), tf.float32),
+            tf.TensorSpec((None, None), tf.float32),
+        )
+        return tf.data.Dataset.from_generator(self, output_signature=spec).prefetch(2)

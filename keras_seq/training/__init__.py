@@ -2,7 +2,8 @@
 
 from keras_seq.training.losses import SmoothedSparseCrossEntropy
 from keras_seq.training.metrics import BitsPerChar, Perplexity
+from keras_seq.training.nan_guard import NaNGuard
 from keras_seq.training.scheduled_sampling import ScheduledSampling
 from keras_seq.training.time_budget import TimeBudget
 
-__all__ = ["BitsPerChar", "Perplexity", "ScheduledSampling", "SmoothedSparseCrossEntropy", "TimeBudget"]
+__all__ = ["BitsPerChar", "NaNGuard", "Perplexity", "ScheduledSampling", "SmoothedSparseCrossEntropy", "TimeBudget"]

@@ -1,0 +1,112 @@
+"""The NTM tasks' settings, with defaults (and, from them, their flags)."""
+
+import dataclasses
+
+from keras_seq.applications.config import AppConfig, field
+from keras_seq.errors import UserInputError
+
+TASKS = ("copy", "repeat-copy", "associative-recall", "priority-sort")
+MODELS = ("ntm", "lstm")
+CONTROLLERS = ("lstm", "feedforward")
+OPTIMIZERS = ("adam", "rmsprop")
+
+# the paper's sizes: the largest trained size, and the smallest the curriculum starts from
+SIZES = {"copy": (20, 1), "repeat-copy": (10, 1), "associative-recall": (6, 2), "priority-sort": (20, 20)}
+SIZE_NAMES = {"copy": "length", "repeat-copy": "length", "associative-recall": "items", "priority-sort": "items"}
+
+
+def slots_needed(task, size):
+    """Memory slots an NTM needs to hold a sequence of `size`: one per
+    stored vector."""
+    return size * 3 if task == "associative-recall" else size
+
+
+@dataclasses.dataclass
+class NTMTaskConfig(AppConfig):
+    """Everything `build_ntm_task` and training need; saved with the model.
+
+    Attributes:
+        task: one of `TASKS`.
+        model: `"ntm"`, or `"lstm"` for the baseline (one LSTM layer sized
+            to about as many weights as the NTM).
+        units: the controller's size.
+        controller: the NTM's controller, `"lstm"` or `"feedforward"`.
+        memory_size, memory_width: slots `N` and their width `M`.
+        read_heads, write_heads, shift_range: see `keras_seq.layers.NTMCell`.
+        max_size: the largest training size, a length (copy, repeat copy)
+            or a number of items (associative recall, priority sort); 0
+            takes the paper's (20, 10, 6 and 20).
+        max_repeats: repeat copy's largest repeat count.
+        curriculum: start with small sizes and let the largest grow.
+        curriculum_steps: steps over which it grows to `max_size`.
+        steps_per_epoch: training batches per epoch (they are generated).
+        epochs, batch_size: as in Keras.
+        optimizer: `"adam"` (global-norm clipping) or `"rmsprop"`
+            (momentum 0.9, value clipping), with `learning_rate` and `clip`.
+        validation_split: validation batches, as a part of
+            `steps_per_epoch`, generated at the full size from their own
+            seed.
+        jit_compile: compile the training step with XLA.
+        seed: seed of the weights and of the generated data.
+    """
+
+    task: str = field("copy", "the algorithmic task", choices=TASKS)
+    model: str = field("ntm", "ntm, or lstm for the baseline of about as many weights", choices=MODELS)
+    units: int = field(100, "size of the controller")
+    controller: str = field("lstm", "the NTM's controller", choices=CONTROLLERS)
+    memory_size: int = field(128, "memory slots N")
+    memory_width: int = field(20, "width M of a memory slot")
+    read_heads: int = field(1, "read heads")
+    write_heads: int = field(1, "write heads")
+    shift_range: int = field(1, "largest head shift per step", bound="non_negative")
+    max_size: int = field(0, "largest training length or item count; 0: the paper's", bound="non_negative")
+    max_repeats: int = field(10, "repeat copy's largest repeat count")
+    curriculum: bool = field(True, "start small and grow the sizes up to --max-size")
+    curriculum_steps: int = field(4000, "steps over which the curriculum grows to --max-size")
+    steps_per_epoch: int = field(200, "generated training batches per epoch")
+    epochs: int = field(50, "epochs of --steps-per-epoch batches")
+    batch_size: int = field(32, "sequences per batch")
+    optimizer: str = field("adam", "adam (global-norm clipping) or rmsprop (momentum 0.9, value clipping)", choices=OPTIMIZERS)
+    learning_rate: float = field(1e-3, "the optimizer's learning rate", bound="positive")
+    clip: float = field(50.0, "gradient clipping: global norm (adam) or value (rmsprop); 0 disables")
+    validation_split: float = field(0.05, "validation batches, as a part of --steps-per-epoch", bound="fraction")
+    jit_compile: bool = field(True, "compile the training step with XLA")
+    seed: int = field(0, "seed of the weights and of the generated data", bound=None)
+
+    @property
+    def size(self):
+        """The largest training size (`max_size`, or the task's own)."""
+        return self.max_size or SIZES[self.task][0]
+
+    def validate(self):
+        """Raise `UserInputError` naming the first bad field."""
+        if self.task not in TASKS:
+            raise UserInputError(f"unknown task {self.task!r}; choose one of {', '.join(TASKS)}")
+        for name, choices in (("model", MODELS), ("controller", CONTROLLERS), ("optimizer", OPTIMIZERS)):
+            self.check_choice(name, choices)
+        self.check_positive_ints("units", "memory_size", "memory_width", "read_heads", "write_heads", "max_repeats")
+        self.check_positive_ints("curriculum_steps", "steps_per_epoch", "epochs", "batch_size")
+        if isinstance(self.shift_range, bool) or not isinstance(self.shift_range, int) or self.shift_range < 0:
+            raise UserInputError(f"shift_range must be an integer >= 0; got {self.shift_range!r}")
+        if 2 * self.shift_range + 1 > self.memory_size:
+            raise UserInputError(
+                f"shift_range {self.shift_range} is as large as the memory of {self.memory_size} slots (2 * shift_range + 1 must be <= memory_size)"
+            )
+        if self.max_size < 0 or (self.task == "associative-recall" and 0 < self.max_size < 2):
+            raise UserInputError(f"max_size must be 0 (the paper's) or a size the task allows; got {self.max_size!r}")
+        self.check_fractions("validation_split", closed=False)
+        if not self.learning_rate > 0:
+            raise UserInputError(f"learning_rate must be > 0; got {self.learning_rate!r}")
+        if self.clip < 0:
+            raise UserInputError(f"clip must be >= 0; got {self.clip!r}")
+        self.check_capacity(self.size)
+        return self
+
+    def check_capacity(self, size, what="--max-size"):
+        """`UserInputError` when an NTM's memory cannot hold a sequence of `size`."""
+        needed = slots_needed(self.task, size)
+        if self.model == "ntm" and needed > self.memory_size:
+            raise UserInputError(
+                f"{what} {size} needs {needed} memory slots for {self.task}, more than the memory's {self.memory_size}; "
+                "lower it or train with a larger --memory-size"
+            )
