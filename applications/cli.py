@@ -29,6 +29,13 @@ APPLICATIONS = {
 }
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (and exit status 2)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 class AppCommand:
     """One application's `keras-seq <app>` command.
 
@@ -179,7 +186,7 @@ class AppCommand:
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="keras-seq",
         description="Recurrent sequence models for Keras 3: train, evaluate, generate and export ready-made applications.",
     )

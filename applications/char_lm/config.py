@@ -5,7 +5,7 @@ import dataclasses
 from keras_seq.applications.config import AppConfig, field
 from keras_seq.errors import UserInputError
 
-CELLS = ("lstm", "gru", "simple_rnn")
+CELLS = ("lstm", "gru", "simple_rnn", "ntm")
 
 
 @dataclasses.dataclass
@@ -15,7 +15,9 @@ class CharLMConfig(AppConfig):
     Attributes:
         vocab_size: number of character ids (the unknown id included); set
             from the training text's vocabulary.
-        cell: `"lstm"`, `"gru"` or `"simple_rnn"`.
+        cell: `"lstm"`, `"gru"`, `"simple_rnn"` or `"ntm"` (a Neural
+            Turing Machine whose controller has `units`).
+        memory_size, memory_width: the NTM's memory (`cell="ntm"`).
         units, layers, embedding_dim: sizes.
         dropout: input dropout of each recurrent layer and before the output
             layer (0 disables).
@@ -33,6 +35,8 @@ class CharLMConfig(AppConfig):
     vocab_size: int = field(0, "character ids, set from the data", flag=False)
     cell: str = field("lstm", "recurrent cell", choices=CELLS)
     units: int = field(256, "units of each recurrent layer")
+    memory_size: int = field(32, "memory slots of the NTM (--cell ntm)")
+    memory_width: int = field(16, "width of an NTM memory slot (--cell ntm)")
     layers: int = field(1, "stacked recurrent layers")
     embedding_dim: int = field(64, "size of the character embedding")
     dropout: float = field(0.0, "input dropout of each recurrent layer and before the output")
@@ -48,8 +52,10 @@ class CharLMConfig(AppConfig):
     def validate(self):
         """Raise `UserInputError` naming the first bad field."""
         self.check_choice("cell", CELLS)
-        self.check_positive_ints("units", "layers", "embedding_dim", "sequence_length", "batch_size", "epochs")
+        self.check_positive_ints("units", "memory_size", "memory_width", "layers", "embedding_dim", "sequence_length", "batch_size", "epochs")
         self.check_fractions("dropout")
+        if self.cell == "ntm" and self.dropout:
+            raise UserInputError(f"the NTM has no input dropout; use --dropout 0 with --cell ntm (got {self.dropout})")
         self.check_fractions("validation_split", closed=False)
         if not self.learning_rate > 0:
             raise UserInputError(f"learning_rate must be > 0; got {self.learning_rate!r}")

@@ -6,11 +6,10 @@ from keras_seq.applications.char_lm.config import CharLMConfig
 from keras_seq.applications.task import AppModel
 from keras_seq.applications.training import TaskHyperModel
 from keras_seq.errors import UserInputError
-from keras_seq.layers import GRU, LSTM, SimpleRNN
+from keras_seq.layers import make_recurrent
 from keras_seq.training import BitsPerChar, Perplexity
 
 APP = "char-lm"
-RECURRENT_LAYERS = {"lstm": LSTM, "gru": GRU, "simple_rnn": SimpleRNN}
 
 
 def build_char_lm(config, vocabulary=None):
@@ -42,8 +41,11 @@ def build_char_lm(config, vocabulary=None):
     inputs = keras.Input((None,), batch_size=batch, dtype="int32", name="chars")
     x = keras.layers.Embedding(config.vocab_size, config.embedding_dim, name="embedding")(inputs)  # (B, T, E)
     for i in range(config.layers):
-        x = RECURRENT_LAYERS[config.cell](
+        x = make_recurrent(
+            config.cell,
             config.units,
+            memory_size=config.memory_size,
+            memory_width=config.memory_width,
             return_sequences=True,
             dropout=config.dropout,
             stateful=config.tbptt,

@@ -19,7 +19,7 @@ class NTMCommand(AppCommand):
     config_class = NTMTaskConfig
     data_help = "nothing to read: the tasks generate their data; 'embedded' is the only source"
     task = "keras_seq.applications.ntm.task:NTMTask"
-    tune_flags = ("task", "model", "steps_per_epoch")
+    tune_flags = ("task", "model", "memory_size", "max_size", "steps_per_epoch", "jit_compile")
 
     def add_evaluate_flags(self, parser):
         _add_size_flags(parser)

@@ -50,7 +50,7 @@ class NTMTaskConfig(AppConfig):
         seed: seed of the weights and of the generated data.
     """
 
-    task: str = field("copy", "the algorithmic task", choices=TASKS)
+    task: str = field("copy", "the algorithmic task: copy, repeat-copy, associative-recall or priority-sort")
     model: str = field("ntm", "ntm, or lstm for the baseline of about as many weights", choices=MODELS)
     units: int = field(100, "size of the controller")
     controller: str = field("lstm", "the NTM's controller", choices=CONTROLLERS)

@@ -161,7 +161,7 @@ class NTMTask(Task):
     @staticmethod
     def check_source(source):
         if source not in (None, "embedded"):
-            raise UserInputError(f"--data {source!r}: the NTM tasks generate their data; leave --data out (or pass embedded)")
+            raise UserInputError(f"--data {source!r}: no such source for the NTM tasks, which generate their data; leave --data out (or pass embedded)")
 
     @classmethod
     def read_examples(cls, source, split="train"):
@@ -193,7 +193,7 @@ class NTMTask(Task):
     def fit(self, data, **kwargs):
         """`model.fit` on the user's own `tf.data` of `(inputs, targets,
         weights)` bit batches."""
-        return self.model.fit(data, **kwargs)
+        return self.model.fit(data, **{"shuffle": False, **kwargs})
 
 
 def validation_batches(config):

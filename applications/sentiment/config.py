@@ -8,7 +8,7 @@ import typing
 from keras_seq.applications.config import AppConfig, field
 from keras_seq.errors import UserInputError
 
-CELLS = ("lstm", "gru")
+CELLS = ("lstm", "gru", "ntm")
 POOLINGS = ("attention", "last", "mean", "max")
 INFERENCE_BATCH_SIZE = 256  # texts per batch when classifying, explaining and validating
 
@@ -26,7 +26,9 @@ class SentimentConfig(AppConfig):
             keep their word vector and lexicon polarity. Default 2.
         sequence_length: tokens kept per text (longer texts are truncated).
         embedding_dim: size of the trainable word embedding.
-        cell: `"gru"` (the default; see BENCHMARKS.md) or `"lstm"`.
+        cell: `"gru"` (the default; see BENCHMARKS.md), `"lstm"` or `"ntm"`
+            (a Neural Turing Machine whose controller has `units`).
+        memory_size, memory_width: the NTM's memory (`cell="ntm"`).
         units: units of each recurrent layer (per direction).
         layers: number of stacked recurrent layers.
         bidirectional: wrap each recurrent layer in `Bidirectional`.
@@ -61,6 +63,8 @@ class SentimentConfig(AppConfig):
     embedding_dim: int = field(128, "size of the trainable word embedding")
     cell: str = field("gru", "recurrent cell", choices=CELLS)
     units: int = field(64, "units of each recurrent layer, per direction")
+    memory_size: int = field(32, "memory slots of the NTM (--cell ntm)")
+    memory_width: int = field(16, "width of an NTM memory slot (--cell ntm)")
     layers: int = field(1, "stacked recurrent layers")
     bidirectional: bool = field(True, "wrap each recurrent layer in Bidirectional")
     pooling: str = field("attention", "how the token states become one vector", choices=POOLINGS)
@@ -98,6 +102,7 @@ class SentimentConfig(AppConfig):
         if len(self.labels) < 2 or len(set(self.labels)) != len(self.labels):
             raise UserInputError(f"labels must be at least two distinct names; got {self.labels!r}")
         self.check_positive_ints("max_tokens", "min_count", "sequence_length", "embedding_dim", "units", "layers", "attention_units", "batch_size", "epochs")
+        self.check_positive_ints("memory_size", "memory_width")
         self.check_fractions("dropout")
         self.check_fractions("validation_split", closed=False)
         if isinstance(self.patience, bool) or not isinstance(self.patience, int) or self.patience < 0:

@@ -10,10 +10,9 @@ from keras_seq.applications.sentiment.word_vectors import load_word_vectors
 from keras_seq.applications.task import AppModel
 from keras_seq.applications.training import TaskHyperModel
 from keras_seq.errors import UserInputError
-from keras_seq.layers import GRU, LSTM, AttentionPooling, MaskedGlobalMaxPooling
+from keras_seq.layers import AttentionPooling, MaskedGlobalMaxPooling, make_recurrent
 
 APP = "sentiment"
-RECURRENT_LAYERS = {"lstm": LSTM, "gru": GRU}
 
 
 def build_sentiment_classifier(config, vocabulary):
@@ -79,7 +78,14 @@ def build_sentiment_classifier(config, vocabulary):
     pool_last = config.pooling == "last"
     for i in range(config.layers):
         last = i == config.layers - 1
-        layer = RECURRENT_LAYERS[config.cell](config.units, return_sequences=not (last and pool_last), seed=config.seed + i)
+        layer = make_recurrent(
+            config.cell,
+            config.units,
+            memory_size=config.memory_size,
+            memory_width=config.memory_width,
+            return_sequences=not (last and pool_last),
+            seed=config.seed + i,
+        )
         if config.bidirectional:
             layer = keras.layers.Bidirectional(layer, name=f"rnn_{i}")
         else:

@@ -11,6 +11,7 @@ from keras_seq.layers.gru_cell import GRUCell
 from keras_seq.layers.lstm import LSTM
 from keras_seq.layers.lstm_cell import LSTMCell
 from keras_seq.layers.luong_attention import LuongAttention
+from keras_seq.layers.make_recurrent import make_recurrent
 from keras_seq.layers.masked_global_max_pooling import MaskedGlobalMaxPooling
 from keras_seq.layers.ntm import NTM
 from keras_seq.layers.ntm_cell import NTMCell
@@ -32,6 +33,7 @@ __all__ = [
     "LSTMCell",
     "LuongAttention",
     "MaskedGlobalMaxPooling",
+    "make_recurrent",
     "NTM",
     "NTMCell",
     "ScheduledSampler",

@@ -39,6 +39,12 @@ APPS = {
         ["predict", "I loved it", "Awful"],
         "[x.decode() for x in m.signatures['classify'](texts=tf.constant(['I loved it', 'Awful']))['labels'].numpy()]",
     ),
+    "ntm": (
+        lambda d: "embedded",  # the tasks generate their data
+        ["--units", "8", "--memory-size", "8", "--memory-width", "4", "--max-size", "3", "--steps-per-epoch", "4", "--batch-size", "8", "--no-jit-compile"],
+        ["evaluate", "--length", "5"],
+        "m.signatures['run'](bits=tf.ones((1, 7, 9)) * 0.5)['bits'].numpy().tolist()",
+    ),
     "translate": (
         lambda d: _write(d / "p.tsv", PAIRS),
         ["--embedding-dim", "8", "--encoder-units", "8", "--decoder-units", "8", "--max-length", "6", "--batch-size", "16", "--validation-split", "0.2"],
@@ -48,9 +54,19 @@ APPS = {
 }
 
 
+def _copy_batches():
+    """Eight copy sequences as a user holds them: inputs, targets, weights."""
+    import numpy as np
+
+    from keras_seq.applications.ntm.data import copy
+
+    return copy(np.random.default_rng(0), 8, 3)
+
+
 # app -> raw examples as a user holds them, for `task.fit`
 RAW = {
     "char-lm": lambda: (TEXT.splitlines()[:8],),
+    "ntm": _copy_batches,
     "sentiment": lambda: (["I loved it", "I hated it"] * 4, [1, 0] * 4),
     "translate": lambda: (["red cat", "blue dog"] * 4, ["cat red", "dog blue"] * 4),
 }
@@ -168,7 +184,7 @@ def test_bad_input_is_one_line_and_exit_2(app, tmp_path, capsys):
 
 def test_another_applications_model_is_one_clear_error(trained, capsys):
     app, _, model_dir = trained
-    other = {"char-lm": "sentiment", "sentiment": "translate", "translate": "char-lm"}[app]
+    other = {"char-lm": "sentiment", "sentiment": "translate", "translate": "ntm", "ntm": "char-lm"}[app]
     code, _, err = run(capsys, other, "export", "--model-dir", model_dir)
     assert code == 2 and f"holds a {app} model, not a {other} one" in err
 
@@ -186,7 +202,10 @@ def test_shared_flags_come_from_the_config(app):
         assert parser.parse_args([app, action]).action == action
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["char-lm", "train", "--help"], ["translate", "evaluate", "--help"], ["sentiment", "predict", "--help"]])
+HELPS = [["--help"], ["char-lm", "train", "--help"], ["translate", "evaluate", "--help"], ["sentiment", "predict", "--help"], ["ntm", "plot", "--help"]]
+
+
+@pytest.mark.parametrize("argv", HELPS)
 def test_help_needs_no_tensorflow(argv):
     script = (
         "import sys\n"

@@ -42,3 +42,23 @@ def test_hypermodel_builds_through_the_builder():
     model = hypermodel.build(hp)
     assert isinstance(model, keras.Model)
     assert {"cell", "units", "layers", "dropout", "learning_rate"} <= set(hp.values)
+
+
+def test_ntm_cell_generates_step_by_step_like_the_layer():
+    from keras_seq.applications.char_lm import CharLM
+    from keras_seq.data import CharVocabulary
+    from keras_seq.layers import NTM
+
+    vocabulary = CharVocabulary.from_text("abcdefgh ")
+    model = build_char_lm(CharLMConfig(cell="ntm", units=8, memory_size=6, memory_width=4, embedding_dim=4), vocabulary)
+    assert isinstance(model.get_layer("rnn_0"), NTM)
+    lm = CharLM(model)
+    ids = vocabulary.encode("abc ab")[None]
+    logits = model.predict(ids, verbose=0)
+    state = lm.initial_state(1)
+    for t in range(ids.shape[1]):
+        step, state = lm.step(ids[:, t], state)
+        np.testing.assert_allclose(step, logits[:, t], atol=1e-5)
+    assert isinstance(lm.generate("ab", max_length=5, seed=0), str)
+    with pytest.raises(UserInputError, match="no input dropout"):
+        build_char_lm(CharLMConfig(cell="ntm", vocab_size=10, dropout=0.1))

@@ -50,3 +50,17 @@ def test_hypermodel():
     hp = keras_tuner.HyperParameters()
     model = SentimentHyperModel(SentimentConfig(embedding_dim=8), vocabulary=VOCAB).build(hp)
     assert isinstance(model, keras.Model) and {"cell", "units", "pooling"} <= set(hp.values)
+
+
+def test_ntm_cell_bidirectional_trains_and_saves(tmp_path):
+    from keras_seq.layers import NTM
+
+    config = SentimentConfig(cell="ntm", units=8, memory_size=6, memory_width=4, embedding_dim=8, lexicon=None, word_vectors=None)
+    model = build_sentiment_classifier(config, VOCAB)
+    assert isinstance(model.get_layer("rnn_0").forward_layer, NTM) and model.get_layer("rnn_0").backward_layer.go_backwards
+    x = np.array(["good movie", "bad", "great fun", "awful"], dtype=object)
+    model.fit(x, np.array([1, 0, 1, 0]), epochs=1, verbose=0)
+    path = str(tmp_path / "ntm.keras")
+    model.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-5)
