@@ -49,9 +49,23 @@ def plot_memory(path, panels, title=None):
     axes[-1, 0].set_xlabel("time step")
     if title:
         axes[0, 0].set_title(title)
+    return save_figure(fig, path)
+
+
+def save_figure(fig, path, dpi=100):
+    """Write a matplotlib figure to `path` (PNG) through a temporary file
+    renamed into place, and close it.
+
+    Returns:
+        `path`.
+    """
+    import matplotlib.pyplot as plt
+
     fig.tight_layout()
     tmp = path + ".tmp.png"
-    fig.savefig(tmp, dpi=100)
-    plt.close(fig)
+    try:
+        fig.savefig(tmp, dpi=dpi)
+    finally:
+        plt.close(fig)
     os.replace(tmp, path)
     return path

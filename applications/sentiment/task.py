@@ -107,6 +107,8 @@ class SentimentClassifier(Task):
         """A PNG of the same highlighting, one text per row."""
         import matplotlib
 
+        from keras_seq.plotting import save_figure
+
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
@@ -123,10 +125,7 @@ class SentimentClassifier(Task):
         ax.set_yticks(range(len(explained)), [f"{label} {p.max():.0%}" for label, p in zip(labels, probabilities)])
         ax.set_xticks([])
         ax.set_title("attention pooling weights")
-        fig.tight_layout()
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
-        return path
+        return save_figure(fig, path)
 
     # ---------------------------------------------------------- evaluation
     def evaluate(self, data):

@@ -1,6 +1,5 @@
 """The trained translator: translate (greedy or beam), attention, BLEU, save/load, export."""
 
-import os
 import warnings
 
 import numpy as np
@@ -163,6 +162,7 @@ class Translator(Task):
     def plot_attention(self, sentence, path, beam_width=None):
         """Translate `sentence` and write its attention heat map as a PNG."""
         from keras_seq.applications.flags import check_output_folder
+        from keras_seq.plotting import save_figure
 
         check_output_folder(path)
         import matplotlib
@@ -178,12 +178,7 @@ class Translator(Task):
         ax.set_xlabel("source")
         ax.set_ylabel("translation")
         ax.set_title(translation[0][:60])
-        fig.tight_layout()
-        tmp = path + ".tmp.png"
-        fig.savefig(tmp, dpi=100)
-        plt.close(fig)
-        os.replace(tmp, path)
-        return path
+        return save_figure(fig, path)
 
     def evaluate(self, pairs, beam_width=None, length_penalty=None):
         """Corpus BLEU and chrF (sacreBLEU) of greedy and beam search."""
