@@ -1,6 +1,8 @@
 import json
 import os
 
+import pytest
+
 from keras_seq.applications import cli
 
 TINY = ["--units", "8", "--memory-size", "10", "--memory-width", "4", "--max-size", "3", "--steps-per-epoch", "5", "--batch-size", "8", "--no-jit-compile"]
@@ -12,7 +14,7 @@ def run(capsys, *args):
     return code, out.out, out.err
 
 
-def test_train_evaluate_plot_export_tune(tmp_path, capsys):
+def test_train_evaluate_plot_export(tmp_path, capsys):
     model_dir = str(tmp_path / "model")
     code, out, _ = run(capsys, "train", "--task", "associative-recall", "--model-dir", model_dir, "--epochs", "1", "--quiet", *TINY)
     assert code == 0 and "val_bit_errors" in json.loads(out.strip().splitlines()[-1])
@@ -23,9 +25,6 @@ def test_train_evaluate_plot_export_tune(tmp_path, capsys):
     assert code == 0 and os.path.isfile(os.path.join(model_dir, "plot.png"))
     code, out, _ = run(capsys, "export", "--model-dir", model_dir)
     assert code == 0 and "signatures: run" in out
-    tune = ["--max-trials", "1", "--epochs", "1", "--steps-per-epoch", "2", "--memory-size", "10", "--max-size", "2", "--no-jit-compile", "--quiet"]
-    code, out, _ = run(capsys, "tune", "--model-dir", str(tmp_path / "tune"), *tune)
-    assert code == 0 and "best_hyperparameters" in json.loads(out.strip().splitlines()[-1])
     for args, match in [
         (["evaluate", "--model-dir", model_dir, "--items", "4"], "needs 12 memory slots"),  # 4 items of 3 vectors in 10 slots
         (["evaluate", "--model-dir", model_dir, "--length", "3"], "--length does not apply to associative-recall"),
@@ -51,3 +50,10 @@ def test_bad_flags_are_one_line_and_exit_2(tmp_path, capsys):
         err = capsys.readouterr().err
         assert code == 2 and match in err and err.count("\n") == 1, (args, err)
     assert not os.path.exists(never)
+
+
+@pytest.mark.slow  # the search itself is checked by the char LM's tune test
+def test_tune(tmp_path, capsys):
+    tune = ["--max-trials", "1", "--epochs", "1", "--steps-per-epoch", "2", "--memory-size", "10", "--max-size", "2", "--no-jit-compile", "--quiet"]
+    code, out, _ = run(capsys, "tune", "--model-dir", str(tmp_path / "tune"), *tune)
+    assert code == 0 and "best_hyperparameters" in json.loads(out.strip().splitlines()[-1])

@@ -17,6 +17,6 @@ def csv_file(tmp_path_factory):
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory):
     model_dir = tmp_path_factory.mktemp("sentiment")
-    config = SentimentConfig(units=16, embedding_dim=16, attention_units=8, dropout=0.2, learning_rate=3e-3, epochs=3)
+    config = SentimentConfig(units=16, embedding_dim=16, attention_units=8, dropout=0.2, learning_rate=3e-3, epochs=2)
     classifier, history = train(config, data="embedded", model_dir=str(model_dir), verbose=0, print_fn=lambda *a: None)
     return classifier, history, model_dir

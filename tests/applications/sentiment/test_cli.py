@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from keras_seq.applications import cli
 
 
@@ -48,6 +50,7 @@ def test_csv_without_the_named_column_exits_2(csv_file, tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow  # the search itself is checked by the char LM's and the NTM's tune tests
 def test_tune(tmp_path, csv_file, capsys):
     code, out, _ = run(
         capsys, "sentiment", "tune", "--data", str(csv_file), "--model-dir", str(tmp_path / "t"), "--max-trials", "1", "--epochs", "1", "--quiet"

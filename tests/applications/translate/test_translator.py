@@ -63,8 +63,8 @@ def test_save_load_and_export_translate_alike(trained, tmp_path):
 @pytest.mark.parametrize(
     "overrides",
     [
-        {"cell": "lstm", "attention": "luong"},
-        {"attention": "luong", "use_bias": False},
+        pytest.param({"cell": "lstm", "attention": "luong"}, marks=pytest.mark.slow),
+        pytest.param({"attention": "luong", "use_bias": False}, marks=pytest.mark.slow),
         {"input_feeding": True, "scheduled_sampling": 0.2, "label_smoothing": 0.1, "embedding_dropout": 0.3},
     ],
 )
@@ -77,6 +77,7 @@ def test_builder_variants_train(overrides):
     assert np.isfinite(history.history["loss"]).all()
 
 
+@pytest.mark.slow
 def test_tied_embeddings_train_translate_and_export(tsv_file, tmp_path):
     from keras_seq.applications.translate import train
 
