@@ -93,7 +93,9 @@ class RecurrentSuite:
         grads_a = tape.gradient(loss_a, ref.trainable_weights + [x])
         grads_b = tape.gradient(loss_b, ours.trainable_weights + [x])
         for p, q in zip(grads_a, grads_b):
-            np.testing.assert_allclose(np.asarray(q), np.asarray(p), atol=1e-5)
+            # gradients summed over the whole sequence reach ~100: float32's
+            # rounding there is ~1e-5, so the bound is relative as well
+            np.testing.assert_allclose(np.asarray(q), np.asarray(p), rtol=1e-6, atol=1e-5)
 
     @pytest.mark.parametrize("fused", ["auto", False])
     @pytest.mark.parametrize("go_backwards", [False, True])
@@ -114,7 +116,9 @@ class RecurrentSuite:
             tape.gradient(loss_a, ref.trainable_weights),
             tape.gradient(loss_b, ours.trainable_weights),
         ):
-            np.testing.assert_allclose(np.asarray(q), np.asarray(p), atol=1e-5)
+            # gradients summed over the whole sequence reach ~100: float32's
+            # rounding there is ~1e-5, so the bound is relative as well
+            np.testing.assert_allclose(np.asarray(q), np.asarray(p), rtol=1e-6, atol=1e-5)
 
     def test_mask_from_embedding_in_a_model(self):
         ids = _tokens()

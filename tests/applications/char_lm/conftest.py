@@ -15,7 +15,12 @@ def text_file(tmp_path_factory):
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory, text_file):
     """A tiny char LM trained for a few epochs on a repetitive text."""
-    model_dir = tmp_path_factory.mktemp("model")
+    from keras_seq.applications.char_lm import CharLM
+    from tests.applications.shared import trained_once
+
     config = CharLMConfig(units=32, embedding_dim=16, sequence_length=20, batch_size=8, learning_rate=1e-2, epochs=6)
-    lm, history = train(config, data=str(text_file), model_dir=str(model_dir), verbose=0, samples=False, print_fn=lambda *a: None)
-    return lm, history, model_dir
+
+    def fit(model_dir):
+        return train(config, data=str(text_file), model_dir=model_dir, verbose=0, samples=False, print_fn=lambda *a: None)
+
+    return trained_once(tmp_path_factory, "char_lm", fit, CharLM.load)

@@ -8,6 +8,7 @@ TINY = NTMTaskConfig(units=16, memory_size=12, memory_width=6, max_size=4, steps
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory):
     """A tiny copy NTM trained for two short epochs, shared by the tests."""
-    model_dir = tmp_path_factory.mktemp("ntm")
-    task, history = train(TINY, model_dir=str(model_dir), verbose=0, print_fn=lambda *a: None)
-    return task, history, model_dir
+    from keras_seq.applications.ntm import NTMTask
+    from tests.applications.shared import trained_once
+
+    return trained_once(tmp_path_factory, "ntm", lambda model_dir: train(TINY, model_dir=model_dir, verbose=0, print_fn=lambda *a: None), NTMTask.load)

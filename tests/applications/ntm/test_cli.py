@@ -14,20 +14,20 @@ def run(capsys, *args):
     return code, out.out, out.err
 
 
-def test_train_evaluate_plot_export(tmp_path, capsys):
-    model_dir = str(tmp_path / "model")
-    code, out, _ = run(capsys, "train", "--task", "associative-recall", "--model-dir", model_dir, "--epochs", "1", "--quiet", *TINY)
-    assert code == 0 and "val_bit_errors" in json.loads(out.strip().splitlines()[-1])
-    code, out, _ = run(capsys, "evaluate", "--model-dir", model_dir, "--items", "3", "--split", "test")
+def test_evaluate_plot_export(trained, tmp_path, capsys):
+    _, _, model_dir = trained  # a copy NTM with 12 memory slots
+    model_dir = str(model_dir)
+    code, out, _ = run(capsys, "evaluate", "--model-dir", model_dir, "--length", "9", "--split", "test")
     metrics = json.loads(out.strip().splitlines()[-1])
-    assert code == 0 and metrics["items"] == 3 and "bit_errors_per_sequence" in metrics
-    code, out, _ = run(capsys, "plot", "--model-dir", model_dir, "--items", "2")
-    assert code == 0 and os.path.isfile(os.path.join(model_dir, "plot.png"))
+    assert code == 0 and metrics["length"] == 9 and "bit_errors_per_sequence" in metrics
+    code, out, _ = run(capsys, "plot", "--model-dir", model_dir, "--length", "3", "--output", str(tmp_path / "p.png"))
+    assert code == 0 and (tmp_path / "p.png").is_file()
     code, out, _ = run(capsys, "export", "--model-dir", model_dir)
     assert code == 0 and "signatures: run" in out
     for args, match in [
-        (["evaluate", "--model-dir", model_dir, "--items", "4"], "needs 12 memory slots"),  # 4 items of 3 vectors in 10 slots
-        (["evaluate", "--model-dir", model_dir, "--length", "3"], "--length does not apply to associative-recall"),
+        (["evaluate", "--model-dir", model_dir, "--length", "13"], "needs 13 memory slots"),
+        (["evaluate", "--model-dir", model_dir, "--items", "3"], "--items does not apply to copy"),
+        (["evaluate", "--model-dir", model_dir, "--repeats", "3"], "--repeats applies to repeat-copy"),
     ]:
         code, _, err = run(capsys, *args)
         assert code == 2 and match in err and err.count("\n") == 1, err

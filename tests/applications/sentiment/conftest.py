@@ -16,7 +16,13 @@ def csv_file(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory):
-    model_dir = tmp_path_factory.mktemp("sentiment")
+    """A classifier of the embedded reviews, trained once for the whole session."""
+    from keras_seq.applications.sentiment import SentimentClassifier
+    from tests.applications.shared import trained_once
+
     config = SentimentConfig(units=16, embedding_dim=16, attention_units=8, dropout=0.2, learning_rate=3e-3, epochs=2)
-    classifier, history = train(config, data="embedded", model_dir=str(model_dir), verbose=0, print_fn=lambda *a: None)
-    return classifier, history, model_dir
+
+    def fit(model_dir):
+        return train(config, data="embedded", model_dir=model_dir, verbose=0, print_fn=lambda *a: None)
+
+    return trained_once(tmp_path_factory, "sentiment", fit, SentimentClassifier.load)

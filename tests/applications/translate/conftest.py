@@ -29,8 +29,12 @@ def tsv_file(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory, tsv_file):
-    model_dir = tmp_path_factory.mktemp("translator")
-    translator, history = train(
-        SMALL.replace(epochs=12, validation_split=0.1), data=str(tsv_file), model_dir=str(model_dir), verbose=0, print_fn=lambda *a: None
-    )
+    """The toy translator, trained once for the whole session."""
+    from keras_seq.applications.translate import Translator
+    from tests.applications.shared import trained_once
+
+    def fit(model_dir):
+        return train(SMALL.replace(epochs=12, validation_split=0.1), data=str(tsv_file), model_dir=model_dir, verbose=0, print_fn=lambda *a: None)
+
+    translator, history, model_dir = trained_once(tmp_path_factory, "translator", fit, Translator.load)
     return translator, history, history.validation_examples, model_dir
