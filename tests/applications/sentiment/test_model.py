@@ -52,6 +52,7 @@ def test_hypermodel():
     assert isinstance(model, keras.Model) and {"cell", "units", "pooling"} <= set(hp.values)
 
 
+@pytest.mark.slow  # 27 s; the NTM in an application runs by default in the char LM's tests
 def test_ntm_cell_bidirectional_trains_and_saves(tmp_path):
     from keras_seq.layers import NTM
 
