@@ -192,7 +192,8 @@ class Task:
         """
         import tensorflow as tf  # data pipeline
 
-        return self.model.fit(data.map(self.encode_batch, num_parallel_calls=tf.data.AUTOTUNE), **kwargs)
+        # the user's pipeline does its own shuffling
+        return self.model.fit(data.map(self.encode_batch, num_parallel_calls=tf.data.AUTOTUNE), **{"shuffle": False, **kwargs})
 
     def encode_batch(self, *batch):
         """A batch of raw examples -> what the model trains on (TensorFlow ops)."""
