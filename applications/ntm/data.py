@@ -9,7 +9,7 @@ whole batch shares one size (a length, or a number of items).
 
 import numpy as np
 
-TASKS = ("copy", "repeat-copy", "associative-recall", "priority-sort")
+from keras_seq.applications.ntm.config import SIZES, TASKS
 
 
 def copy(rng, batch, length, bits=8):
@@ -153,8 +153,6 @@ class TaskBatches:
     """
 
     def __init__(self, config, batches, seed, full=False):
-        from keras_seq.applications.ntm.config import SIZES
-
         self.config, self.batches, self.seed, self.full = config, batches, seed, full
         self.smallest = min(SIZES[config.task][1], config.size)
         self.epoch = 0

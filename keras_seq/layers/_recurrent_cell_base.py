@@ -4,11 +4,16 @@ import keras
 from keras import ops
 
 
+def check_positive_int(name, value):
+    """Return `value` or raise a ValueError naming the argument `name`."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"`{name}` must be a positive integer; received {name}={value!r}.")
+    return value
+
+
 def check_units(units):
     """Return `units` as an int or raise a ValueError naming it."""
-    if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-        raise ValueError(f"`units` must be a positive integer; received units={units!r}.")
-    return units
+    return check_positive_int("units", units)
 
 
 def get_activation(name, value):

@@ -3,17 +3,11 @@
 import keras
 from keras import ops
 
-from keras_seq.layers._recurrent_cell_base import check_units
+from keras_seq.layers._recurrent_cell_base import check_positive_int, check_units
 from keras_seq.layers.content_addressing import ContentAddressing
 from keras_seq.layers.lstm_cell import LSTMCell
 
 CONTROLLERS = ("lstm", "feedforward")
-
-
-def _positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"`{name}` must be a positive integer; received {name}={value!r}.")
-    return value
 
 
 @keras.saving.register_keras_serializable(package="keras_seq")
@@ -100,10 +94,10 @@ class NTMCell(keras.layers.Layer):
     ):
         super().__init__(**kwargs)
         self.units = check_units(units)
-        self.memory_size = _positive("memory_size", memory_size)
-        self.memory_width = _positive("memory_width", memory_width)
-        self.read_heads = _positive("read_heads", read_heads)
-        self.write_heads = _positive("write_heads", write_heads)
+        self.memory_size = check_positive_int("memory_size", memory_size)
+        self.memory_width = check_positive_int("memory_width", memory_width)
+        self.read_heads = check_positive_int("read_heads", read_heads)
+        self.write_heads = check_positive_int("write_heads", write_heads)
         if isinstance(shift_range, bool) or not isinstance(shift_range, int) or shift_range < 0:
             raise ValueError(f"`shift_range` must be an integer >= 0; received shift_range={shift_range!r}.")
         if 2 * shift_range + 1 > memory_size:
