@@ -44,12 +44,15 @@ class AppCommand:
     when an action runs.
 
     Attributes:
-        name: the command (`"char-lm"`).
         help, description: for `--help`.
-        config_class: the config dataclass; its fields become `train` flags.
+        config_class: the config dataclass; its fields become `train` flags,
+            and its `app` is the command (`"char-lm"`, also `name`).
         data_options: a dataclass of data options (columns, languages)
             whose fields become flags of every action that reads `--data`,
             or None.
+        evaluate_options: a dataclass whose fields become flags of
+            `evaluate` and keyword arguments of `Task.evaluate` (decoding
+            settings, sizes), or None.
         data_help: what `--data` accepts.
         task: `"module:Class"` of the application's `Task` subclass.
     """
@@ -59,9 +62,15 @@ class AppCommand:
     description = None
     config_class = None
     data_options = None
+    evaluate_options = None
     data_help = None
     task = None
     tune_flags = ()  # config fields that `tune` takes as flags besides epochs, batch size, split and seed
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.config_class is not None:
+            cls.name = cls.config_class.app
 
     def task_class(self):
         module, _, cls = self.task.partition(":")
@@ -114,14 +123,30 @@ class AppCommand:
         if self.data_options is not None:
             self.data_options.add_flags(parser)
 
-    def add_evaluate_flags(self, parser):
-        """Flags of `evaluate` besides the data (decoding settings)."""
+    def add_evaluate_flags(self, parser, only=None):
+        """The `evaluate_options` flags (of `evaluate`, and of the verbs that take them)."""
+        if self.evaluate_options is not None:
+            self.evaluate_options.add_flags(parser, only=only)
 
     def evaluate_kwargs(self, args):
-        return {}
+        return self.evaluate_options.from_args(args).to_dict() if self.evaluate_options is not None else {}
 
     def add_actions(self, actions):
         """The application's own actions (its verb, `plot`)."""
+
+    def add_predict(self, actions, text, noun):
+        """A `predict` action (of `run_predict`) whose inputs, each a `noun`,
+        come from the command line or from `--input`, one a line; its
+        `run_predict` reads them with `predict_inputs`."""
+        predict = self._action(actions, "predict", text, self.run_predict)
+        flags.add_model_dir(predict, self.name)
+        predict.add_argument("inputs", nargs="*", metavar=noun.upper(), help=f"the {noun}s (or --input)")
+        predict.add_argument("--input", help=f"a file with one {noun} a line")
+        predict.set_defaults(input_noun=noun)
+        return predict
+
+    def predict_inputs(self, args):
+        return flags.read_inputs(args.inputs, args.input, args.input_noun)
 
     def data_kwargs(self, args):
         return self.data_options.from_args(args).to_dict() if self.data_options is not None else {}

@@ -22,8 +22,9 @@ def field(default, help, choices=None, flag=True, none="none", bound="default", 
         flag: False for fields set from the data (vocabulary sizes, labels).
         none: for a field whose default may be `None`, the flag value that
             means `None`.
-        bound: what the flag accepts for a number: `"positive"`,
-            `"non_negative"`, `"fraction"` (in (0, 1)) or None (any);
+        bound: what a number may be, for the flag and for
+            `AppConfig.check_fields`: `"positive"`, `"non_negative"`,
+            `"fraction"` (in (0, 1)), `"rate"` (in [0, 1)) or None (any);
             by default ints must be positive and floats non-negative.
     """
     metadata = {"help": help, "choices": choices, "flag": flag, "none": none, "bound": bound}
@@ -37,8 +38,14 @@ class AppConfig:
     `replace`, checks, and flags generated from the fields.
 
     A subclass is a `@dataclasses.dataclass` whose fields use `field(...)`
-    and whose `validate()` raises `UserInputError` naming a bad field.
+    and whose `validate()` raises `UserInputError` naming a bad field. An
+    application's config also names the application, once for the command
+    line, the task and the saved models: `app` (its `keras-seq` command)
+    and `noun` (what messages call its model).
     """
+
+    app = None
+    noun = None
 
     def to_dict(self):
         return dataclasses.asdict(self)
@@ -61,22 +68,31 @@ class AppConfig:
         return dataclasses.replace(self, **changes)
 
     def validate(self):
+        """The config itself, once its fields pass `check_fields`; a
+        subclass adds the checks that involve several fields."""
+        self.check_fields()
         return self
 
-    def check_positive_ints(self, *names):
-        """Raise `UserInputError` naming the first field that is not an int > 0."""
-        for name in names:
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise UserInputError(f"{name} must be a positive integer; got {value!r}")
-
-    def check_fractions(self, *names, closed=True):
-        """Raise `UserInputError` naming the first field outside [0, 1) (or (0, 1) with `closed=False`)."""
-        for name in names:
-            value = getattr(self, name)
-            if not (0 <= value < 1 if closed else 0 < value < 1):
-                interval = "[0, 1)" if closed else "(0, 1)"
-                raise UserInputError(f"{name} must be in {interval}; got {value!r}")
+    def check_fields(self):
+        """Raise `UserInputError` naming the first flagged field outside its
+        choices or its bound (the checks of its command-line flag)."""
+        hints = typing.get_type_hints(type(self))
+        for f in dataclasses.fields(self):
+            meta, value = f.metadata, getattr(self, f.name)
+            if not meta.get("flag", False) or value is None:
+                continue
+            if meta["choices"] is not None:
+                self.check_choice(f.name, meta["choices"])
+                continue
+            kind = _plain(hints[f.name])
+            if kind not in (int, float) or meta["bound"] is None:
+                continue
+            bound = _bound(kind, meta["bound"])
+            if isinstance(value, bool) or not isinstance(value, int if kind is int else (int, float)):
+                raise UserInputError(f"{f.name} must be {'an integer' if kind is int else 'a number'}; got {value!r}")
+            test, what = _BOUNDS[(kind is int, bound)]
+            if not test(value):
+                raise UserInputError(f"{f.name} must be {what}; got {value!r}")
 
     def check_choice(self, name, choices):
         value = getattr(self, name)
@@ -105,8 +121,7 @@ class AppConfig:
                 parser.add_argument(option, type=flags.comma_list, default=default, metavar="A,B,...", help=f"{text} (default: {','.join(map(str, default))})")
                 continue
             optional = type(None) in typing.get_args(kind)
-            plain = next(k for k in typing.get_args(kind) if k is not type(None)) if optional else kind
-            base = _parser(plain, meta["bound"])
+            base = _parser(_plain(kind), meta["bound"])
             parse = flags.or_none(base, meta["none"]) if optional or default is None else base
             shown = meta["none"] if default is None else default
             parser.add_argument(option, type=parse, default=default, choices=meta["choices"], help=f"{text} (default: {shown})")
@@ -120,13 +135,34 @@ class AppConfig:
         return cls(**{**given, **values}).validate()
 
 
+def _plain(kind):
+    """`int` for `typing.Optional[int]`, and so on."""
+    return next((k for k in typing.get_args(kind) if k is not type(None)), kind)
+
+
+def _bound(kind, bound):
+    if bound == "default":
+        return "positive" if kind is int else "non_negative"
+    return bound
+
+
+# (an int field?, bound) -> (test, what the message says the value must be); NaN fails every test
+_BOUNDS = {
+    (True, "positive"): (lambda v: v > 0, "a positive integer"),
+    (True, "non_negative"): (lambda v: v >= 0, "an integer >= 0"),
+    (False, "positive"): (lambda v: v > 0, "> 0"),
+    (False, "non_negative"): (lambda v: v >= 0, ">= 0"),
+    (False, "fraction"): (lambda v: 0 < v < 1, "in (0, 1)"),
+    (False, "rate"): (lambda v: 0 <= v < 1, "in [0, 1)"),
+}
+
+
 def _parser(kind, bound):
     from keras_seq.applications import flags
 
     if kind is str:
         return str
-    if bound == "default":
-        bound = "positive" if kind is int else "non_negative"
+    bound = _bound(kind, bound)
     table = {
         (int, "positive"): flags.positive_int,
         (int, "non_negative"): flags.non_negative_int,
@@ -135,5 +171,6 @@ def _parser(kind, bound):
         (float, "non_negative"): flags.non_negative_float,
         (float, None): flags.number,
         (float, "fraction"): flags.fraction,
+        (float, "rate"): flags.rate,
     }
     return table[(kind, bound)]

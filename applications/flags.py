@@ -36,6 +36,13 @@ def fraction(text):
     return value
 
 
+def rate(text):
+    value = number(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
+    return value
+
+
 def comma_list(text):
     return [part.strip() for part in text.split(",") if part.strip()]
 

@@ -7,6 +7,7 @@ and used. The task offers `save(model_dir)`, `load(model_dir)`,
 `export(path)`, `evaluate(data) -> dict` and the application's verb.
 """
 
+import importlib
 import json
 import os
 import zipfile
@@ -91,10 +92,11 @@ def read_metadata(path):
 class Task:
     """The base of the applications' trained objects.
 
-    A subclass sets `app` (its `keras-seq` command), `noun` (for messages),
-    `config_class`, and implements the verb, `evaluate` and
-    `serving_module`. Its `__init__(model)` reads what it needs from the
-    model's metadata (`self.config`, `self.assets`).
+    A subclass sets `config_class` (whose `app` and `noun` it takes:
+    its `keras-seq` command and what messages call it), `hypermodel_class`
+    and `serving`, and implements the verb and `evaluate`. Its
+    `__init__(model)` reads what it needs from the model's metadata
+    (`self.config`, `self.assets`).
 
     Args:
         model: an `AppModel` made by the application's builder.
@@ -104,6 +106,11 @@ class Task:
     noun = None
     config_class = None
     required_assets = ()  # what the verb needs from the metadata (vocabularies)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.config_class is not None:
+            cls.app, cls.noun = cls.config_class.app, cls.config_class.noun
 
     def __init__(self, model):
         metadata = model.metadata
@@ -161,12 +168,23 @@ class Task:
         return cls(model)
 
     # ---------------------------------------------------------------- export
-    signatures = ()  # the names of the serving module's signatures
+    serving = None  # "module:Class" of the `tf.Module` that `export` saves
+
+    @classmethod
+    def serving_class(cls):
+        """The serving `tf.Module` class: built from the task, with a
+        `tf.function` per name in its `signatures`."""
+        module, _, name = cls.serving.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+    @property
+    def signatures(self):
+        """The names of the export's signatures."""
+        return self.serving_class().signatures
 
     def serving_module(self):
-        """The `tf.Module` that `export` saves, with a `tf.function` per name
-        in `signatures`."""
-        raise NotImplementedError
+        """The `tf.Module` that `export` saves."""
+        return self.serving_class()(self)
 
     def export(self, export_dir):
         """Write a SavedModel whose signatures take raw input; it loads with

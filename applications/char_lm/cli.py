@@ -8,7 +8,6 @@ from keras_seq.applications.cli import AppCommand
 
 
 class CharLMCommand(AppCommand):
-    name = "char-lm"
     help = "next-character language model: train on any text, generate, export"
     description = "Next-character language model (Embedding -> our recurrent layers -> Dense)."
     config_class = CharLMConfig

@@ -32,6 +32,9 @@ class CharLMConfig(AppConfig):
         seed: seed of the initial weights, the shuffling and the dropout.
     """
 
+    app = "char-lm"  # the `keras-seq` command, also stamped into saved models
+    noun = "char LM"
+
     vocab_size: int = field(0, "character ids, set from the data", flag=False)
     cell: str = field("lstm", "recurrent cell", choices=CELLS)
     units: int = field(256, "units of each recurrent layer")
@@ -39,7 +42,7 @@ class CharLMConfig(AppConfig):
     memory_width: int = field(16, "width of an NTM memory slot (--cell ntm)")
     layers: int = field(1, "stacked recurrent layers")
     embedding_dim: int = field(64, "size of the character embedding")
-    dropout: float = field(0.0, "input dropout of each recurrent layer and before the output")
+    dropout: float = field(0.0, "input dropout of each recurrent layer and before the output", bound="rate")
     sequence_length: int = field(100, "characters per training window")
     batch_size: int = field(64, "windows per batch")
     learning_rate: float = field(2e-3, "Adam's learning rate", bound="positive")
@@ -51,14 +54,7 @@ class CharLMConfig(AppConfig):
 
     def validate(self):
         """Raise `UserInputError` naming the first bad field."""
-        self.check_choice("cell", CELLS)
-        self.check_positive_ints("units", "memory_size", "memory_width", "layers", "embedding_dim", "sequence_length", "batch_size", "epochs")
-        self.check_fractions("dropout")
+        self.check_fields()
         if self.cell == "ntm" and self.dropout:
             raise UserInputError(f"the NTM has no input dropout; use --dropout 0 with --cell ntm (got {self.dropout})")
-        self.check_fractions("validation_split", closed=False)
-        if not self.learning_rate > 0:
-            raise UserInputError(f"learning_rate must be > 0; got {self.learning_rate!r}")
-        if self.clipnorm < 0:
-            raise UserInputError(f"clipnorm must be >= 0; got {self.clipnorm!r}")
         return self

@@ -19,6 +19,8 @@ class CharLMGenerator(tf.Module):
     unknown id. `temperature` must be > 0 and `max_length` >= 0.
     """
 
+    signatures = ("generate", "generate_batch")  # what `Task.export` serves
+
     def __init__(self, char_lm):
         super().__init__()
         self.lm = char_lm

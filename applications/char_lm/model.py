@@ -9,8 +9,6 @@ from keras_seq.errors import UserInputError
 from keras_seq.layers import make_recurrent
 from keras_seq.training import BitsPerChar, Perplexity
 
-APP = "char-lm"
-
 
 def build_char_lm(config, vocabulary=None):
     """`Embedding -> recurrent layers -> Dense` over characters, compiled.
@@ -56,7 +54,7 @@ def build_char_lm(config, vocabulary=None):
         x = keras.layers.Dropout(config.dropout, seed=config.seed, name="output_dropout")(x)
     logits = keras.layers.Dense(config.vocab_size, name="logits")(x)  # (B, T, V)
     model = AppModel(inputs, logits, name="char_lm")
-    model.set_metadata(APP, config.to_dict(), {"chars": list(vocabulary.chars) if vocabulary is not None else None})
+    model.set_metadata(CharLMConfig.app, config.to_dict(), {"chars": list(vocabulary.chars) if vocabulary is not None else None})
     model.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm or None),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),

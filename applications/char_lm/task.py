@@ -9,7 +9,7 @@ import tensorflow as tf
 from keras_seq.applications import training
 from keras_seq.applications.char_lm.config import CharLMConfig
 from keras_seq.applications.char_lm.data import Text, load_corpus, read_source, stream_dataset, window_dataset
-from keras_seq.applications.char_lm.model import APP, CharLMHyperModel, build_char_lm
+from keras_seq.applications.char_lm.model import CharLMHyperModel, build_char_lm
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.data.char_vocabulary import CharVocabulary
@@ -35,8 +35,6 @@ class CharLM(Task):
     >>> lm.generate("ROMEO:", max_length=200, temperature=0.8, seed=1)
     """
 
-    app = APP
-    noun = "char LM"
     config_class = CharLMConfig
     hypermodel_class = CharLMHyperModel
     required_assets = ("chars",)
@@ -212,12 +210,7 @@ class CharLM(Task):
             return CharLM(self.inference_model()).save(model_dir)
         return super().save(model_dir)
 
-    signatures = ("generate", "generate_batch")
-
-    def serving_module(self):
-        from keras_seq.applications.char_lm.export import CharLMGenerator
-
-        return CharLMGenerator(self)
+    serving = "keras_seq.applications.char_lm.export:CharLMGenerator"
 
     # ------------------------------------------------------------ training
     @classmethod

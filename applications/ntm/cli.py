@@ -4,34 +4,22 @@ import os
 
 from keras_seq.applications import flags
 from keras_seq.applications.cli import AppCommand
-from keras_seq.applications.ntm.config import NTMTaskConfig
-
-
-def _add_size_flags(parser):
-    parser.add_argument("--length", type=flags.positive_int, default=None, help="copy and repeat copy: the sequence length (default: the largest trained)")
-    parser.add_argument("--items", type=flags.positive_int, default=None, help="associative recall: the number of items (default: the largest trained)")
+from keras_seq.applications.ntm.config import NTMEvaluateOptions, NTMTaskConfig
 
 
 class NTMCommand(AppCommand):
-    name = "ntm"
     help = "Neural Turing Machine tasks: copy, repeat copy, associative recall, priority sort"
     description = "Neural Turing Machine (our NTM layer) or an LSTM baseline on the algorithmic tasks of Graves et al. (2014); the data is generated."
     config_class = NTMTaskConfig
+    evaluate_options = NTMEvaluateOptions
     data_help = "nothing to read: the tasks generate their data; 'embedded' is the only source"
     task = "keras_seq.applications.ntm.task:NTMTask"
     tune_flags = ("task", "model", "memory_size", "max_size", "steps_per_epoch", "jit_compile")
 
-    def add_evaluate_flags(self, parser):
-        _add_size_flags(parser)
-        parser.add_argument("--repeats", type=flags.positive_int, default=None, help="repeat copy: the repeat count (default: drawn in 1..max-repeats)")
-
-    def evaluate_kwargs(self, args):
-        return {"length": args.length, "items": args.items, "repeats": args.repeats}
-
     def add_actions(self, actions):
         plot = self._action(actions, "plot", "heat maps of one sequence: input, target, output, read and write weightings (PNG)", self.run_plot)
         flags.add_model_dir(plot, self.name)
-        _add_size_flags(plot)
+        self.add_evaluate_flags(plot, only=("length", "items"))
         plot.add_argument("--output", default=None, help="the PNG (default: MODEL_DIR/plot.png)")
         plot.add_argument("--seed", type=int, default=0, help="seed of the sequence (default: %(default)s)")
 

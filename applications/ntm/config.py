@@ -1,6 +1,7 @@
 """The NTM tasks' settings, with defaults (and, from them, their flags)."""
 
 import dataclasses
+import typing
 
 from keras_seq.applications.config import AppConfig, field
 from keras_seq.errors import UserInputError
@@ -50,6 +51,9 @@ class NTMTaskConfig(AppConfig):
         seed: seed of the weights and of the generated data.
     """
 
+    app = "ntm"  # the `keras-seq` command, also stamped into saved models
+    noun = "NTM task model"
+
     task: str = field("copy", "the algorithmic task: copy, repeat-copy, associative-recall or priority-sort")
     model: str = field("ntm", "ntm, or lstm for the baseline of about as many weights", choices=MODELS)
     units: int = field(100, "size of the controller")
@@ -82,23 +86,13 @@ class NTMTaskConfig(AppConfig):
         """Raise `UserInputError` naming the first bad field."""
         if self.task not in TASKS:
             raise UserInputError(f"unknown task {self.task!r}; choose one of {', '.join(TASKS)}")
-        for name, choices in (("model", MODELS), ("controller", CONTROLLERS), ("optimizer", OPTIMIZERS)):
-            self.check_choice(name, choices)
-        self.check_positive_ints("units", "memory_size", "memory_width", "read_heads", "write_heads", "max_repeats")
-        self.check_positive_ints("curriculum_steps", "steps_per_epoch", "epochs", "batch_size")
-        if isinstance(self.shift_range, bool) or not isinstance(self.shift_range, int) or self.shift_range < 0:
-            raise UserInputError(f"shift_range must be an integer >= 0; got {self.shift_range!r}")
+        self.check_fields()
         if 2 * self.shift_range + 1 > self.memory_size:
             raise UserInputError(
                 f"shift_range {self.shift_range} is as large as the memory of {self.memory_size} slots (2 * shift_range + 1 must be <= memory_size)"
             )
-        if self.max_size < 0 or (self.task == "associative-recall" and 0 < self.max_size < 2):
+        if self.task == "associative-recall" and 0 < self.max_size < 2:
             raise UserInputError(f"max_size must be 0 (the paper's) or a size the task allows; got {self.max_size!r}")
-        self.check_fractions("validation_split", closed=False)
-        if not self.learning_rate > 0:
-            raise UserInputError(f"learning_rate must be > 0; got {self.learning_rate!r}")
-        if self.clip < 0:
-            raise UserInputError(f"clip must be >= 0; got {self.clip!r}")
         self.check_capacity(self.size)
         return self
 
@@ -110,3 +104,12 @@ class NTMTaskConfig(AppConfig):
                 f"{what} {size} needs {needed} memory slots for {self.task}, more than the memory's {self.memory_size}; "
                 "lower it or train with a larger --memory-size"
             )
+
+
+@dataclasses.dataclass
+class NTMEvaluateOptions(AppConfig):
+    """The size `evaluate` and `plot` measure at (flags; None keeps the largest trained)."""
+
+    length: typing.Optional[int] = field(None, "copy and repeat copy: the sequence length; none: the largest trained")
+    items: typing.Optional[int] = field(None, "associative recall: the number of items; none: the largest trained")
+    repeats: typing.Optional[int] = field(None, "repeat copy: the repeat count; none: drawn in 1..max-repeats")

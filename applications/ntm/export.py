@@ -9,6 +9,8 @@ class NTMModule(tf.Module):
     "probabilities": float32[B, T, output_bits]}` (bits are 0 or 1).
     """
 
+    signatures = ("run",)  # what `Task.export` serves
+
     def __init__(self, task):
         super().__init__()
         self.model = task.model  # tracked: the weights

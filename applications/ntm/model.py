@@ -12,8 +12,6 @@ from keras_seq.applications.task import AppModel
 from keras_seq.applications.training import TaskHyperModel
 from keras_seq.layers import LSTM, NTM
 
-APP = "ntm"
-
 
 @keras.saving.register_keras_serializable(package="keras_seq")
 class BitErrorsPerSequence(keras.metrics.Metric):
@@ -99,7 +97,7 @@ def build_ntm_task(config):
         x = LSTM(baseline_units(config), return_sequences=True, name="lstm")(inputs)  # (B, T, U')
     logits = keras.layers.Dense(output_bits, name="logits")(x)  # (B, T, bits)
     model = AppModel(inputs, logits, name="ntm_task")
-    model.set_metadata(APP, config.to_dict())
+    model.set_metadata(NTMTaskConfig.app, config.to_dict())
     clip = config.clip or None
     if config.optimizer == "adam":
         optimizer = keras.optimizers.Adam(config.learning_rate, global_clipnorm=clip)

@@ -8,7 +8,7 @@ import numpy as np
 from keras_seq.applications import training
 from keras_seq.applications.ntm.config import SIZE_NAMES, NTMTaskConfig
 from keras_seq.applications.ntm.data import CHANNELS, TaskBatches, bit_errors_per_sequence, generate
-from keras_seq.applications.ntm.model import APP, NTMTaskHyperModel
+from keras_seq.applications.ntm.model import NTMTaskHyperModel
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.errors import UserInputError
@@ -52,11 +52,9 @@ class NTMTask(Task):
     {'bit_errors_per_sequence': 0.03, ...}
     """
 
-    app = APP
-    noun = "NTM task model"
     config_class = NTMTaskConfig
     hypermodel_class = NTMTaskHyperModel
-    signatures = ("run",)
+    serving = "keras_seq.applications.ntm.export:NTMModule"
 
     # ----------------------------------------------------------------- verb
     def check_inputs(self, inputs):
@@ -150,12 +148,6 @@ class NTMTask(Task):
         errors = np.sum(((panels[2][1] > 0.5) != (targets[0] > 0.5)) * weights[0][:, None])
         title = f"{config.task}, {SIZE_NAMES[config.task]} {size}: {errors:.0f} bit errors"
         return plot_memory(path, panels, title=title)
-
-    # --------------------------------------------------------------- export
-    def serving_module(self):
-        from keras_seq.applications.ntm.export import NTMModule
-
-        return NTMModule(self)
 
     # ------------------------------------------------------------- training
     @staticmethod

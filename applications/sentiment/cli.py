@@ -9,7 +9,6 @@ from keras_seq.applications.sentiment.config import SentimentConfig, SentimentDa
 
 
 class SentimentCommand(AppCommand):
-    name = "sentiment"
     help = "sentiment classifier: raw text in, label out; attention you can look at"
     description = "Text classifier (TextVectorization -> Embedding -> our BiLSTM/BiGRU -> pooling -> Dense)."
     config_class = SentimentConfig
@@ -18,16 +17,13 @@ class SentimentCommand(AppCommand):
     task = "keras_seq.applications.sentiment.task:SentimentClassifier"
 
     def add_actions(self, actions):
-        predict = self._action(actions, "predict", "classify texts given on the command line or in --input", self.run_predict)
-        flags.add_model_dir(predict, self.name)
-        predict.add_argument("texts", nargs="*", help="texts to classify")
-        predict.add_argument("--input", help="a file with one text a line")
+        predict = self.add_predict(actions, "classify texts given on the command line or in --input", "text")
         predict.add_argument("--explain", metavar="FILE", help="write the attention weights as FILE.html or FILE.png")
 
     def run_predict(self, args):
         from keras_seq.export import atomic_file
 
-        texts = flags.read_inputs(args.texts, args.input, "text")
+        texts = self.predict_inputs(args)
         classifier = self.load(args)
         labels, probabilities = classifier.classify(texts)
         for text, label, p in zip(texts, labels, probabilities):

@@ -56,6 +56,9 @@ class SentimentConfig(AppConfig):
         validation_split: the part of the training data held out (seeded).
     """
 
+    app = "sentiment"  # the `keras-seq` command, also stamped into saved models
+    noun = "sentiment classifier"
+
     labels: list = field(["negative", "positive"], "the class names, set from the data", flag=False)
     max_tokens: int = field(20000, "vocabulary size of the text vectorization")
     min_count: int = field(2, "words seen fewer times in training get no trainable embedding")
@@ -76,7 +79,7 @@ class SentimentConfig(AppConfig):
         "wordllama",
         "pretrained word vectors as frozen extra features: 'wordllama' (from the wordllama package), a GloVe-style 'word v1 ... vD' text file, or 'none'",
     )
-    dropout: float = field(0.5, "dropout on the embeddings and before the output")
+    dropout: float = field(0.5, "dropout on the embeddings and before the output", bound="rate")
     learning_rate: float = field(1e-3, "Adam's learning rate", bound="positive")
     weight_averaging: bool = field(False, "keep a moving average of the weights (momentum 0.99) and end with it")
     clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
@@ -91,24 +94,13 @@ class SentimentConfig(AppConfig):
         return len(self.labels)
 
     def validate(self):
-        if self.cell not in CELLS:
-            raise UserInputError(f"cell must be one of {', '.join(CELLS)}; got {self.cell!r}")
-        if self.pooling not in POOLINGS:
-            raise UserInputError(f"pooling must be one of {', '.join(POOLINGS)}; got {self.pooling!r}")
+        self.check_fields()
         if self.lexicon not in (None, "vader") and not os.path.isfile(str(self.lexicon)):
             raise UserInputError(f"lexicon must be 'vader', None or an existing word<TAB>score file; got {self.lexicon!r}")
         if self.word_vectors not in (None, "wordllama") and not os.path.isfile(str(self.word_vectors)):
             raise UserInputError(f"word_vectors must be 'wordllama', None or an existing 'word v1 ... vD' file; got {self.word_vectors!r}")
         if len(self.labels) < 2 or len(set(self.labels)) != len(self.labels):
             raise UserInputError(f"labels must be at least two distinct names; got {self.labels!r}")
-        self.check_positive_ints("max_tokens", "min_count", "sequence_length", "embedding_dim", "units", "layers", "attention_units", "batch_size", "epochs")
-        self.check_positive_ints("memory_size", "memory_width")
-        self.check_fractions("dropout")
-        self.check_fractions("validation_split", closed=False)
-        if isinstance(self.patience, bool) or not isinstance(self.patience, int) or self.patience < 0:
-            raise UserInputError(f"patience must be an integer >= 0; got {self.patience!r}")
-        if not self.learning_rate > 0:
-            raise UserInputError(f"learning_rate must be > 0; got {self.learning_rate!r}")
         return self
 
 

@@ -11,6 +11,8 @@ class ClassifierModule(tf.Module):
     code of ours.
     """
 
+    signatures = ("classify",)  # what `Task.export` serves
+
     def __init__(self, classifier):
         super().__init__()
         self.model = classifier.model  # tracked: the weights and lookup tables

@@ -12,8 +12,6 @@ from keras_seq.applications.training import TaskHyperModel
 from keras_seq.errors import UserInputError
 from keras_seq.layers import AttentionPooling, MaskedGlobalMaxPooling, make_recurrent
 
-APP = "sentiment"
-
 
 def build_sentiment_classifier(config, vocabulary):
     """Raw strings in, class probabilities out.
@@ -101,7 +99,7 @@ def build_sentiment_classifier(config, vocabulary):
     binary = config.num_classes == 2
     outputs = keras.layers.Dense(1 if binary else config.num_classes, activation="sigmoid" if binary else "softmax", name="probabilities")(x)
     model = AppModel(texts, outputs, name="sentiment_classifier")
-    model.set_metadata(APP, config.to_dict())
+    model.set_metadata(SentimentConfig.app, config.to_dict())
     model.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm or None, use_ema=config.weight_averaging, ema_momentum=0.99),
         loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",

@@ -9,7 +9,7 @@ import numpy as np
 from keras_seq.applications import training
 from keras_seq.applications.sentiment.config import INFERENCE_BATCH_SIZE, SentimentConfig
 from keras_seq.applications.sentiment.data import adapt_vocabulary, make_dataset, read_source
-from keras_seq.applications.sentiment.model import APP, SentimentHyperModel, class_probabilities
+from keras_seq.applications.sentiment.model import SentimentHyperModel, class_probabilities
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.errors import UserInputError
@@ -28,8 +28,6 @@ class SentimentClassifier(Task):
     >>> labels, probabilities = clf.classify(["Loved it.", "Never again."])
     """
 
-    app = APP
-    noun = "sentiment classifier"
     config_class = SentimentConfig
     hypermodel_class = SentimentHyperModel
     objective = "val_accuracy"
@@ -148,12 +146,7 @@ class SentimentClassifier(Task):
             f"confusion matrix (rows: true {metrics['labels']}): {metrics['confusion_matrix']}"
         )
 
-    signatures = ("classify",)
-
-    def serving_module(self):
-        from keras_seq.applications.sentiment.export import ClassifierModule
-
-        return ClassifierModule(self)
+    serving = "keras_seq.applications.sentiment.export:ClassifierModule"
 
     # ------------------------------------------------------------ training
     @classmethod

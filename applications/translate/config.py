@@ -2,9 +2,9 @@
 them, its flags)."""
 
 import dataclasses
+import typing
 
 from keras_seq.applications.config import AppConfig, field
-from keras_seq.errors import UserInputError
 
 CELLS = ("gru", "lstm")
 ATTENTIONS = ("bahdanau", "luong")
@@ -45,6 +45,9 @@ class TranslatorConfig(AppConfig):
         beam_width, length_penalty: defaults of `translate` and the export.
     """
 
+    app = "translate"  # the `keras-seq` command, also stamped into saved models
+    noun = "translator"
+
     src_vocab_size: int = field(0, "source ids, set from the data", flag=False)
     tgt_vocab_size: int = field(0, "target ids, set from the data", flag=False)
     max_vocab: int = field(8000, "words per language")
@@ -58,33 +61,19 @@ class TranslatorConfig(AppConfig):
     input_feeding: bool = field(False, "feed the attentional output back into the decoder")
     use_bias: bool = field(True, "a bias in the attentional output layer")
     tie_embeddings: bool = field(False, "score target words with the target embedding's table")
-    dropout: float = field(0.2, "dropout on the decoder output")
-    embedding_dropout: float = field(0.0, "dropout on both embeddings")
-    label_smoothing: float = field(0.0, "label smoothing of the cross-entropy")
-    scheduled_sampling: float = field(0.0, "largest probability of feeding the model's own tokens, reached linearly; 0 is off")
+    dropout: float = field(0.2, "dropout on the decoder output", bound="rate")
+    embedding_dropout: float = field(0.0, "dropout on both embeddings", bound="rate")
+    label_smoothing: float = field(0.0, "label smoothing of the cross-entropy", bound="rate")
+    scheduled_sampling: float = field(0.0, "largest probability of feeding the model's own tokens, reached linearly; 0 is off", bound="rate")
     learning_rate: float = field(1e-3, "Adam's learning rate", bound="positive")
     clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
-    ema_momentum: float = field(0.0, "keep a moving average of the weights with this momentum and end with it, e.g. 0.999; 0 is off")
+    ema_momentum: float = field(0.0, "keep a moving average of the weights with this momentum and end with it, e.g. 0.999; 0 is off", bound="rate")
     batch_size: int = field(64, "sentence pairs per batch")
     epochs: int = field(10, "passes over the training pairs")
     validation_split: float = field(0.05, "the part of --data held out for validation (seeded)", bound="fraction")
     seed: int = field(0, "seed of the split, the weights and the shuffling", bound=None)
     beam_width: int = field(5, "default beam width of translate and the export; 1 is greedy")
     length_penalty: float = field(0.6, "default GNMT length penalty alpha of beam search")
-
-    def validate(self):
-        self.check_choice("cell", CELLS)
-        self.check_choice("attention", ATTENTIONS)
-        self.check_positive_ints(
-            "max_vocab", "max_length", "embedding_dim", "encoder_units", "encoder_layers", "decoder_units", "batch_size", "epochs", "beam_width"
-        )
-        self.check_fractions("dropout", "embedding_dropout", "label_smoothing", "scheduled_sampling", "ema_momentum")
-        self.check_fractions("validation_split", closed=False)
-        if not self.learning_rate > 0:
-            raise UserInputError(f"learning_rate must be > 0; got {self.learning_rate!r}")
-        if self.length_penalty < 0:
-            raise UserInputError(f"length_penalty must be >= 0; got {self.length_penalty!r}")
-        return self
 
 
 @dataclasses.dataclass
@@ -93,3 +82,11 @@ class TranslatorDataOptions(AppConfig):
 
     src_lang: str = field("en", "source language: file suffix or tfds feature")
     tgt_lang: str = field("de", "target language: file suffix or tfds feature")
+
+
+@dataclasses.dataclass
+class TranslatorDecodeOptions(AppConfig):
+    """How `evaluate`, `predict` and `plot` decode (flags; None keeps the model's own)."""
+
+    beam_width: typing.Optional[int] = field(None, "1 is greedy; none: the model's")
+    length_penalty: typing.Optional[float] = field(None, "GNMT alpha; none: the model's")

@@ -17,6 +17,8 @@ class TranslatorModule(tf.Module):
     than `max_length` tokens are truncated.
     """
 
+    signatures = ("translate",)  # what `Task.export` serves
+
     def __init__(self, translator):
         super().__init__()
         self.translator = translator

@@ -19,7 +19,6 @@ from keras_seq.layers import (
 )
 from keras_seq.training import SmoothedSparseCrossEntropy
 
-APP = "translate"
 LAYERS = {"gru": GRU, "lstm": LSTM}
 CELLS = {"gru": GRUCell, "lstm": LSTMCell}
 
@@ -115,7 +114,7 @@ def build_translator(config, source_vocab=None, target_vocab=None):
         logits = decode(mixed)
     model = AppModel([source, target_in], logits, name="translator")
     words = {"source_words": source_vocab.words, "target_words": target_vocab.words} if source_vocab is not None else {}
-    model.set_metadata(APP, config.to_dict(), words)
+    model.set_metadata(TranslatorConfig.app, config.to_dict(), words)
     model.compile(
         optimizer=keras.optimizers.Adam(
             config.learning_rate,

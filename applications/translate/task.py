@@ -10,7 +10,7 @@ from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.applications.translate.config import TranslatorConfig
 from keras_seq.applications.translate.data import bucketed_dataset, encode_pairs, normalized, read_source
-from keras_seq.applications.translate.model import APP, TranslatorHyperModel, output_projection
+from keras_seq.applications.translate.model import TranslatorHyperModel, output_projection
 from keras_seq.data import WordVocabulary, detokenize, normalize, tf_normalize
 from keras_seq.data.word_vocabulary import END_ID, START_ID
 from keras_seq.decoding import EncoderDecoderSearch
@@ -37,8 +37,6 @@ class Translator(Task):
     >>> tr.translate(["A man rides a bike."], beam_width=5)
     """
 
-    app = APP
-    noun = "translator"
     config_class = TranslatorConfig
     hypermodel_class = TranslatorHyperModel
     required_assets = ("source_words", "target_words")
@@ -222,12 +220,7 @@ class Translator(Task):
             f"{metrics['bleu_beam']}; chrF greedy {metrics['chrf_greedy']}, beam {metrics['chrf_beam']}"
         )
 
-    signatures = ("translate",)
-
-    def serving_module(self):
-        from keras_seq.applications.translate.export import TranslatorModule
-
-        return TranslatorModule(self)
+    serving = "keras_seq.applications.translate.export:TranslatorModule"
 
     # ------------------------------------------------------------ training
     @classmethod
