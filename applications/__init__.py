@@ -25,3 +25,10 @@ def lazy_exports(package, exports):
         return getattr(importlib.import_module(f"{package}.{names[attr]}"), attr)
 
     return __getattr__, sorted(names)
+
+
+def import_object(spec):
+    """The object that `"module:name"` names, imported on first use (the
+    command line's task classes, the tasks' serving modules)."""
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)

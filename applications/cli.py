@@ -17,7 +17,7 @@ import sys
 import warnings
 
 import keras_seq
-from keras_seq.applications import flags
+from keras_seq.applications import flags, import_object
 from keras_seq.errors import UserInputError
 
 APPLICATIONS = {
@@ -73,8 +73,7 @@ class AppCommand:
             cls.name = cls.config_class.app
 
     def task_class(self):
-        module, _, cls = self.task.partition(":")
-        return getattr(importlib.import_module(module), cls)
+        return import_object(self.task)
 
     # ---------------------------------------------------------------- parser
     def add_parser(self, commands):

@@ -7,13 +7,13 @@ and used. The task offers `save(model_dir)`, `load(model_dir)`,
 `export(path)`, `evaluate(data) -> dict` and the application's verb.
 """
 
-import importlib
 import json
 import os
 import zipfile
 
 import keras
 
+from keras_seq.applications import import_object
 from keras_seq.errors import UserInputError
 from keras_seq.export import atomic_file, save_module
 
@@ -174,8 +174,7 @@ class Task:
     def serving_class(cls):
         """The serving `tf.Module` class: built from the task, with a
         `tf.function` per name in its `signatures`."""
-        module, _, name = cls.serving.partition(":")
-        return getattr(importlib.import_module(module), name)
+        return import_object(cls.serving)
 
     @property
     def signatures(self):
