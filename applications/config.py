@@ -135,6 +135,26 @@ class AppConfig:
         return cls(**{**given, **values}).validate()
 
 
+@dataclasses.dataclass
+class NTMCellFields:
+    """The memory of `--cell ntm`, for the configs whose recurrent layers
+    may be NTMs (the arguments of `keras_seq.layers.make_recurrent`).
+
+    A config dataclass lists it among its bases, before `AppConfig`; its
+    fields then come first among the config's.
+
+    Attributes:
+        memory_size, memory_width: memory slots and the width of a slot.
+    """
+
+    memory_size: int = field(32, "memory slots of the NTM (--cell ntm)")
+    memory_width: int = field(16, "width of an NTM memory slot (--cell ntm)")
+
+    def memory(self):
+        """`make_recurrent`'s memory keyword arguments."""
+        return {"memory_size": self.memory_size, "memory_width": self.memory_width}
+
+
 def _plain(kind):
     """`int` for `typing.Optional[int]`, and so on."""
     return next((k for k in typing.get_args(kind) if k is not type(None)), kind)

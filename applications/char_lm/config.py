@@ -2,14 +2,14 @@
 
 import dataclasses
 
-from keras_seq.applications.config import AppConfig, field
+from keras_seq.applications.config import AppConfig, NTMCellFields, field
 from keras_seq.errors import UserInputError
 
 CELLS = ("lstm", "gru", "simple_rnn", "ntm")
 
 
 @dataclasses.dataclass
-class CharLMConfig(AppConfig):
+class CharLMConfig(NTMCellFields, AppConfig):
     """Everything `build_char_lm` and training need; saved with the model.
 
     Attributes:
@@ -17,7 +17,8 @@ class CharLMConfig(AppConfig):
             from the training text's vocabulary.
         cell: `"lstm"`, `"gru"`, `"simple_rnn"` or `"ntm"` (a Neural
             Turing Machine whose controller has `units`).
-        memory_size, memory_width: the NTM's memory (`cell="ntm"`).
+        memory_size, memory_width: the NTM's memory (`cell="ntm"`), from
+            `NTMCellFields`.
         units, layers, embedding_dim: sizes.
         dropout: input dropout of each recurrent layer and before the output
             layer (0 disables).
@@ -38,8 +39,6 @@ class CharLMConfig(AppConfig):
     vocab_size: int = field(0, "character ids, set from the data", flag=False)
     cell: str = field("lstm", "recurrent cell", choices=CELLS)
     units: int = field(256, "units of each recurrent layer")
-    memory_size: int = field(32, "memory slots of the NTM (--cell ntm)")
-    memory_width: int = field(16, "width of an NTM memory slot (--cell ntm)")
     layers: int = field(1, "stacked recurrent layers")
     embedding_dim: int = field(64, "size of the character embedding")
     dropout: float = field(0.0, "input dropout of each recurrent layer and before the output", bound="rate")

@@ -42,8 +42,7 @@ def build_char_lm(config, vocabulary=None):
         x = make_recurrent(
             config.cell,
             config.units,
-            memory_size=config.memory_size,
-            memory_width=config.memory_width,
+            **config.memory(),
             return_sequences=True,
             dropout=config.dropout,
             stateful=config.tbptt,

@@ -5,7 +5,7 @@ import dataclasses
 import os
 import typing
 
-from keras_seq.applications.config import AppConfig, field
+from keras_seq.applications.config import AppConfig, NTMCellFields, field
 from keras_seq.errors import UserInputError
 
 CELLS = ("lstm", "gru", "ntm")
@@ -14,7 +14,7 @@ INFERENCE_BATCH_SIZE = 256  # texts per batch when classifying, explaining and v
 
 
 @dataclasses.dataclass
-class SentimentConfig(AppConfig):
+class SentimentConfig(NTMCellFields, AppConfig):
     """Everything `build_sentiment_classifier` and training need.
 
     Attributes:
@@ -28,7 +28,8 @@ class SentimentConfig(AppConfig):
         embedding_dim: size of the trainable word embedding.
         cell: `"gru"` (the default; see BENCHMARKS.md), `"lstm"` or `"ntm"`
             (a Neural Turing Machine whose controller has `units`).
-        memory_size, memory_width: the NTM's memory (`cell="ntm"`).
+        memory_size, memory_width: the NTM's memory (`cell="ntm"`), from
+            `NTMCellFields`.
         units: units of each recurrent layer (per direction).
         layers: number of stacked recurrent layers.
         bidirectional: wrap each recurrent layer in `Bidirectional`.
@@ -66,8 +67,6 @@ class SentimentConfig(AppConfig):
     embedding_dim: int = field(128, "size of the trainable word embedding")
     cell: str = field("gru", "recurrent cell", choices=CELLS)
     units: int = field(64, "units of each recurrent layer, per direction")
-    memory_size: int = field(32, "memory slots of the NTM (--cell ntm)")
-    memory_width: int = field(16, "width of an NTM memory slot (--cell ntm)")
     layers: int = field(1, "stacked recurrent layers")
     bidirectional: bool = field(True, "wrap each recurrent layer in Bidirectional")
     pooling: str = field("attention", "how the token states become one vector", choices=POOLINGS)

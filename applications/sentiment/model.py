@@ -79,8 +79,7 @@ def build_sentiment_classifier(config, vocabulary):
         layer = make_recurrent(
             config.cell,
             config.units,
-            memory_size=config.memory_size,
-            memory_width=config.memory_width,
+            **config.memory(),
             return_sequences=not (last and pool_last),
             seed=config.seed + i,
         )
