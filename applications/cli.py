@@ -165,20 +165,23 @@ class AppCommand:
             model_dir=args.model_dir,
             time_budget=args.time_budget,
             verbose=0 if args.quiet else 1,
-            callbacks=self.train_callbacks(args),
+            callbacks=[] if args.quiet else self.train_callbacks(),
             **self.data_kwargs(args),
         )
-        self.after_train(task, history, args)
+        if not args.quiet:
+            self.after_train(task, history)
         last = {k: round(float(v[-1]), 4) for k, v in history.history.items()}
         print(f"Saved to {args.model_dir} after {history.seconds:.0f} s.")
         print(json.dumps({**last, "epochs": len(history.history.get("loss", [])), "train_seconds": round(history.seconds, 1)}))
 
-    def train_callbacks(self, args):
-        """The application's callbacks for a `train` from the command line."""
+    def train_callbacks(self):
+        """The callbacks that show a `train` from the command line how the
+        model does (samples each epoch); not with `--quiet`."""
         return []
 
-    def after_train(self, task, history, args):
-        """Show something of the trained model (samples, translations)."""
+    def after_train(self, task, history):
+        """Show something of the trained model (samples, translations); not
+        with `--quiet`."""
 
     def run_evaluate(self, args):
         task = self.load(args)

@@ -81,7 +81,7 @@ def add_run(parser):
         default=None,
         help="stop training after this many seconds (finishing the current step), then save as usual",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar and no samples")
 
 
 def add_split(parser):

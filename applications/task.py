@@ -29,7 +29,7 @@ class AppModel(keras.Model):
     vocabularies) is saved in the model's config, so the `.keras` file is
     all a user needs. Loading compiles the model without building its
     optimizer, so a file saved without the optimizer's state (`Task.save`)
-    loads without warnings.
+    loads without warnings; `fit` builds it first.
 
     Args:
         inputs, outputs, name: as for a functional `keras.Model`.
@@ -61,8 +61,16 @@ class AppModel(keras.Model):
         model.metadata_json = json.dumps(metadata, ensure_ascii=False)
         return model
 
+    def fit(self, *args, **kwargs):
+        # The optimizer's variables are made before the training step is
+        # traced: made inside its first trace, they make TensorFlow trace
+        # the step twice (seconds, for the translator on a CPU).
+        if self.optimizer is not None and not self.optimizer.built:
+            self.optimizer.build(self.trainable_variables)
+        return super().fit(*args, **kwargs)
+
     def compile_from_config(self, config):
-        # The optimizer's variables are built on the first training step.
+        # The optimizer's variables are built by `fit`.
         self.compile(**keras.saving.deserialize_keras_object(config))
 
 

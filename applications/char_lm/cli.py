@@ -25,10 +25,10 @@ class CharLMCommand(AppCommand):
         generate.add_argument("--top-p", type=float, default=1.0, help="in (0, 1]; 1 disables (default: %(default)s)")
         generate.add_argument("--seed", type=int, default=None, help="for reproducible output")
 
-    def train_callbacks(self, args):
+    def train_callbacks(self):
         from keras_seq.applications.char_lm.task import SampleText
 
-        return [] if args.quiet else [SampleText()]
+        return [SampleText()]
 
     def run_generate(self, args):
         lm = self.load(args)

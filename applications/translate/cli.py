@@ -27,7 +27,7 @@ class TranslateCommand(AppCommand):
         plot.add_argument("--output", default="attention.png", help="(default: %(default)s)")
         self.add_evaluate_flags(plot, only=("beam_width",))
 
-    def after_train(self, task, history, args):
+    def after_train(self, task, history):
         sample = history.validation_examples.sources[:3]
         for source, translation in zip(sample, task.translate(sample)):
             print(f"{source}  ->  {translation}")

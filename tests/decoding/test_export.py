@@ -5,6 +5,7 @@ import sys
 
 import keras
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from keras_seq.decoding import beam_search, greedy_search, sample
@@ -78,6 +79,14 @@ def test_export_reload_gives_the_same_tokens(tmp_path):
     np.testing.assert_array_equal(loaded.beam(SRC, tf.constant(8)).numpy(), beam_py)
     top1 = loaded.sample_top_k(SRC, tf.constant(8), tf.constant(1)).numpy()
     np.testing.assert_array_equal(top1, greedy_py)  # top-k 1 is greedy, inside the graph too
+
+
+@pytest.mark.slow  # the applications' contract runs each app's decoding export in a fresh process
+def test_export_decodes_in_a_fresh_process(tmp_path):
+    module = TinyTranslator()
+    beam_py = module.beam(SRC, tf.constant(8)).numpy()
+    path = str(tmp_path / "translator")
+    tf.saved_model.save(module, path)
 
     # a fresh process that never imports keras_seq
     script = (

@@ -16,16 +16,24 @@ class Crash(keras.callbacks.Callback):
             raise RuntimeError("power cut")
 
 
+class OptimizerSteps(keras.callbacks.Callback):
+    """The optimizer's step count when training starts (after a resume's restore)."""
+
+    def on_train_begin(self, logs=None):
+        self.at_start = int(self.model.optimizer.iterations.numpy())
+
+
 def test_interrupted_training_resumes_and_leaves_no_half_model(tmp_path, text_file):
     model_dir = tmp_path / "m"
     with pytest.raises(RuntimeError, match="power cut"):
         train(SMALL.replace(epochs=4), data=str(text_file), model_dir=str(model_dir), callbacks=[Crash()], **QUIET)
     assert not (model_dir / "model.keras").exists()  # nothing half-written
     assert os.listdir(model_dir / "backup")
-    messages = []
-    lm, history = train(SMALL.replace(epochs=4), data=str(text_file), model_dir=str(model_dir), **{**QUIET, "print_fn": messages.append})
+    messages, steps = [], OptimizerSteps()
+    lm, history = train(SMALL.replace(epochs=4), data=str(text_file), model_dir=str(model_dir), callbacks=[steps], **{**QUIET, "print_fn": messages.append})
     assert any("Resuming" in m for m in messages)
     assert len(history.history["loss"]) == 2  # epochs 3 and 4 only
+    assert steps.at_start > 0  # the optimizer's state came back too, not only the weights
     assert (model_dir / "model.keras").exists() and not (model_dir / "backup").exists()
 
 

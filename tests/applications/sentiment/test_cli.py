@@ -11,9 +11,11 @@ def run(capsys, *args):
     return code, out.out, out.err
 
 
-def test_train_evaluate_predict_explain_export(tmp_path, csv_file, capsys):
+def test_train_on_a_csv_evaluate_predict_explain(tmp_path, csv_file, capsys):
+    """A CSV's columns and labels found, `--input` and `--explain` (export is the contract's)."""
     model_dir = str(tmp_path / "m")
-    code, out, _ = run(capsys, "sentiment", "train", "--data", str(csv_file), "--model-dir", model_dir, "--epochs", "2", "--units", "8", "--quiet")
+    tiny = ["--units", "8", "--embedding-dim", "8", "--lexicon", "none", "--word-vectors", "none"]  # the frozen features have their own tests
+    code, out, _ = run(capsys, "sentiment", "train", "--data", str(csv_file), "--model-dir", model_dir, "--epochs", "1", *tiny, "--quiet")
     assert code == 0 and "val_accuracy" in json.loads(out.strip().splitlines()[-1])
     code, out, _ = run(capsys, "sentiment", "evaluate", "--data", str(csv_file), "--model-dir", model_dir, "--split", "all")
     metrics = json.loads(out.strip().splitlines()[-1])
@@ -25,8 +27,6 @@ def test_train_evaluate_predict_explain_export(tmp_path, csv_file, capsys):
     rows = [json.loads(line) for line in out.strip().splitlines()]
     assert code == 0 and [r["text"] for r in rows] == ["Lovely place.", "Great food.", "Awful staff."]
     assert page.exists() and "Lovely".lower() in page.read_text(encoding="utf-8")
-    code, out, _ = run(capsys, "sentiment", "export", "--model-dir", model_dir)
-    assert code == 0 and (tmp_path / "m" / "export" / "saved_model.pb").exists()
 
 
 def test_user_errors_exit_2(tmp_path, trained, capsys):

@@ -9,7 +9,7 @@ def run(capsys, *args):
     return code, out.out, out.err
 
 
-def test_evaluate_predict_plot_export(trained, tsv_file, tmp_path, capsys):
+def test_evaluate_predict_plot(trained, tsv_file, tmp_path, capsys):
     _, _, _, model_dir = trained
     code, out, _ = run(
         capsys, "translate", "evaluate", "--data", str(tsv_file), "--model-dir", str(model_dir), "--validation-split", "0.1", "--beam-width", "2"
@@ -20,8 +20,6 @@ def test_evaluate_predict_plot_export(trained, tsv_file, tmp_path, capsys):
     assert code == 0 and len(out.strip().splitlines()) == 2 and (tmp_path / "a.png").exists()
     code, out, _ = run(capsys, "translate", "plot", "--model-dir", str(model_dir), "a small cat", "--output", str(tmp_path / "b.png"))
     assert code == 0 and (tmp_path / "b.png").exists()
-    code, _, _ = run(capsys, "translate", "export", "--model-dir", str(model_dir), "--export-dir", str(tmp_path / "exp"))
-    assert code == 0 and (tmp_path / "exp" / "saved_model.pb").exists()
 
 
 def test_user_errors_exit_2(trained, tmp_path, capsys):
