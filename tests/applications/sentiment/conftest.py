@@ -20,7 +20,7 @@ def trained(tmp_path_factory):
     from keras_seq.applications.sentiment import SentimentClassifier
     from tests.applications.shared import trained_once
 
-    config = SentimentConfig(units=16, embedding_dim=16, attention_units=8, dropout=0.2, learning_rate=3e-3, epochs=2)
+    config = SentimentConfig(units=16, embedding_dim=16, attention_units=8, dropout=0.2, learning_rate=3e-3, epochs=1)
 
     def fit(model_dir):
         return train(config, data="embedded", model_dir=model_dir, verbose=0, print_fn=lambda *a: None)
