@@ -144,7 +144,49 @@ def test_the_keras_file_alone_is_the_whole_model(trained, tmp_path, capsys):
     assert outputs[:2] == outputs[2:]
 
 
-def test_export_serves_raw_input_without_keras_seq(trained, tmp_path, capsys):
+# A process that never imports keras_seq: it reads `export_dir<TAB>call`
+# lines, loads each export with TensorFlow alone, and prints the call's
+# repr (one TensorFlow start-up serves every application's check).
+SERVER = """
+import sys, tensorflow as tf
+for line in sys.stdin:
+    export_dir, call = line.rstrip("\\n").split("\\t")
+    try:
+        m = tf.saved_model.load(export_dir)
+        answer = repr(eval(call))
+    except Exception as error:
+        answer = "error: " + repr(error).replace("\\n", " ")
+    print(answer if "keras_seq" not in sys.modules else "imported keras_seq", flush=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def fresh_process(tmp_path_factory):
+    """`serve(export_dir, call)`: the call's repr, from the fresh process."""
+    log = tmp_path_factory.mktemp("server") / "stderr.txt"
+    with open(log, "w") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        )
+
+    def serve(export_dir, call):
+        server.stdin.write(f"{export_dir}\t{call}\n")
+        server.stdin.flush()
+        answer = server.stdout.readline()
+        assert answer, log.read_text()[-1500:]  # it died: its traceback
+        return answer.rstrip("\n")
+
+    yield serve
+    server.stdin.close()
+    server.wait(timeout=60)
+
+
+def test_export_serves_raw_input_without_keras_seq(trained, tmp_path, capsys, fresh_process):
     """The serving signature gives, in a process that never imports
     keras_seq, what it gives here (where each app's tests check it against
     the task's own verb)."""
@@ -156,10 +198,7 @@ def test_export_serves_raw_input_without_keras_seq(trained, tmp_path, capsys):
     assert code == 0
     call = APPS[app][3]
     expected = eval(call, {"tf": tf, "m": tf.saved_model.load(export_dir)})
-    script = f"import sys, tensorflow as tf\nm = tf.saved_model.load({export_dir!r})\nprint(repr({call}))\nassert 'keras_seq' not in sys.modules\n"
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-    assert result.returncode == 0, result.stderr[-1500:]
-    assert result.stdout.strip().splitlines()[-1] == repr(expected)
+    assert fresh_process(export_dir, call) == repr(expected)
 
 
 @pytest.mark.parametrize("app", sorted(APPS))

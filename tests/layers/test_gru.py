@@ -1,5 +1,6 @@
 import keras
 import numpy as np
+import pytest
 
 from keras_seq.layers import GRU, GRUCell
 from tests.layers.recurrent_suite import RecurrentSuite
@@ -22,3 +23,13 @@ class TestGRUResetBefore(RecurrentSuite):
     keras_layer, keras_cell = keras.layers.GRU, keras.layers.GRUCell
     extra = {"reset_after": False}
     fusable = False
+
+    # The training modes run the step path that TestGRU's unfused cases and
+    # this class's Keras comparisons already cover; kept for `-m slow`.
+    @pytest.mark.slow
+    def test_stacked_layers_fit(self):
+        super().test_stacked_layers_fit()
+
+    @pytest.mark.slow
+    def test_mixed_bfloat16(self):
+        super().test_mixed_bfloat16()
