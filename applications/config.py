@@ -140,8 +140,8 @@ class NTMCellFields:
     """The memory of `--cell ntm`, for the configs whose recurrent layers
     may be NTMs (the arguments of `keras_seq.layers.make_recurrent`).
 
-    A config dataclass lists it among its bases, before `AppConfig`; its
-    fields then come first among the config's.
+    A config dataclass lists it among its bases (as `CharLMConfig` does);
+    its fields then come first among the config's.
 
     Attributes:
         memory_size, memory_width: memory slots and the width of a slot.

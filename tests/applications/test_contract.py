@@ -12,7 +12,7 @@ import zipfile
 import h5py
 import pytest
 
-from keras_seq.applications import cli
+from keras_seq.applications import cli, import_object
 
 TEXT = "To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n" * 30
 REVIEWS = ["review,label"] + ["I loved it,pos", "Great and lovely,pos", "I hated it,neg", "Awful and rude,neg"] * 12
@@ -72,6 +72,11 @@ RAW = {
 }
 
 
+def _command(app):
+    """The application's `AppCommand`, from the registry."""
+    return import_object(f"keras_seq.applications.{cli.APPLICATIONS[app]}.cli:COMMAND")
+
+
 def run(capsys, *args):
     code = cli.main(list(args))
     out = capsys.readouterr()
@@ -109,7 +114,7 @@ def test_fit_on_the_users_raw_examples(trained):
     import tensorflow as tf
 
     app, _, model_dir = trained
-    command = __import__(f"keras_seq.applications.{cli.APPLICATIONS[app]}.cli", fromlist=["COMMAND"]).COMMAND
+    command = _command(app)
     task = command.task_class().load(model_dir)
     before = [w.copy() for w in task.model.get_weights()]
     data = tf.data.Dataset.from_tensor_slices(RAW[app]()).batch(4)
@@ -232,7 +237,7 @@ def test_another_applications_model_is_one_clear_error(trained, capsys):
 def test_shared_flags_come_from_the_config(app):
     parser = cli.build_parser()
     args = parser.parse_args([app, "train"])
-    command = __import__(f"keras_seq.applications.{cli.APPLICATIONS[app]}.cli", fromlist=["COMMAND"]).COMMAND
+    command = _command(app)
     defaults = command.config_class()
     for name in ("epochs", "batch_size", "seed", "validation_split"):
         assert getattr(args, name) == getattr(defaults, name)
