@@ -8,16 +8,21 @@ the test split (a seed never used in training) at the sizes of `SIZES`,
 trained and never trained. The script prints one line per run, then the
 medians and how many seeds reached the task's target.
 
-    python benchmarks/ntm_tasks.py --task copy --seeds 0,1,2 --budget 1800
+With `--jobs N` the runs go to N processes at once, each given an equal
+share of the cores (TensorFlow's thread pools), so the NTM and the LSTM of
+a seed train side by side on the same machine load.
+
+    python benchmarks/ntm_tasks.py --task copy --seeds 0,1,2 --budget 1800 --jobs 2
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
-
-from keras_seq.applications.ntm import NTMTaskConfig, train
 
 # task -> (evaluate keyword, sizes measured, target bit errors at the first size)
 SIZES = {
@@ -29,13 +34,34 @@ SIZES = {
 
 
 def run(task, model, seed, budget, folder):
+    import keras
+
+    from keras_seq.applications.ntm import NTMTaskConfig, train
+
+    class Steps(keras.callbacks.Callback):
+        count = 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.count += 1
+
     config = NTMTaskConfig(task=task, model=model, seed=seed, epochs=10_000)
-    trained, history = train(config, model_dir=os.path.join(folder, f"{task}-{model}-{seed}"), time_budget=budget, verbose=0, print_fn=lambda *a: None)
+    counter = Steps()
+    model_dir = os.path.join(folder, f"{task}-{model}-{seed}")
+    trained, history = train(config, model_dir=model_dir, time_budget=budget, verbose=0, print_fn=lambda *a: None, callbacks=[counter])
+    steps = counter.count
     examples = trained.evaluation_examples("embedded", "test")
     key, sizes, _ = SIZES[task]
-    errors = {size: trained.evaluate(examples, **{key: size})["bit_errors_per_sequence"] for size in sizes}
-    steps = len(history.history["loss"]) * config.steps_per_epoch
-    return {"task": task, "model": model, "seed": seed, "steps": steps, "seconds": round(history.seconds), "errors": errors}
+    errors = {str(size): trained.evaluate(examples, **{key: size})["bit_errors_per_sequence"] for size in sizes}
+    curve = [round(v, 2) for v in history.history.get("val_bit_errors", [])]
+    return {"task": task, "model": model, "seed": seed, "steps": steps, "seconds": round(history.seconds), "errors": errors, "val_bit_errors_by_epoch": curve}
+
+
+def run_apart(args, model, seed, threads):
+    """One run in a process of its own with `threads` TensorFlow threads."""
+    env = {**os.environ, "TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": "1"}
+    command = [sys.executable, __file__, "--task", args.task, "--seeds", str(seed), "--models", model, "--budget", str(args.budget), "--folder", args.folder]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    return json.loads(next(line for line in done.stdout.splitlines() if line.startswith("{")))
 
 
 def main():
@@ -45,20 +71,29 @@ def main():
     parser.add_argument("--models", default="ntm,lstm")
     parser.add_argument("--budget", type=float, default=1800.0, help="seconds of training per model")
     parser.add_argument("--folder", default=None, help="where the models go (default: a temporary folder)")
+    parser.add_argument("--jobs", type=int, default=1, help="runs at once, each in its own process")
     args = parser.parse_args()
-    folder = args.folder or tempfile.mkdtemp(prefix="ntm_tasks_")
+    args.folder = args.folder or tempfile.mkdtemp(prefix="ntm_tasks_")
     seeds = [int(s) for s in args.seeds.split(",")]
+    runs = [(model, seed) for seed in seeds for model in args.models.split(",")]
     results = []
-    for seed in seeds:
-        for model in args.models.split(","):
-            results.append(run(args.task, model, seed, args.budget, folder))
+    if args.jobs > 1:
+        threads = max(1, (os.cpu_count() or 1) // args.jobs)
+        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            for result in pool.map(lambda job: run_apart(args, *job, threads), runs):
+                results.append(result)
+                print(json.dumps(result), flush=True)
+    else:
+        for model, seed in runs:
+            results.append(run(args.task, model, seed, args.budget, args.folder))
             print(json.dumps(results[-1]), flush=True)
     key, sizes, target = SIZES[args.task]
     print(f"\n{args.task}: medians over seeds {args.seeds}, {args.budget:.0f} s of training each")
     for model in args.models.split(","):
         runs = [r for r in results if r["model"] == model]
-        medians = ", ".join(f"{key} {size}: {statistics.median(r['errors'][size] for r in runs):.3f}" for size in sizes)
-        reached = "" if target is None else f"; under {target} at {key} {sizes[0]}: {sum(r['errors'][sizes[0]] < target for r in runs)} of {len(runs)} seeds"
+        medians = ", ".join(f"{key} {size}: {statistics.median(r['errors'][str(size)] for r in runs):.3f}" for size in sizes)
+        hits = sum(r["errors"][str(sizes[0])] < target for r in runs) if target is not None else 0
+        reached = "" if target is None else f"; under {target} at {key} {sizes[0]}: {hits} of {len(runs)} seeds"
         print(f"  {model:5s} {medians}{reached} (median {statistics.median(r['steps'] for r in runs)} steps)")
 
 

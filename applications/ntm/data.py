@@ -115,6 +115,7 @@ def bit_errors_per_sequence(logits, targets, weights):
 # bits of each task: (input channels, output channels)
 CHANNELS = {"copy": (9, 8), "repeat-copy": (10, 9), "associative-recall": (8, 6), "priority-sort": (10, 8)}
 STEP_BUCKET = 8  # time steps are padded to a multiple of this: few distinct shapes, few XLA compilations
+EVALUATION_BATCH = 32  # validation and evaluation draw sequences in batches of this size, whatever the training batch
 
 
 def generate(task, rng, batch, size, repeats=None, max_repeats=10):
@@ -150,10 +151,13 @@ class TaskBatches:
     (`full=True`), sizes go up to `config.size`.
 
     `epoch` is set by the `Curriculum` callback before each epoch.
+    `batch_size` overrides `config.batch_size` (validation uses
+    `EVALUATION_BATCH`).
     """
 
-    def __init__(self, config, batches, seed, full=False):
+    def __init__(self, config, batches, seed, full=False, batch_size=None):
         self.config, self.batches, self.seed, self.full = config, batches, seed, full
+        self.batch_size = batch_size or config.batch_size
         self.smallest = min(SIZES[config.task][1], config.size)
         self.epoch = 0
 
@@ -171,7 +175,7 @@ class TaskBatches:
         for batch in range(self.batches):
             top = self.largest(epoch * self.batches + batch)
             size = config.size if config.task == "priority-sort" else int(rng.integers(self.smallest, top + 1))
-            yield pad_steps(*generate(config.task, rng, config.batch_size, size, max_repeats=config.max_repeats))
+            yield pad_steps(*generate(config.task, rng, self.batch_size, size, max_repeats=config.max_repeats))
 
     def dataset(self):
         """A `tf.data.Dataset` of `(inputs, targets, weights)` batches."""

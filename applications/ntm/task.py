@@ -7,7 +7,7 @@ import numpy as np
 
 from keras_seq.applications import training
 from keras_seq.applications.ntm.config import SIZE_NAMES, NTMTaskConfig
-from keras_seq.applications.ntm.data import CHANNELS, TaskBatches, bit_errors_per_sequence, generate
+from keras_seq.applications.ntm.data import CHANNELS, EVALUATION_BATCH, TaskBatches, bit_errors_per_sequence, generate
 from keras_seq.applications.ntm.model import NTMTaskHyperModel
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
@@ -69,7 +69,7 @@ class NTMTask(Task):
         """The predicted bits `(B, T, output_bits)` (0. or 1.) of input bits
         `(B, T, input_bits)` (or one sequence `(T, input_bits)`)."""
         inputs = self.check_inputs(inputs)
-        logits = self.model.predict(inputs, batch_size=batch_size or self.config.batch_size, verbose=0)
+        logits = self.model.predict(inputs, batch_size=batch_size or EVALUATION_BATCH, verbose=0)
         return (logits > 0).astype("float32")
 
     # ----------------------------------------------------------- evaluation
@@ -99,7 +99,7 @@ class NTMTask(Task):
         rng = np.random.default_rng([examples.seed, size])
         errors, sequences = 0.0, 0
         for _ in range(examples.batches):
-            inputs, targets, weights = generate(config.task, rng, config.batch_size, size, repeats=repeats, max_repeats=config.max_repeats)
+            inputs, targets, weights = generate(config.task, rng, EVALUATION_BATCH, size, repeats=repeats, max_repeats=config.max_repeats)
             logits = self.model.predict_on_batch(inputs)
             errors += bit_errors_per_sequence(logits, targets, weights) * len(inputs)
             sequences += len(inputs)
@@ -164,7 +164,8 @@ class NTMTask(Task):
         """The generated training batches (curriculum included) and the
         validation batches (full size, their own seed)."""
         cls.check_source(source)
-        return TaskBatches(config, config.steps_per_epoch, config.seed), TaskBatches(config, validation_batches(config), config.seed + 1, full=True)
+        validation = TaskBatches(config, validation_batches(config), config.seed + 1, full=True, batch_size=EVALUATION_BATCH)
+        return TaskBatches(config, config.steps_per_epoch, config.seed), validation
 
     @classmethod
     def prepare(cls, config, train, validation):

@@ -58,7 +58,7 @@ def test_generate_dispatches_and_pads_to_the_bucket():
 
 
 def test_curriculum_grows_and_each_epoch_is_reproducible():
-    config = NTMTaskConfig(max_size=20, curriculum_steps=100, batch_size=2)
+    config = NTMTaskConfig(max_size=20, curriculum=True, curriculum_steps=100, batch_size=2)
     batches = TaskBatches(config, 10, seed=3)
     assert batches.largest(0) == 1 and batches.largest(50) == 10 and batches.largest(500) == 20
     first = [x.shape for x, _, _ in batches()]
@@ -68,7 +68,8 @@ def test_curriculum_grows_and_each_epoch_is_reproducible():
     again = list(batches())
     assert all(np.array_equal(a[0], b[0]) for a, b in zip(late, again))
     assert TaskBatches(config, 10, seed=3, full=True).largest(0) == 20
-    assert TaskBatches(NTMTaskConfig(curriculum=False, max_size=20), 1, 0).largest(0) == 20
+    assert TaskBatches(NTMTaskConfig(max_size=20), 1, 0).largest(0) == 20  # no curriculum by default
+    assert [x.shape[0] for x, _, _ in TaskBatches(config, 2, 0, full=True, batch_size=5)()] == [5, 5]
 
 
 def test_bit_errors_count_the_answer_steps_only():

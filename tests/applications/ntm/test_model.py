@@ -1,3 +1,4 @@
+import keras
 import numpy as np
 import pytest
 
@@ -45,6 +46,9 @@ def test_bad_configs_name_the_field(changes, match):
     assert issubclass(UserInputError, ValueError)
 
 
-def test_rmsprop_and_feedforward_variants_build():
-    model = build_ntm_task(NTMTaskConfig(units=8, memory_size=8, memory_width=4, max_size=4, controller="feedforward", optimizer="rmsprop", jit_compile=False))
-    assert model.optimizer.clipvalue == 50.0 and model.get_layer("ntm").cell.controller_type == "feedforward"
+def test_the_default_recipe_and_the_adam_and_feedforward_variants():
+    small = {"units": 8, "memory_size": 8, "memory_width": 4, "max_size": 4, "jit_compile": False}
+    default = build_ntm_task(NTMTaskConfig(**small)).optimizer
+    assert isinstance(default, keras.optimizers.RMSprop) and default.clipvalue == 10.0 and default.momentum == 0.9
+    model = build_ntm_task(NTMTaskConfig(**small, controller="feedforward", optimizer="adam", clip=50.0))
+    assert model.optimizer.global_clipnorm == 50.0 and model.get_layer("ntm").cell.controller_type == "feedforward"

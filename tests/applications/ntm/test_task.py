@@ -6,6 +6,7 @@ import pytest
 import tensorflow as tf
 
 from keras_seq.applications.ntm import NTMTask, generate
+from keras_seq.applications.ntm.data import EVALUATION_BATCH
 from keras_seq.errors import UserInputError
 
 
@@ -23,7 +24,7 @@ def test_evaluate_at_sizes_never_trained_and_bad_sizes(trained):
     task, _, _ = trained
     examples = task.evaluation_examples("embedded", "test")
     metrics = task.evaluate(examples, length=8)
-    assert metrics["length"] == 8 and metrics["sequences"] == task.config.batch_size
+    assert metrics["length"] == 8 and metrics["sequences"] == EVALUATION_BATCH  # whatever the training batch
     assert 0 <= metrics["bit_errors_per_sequence"] <= 8 * 8
     assert task.evaluate(examples, length=8) == metrics  # seeded
     with pytest.raises(UserInputError, match="needs 13 memory slots"):
