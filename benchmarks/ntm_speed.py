@@ -4,11 +4,12 @@ The peer is what a user would write first: a straightforward NTM cell in
 `keras.layers.RNN` (Keras' `LSTMCell` controller, one `Dense` per head
 parameter, every head addressed in its own Python loop), compiled as Keras
 compiles it on this machine (`jit_compile="auto"`, which leaves XLA off on
-a CPU). Both train on the same copy batches (lengths 1-20, batch 32,
+a CPU). Both train on the same copy batches (lengths 1-20, batch 32 or `--batch`,
 controller 100, memory 128 x 20, one read and one write head), in the same
 run, and the script prints steps/s and the ratio.
 
     python benchmarks/ntm_speed.py --steps 60 --seeds 3
+    python benchmarks/ntm_speed.py --steps 300 --seeds 3 --batch 1   # the app's training batch
 """
 
 import argparse
@@ -115,12 +116,12 @@ def batches(seed, count, batch=32):
     return [copy(rng, batch, int(rng.integers(1, 21))) for _ in range(count)]
 
 
-def steps_per_second(kind, data, seed):
+def steps_per_second(kind, data, seed, batch=32):
     keras.utils.set_random_seed(seed)
     model = make_model(kind)
     # one warm-up pass over every length, so compilation is not counted
     for length in range(1, 21):
-        x, y, w = copy(np.random.default_rng(0), 32, length)
+        x, y, w = copy(np.random.default_rng(0), batch, length)
         model.train_on_batch(x, y, sample_weight=w)
     start = time.perf_counter()
     for x, y, w in data:
@@ -132,17 +133,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=32, help="sequences per batch (the NTM app trains with 1)")
     parser.add_argument("--kinds", default="plain,ours,ours (XLA)")
     args = parser.parse_args()
     kinds = args.kinds.split(",")
     results = {kind: [] for kind in kinds}
     for seed in range(args.seeds):
-        data = batches(seed, args.steps)
+        data = batches(seed, args.steps, args.batch)
         for kind in kinds:
-            results[kind].append(steps_per_second(kind, data, seed))
+            results[kind].append(steps_per_second(kind, data, seed, args.batch))
             print(f"seed {seed} {kind:12s} {results[kind][-1]:6.1f} steps/s", flush=True)
     base = statistics.median(results[kinds[0]])
-    print(f"\nmedian over {args.seeds} seeds, {args.steps} steps each (batch 32, copy lengths 1-20):")
+    print(f"\nmedian over {args.seeds} seeds, {args.steps} steps each (batch {args.batch}, copy lengths 1-20):")
     for kind in kinds:
         median = statistics.median(results[kind])
         print(f"  {kind:12s} {median:6.1f} steps/s  x{median / base:.2f} vs {kinds[0]}")
