@@ -92,8 +92,9 @@ def main():
     for model in args.models.split(","):
         runs = [r for r in results if r["model"] == model]
         medians = ", ".join(f"{key} {size}: {statistics.median(r['errors'][str(size)] for r in runs):.3f}" for size in sizes)
-        hits = sum(r["errors"][str(sizes[0])] < target for r in runs) if target is not None else 0
-        reached = "" if target is None else f"; under {target} at {key} {sizes[0]}: {hits} of {len(runs)} seeds"
+        reached = ""
+        if target is not None:
+            reached = f"; under {target} at {key} {sizes[0]}: {sum(r['errors'][str(sizes[0])] < target for r in runs)} of {len(runs)} seeds"
         print(f"  {model:5s} {medians}{reached} (median {statistics.median(r['steps'] for r in runs)} steps)")
 
 
