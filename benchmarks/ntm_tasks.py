@@ -3,7 +3,8 @@ weights) on the algorithmic tasks, trained in the same run with the same
 wall-clock budget, over several seeds.
 
 Each model trains with `keras_seq.applications.ntm.train` (defaults of
-`NTMTaskConfig`, curriculum on) for `--budget` seconds, then is measured on
+`NTMTaskConfig`: Graves' RMSProp recipe, batch 1, no curriculum, the
+best validation epoch kept) for `--budget` seconds, then is measured on
 the test split (a seed never used in training) at the sizes of `SIZES`,
 trained and never trained. The script prints one line per run, then the
 medians and how many seeds reached the task's target.
@@ -12,7 +13,7 @@ With `--jobs N` the runs go to N processes at once, each given an equal
 share of the cores (TensorFlow's thread pools), so the NTM and the LSTM of
 a seed train side by side on the same machine load.
 
-    python benchmarks/ntm_tasks.py --task copy --seeds 0,1,2 --budget 1800 --jobs 2
+    python benchmarks/ntm_tasks.py --task copy --seeds 0,1,2 --budget 1800 --jobs 6
 """
 
 import argparse

@@ -51,6 +51,10 @@ class NTMTaskConfig(AppConfig):
         validation_split: validation batches, as a part of
             `steps_per_epoch`, generated at the full size from their own
             seed, each of `EVALUATION_BATCH` (32) sequences.
+        keep_best: save the weights of the epoch with the fewest validation
+            bit errors rather than the last epoch's (a run can get worse
+            late; see BENCHMARKS.md). A resumed run keeps the best since
+            the resume.
         jit_compile: compile the training step with XLA.
         seed: seed of the weights and of the generated data.
     """
@@ -78,6 +82,7 @@ class NTMTaskConfig(AppConfig):
     learning_rate: float = field(1e-4, "the optimizer's learning rate", bound="positive")
     clip: float = field(10.0, "gradient clipping: value (rmsprop) or global norm (adam); 0 disables")
     validation_split: float = field(0.05, "validation batches, as a part of --steps-per-epoch", bound="fraction")
+    keep_best: bool = field(True, "save the weights of the epoch with the fewest validation bit errors, not the last epoch's")
     jit_compile: bool = field(True, "compile the training step with XLA")
     seed: int = field(0, "seed of the weights and of the generated data", bound=None)
 

@@ -1,9 +1,10 @@
 """Training helpers: callbacks, losses, metrics."""
 
+from keras_seq.training.best_weights import BestWeights
 from keras_seq.training.losses import SmoothedSparseCrossEntropy
 from keras_seq.training.metrics import BitsPerChar, Perplexity
 from keras_seq.training.nan_guard import NaNGuard
 from keras_seq.training.scheduled_sampling import ScheduledSampling
 from keras_seq.training.time_budget import TimeBudget
 
-__all__ = ["BitsPerChar", "NaNGuard", "Perplexity", "ScheduledSampling", "SmoothedSparseCrossEntropy", "TimeBudget"]
+__all__ = ["BestWeights", "BitsPerChar", "NaNGuard", "Perplexity", "ScheduledSampling", "SmoothedSparseCrossEntropy", "TimeBudget"]

@@ -66,3 +66,15 @@ def test_an_untrained_lstm_baseline_runs_and_plots(tmp_path):
     assert open(path, "rb").read(4) == b"\x89PNG"
     metrics = task.evaluate(task.evaluation_examples("embedded"), items=10)  # no memory to fill: any size
     assert metrics["items"] == 10
+
+
+def test_the_best_validation_epoch_is_kept_unless_turned_off(trained):
+    from types import SimpleNamespace
+
+    from keras_seq.training import BestWeights, NaNGuard
+
+    task, _, _ = trained
+    kept = task.training_callbacks(SimpleNamespace(config=task.config))
+    assert [type(c) for c in kept] == [NaNGuard, BestWeights] and kept[1].monitor == "val_bit_errors" and kept[1].mode == "min"
+    last = task.training_callbacks(SimpleNamespace(config=task.config.replace(keep_best=False)))
+    assert [type(c) for c in last] == [NaNGuard]

@@ -1,0 +1,51 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_seq.training import BestWeights
+
+
+class Scores(keras.callbacks.Callback):
+    """Logs a given score for each epoch and keeps each epoch's weights."""
+
+    def __init__(self, scores):
+        super().__init__()
+        self.scores = scores
+        self.weights = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs["val_score"] = self.scores[epoch]
+        self.weights.append([w.copy() for w in self.model.get_weights()])
+
+
+def fit(callbacks, epochs):
+    x = np.random.default_rng(0).normal(size=(32, 3)).astype("float32")
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    model.fit(x, x[:, :1] * 2, batch_size=8, epochs=epochs, verbose=0, callbacks=callbacks)
+    return model
+
+
+@pytest.mark.parametrize("mode, scores, best", [("min", [3.0, 1.0, 2.0, float("nan")], 1), ("max", [0.2, 0.1, 0.9, 0.5], 2)])
+def test_the_best_epochs_weights_are_put_back(mode, scores, best):
+    record, messages = Scores(scores), []
+    keep = BestWeights("val_score", mode=mode, print_fn=messages.append)
+    model = fit([record, keep], epochs=len(scores))
+    assert keep.best_epoch == best and keep.best == scores[best]
+    for kept, expected, last in zip(model.get_weights(), record.weights[best], record.weights[-1]):
+        np.testing.assert_array_equal(kept, expected)
+        assert not np.array_equal(kept, last)
+    assert len(messages) == 1 and f"epoch {best + 1}" in messages[0]
+
+
+def test_the_last_epoch_stays_when_it_is_the_best():
+    record, messages = Scores([3.0, 2.0, 1.0]), []
+    model = fit([record, BestWeights("val_score", print_fn=messages.append)], epochs=3)
+    for kept, last in zip(model.get_weights(), record.weights[-1]):
+        np.testing.assert_array_equal(kept, last)
+    assert not messages
+
+
+def test_a_bad_mode_is_refused():
+    with pytest.raises(ValueError, match="mode"):
+        BestWeights(mode="lowest")
