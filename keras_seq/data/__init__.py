@@ -1,6 +1,7 @@
 """Data: vocabularies, text normalization, file and tfds readers, embedded data."""
 
 from keras_seq.data.char_vocabulary import CharVocabulary
+from keras_seq.data.digit_strips import digit_strips
 from keras_seq.data.embedded import pydoc_topics_text
 from keras_seq.data.splits import seeded_split
 from keras_seq.data.synthetic_reviews import synthetic_reviews
@@ -12,6 +13,7 @@ __all__ = [
     "CharVocabulary",
     "WordVocabulary",
     "detokenize",
+    "digit_strips",
     "load_tfds",
     "normalize",
     "pydoc_topics_text",
