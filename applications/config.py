@@ -11,6 +11,10 @@ import typing
 
 from keras_seq.errors import UserInputError
 
+# `--attention` of the apps with an attention decoder: `keras_seq.layers.make_attention`'s
+# names, written here too so that `--help` imports no TensorFlow (a test checks they agree)
+ATTENTIONS = ("bahdanau", "luong", "none")
+
 
 def field(default, help, choices=None, flag=True, none="none", bound="default", **kwargs):  # noqa: A002 (argparse's name)
     """A config field with what its command-line flag needs.

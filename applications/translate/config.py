@@ -4,10 +4,9 @@ them, its flags)."""
 import dataclasses
 import typing
 
-from keras_seq.applications.config import AppConfig, field
+from keras_seq.applications.config import ATTENTIONS, AppConfig, field
 
 CELLS = ("gru", "lstm")
-ATTENTIONS = ("bahdanau", "luong")
 
 
 @dataclasses.dataclass
@@ -25,7 +24,9 @@ class TranslatorConfig(AppConfig):
         encoder_layers: stacked encoder layers.
         decoder_units: units of the decoder cell.
         attention: `"bahdanau"` (additive, the default; see BENCHMARKS.md)
-            or `"luong"` (general score).
+            `"luong"` (general score) or `"none"` (the context is the
+            memory's mean: the classic encoder-decoder whose decoder sees
+            the source as one vector, to see what attention buys).
         input_feeding: feed the previous attentional output to the decoder.
         use_bias: add a bias in the attentional output layer
             (`tanh(W [h; context] + b)`).
@@ -57,7 +58,7 @@ class TranslatorConfig(AppConfig):
     encoder_units: int = field(256, "units per direction of each bidirectional encoder layer")
     encoder_layers: int = field(1, "stacked encoder layers")
     decoder_units: int = field(512, "units of the decoder cell")
-    attention: str = field("bahdanau", "attention score", choices=ATTENTIONS)
+    attention: str = field("bahdanau", "attention score; none: the mean of the encoder outputs, no attention", choices=ATTENTIONS)
     input_feeding: bool = field(False, "feed the attentional output back into the decoder")
     use_bias: bool = field(True, "a bias in the attentional output layer")
     tie_embeddings: bool = field(False, "score target words with the target embedding's table")

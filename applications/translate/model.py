@@ -10,12 +10,11 @@ from keras_seq.layers import (
     LSTM,
     AttentionDecoder,
     AttentionDecoderCell,
-    BahdanauAttention,
     GRUCell,
     LSTMCell,
-    LuongAttention,
     ScheduledSampler,
     TiedEmbedding,
+    make_attention,
 )
 from keras_seq.training import SmoothedSparseCrossEntropy
 
@@ -88,7 +87,7 @@ def build_translator(config, source_vocab=None, target_vocab=None):
         states.append(keras.layers.Dense(config.decoder_units, activation="tanh", name=f"bridge_{name}")(joined))
     cell = AttentionDecoderCell(
         CELLS[config.cell](config.decoder_units, name="decoder_cell"),
-        BahdanauAttention(config.decoder_units, name="attention") if config.attention == "bahdanau" else LuongAttention("general", name="attention"),
+        make_attention(config.attention, config.decoder_units),
         output_units=config.embedding_dim if config.tie_embeddings else config.decoder_units,
         input_feeding=config.input_feeding,
         use_bias=config.use_bias,

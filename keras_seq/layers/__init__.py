@@ -11,8 +11,10 @@ from keras_seq.layers.gru_cell import GRUCell
 from keras_seq.layers.lstm import LSTM
 from keras_seq.layers.lstm_cell import LSTMCell
 from keras_seq.layers.luong_attention import LuongAttention
+from keras_seq.layers.make_attention import ATTENTIONS, make_attention
 from keras_seq.layers.make_recurrent import make_recurrent
 from keras_seq.layers.masked_global_max_pooling import MaskedGlobalMaxPooling
+from keras_seq.layers.mean_attention import MeanAttention
 from keras_seq.layers.ntm import NTM
 from keras_seq.layers.ntm_cell import NTMCell
 from keras_seq.layers.scheduled_sampler import ScheduledSampler
@@ -21,6 +23,7 @@ from keras_seq.layers.simple_rnn_cell import SimpleRNNCell
 from keras_seq.layers.tied_embedding import TiedEmbedding
 
 __all__ = [
+    "ATTENTIONS",
     "AttentionBase",
     "AttentionDecoder",
     "AttentionDecoderCell",
@@ -32,6 +35,8 @@ __all__ = [
     "LSTM",
     "LSTMCell",
     "LuongAttention",
+    "make_attention",
+    "MeanAttention",
     "MaskedGlobalMaxPooling",
     "make_recurrent",
     "NTM",

@@ -102,3 +102,10 @@ def test_evaluate_options_become_flags_and_keyword_arguments():
     command.add_evaluate_flags(parser)
     assert command.evaluate_kwargs(parser.parse_args(["--length", "7"])) == {"length": 7}
     assert command.evaluate_kwargs(parser.parse_args([])) == {"length": None}
+
+
+def test_the_attention_choices_are_the_librarys():
+    from keras_seq.applications.config import ATTENTIONS
+    from keras_seq.layers import ATTENTIONS as LIBRARY
+
+    assert ATTENTIONS == LIBRARY

@@ -57,3 +57,17 @@ def test_use_bias_adds_a_bias_to_the_attentional_output():
     plain = without.get_layer("decoder").cell
     assert not plain.use_bias and plain.output_bias is None
     assert with_bias.count_params() == without.count_params() + 16
+
+
+def test_attention_none_gives_the_decoder_the_mean_of_the_source():
+    from keras_seq.layers import BahdanauAttention, LuongAttention, MeanAttention
+
+    config = TranslatorConfig(src_vocab_size=50, tgt_vocab_size=60, embedding_dim=8, encoder_units=8, decoder_units=16, dropout=0.0)
+    kinds = {"bahdanau": BahdanauAttention, "luong": LuongAttention, "none": MeanAttention}
+    for kind, cls in kinds.items():
+        model = build_translator(config.replace(attention=kind))
+        assert type(model.get_layer("decoder").cell.attention) is cls
+    logits = build_translator(config.replace(attention="none"))([SOURCE, TARGET_IN])
+    assert np.all(np.isfinite(np.asarray(logits))) and logits.shape == (2, 6, 60)
+    with pytest.raises(UserInputError, match="attention"):
+        build_translator(config.replace(attention="mean"))
