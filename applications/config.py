@@ -159,6 +159,50 @@ class NTMCellFields:
         return {"memory_size": self.memory_size, "memory_width": self.memory_width}
 
 
+DECODER_CELLS = ("gru", "lstm")
+
+
+@dataclasses.dataclass
+class WordDecoderFields:
+    """The word decoder with attention of the translator and the captioner:
+    its vocabulary, sizes, attention and beam search defaults.
+
+    A config dataclass lists it among its bases; its fields then come first
+    among the config's.
+
+    Attributes:
+        max_vocab: at most this many words (per language).
+        max_length: tokens per sentence or caption (longer ones are
+            truncated, with a warning).
+        cell: `"gru"` or `"lstm"`.
+        embedding_dim: word embedding size.
+        decoder_units: units of the decoder cell.
+        attention: `"bahdanau"` (additive, the default; see BENCHMARKS.md),
+            `"luong"` (general score) or `"none"` (the context is the
+            memory's mean: the classic encoder-decoder whose decoder sees
+            its input as one vector, to see what attention buys).
+        beam_width, length_penalty: defaults of decoding and the export.
+    """
+
+    max_vocab: int = field(8000, "words per language")
+    max_length: int = field(40, "tokens per sentence; longer ones are truncated with a warning")
+    cell: str = field("gru", "recurrent cell of the encoder and the decoder", choices=DECODER_CELLS)
+    embedding_dim: int = field(256, "word embedding size")
+    decoder_units: int = field(512, "units of the decoder cell")
+    attention: str = field("bahdanau", "attention score; none: the mean of the encoder's outputs, no attention", choices=ATTENTIONS)
+    beam_width: int = field(5, "default beam width of decoding and the export; 1 is greedy")
+    length_penalty: float = field(0.6, "default GNMT length penalty alpha of beam search")
+
+
+@dataclasses.dataclass
+class DecodeOptions:
+    """How `evaluate`, `predict` and `plot` decode (flags; None keeps the
+    model's own). A base of an application's evaluate-options config."""
+
+    beam_width: typing.Optional[int] = field(None, "1 is greedy; none: the model's")
+    length_penalty: typing.Optional[float] = field(None, "GNMT alpha; none: the model's")
+
+
 def _plain(kind):
     """`int` for `typing.Optional[int]`, and so on."""
     return next((k for k in typing.get_args(kind) if k is not type(None)), kind)

@@ -2,31 +2,22 @@
 them, its flags)."""
 
 import dataclasses
-import typing
 
-from keras_seq.applications.config import ATTENTIONS, AppConfig, field
-
-CELLS = ("gru", "lstm")
+from keras_seq.applications.config import AppConfig, DecodeOptions, WordDecoderFields, field
 
 
 @dataclasses.dataclass
-class TranslatorConfig(AppConfig):
+class TranslatorConfig(WordDecoderFields, AppConfig):
     """Everything `build_translator`, training and decoding need.
 
     Attributes:
         src_vocab_size, tgt_vocab_size: set from the data's vocabularies.
-        max_vocab: at most this many words per language.
-        max_length: tokens per sentence (longer sentences are truncated,
-            with a warning).
-        cell: `"gru"` or `"lstm"`.
-        embedding_dim: word embedding size (both languages).
+        max_vocab, max_length, cell, embedding_dim, decoder_units,
+            attention, beam_width, length_penalty: the decoder's, see
+            `WordDecoderFields` (the cell and the embedding size serve the
+            encoder too).
         encoder_units: units per direction of each bidirectional encoder layer.
         encoder_layers: stacked encoder layers.
-        decoder_units: units of the decoder cell.
-        attention: `"bahdanau"` (additive, the default; see BENCHMARKS.md)
-            `"luong"` (general score) or `"none"` (the context is the
-            memory's mean: the classic encoder-decoder whose decoder sees
-            the source as one vector, to see what attention buys).
         input_feeding: feed the previous attentional output to the decoder.
         use_bias: add a bias in the attentional output layer
             (`tanh(W [h; context] + b)`).
@@ -43,7 +34,6 @@ class TranslatorConfig(AppConfig):
             takes the averaged weights when `fit` ends.
         learning_rate, clipnorm, batch_size, epochs, seed: as usual.
         validation_split: the part of the pairs held out (seeded).
-        beam_width, length_penalty: defaults of `translate` and the export.
     """
 
     app = "translate"  # the `keras-seq` command, also stamped into saved models
@@ -51,14 +41,8 @@ class TranslatorConfig(AppConfig):
 
     src_vocab_size: int = field(0, "source ids, set from the data", flag=False)
     tgt_vocab_size: int = field(0, "target ids, set from the data", flag=False)
-    max_vocab: int = field(8000, "words per language")
-    max_length: int = field(40, "tokens per sentence; longer ones are truncated with a warning")
-    cell: str = field("gru", "recurrent cell of the encoder and the decoder", choices=CELLS)
-    embedding_dim: int = field(256, "word embedding size (both languages)")
     encoder_units: int = field(256, "units per direction of each bidirectional encoder layer")
     encoder_layers: int = field(1, "stacked encoder layers")
-    decoder_units: int = field(512, "units of the decoder cell")
-    attention: str = field("bahdanau", "attention score; none: the mean of the encoder outputs, no attention", choices=ATTENTIONS)
     input_feeding: bool = field(False, "feed the attentional output back into the decoder")
     use_bias: bool = field(True, "a bias in the attentional output layer")
     tie_embeddings: bool = field(False, "score target words with the target embedding's table")
@@ -73,8 +57,6 @@ class TranslatorConfig(AppConfig):
     epochs: int = field(10, "passes over the training pairs")
     validation_split: float = field(0.05, "the part of --data held out for validation (seeded)", bound="fraction")
     seed: int = field(0, "seed of the split, the weights and the shuffling", bound=None)
-    beam_width: int = field(5, "default beam width of translate and the export; 1 is greedy")
-    length_penalty: float = field(0.6, "default GNMT length penalty alpha of beam search")
 
 
 @dataclasses.dataclass
@@ -86,8 +68,5 @@ class TranslatorDataOptions(AppConfig):
 
 
 @dataclasses.dataclass
-class TranslatorDecodeOptions(AppConfig):
+class TranslatorDecodeOptions(DecodeOptions, AppConfig):
     """How `evaluate`, `predict` and `plot` decode (flags; None keeps the model's own)."""
-
-    beam_width: typing.Optional[int] = field(None, "1 is greedy; none: the model's")
-    length_penalty: typing.Optional[float] = field(None, "GNMT alpha; none: the model's")

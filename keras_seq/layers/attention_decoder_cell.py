@@ -19,7 +19,10 @@ class AttentionDecoderCell(keras.layers.Layer):
        previous attentional output when `input_feeding=True`;
     2. its output `h_t` queries the memory: `context_t, weights_t =
        attention(h_t, memory)`;
-    3. the attentional output is `a_t = tanh(W [h_t; context_t] + b)`, of
+    3. with `context_gate=True` the context is scaled by a gate of the
+       state, `context_t *= sigmoid(w . h_t + c)` (the gating scalar of
+       Xu et al., 2015, here of the step's own state);
+    4. the attentional output is `a_t = tanh(W [h_t; context_t] + b)`, of
        size `output_units` (`b` only with `use_bias=True`).
 
     The step returns `concat([a_t, weights_t])` as its output so that
@@ -47,6 +50,8 @@ class AttentionDecoderCell(keras.layers.Layer):
         use_bias: bool. Add a bias `b` in the attentional output. Default
             `False` (as in Luong et al.).
         kernel_initializer: initializer of `W`. Default `"glorot_uniform"`.
+        context_gate: bool. Scale the context by a learned scalar gate of
+            `h_t` (starting near 0.5). Default `False`.
 
     Call arguments:
         inputs: `(B, D)` input of this step.
@@ -68,7 +73,7 @@ class AttentionDecoderCell(keras.layers.Layer):
     ((2, 7, 16), (2, 7, 5))
     """
 
-    def __init__(self, cell, attention, output_units=None, input_feeding=True, use_bias=False, kernel_initializer="glorot_uniform", **kwargs):
+    def __init__(self, cell, attention, output_units=None, input_feeding=True, use_bias=False, kernel_initializer="glorot_uniform", context_gate=False, **kwargs):
         super().__init__(**kwargs)
         if isinstance(cell, dict):
             cell = keras.saving.deserialize_keras_object(cell)
@@ -84,6 +89,7 @@ class AttentionDecoderCell(keras.layers.Layer):
         self.output_units = cell_output if output_units is None else check_units(output_units)
         self.input_feeding = bool(input_feeding)
         self.use_bias = bool(use_bias)
+        self.context_gate = bool(context_gate)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.cell_state_count = len(_as_list(cell.state_size))
         self.state_size = _as_list(cell.state_size) + ([self.output_units] if self.input_feeding else [])
@@ -107,6 +113,10 @@ class AttentionDecoderCell(keras.layers.Layer):
             initializer=self.kernel_initializer,
         )
         self.output_bias = self.add_weight(name="output_bias", shape=(self.output_units,), initializer="zeros") if self.use_bias else None
+        self.gate_kernel = self.gate_bias = None
+        if self.context_gate:
+            self.gate_kernel = self.add_weight(name="gate_kernel", shape=(cell_output, 1), initializer=self.kernel_initializer)
+            self.gate_bias = self.add_weight(name="gate_bias", shape=(1,), initializer="zeros")
 
     def prepare_memory(self, value, value_mask=None):
         """`(keys, value, value_mask)` for `call(..., memory=...)`."""
@@ -135,6 +145,9 @@ class AttentionDecoderCell(keras.layers.Layer):
         h, new_cell_states = self.cell(x, cell_states, training=training)  # (B, H)
         new_cell_states = _as_list(new_cell_states)
         context, weights = self.attention.attend(h, keys, value, value_mask)  # (B, Dv), (B, Tv)
+        if self.context_gate:
+            gate = ops.sigmoid(ops.matmul(h, ops.cast(self.gate_kernel, h.dtype)) + ops.cast(self.gate_bias, h.dtype))  # (B, 1)
+            context = context * ops.cast(gate, context.dtype)  # (B, Dv)
         kernel = ops.cast(self.output_kernel, h.dtype)
         attentional = ops.matmul(ops.concatenate([h, context], axis=-1), kernel)  # (B, A)
         if self.use_bias:
@@ -184,6 +197,7 @@ class AttentionDecoderCell(keras.layers.Layer):
             output_units=self.output_units,
             input_feeding=self.input_feeding,
             use_bias=self.use_bias,
+            context_gate=self.context_gate,
             kernel_initializer=keras.initializers.serialize(self.kernel_initializer),
         )
         return config

@@ -175,3 +175,31 @@ def test_layer_checks(input_feeding, tmp_path):  # config, JSON, .keras, a fit s
         return {"cell": AttentionDecoderCell(GRUCell(8), BahdanauAttention(6), input_feeding=input_feeding)}
 
     run_layer_test(AttentionDecoder, kwargs, (TARGET, MEMORY), tmp_path, atol=1e-5)
+
+
+def test_the_context_gate_scales_the_context_by_a_gate_of_the_state():
+    plain = make_decoder(input_feeding=False)
+    gated = make_decoder(input_feeding=False, context_gate=True)
+    out_plain = plain(TARGET, MEMORY)[0]
+    gated(TARGET, MEMORY)
+    assert plain.cell.gate_kernel is None and tuple(gated.cell.gate_kernel.shape) == (16, 1)
+    gated.cell.cell.set_weights(plain.cell.cell.get_weights())
+    gated.cell.attention.set_weights(plain.cell.attention.get_weights())
+    gated.cell.output_kernel.assign(plain.cell.output_kernel)
+    gated.cell.gate_kernel.assign(np.zeros((16, 1), "float32"))
+    gated.cell.gate_bias.assign(np.array([50.0], "float32"))  # gate 1: the plain cell
+    np.testing.assert_allclose(gated(TARGET, MEMORY)[0], out_plain, atol=1e-5)
+    gated.cell.gate_bias.assign(np.array([-50.0], "float32"))  # gate 0: no context at all
+    closed = gated(TARGET, MEMORY)[0]
+    other_memory = gated(TARGET, MEMORY * 3.0)[0]
+    np.testing.assert_allclose(closed, other_memory, atol=1e-5)
+    assert not np.allclose(closed, out_plain, atol=1e-3)
+    config = gated.cell.get_config()
+    assert config["context_gate"] is True and AttentionDecoderCell.from_config(config).context_gate
+
+
+def test_layer_checks_with_the_context_gate(tmp_path):
+    def kwargs():
+        return {"cell": AttentionDecoderCell(GRUCell(8), BahdanauAttention(6), context_gate=True)}
+
+    run_layer_test(AttentionDecoder, kwargs, (TARGET, MEMORY), tmp_path, atol=1e-5)

@@ -1,0 +1,79 @@
+"""The captioner's settings, with defaults (and, from them, its flags)."""
+
+import dataclasses
+
+from keras_seq.applications.config import AppConfig, DecodeOptions, WordDecoderFields, field
+from keras_seq.errors import UserInputError
+
+
+@dataclasses.dataclass
+class CaptionerConfig(WordDecoderFields, AppConfig):
+    """Everything `build_captioner`, training and decoding need; saved with
+    the model.
+
+    Attributes:
+        vocab_size: caption word ids, set from the training captions.
+        max_vocab, max_length, cell, embedding_dim, decoder_units,
+            attention, beam_width, length_penalty: the decoder's, see
+            `WordDecoderFields` (captions are short, so `max_length` is 20).
+        image_height, image_width: the size images are resized to.
+        filters: channels of the first convolution block; each further
+            block doubles them.
+        conv_blocks: blocks of two 3x3 convolutions and a 2x2 max pooling.
+            The encoder's grid is the image size divided by `2**conv_blocks`.
+        position_embedding: add a learned vector per grid cell to the
+            features, so that attention can tell where a cell lies.
+        attention_penalty: the weight `lambda` of the doubly stochastic
+            attention penalty `lambda * sum_cells (1 - sum_t alpha_t)^2`
+            (Xu et al. 2015), which asks each cell to be looked at about
+            once over the caption; 0 disables.
+        init_from_mean: start the decoder from the mean grid feature
+            (through a `tanh` layer) instead of zeros.
+        context_gate: scale the context by a learned gate of the decoder
+            state, `sigmoid(w . h)` (Xu et al.'s gating scalar).
+        dropout: on the decoder output (before the vocabulary projection).
+        learning_rate, clipnorm, batch_size, epochs, seed: as usual.
+        validation_split: the part of the images held out (seeded).
+    """
+
+    app = "caption"  # the `keras-seq` command, also stamped into saved models
+    noun = "captioner"
+
+    vocab_size: int = field(0, "caption word ids, set from the data", flag=False)
+    max_length: int = field(20, "words per caption; longer ones are truncated with a warning")
+    image_height: int = field(32, "height images are resized to")
+    image_width: int = field(112, "width images are resized to")
+    filters: int = field(32, "channels of the first convolution block, doubled by each further block")
+    conv_blocks: int = field(2, "blocks of two 3x3 convolutions and a 2x2 max pooling")
+    position_embedding: bool = field(True, "add a learned vector per grid cell to the features")
+    attention_penalty: float = field(1.0, "weight of the doubly stochastic attention penalty; 0 disables", bound="non_negative")
+    init_from_mean: bool = field(True, "start the decoder from the mean grid feature")
+    context_gate: bool = field(True, "scale the context by a learned gate of the decoder state")
+    dropout: float = field(0.2, "dropout on the decoder output", bound="rate")
+    learning_rate: float = field(1e-3, "Adam's learning rate", bound="positive")
+    clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
+    batch_size: int = field(64, "images per batch (each with one of its captions)")
+    epochs: int = field(10, "passes over the training images")
+    validation_split: float = field(0.1, "the part of --data held out for validation (seeded)", bound="fraction")
+    seed: int = field(0, "seed of the split, the weights and the shuffling", bound=None)
+
+    @property
+    def grid(self):
+        """`(rows, columns)` of the encoder's feature grid."""
+        scale = 2**self.conv_blocks
+        return self.image_height // scale, self.image_width // scale
+
+    def validate(self):
+        """Raise `UserInputError` naming the first bad field."""
+        self.check_fields()
+        rows, columns = self.grid
+        if rows < 1 or columns < 1:
+            raise UserInputError(
+                f"conv_blocks {self.conv_blocks} halve a {self.image_height} x {self.image_width} image to nothing; use fewer blocks or larger images"
+            )
+        return self
+
+
+@dataclasses.dataclass
+class CaptionerDecodeOptions(DecodeOptions, AppConfig):
+    """How `evaluate`, `predict` and `plot` decode (flags; None keeps the model's own)."""
