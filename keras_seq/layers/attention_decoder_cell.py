@@ -73,7 +73,9 @@ class AttentionDecoderCell(keras.layers.Layer):
     ((2, 7, 16), (2, 7, 5))
     """
 
-    def __init__(self, cell, attention, output_units=None, input_feeding=True, use_bias=False, kernel_initializer="glorot_uniform", context_gate=False, **kwargs):
+    def __init__(
+        self, cell, attention, output_units=None, input_feeding=True, use_bias=False, kernel_initializer="glorot_uniform", context_gate=False, **kwargs
+    ):
         super().__init__(**kwargs)
         if isinstance(cell, dict):
             cell = keras.saving.deserialize_keras_object(cell)
