@@ -3,6 +3,7 @@
 from keras_seq.layers.attention_base import AttentionBase
 from keras_seq.layers.attention_decoder import AttentionDecoder
 from keras_seq.layers.attention_decoder_cell import AttentionDecoderCell
+from keras_seq.layers.attention_penalty import AttentionPenalty
 from keras_seq.layers.attention_pooling import AttentionPooling
 from keras_seq.layers.bahdanau_attention import BahdanauAttention
 from keras_seq.layers.content_addressing import ContentAddressing
@@ -25,6 +26,7 @@ from keras_seq.layers.tied_embedding import TiedEmbedding
 __all__ = [
     "ATTENTIONS",
     "AttentionBase",
+    "AttentionPenalty",
     "AttentionDecoder",
     "AttentionDecoderCell",
     "AttentionPooling",

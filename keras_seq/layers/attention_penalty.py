@@ -1,0 +1,56 @@
+"""The doubly stochastic attention penalty of Xu et al. (2015)."""
+
+import keras
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="keras_seq")
+class AttentionPenalty(keras.layers.Layer):
+    """Adds `weight * sum_v (1 - sum_t alpha_tv)^2` to the model's losses
+    (the mean over the batch) and passes the alignments through unchanged.
+
+    The attention weights `alpha_t` of each decoder step sum to 1 over the
+    memory; this penalty asks that, over the whole output, each memory
+    position is also looked at about once, so that the decoder does not
+    keep looking at the same cells (Xu et al.'s "doubly stochastic
+    attention"). Padded decoder steps (the mask) do not count.
+
+    Args:
+        weight: float >= 0, the penalty's `lambda`. Default 1.
+        **kwargs: as for `keras.layers.Layer`.
+
+    Call arguments:
+        alignments: `(B, T, Tv)` attention weights over the steps.
+        mask: bool `(B, T)` or None; True at real decoder steps. Taken from
+            `alignments`' Keras mask when there is one.
+
+    Returns:
+        `alignments`, unchanged.
+
+    Example:
+    >>> outputs, alignments = AttentionDecoder(cell)(tokens_embedded, grid)
+    >>> alignments = AttentionPenalty(1.0)(alignments)  # adds to model.losses
+    """
+
+    def __init__(self, weight=1.0, **kwargs):
+        super().__init__(**kwargs)
+        weight = float(weight)
+        if not weight >= 0:
+            raise ValueError(f"weight must be >= 0; received {weight}.")
+        self.weight = weight
+        self.supports_masking = True
+
+    def call(self, alignments, mask=None):
+        alpha = ops.cast(alignments, "float32")  # (B, T, Tv)
+        if mask is not None:
+            alpha = alpha * ops.cast(mask, "float32")[..., None]  # (B, T, Tv)
+        seen = ops.sum(alpha, axis=1)  # (B, Tv)
+        penalty = ops.mean(ops.sum(ops.square(1.0 - seen), axis=-1))
+        self.add_loss(self.weight * penalty)
+        return alignments
+
+    def compute_output_shape(self, alignments_shape):
+        return alignments_shape
+
+    def get_config(self):
+        return {**super().get_config(), "weight": self.weight}
