@@ -6,8 +6,9 @@ from keras import ops
 
 @keras.saving.register_keras_serializable(package="keras_seq")
 class AttentionPenalty(keras.layers.Layer):
-    """Adds `weight * sum_v (1 - sum_t alpha_tv)^2` to the model's losses
-    (the mean over the batch) and passes the alignments through unchanged.
+    """Adds `weight * sum_v (1 - sum_t alpha_tv)^2` of the alignments to the
+    model's losses (the mean over the batch) and passes the decoder's
+    outputs through unchanged, so that it sits on the model's path.
 
     The attention weights `alpha_t` of each decoder step sum to 1 over the
     memory; this penalty asks that, over the whole output, each memory
@@ -20,16 +21,17 @@ class AttentionPenalty(keras.layers.Layer):
         **kwargs: as for `keras.layers.Layer`.
 
     Call arguments:
+        outputs: the decoder's outputs `(B, T, ...)`, passed through.
         alignments: `(B, T, Tv)` attention weights over the steps.
         mask: bool `(B, T)` or None; True at real decoder steps. Taken from
-            `alignments`' Keras mask when there is one.
+            `outputs`' Keras mask when not given.
 
     Returns:
-        `alignments`, unchanged.
+        `outputs`, unchanged (with their mask).
 
     Example:
     >>> outputs, alignments = AttentionDecoder(cell)(tokens_embedded, grid)
-    >>> alignments = AttentionPenalty(1.0)(alignments)  # adds to model.losses
+    >>> outputs = AttentionPenalty(1.0)(outputs, alignments)  # adds to model.losses
     """
 
     def __init__(self, weight=1.0, **kwargs):
@@ -40,17 +42,22 @@ class AttentionPenalty(keras.layers.Layer):
         self.weight = weight
         self.supports_masking = True
 
-    def call(self, alignments, mask=None):
+    def call(self, outputs, alignments, mask=None, outputs_mask=None, alignments_mask=None):
+        # with several tensor arguments Keras fills `<name>_mask` from each one's Keras mask
+        mask = outputs_mask if mask is None else mask
         alpha = ops.cast(alignments, "float32")  # (B, T, Tv)
         if mask is not None:
             alpha = alpha * ops.cast(mask, "float32")[..., None]  # (B, T, Tv)
         seen = ops.sum(alpha, axis=1)  # (B, Tv)
         penalty = ops.mean(ops.sum(ops.square(1.0 - seen), axis=-1))
         self.add_loss(self.weight * penalty)
-        return alignments
+        return outputs
 
-    def compute_output_shape(self, alignments_shape):
-        return alignments_shape
+    def compute_mask(self, outputs, alignments, mask=None, outputs_mask=None, alignments_mask=None):
+        return outputs_mask if mask is None else mask
+
+    def compute_output_shape(self, outputs_shape, alignments_shape):
+        return outputs_shape
 
     def get_config(self):
         return {**super().get_config(), "weight": self.weight}

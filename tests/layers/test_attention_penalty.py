@@ -16,9 +16,10 @@ def expected(alignments, mask, weight):
 def test_the_penalty_is_added_and_padding_does_not_count():
     mask = np.array([[True, True, False], [True, True, True]])
     inputs, steps = keras.Input((3, 4)), keras.Input((3,), dtype="bool")
-    model = keras.Model([inputs, steps], AttentionPenalty(0.5)(inputs, mask=steps))
+    outputs = keras.layers.Dense(2)(inputs)
+    model = keras.Model([inputs, steps], AttentionPenalty(0.5)(outputs, inputs, mask=steps))
     out = model([ALIGNMENTS, mask])
-    np.testing.assert_allclose(out, ALIGNMENTS)
+    assert out.shape == (2, 3, 2)
     np.testing.assert_allclose(float(sum(model.losses)), expected(ALIGNMENTS, mask, 0.5), rtol=1e-5)
     full = np.ones_like(mask)
     model([ALIGNMENTS, full])
@@ -29,11 +30,11 @@ def test_the_penalty_is_added_and_padding_does_not_count():
 def test_training_with_it_spreads_the_attention():
     logits = keras.Input((3, 4))
     alignments = keras.layers.Softmax()(keras.layers.Dense(4, use_bias=False)(logits))
-    model = keras.Model(logits, AttentionPenalty(1.0)(alignments))
+    model = keras.Model(logits, AttentionPenalty(1.0)(alignments, alignments))
     model.compile(keras.optimizers.Adam(0.05), loss=lambda y, p: 0.0 * keras.ops.sum(p))  # the penalty alone
     x = np.random.default_rng(1).normal(size=(16, 3, 4)).astype("float32")
     before = model.evaluate(x, x, verbose=0)
-    model.fit(x, x, epochs=30, verbose=0)
+    model.fit(x, x, epochs=100, verbose=0)
     assert model.evaluate(x, x, verbose=0) < 0.5 * before
 
 
@@ -46,4 +47,15 @@ def test_round_trip_and_bad_weight():
 
 
 def test_layer_checks(tmp_path):  # config, JSON, .keras, mixed_bfloat16; no weights, so no fit step
-    run_layer_test(AttentionPenalty, {"weight": 0.5}, ALIGNMENTS, tmp_path, fit=False)
+    run_layer_test(AttentionPenalty, {"weight": 0.5}, (ALIGNMENTS[..., :2], ALIGNMENTS), tmp_path, fit=False)
+
+
+def test_the_mask_of_the_outputs_is_used_and_kept():
+    tokens = keras.Input((3,), dtype="int32")
+    alignments = keras.Input((3, 4))
+    embedded = keras.layers.Embedding(10, 2, mask_zero=True)(tokens)  # (B, T, 2), masked where the token is 0
+    passed = AttentionPenalty(1.0)(embedded, alignments)
+    model = keras.Model([tokens, alignments], passed)
+    model([np.array([[1, 2, 0], [1, 2, 3]]), ALIGNMENTS])
+    mask = np.array([[True, True, False], [True, True, True]])
+    np.testing.assert_allclose(float(sum(model.losses)), expected(ALIGNMENTS, mask, 1.0), rtol=1e-5)
