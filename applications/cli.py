@@ -26,6 +26,7 @@ APPLICATIONS = {
     "sentiment": "sentiment",
     "translate": "translate",
     "ntm": "ntm",
+    "caption": "caption",
 }
 
 

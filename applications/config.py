@@ -177,6 +177,8 @@ class WordDecoderFields:
         cell: `"gru"` or `"lstm"`.
         embedding_dim: word embedding size.
         decoder_units: units of the decoder cell.
+        input_feeding: feed the previous attentional output to the decoder
+            cell with the next input.
         attention: `"bahdanau"` (additive, the default; see BENCHMARKS.md),
             `"luong"` (general score) or `"none"` (the context is the
             memory's mean: the classic encoder-decoder whose decoder sees
@@ -190,6 +192,7 @@ class WordDecoderFields:
     embedding_dim: int = field(256, "word embedding size")
     decoder_units: int = field(512, "units of the decoder cell")
     attention: str = field("bahdanau", "attention score; none: the mean of the encoder's outputs, no attention", choices=ATTENTIONS)
+    input_feeding: bool = field(False, "feed the attentional output back into the decoder")
     beam_width: int = field(5, "default beam width of decoding and the export; 1 is greedy")
     length_penalty: float = field(0.6, "default GNMT length penalty alpha of beam search")
 

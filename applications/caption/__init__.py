@@ -1,14 +1,20 @@
-"""Image captioner (`keras-seq caption`, in progress): for now its data,
-folders of images with captions (Flickr8k, CSV or COCO format) and the
-embedded strips of handwritten digits.
+"""Image captioner (`keras-seq caption`): a CNN encoder and a recurrent
+decoder that attends over its grid (show, attend and tell).
 
-from keras_seq.applications.caption import embedded_captions, read_folder
-data = read_folder("Flickr8k")  # images and their captions
+from keras_seq.applications.caption import CaptionerConfig, train
+captioner, history = train(CaptionerConfig(epochs=5), data="embedded")
+captioner.caption(["strip.png"], beam_width=5)
+captioner.plot_attention("strip.png", "attention.png")
 """
 
 from keras_seq.applications import lazy_exports
 
 __getattr__, __all__ = lazy_exports(
     __name__,
-    {"data": ("Captioned", "embedded_captions", "read_folder", "read_image")},
+    {
+        "config": ("CaptionerConfig", "CaptionerDecodeOptions"),
+        "data": ("Captioned", "embedded_captions", "read_folder", "read_image", "read_source"),
+        "model": ("CaptionerHyperModel", "build_captioner"),
+        "task": ("Captioner", "train"),
+    },
 )

@@ -1,9 +1,14 @@
 """The captioner's settings, with defaults (and, from them, its flags)."""
 
 import dataclasses
+import os
+import typing
 
 from keras_seq.applications.config import AppConfig, DecodeOptions, WordDecoderFields, field
 from keras_seq.errors import UserInputError
+
+# --backbone: "none" or a keras.applications network (its function's name in BACKBONE_FUNCTIONS)
+BACKBONES = ("none", "mobilenet_v3_small", "mobilenet_v2", "efficientnet_b0", "resnet50")
 
 
 @dataclasses.dataclass
@@ -14,9 +19,21 @@ class CaptionerConfig(WordDecoderFields, AppConfig):
     Attributes:
         vocab_size: caption word ids, set from the training captions.
         max_vocab, max_length, cell, embedding_dim, decoder_units,
-            attention, beam_width, length_penalty: the decoder's, see
-            `WordDecoderFields` (captions are short, so `max_length` is 20).
-        image_height, image_width: the size images are resized to.
+            attention, input_feeding, beam_width, length_penalty: the
+            decoder's, see `WordDecoderFields` (captions are short, so
+            `max_length` is 20; the embedding and the decoder are smaller
+            than the translator's; input feeding is on, so that the
+            decoder knows where it looked last).
+        image_height, image_width: the size images are resized to (the
+            default is half the embedded strips' 32 x 144: their digits
+            are 8 x 8 scans, so nothing is lost).
+        backbone: `"none"` (the small CNN below, trained from scratch) or
+            the name of a `keras.applications` network in `BACKBONES`,
+            whose last feature map is the grid.
+        backbone_weights: a weights file for the backbone (`.weights.h5`
+            or `.h5`, without its top); none starts it from random weights.
+            Keras' own download of ImageNet weights is never attempted.
+        fine_tune: train the backbone's weights too (off: frozen).
         filters: channels of the first convolution block; each further
             block doubles them.
         conv_blocks: blocks of two 3x3 convolutions and a 2x2 max pooling.
@@ -41,31 +58,42 @@ class CaptionerConfig(WordDecoderFields, AppConfig):
 
     vocab_size: int = field(0, "caption word ids, set from the data", flag=False)
     max_length: int = field(20, "words per caption; longer ones are truncated with a warning")
-    image_height: int = field(32, "height images are resized to")
-    image_width: int = field(112, "width images are resized to")
+    embedding_dim: int = field(64, "word embedding size")
+    decoder_units: int = field(256, "units of the decoder cell")
+    input_feeding: bool = field(True, "feed the attentional output back into the decoder")
+    image_height: int = field(16, "height images are resized to")
+    image_width: int = field(72, "width images are resized to")
+    backbone: str = field("none", "none (a small CNN trained from scratch) or a keras.applications network", choices=BACKBONES)
+    backbone_weights: typing.Optional[str] = field(None, "weights file of the backbone, without its top; none: random weights")
+    fine_tune: bool = field(False, "train the backbone's weights too")
     filters: int = field(32, "channels of the first convolution block, doubled by each further block")
     conv_blocks: int = field(2, "blocks of two 3x3 convolutions and a 2x2 max pooling")
     position_embedding: bool = field(True, "add a learned vector per grid cell to the features")
-    attention_penalty: float = field(1.0, "weight of the doubly stochastic attention penalty; 0 disables", bound="non_negative")
+    attention_penalty: float = field(0.0, "weight of the doubly stochastic attention penalty; 0 disables", bound="non_negative")
     init_from_mean: bool = field(True, "start the decoder from the mean grid feature")
     context_gate: bool = field(True, "scale the context by a learned gate of the decoder state")
     dropout: float = field(0.2, "dropout on the decoder output", bound="rate")
     learning_rate: float = field(1e-3, "Adam's learning rate", bound="positive")
     clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
-    batch_size: int = field(64, "images per batch (each with one of its captions)")
-    epochs: int = field(10, "passes over the training images")
+    batch_size: int = field(32, "captions per batch, each with its image")
+    epochs: int = field(30, "passes over the training images")
     validation_split: float = field(0.1, "the part of --data held out for validation (seeded)", bound="fraction")
     seed: int = field(0, "seed of the split, the weights and the shuffling", bound=None)
 
     @property
     def grid(self):
-        """`(rows, columns)` of the encoder's feature grid."""
+        """`(rows, columns)` of the small CNN's feature grid (a backbone's
+        depends on the network)."""
         scale = 2**self.conv_blocks
         return self.image_height // scale, self.image_width // scale
 
     def validate(self):
         """Raise `UserInputError` naming the first bad field."""
         self.check_fields()
+        if self.backbone_weights is not None and not os.path.isfile(self.backbone_weights):
+            raise UserInputError(f"--backbone-weights {self.backbone_weights}: no such file")
+        if self.backbone_weights is not None and self.backbone == "none":
+            raise UserInputError("--backbone-weights needs a --backbone")
         rows, columns = self.grid
         if rows < 1 or columns < 1:
             raise UserInputError(

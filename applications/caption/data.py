@@ -1,5 +1,6 @@
 """Images with captions for the captioner: a folder with a captions file
-(Flickr8k, CSV or COCO format), and the embedded digit strips."""
+(Flickr8k, CSV or COCO format), `tfds:coco_captions`, and the embedded
+digit strips; and the arrays and pipelines that training reads."""
 
 import csv
 import dataclasses
@@ -10,7 +11,8 @@ import warnings
 
 import numpy as np
 
-from keras_seq.data import read_lines
+from keras_seq.data import load_tfds, normalize, read_lines
+from keras_seq.data.word_vocabulary import START_ID
 from keras_seq.errors import UserInputError
 
 CAPTION_FILES = ("captions.txt", "captions.csv", "Flickr8k.token.txt", "captions.json")
@@ -230,6 +232,19 @@ def check_images(data):
 
 
 # ---------------------------------------------------------------- embedded
+# The embedded default: strips of 1-4 handwritten digits on a canvas that
+# fits 5, so that the `longer` split (5 digits, one word longer than any
+# caption of training) has the same image size.
+EMBEDDED_DIGITS = (1, 4)
+EMBEDDED_WIDTH_DIGITS = 5
+# split -> (strips, seed, handwriting pool, digits)
+EMBEDDED_SPLITS = {
+    "train": (6000, 0, "train", EMBEDDED_DIGITS),
+    "test": (1000, 1, "test", EMBEDDED_DIGITS),
+    "longer": (500, 2, "test", (EMBEDDED_WIDTH_DIGITS, EMBEDDED_WIDTH_DIGITS)),
+}
+
+
 def embedded_captions(count, seed=0, pool="train", min_digits=1, max_digits=4, width_digits=None):
     """Strips of handwritten digits captioned with their words (see
     `keras_seq.data.digit_strips`), one caption per image."""
@@ -237,3 +252,88 @@ def embedded_captions(count, seed=0, pool="train", min_digits=1, max_digits=4, w
 
     images, captions, _ = digit_strips(count, seed=seed, min_digits=min_digits, max_digits=max_digits, pool=pool, width_digits=width_digits)
     return Captioned(list(images), [[caption] for caption in captions], f"embedded digit strips ({pool} handwriting, {min_digits}-{max_digits} digits)")
+
+
+def embedded_split(split):
+    """The embedded default's `split`: `train` (training handwriting),
+    `test` (handwriting never trained on) or `longer` (the same, with one
+    digit more than any training strip)."""
+    if split not in EMBEDDED_SPLITS:
+        raise UserInputError(f"--split {split!r}: the embedded strips have the splits validation, all, {', '.join(EMBEDDED_SPLITS)}")
+    count, seed, pool, (low, high) = EMBEDDED_SPLITS[split]
+    return embedded_captions(count, seed=seed, pool=pool, min_digits=low, max_digits=high, width_digits=EMBEDDED_WIDTH_DIGITS)
+
+
+# -------------------------------------------------------------------- tfds
+def read_tfds(name, split):
+    """A TensorFlow Datasets source of images with captions, such as
+    `coco_captions` (`image`, `captions/text`)."""
+    examples = load_tfds(name, split)
+    images, captions = [], []
+    for example in examples:
+        texts = example.get("captions", {}).get("text") if isinstance(example.get("captions"), dict) else example.get("caption")
+        if "image" not in example or texts is None:
+            raise UserInputError(f"tfds:{name} has no image and captions features (found {', '.join(sorted(example))})")
+        texts = [texts] if isinstance(texts, bytes) else list(texts)
+        kept = [" ".join(t.decode("utf-8").split()) for t in texts]
+        kept = [t for t in kept if any(ch.isalnum() for ch in t)]
+        if kept:
+            images.append(example["image"])
+            captions.append(kept)
+    if not images:
+        raise UserInputError(f"tfds:{name} ({split}): no image with a caption")
+    return Captioned(images, captions, f"tfds:{name} ({split})")
+
+
+def read_source(source="embedded", split="train"):
+    """Images and captions from `embedded`, `tfds:NAME` (its `split`), or a
+    folder or captions file (see `read_folder`)."""
+    if source in (None, "embedded"):
+        return embedded_split(split)
+    if str(source).startswith("tfds:"):
+        return read_tfds(str(source)[len("tfds:") :], split)
+    return read_folder(str(source))
+
+
+# --------------------------------------------------------- training arrays
+def encode_captions(captions, vocabulary, max_length):
+    """Normalized captions -> `(caption_in, caption_out)` int32 `(P, T)`:
+    `[START] w1 .. wn` and `w1 .. wn [END]`, zero-padded, at most
+    `max_length` tokens (longer captions are cut, with a warning)."""
+    encoded = [vocabulary.encode(c, max_length, add_end=True) for c in captions]
+    long = sum(len(c.split()) >= max_length for c in captions)
+    if long:
+        warnings.warn(f"{long} caption(s) are longer than {max_length - 1} words and were cut", stacklevel=3)
+    steps = max(len(e) for e in encoded)
+    caption_in = np.zeros((len(encoded), steps), "int32")
+    caption_out = np.zeros((len(encoded), steps), "int32")
+    for row, ids in enumerate(encoded):
+        caption_out[row, : len(ids)] = ids
+        caption_in[row, 0] = START_ID
+        caption_in[row, 1 : len(ids)] = ids[:-1]
+    return caption_in, caption_out
+
+
+def caption_pairs(data, vocabulary, max_length):
+    """`(image index (P,), caption_in, caption_out)` for every caption of
+    every image of `data`."""
+    index = np.array([i for i, captions in enumerate(data.captions) for _ in captions], "int32")
+    captions = [normalize(c) for captions in data.captions for c in captions]
+    return (index, *encode_captions(captions, vocabulary, max_length))
+
+
+def pairs_dataset(images, pairs, batch_size, shuffle, seed):
+    """A `tf.data` of `((images (B, H, W, 3) uint8, caption_in), caption_out)`
+    batches; each image is kept once and gathered per batch."""
+    import tensorflow as tf  # data pipeline
+
+    table = tf.constant(images)  # (N, H, W, 3) uint8
+    data = tf.data.Dataset.from_tensor_slices(pairs)
+    if shuffle:
+        data = data.shuffle(len(pairs[0]), seed=seed, reshuffle_each_iteration=True)
+
+    def gather(index, caption_in, caption_out):
+        steps = tf.reduce_max(tf.reduce_sum(tf.cast(caption_out != 0, tf.int32), axis=1))  # no all-padding columns
+        return (tf.gather(table, index), caption_in[:, :steps]), caption_out[:, :steps]
+
+    return data.batch(batch_size).map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)

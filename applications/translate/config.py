@@ -13,12 +13,11 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
     Attributes:
         src_vocab_size, tgt_vocab_size: set from the data's vocabularies.
         max_vocab, max_length, cell, embedding_dim, decoder_units,
-            attention, beam_width, length_penalty: the decoder's, see
+            attention, input_feeding, beam_width, length_penalty: the decoder's, see
             `WordDecoderFields` (the cell and the embedding size serve the
             encoder too).
         encoder_units: units per direction of each bidirectional encoder layer.
         encoder_layers: stacked encoder layers.
-        input_feeding: feed the previous attentional output to the decoder.
         use_bias: add a bias in the attentional output layer
             (`tanh(W [h; context] + b)`).
         tie_embeddings: score target words with the target embedding's
@@ -43,7 +42,6 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
     tgt_vocab_size: int = field(0, "target ids, set from the data", flag=False)
     encoder_units: int = field(256, "units per direction of each bidirectional encoder layer")
     encoder_layers: int = field(1, "stacked encoder layers")
-    input_feeding: bool = field(False, "feed the attentional output back into the decoder")
     use_bias: bool = field(True, "a bias in the attentional output layer")
     tie_embeddings: bool = field(False, "score target words with the target embedding's table")
     dropout: float = field(0.2, "dropout on the decoder output", bound="rate")

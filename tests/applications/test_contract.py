@@ -24,8 +24,20 @@ def _write(path, lines):
     return str(path)
 
 
-# app -> (data file maker, tiny train flags, predict action args, a call of the export's serving signature `m`)
+def _strips(folder):
+    from tests.applications.caption.conftest import write_strips
+
+    return str(write_strips(folder / "strips", 40))
+
+
+# app -> (data file maker, tiny train flags, predict action args (or a function of the data), a call of the export's serving signature `m`)
 APPS = {
+    "caption": (
+        _strips,
+        ["--image-height", "16", "--image-width", "40", "--filters", "4", "--decoder-units", "8", "--embedding-dim", "4", "--batch-size", "8"],
+        lambda data: ["predict", os.path.join(data, "strip0.png"), "--beam-width", "2"],
+        "[x.decode() for x in m.signatures['caption'](images=tf.stack([tf.io.encode_png(tf.zeros((16, 40, 3), tf.uint8))] * 2))['output_0'].numpy()]",
+    ),
     "char-lm": (
         lambda d: _write(d / "t.txt", [TEXT]),
         ["--units", "8", "--embedding-dim", "4", "--sequence-length", "20", "--batch-size", "8"],
@@ -63,8 +75,19 @@ def _copy_batches():
     return copy(np.random.default_rng(0), 8, 3)
 
 
+def _strip_examples():
+    """Eight digit strips and their captions, as a user holds them."""
+    from keras_seq.applications.caption import embedded_captions
+
+    data = embedded_captions(8, max_digits=2)
+    import numpy as np
+
+    return np.stack(data.images), [c[0] for c in data.captions]
+
+
 # app -> raw examples as a user holds them, for `task.fit`
 RAW = {
+    "caption": _strip_examples,
     "char-lm": lambda: (TEXT.splitlines()[:8],),
     "ntm": _copy_batches,
     "sentiment": lambda: (["I loved it", "I hated it"] * 4, [1, 0] * 4),
@@ -138,6 +161,7 @@ def test_the_keras_file_alone_is_the_whole_model(trained, tmp_path, capsys):
     alone.mkdir()
     shutil.copy(os.path.join(model_dir, "model.keras"), alone / "model.keras")
     predict = APPS[app][2]
+    predict = predict(data) if callable(predict) else predict
     outputs = []
     for folder in (model_dir, str(alone)):
         code, out, _ = run(capsys, app, *predict, "--model-dir", folder)
@@ -228,7 +252,7 @@ def test_bad_input_is_one_line_and_exit_2(app, tmp_path, capsys):
 
 def test_another_applications_model_is_one_clear_error(trained, capsys):
     app, _, model_dir = trained
-    other = {"char-lm": "sentiment", "sentiment": "translate", "translate": "ntm", "ntm": "char-lm"}[app]
+    other = {"caption": "char-lm", "char-lm": "sentiment", "sentiment": "translate", "translate": "ntm", "ntm": "caption"}[app]
     code, _, err = run(capsys, other, "export", "--model-dir", model_dir)
     assert code == 2 and f"holds a {app} model, not a {other} one" in err
 
@@ -246,7 +270,14 @@ def test_shared_flags_come_from_the_config(app):
         assert parser.parse_args([app, action]).action == action
 
 
-HELPS = [["--help"], ["char-lm", "train", "--help"], ["translate", "evaluate", "--help"], ["sentiment", "predict", "--help"], ["ntm", "plot", "--help"]]
+HELPS = [
+    ["--help"],
+    ["char-lm", "train", "--help"],
+    ["translate", "evaluate", "--help"],
+    ["sentiment", "predict", "--help"],
+    ["ntm", "plot", "--help"],
+    ["caption", "plot", "--help"],
+]
 
 
 @pytest.mark.parametrize("argv", HELPS)

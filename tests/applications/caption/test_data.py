@@ -91,3 +91,15 @@ def test_the_embedded_default_holds_handwriting_out():
     held_out = embedded_captions(30, pool="test", min_digits=5, max_digits=5, width_digits=5)
     assert len(train) == 30 and all(len(c) == 1 for c in train.captions)
     assert all(len(c[0].split()) == 5 for c in held_out.captions) and "test handwriting" in held_out.description
+
+
+def test_tfds_coco_captions_with_mock_data():
+    import tensorflow_datasets as tfds
+
+    from keras_seq.applications.caption import read_source
+
+    with tfds.testing.mock_data(num_examples=4):
+        data = read_source("tfds:coco_captions", "train")
+    assert 0 < len(data) <= 4 and data.description == "tfds:coco_captions (train)"
+    assert all(image.ndim == 3 and image.shape[-1] == 3 and image.dtype == np.uint8 for image in data.images)
+    assert all(captions and all(isinstance(c, str) and c for c in captions) for captions in data.captions)
