@@ -25,6 +25,7 @@ sacreBLEU on the detokenized lowercase references.
     python benchmarks/translation.py --budget 1800     # the recorded run
     python benchmarks/translation.py --budget 120 --limit 2000   # a quick look
     python benchmarks/translation.py --budget 300 --models ours --set dropout=0.1   # explore a setting of ours
+    python benchmarks/translation.py --budget 600 --models ours no_attention   # what attention buys
 """
 
 import argparse
@@ -147,9 +148,9 @@ def main():
     parser.add_argument(
         "--models",
         nargs="+",
-        choices=["ours", "keras"],
+        choices=["ours", "keras", "no_attention"],
         default=["ours", "keras"],
-        help="train only some (for exploring settings; the recorded run trains both)",
+        help="train only some (for exploring settings; the recorded run trains both); no_attention is ours with --attention none",
     )
     parser.add_argument(
         "--set",
@@ -172,7 +173,8 @@ def main():
     ours_config = config.replace(**overrides)
     ours = build_translator(ours_config, source_vocab, target_vocab) if "ours" in args.models else None
     peer = PlainKerasTranslator(config, args.seed) if "keras" in args.models else None
-    models = {name: model for name, model in (("ours", ours), ("keras", peer and peer.model)) if model is not None}
+    bare = build_translator(ours_config.replace(attention="none"), source_vocab, target_vocab) if "no_attention" in args.models else None
+    models = {name: model for name, model in (("ours", ours), ("keras", peer and peer.model), ("no_attention", bare)) if model is not None}
     print(
         f"{len(src)} training pairs, vocabularies {source_vocab.size}/{target_vocab.size}; parameters: "
         + ", ".join(f"{name} {model.count_params():,}" for name, model in models.items())
@@ -209,6 +211,8 @@ def main():
         model.optimizer.finalize_variable_values(model.trainable_weights)
     if translator is not None:
         report_ours(results, translator, val_sources_raw, references, args.save)
+    if bare is not None:
+        report_ours(results, Translator(bare), val_sources_raw, references, None, "no_attention")
     if peer is not None:
         report_peer(results, peer, val_sources_raw, references, source_vocab, target_vocab, config)
     print("BLEU on Multi30k val: " + ", ".join(f"{k[:-5]} {v}" for k, v in results.items() if k.endswith("_bleu")))
@@ -225,8 +229,8 @@ def report_ours(results, translator, val_sources_raw, references, save, prefix="
         seconds = time.perf_counter() - begin
         results[f"{name}_bleu"], results[f"{name}_chrf"] = bleu(hypotheses, references)
         results[f"{name}_sentences_per_s"] = round(len(hypotheses) / seconds, 1)
-        if name == "ours_beam5":
-            results["examples"] = list(zip(val_sources_raw[:3], hypotheses[:3]))
+        if name == f"{prefix}_beam5":
+            results[f"{prefix}_examples"] = list(zip(val_sources_raw[:3], hypotheses[:3]))
 
 
 def report_peer(results, peer, val_sources_raw, references, source_vocab, target_vocab, config):
