@@ -4,7 +4,7 @@ import tensorflow as tf
 
 from keras_seq.applications.caption.task import fit_images
 from keras_seq.data.word_vocabulary import END_ID, SPECIAL, START_ID
-from keras_seq.decoding import beam_search
+from keras_seq.export import beam_search_text
 
 
 class CaptionerModule(tf.Module):
@@ -39,21 +39,8 @@ class CaptionerModule(tf.Module):
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="images")])
     def caption(self, images):
         memory, state = self.captioner.encode(self.decode_images(images))
-        start = tf.fill([tf.shape(images)[0]], START_ID)
-        out = beam_search(
-            self.captioner.step,
-            state,
-            start,
-            self.max_length,
-            end_token=END_ID,
-            beam_width=self.beam_width,
-            length_penalty=self.length_penalty,
-            constants=memory,
-        )
-        tokens = out["tokens"][:, 0]  # (B, L), best hypothesis
-        seen_end = tf.cumsum(tf.cast(tokens == END_ID, tf.int32), axis=1) > 0
-        tokens = tf.where(seen_end, 0, tokens)
-        return tf.strings.strip(tf.strings.regex_replace(tf.strings.reduce_join(tf.gather(self.words, tokens), axis=-1, separator=" "), " +", " "))
+        text = beam_search_text(self.captioner.step, state, memory, self.words, self.max_length, self.beam_width, self.length_penalty, START_ID, END_ID)
+        return tf.strings.strip(tf.strings.regex_replace(text, " +", " "))
 
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="images")])
     def serving_default(self, images):

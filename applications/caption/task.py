@@ -15,7 +15,7 @@ from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.data import WordVocabulary, normalize, tf_normalize
 from keras_seq.data.word_vocabulary import END_ID, START_ID
-from keras_seq.decoding import EncoderDecoderSearch
+from keras_seq.decoding import EncoderDecoderSearch, attention_decoder_step
 from keras_seq.errors import UserInputError
 
 DECODE_BATCH_SIZE = 128  # images per decoding batch
@@ -76,6 +76,7 @@ class Captioner(Task):
         self.cell = self.decoder.cell
         self.project = model.get_layer("logits")
         self.resize = image_resizer(config)
+        self.step = attention_decoder_step(self.cell, self.embedding, self.project)
         self.search = EncoderDecoderSearch(self.encode, self.step, START_ID, END_ID)
 
     # ------------------------------------------------------------ pieces
@@ -85,11 +86,6 @@ class Captioner(Task):
         if not states:
             return self.cell.prepare_memory(grid), self.cell.get_initial_state(ops.shape(grid)[0])
         return self.cell.prepare_memory(grid), self.cell.complete_state(states)
-
-    def step(self, tokens, state, memory):
-        out, state = self.cell(self.embedding(tokens), state, memory=memory)
-        attentional, _ = self.cell.split_output(out)
-        return self.project(attentional), state
 
     def read_images(self, images):
         """Paths, encoded bytes or arrays (one, or a list) -> uint8 `(B, H, W, 3)`."""

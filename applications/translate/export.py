@@ -4,7 +4,7 @@ import tensorflow as tf
 
 from keras_seq.data import tf_detokenize, tf_normalize
 from keras_seq.data.word_vocabulary import END_ID, SPECIAL, START_ID
-from keras_seq.decoding import beam_search
+from keras_seq.export import beam_search_text
 
 
 class TranslatorModule(tf.Module):
@@ -36,20 +36,9 @@ class TranslatorModule(tf.Module):
         ids = tf.ragged.map_flat_values(self.source_table.lookup, words).to_tensor(0)  # (B, Ts)
         ids = tf.pad(ids, [[0, 0], [0, 1]])  # at least one column; a zero column is masked
         memory, state = self.translator.encode(ids)
-        start = tf.fill([tf.shape(ids)[0]], START_ID)
-        out = beam_search(
-            self.translator.step,
-            state,
-            start,
-            2 * self.max_length,
-            end_token=END_ID,
-            beam_width=self.beam_width,
-            length_penalty=self.length_penalty,
-            constants=memory,
+        text = beam_search_text(
+            self.translator.step, state, memory, self.target_words, 2 * self.max_length, self.beam_width, self.length_penalty, START_ID, END_ID
         )
-        tokens = out["tokens"][:, 0]  # (B, L), best hypothesis
-        seen_end = tf.cumsum(tf.cast(tokens == END_ID, tf.int32), axis=1) > 0
-        tokens = tf.where(seen_end, 0, tokens)
-        text = tf_detokenize(tf.strings.reduce_join(tf.gather(self.target_words, tokens), axis=-1, separator=" "))
+        text = tf_detokenize(text)
         empty = tf.strings.length(tf.strings.strip(sentences)) == 0
         return tf.where(empty, "", text)

@@ -13,7 +13,7 @@ from keras_seq.applications.translate.data import bucketed_dataset, encode_pairs
 from keras_seq.applications.translate.model import TranslatorHyperModel, output_projection
 from keras_seq.data import WordVocabulary, detokenize, normalize, tf_normalize
 from keras_seq.data.word_vocabulary import END_ID, START_ID
-from keras_seq.decoding import EncoderDecoderSearch
+from keras_seq.decoding import EncoderDecoderSearch, attention_decoder_step
 from keras_seq.errors import UserInputError
 from keras_seq.layers import TiedEmbedding
 from keras_seq.training import ScheduledSampling
@@ -54,6 +54,7 @@ class Translator(Task):
         self.cell = self.decoder.cell
         tied = isinstance(self.target_embedding, TiedEmbedding)
         self.project = output_projection(self.target_embedding) if tied else model.get_layer("logits")
+        self.step = attention_decoder_step(self.cell, self.target_embedding, self.project)
         self.search = EncoderDecoderSearch(self.encode, self.step, START_ID, END_ID)
 
     # ------------------------------------------------------------ pieces
@@ -68,11 +69,6 @@ class Translator(Task):
         half = len(final) // 2
         states = [bridge(ops.concatenate([final[k], final[half + k]], axis=-1)) for k, bridge in enumerate(self.bridges)]
         return self.cell.prepare_memory(x, mask), self.cell.complete_state(states)
-
-    def step(self, tokens, state, memory):
-        out, state = self.cell(self.target_embedding(tokens), state, memory=memory)
-        attentional, _ = self.cell.split_output(out)
-        return self.project(attentional), state
 
     def _beam_ids(self, beam_width):
         return self.search.beam_function(beam_width)

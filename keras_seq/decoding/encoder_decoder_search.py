@@ -7,6 +7,24 @@ from keras_seq.decoding.greedy import greedy_search
 from keras_seq.errors import UserInputError
 
 
+def attention_decoder_step(cell, embedding, project):
+    """The step function of an attention decoder: `(tokens (B,), state,
+    memory) -> (logits (B, V), state)`, from its `AttentionDecoderCell`,
+    the embedding of its input tokens and the layer that scores the
+    vocabulary (what a translator or a captioner decodes with).
+
+    Example:
+    >>> step = attention_decoder_step(decoder.cell, model.get_layer("target_embedding"), model.get_layer("logits"))
+    """
+
+    def step(tokens, state, memory):
+        out, state = cell(embedding(tokens), state, memory=memory)
+        attentional, _ = cell.split_output(out)  # (B, A)
+        return project(attentional), state
+
+    return step
+
+
 class EncoderDecoderSearch:
     """Decodes a batch of inputs with an encoder and a step function.
 

@@ -23,3 +23,33 @@ def save_module(module, export_dir, signatures):
     with atomic_dir(export_dir) as tmp:
         tf.saved_model.save(module, tmp, signatures=concrete)
     return export_dir
+
+
+def beam_search_text(step, state, memory, words, max_length, beam_width, length_penalty, start_id, end_id):
+    """Beam search inside a serving graph, ending in text: the best
+    hypothesis of each input as its words joined by spaces (nothing after
+    the end token).
+
+    Args:
+        step: `(tokens, state, memory) -> (logits, state)`.
+        state, memory: the decoder's initial state and its constants.
+        words: a string tensor `(V,)` of every id's word (`""` for the
+            special tokens).
+        max_length, beam_width, length_penalty, start_id, end_id: as for
+            `keras_seq.decoding.beam_search`.
+
+    Returns:
+        A string tensor `(B,)`.
+    """
+    import tensorflow as tf  # export
+
+    from keras_seq.decoding import beam_search
+
+    batch = tf.shape(tf.nest.flatten(state)[0])[0]
+    out = beam_search(
+        step, state, tf.fill([batch], start_id), max_length,
+        end_token=end_id, beam_width=beam_width, length_penalty=length_penalty, constants=memory,
+    )  # fmt: skip
+    tokens = out["tokens"][:, 0]  # (B, L), the best hypothesis
+    tokens = tf.where(tf.cumsum(tf.cast(tokens == end_id, tf.int32), axis=1) > 0, 0, tokens)  # (B, L), nothing from the end token on
+    return tf.strings.reduce_join(tf.gather(words, tokens), axis=-1, separator=" ")
