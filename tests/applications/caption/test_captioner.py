@@ -99,3 +99,10 @@ def test_the_embedded_splits():
     assert {len(c[0].split()) for c in longer.captions} == {5} and len(longer) == 500
     with pytest.raises(UserInputError, match="splits"):
         embedded_split("nope")
+
+
+def test_the_backbone_names_of_the_flags_are_the_builders():
+    from keras_seq.applications.caption.config import BACKBONES
+    from keras_seq.applications.caption.model import BACKBONE_FUNCTIONS
+
+    assert set(BACKBONES) == {"none", *BACKBONE_FUNCTIONS}
