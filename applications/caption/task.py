@@ -160,7 +160,10 @@ class Captioner(Task):
             if k >= len(words):
                 continue
             ax.imshow(pixels)
-            ax.imshow(weights[k], cmap="magma", alpha=0.6, extent=(0, width, height, 0), interpolation="bilinear")
+            scaled = weights[k] / max(float(weights[k].max()), 1e-9)  # (rows, columns) in [0, 1]
+            overlay = plt.get_cmap("autumn")(scaled)  # (rows, columns, 4); opaque where the weight is high, clear where it is low
+            overlay[..., 3] = 0.8 * scaled
+            ax.imshow(overlay, extent=(0, width, height, 0), interpolation="bilinear")
             ax.set_title(words[k], fontsize=10)
         fig.suptitle(caption)
         return save_figure(fig, path)
