@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from keras_seq.data import load_tfds, normalize, read_lines
+from keras_seq.data import load_tfds, normalize, read_lines, read_text
 from keras_seq.data.word_vocabulary import START_ID
 from keras_seq.errors import UserInputError
 
@@ -58,24 +58,23 @@ def read_csv(path):
     """`image,caption` rows, with or without that header (Kaggle's Flickr8k
     `captions.txt` is this format)."""
     rows = []
-    with open(path, newline="", encoding="utf-8") as file:
-        for number, row in enumerate(csv.reader(file), 1):
-            if not row or not any(cell.strip() for cell in row):
-                continue
-            if len(row) < 2:
-                raise UserInputError(f"{path}, row {number}: expected image,caption")
-            if number == 1 and [cell.strip().lower() for cell in row[:2]] == ["image", "caption"]:
-                continue
-            rows.append((row[0].strip(), ",".join(row[1:])))
+    for number, row in enumerate(csv.reader(io.StringIO(read_text(path), newline="")), 1):  # read_text: one clear error for non-UTF-8
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if len(row) < 2:
+            raise UserInputError(f"{path}, row {number}: expected image,caption")
+        if number == 1 and [cell.strip().lower() for cell in row[:2]] == ["image", "caption"]:
+            continue
+        rows.append((row[0].strip(), ",".join(row[1:])))
     return rows
 
 
 def read_coco(path):
     """COCO's `captions_*.json`: `images` (`id`, `file_name`) and
     `annotations` (`image_id`, `caption`)."""
+    text = read_text(path)  # one clear error for non-UTF-8
     try:
-        with open(path, encoding="utf-8") as file:
-            document = json.load(file)
+        document = json.loads(text)
         names = {image["id"]: image["file_name"] for image in document["images"]}
         return [(names[note["image_id"]], note["caption"]) for note in document["annotations"]]
     except json.JSONDecodeError as error:

@@ -108,14 +108,17 @@ class Captioner(Task):
             max_length: words at most; default `config.max_length`.
 
         Returns:
-            A list of captions (lowercase words separated by spaces).
+            The caption (lowercase words separated by spaces), or a list of
+            them for a list of images.
         """
+        single = isinstance(images, (str, bytes, bytearray)) or (isinstance(images, np.ndarray) and images.ndim in (2, 3))
         pixels = self.read_images(images)
         beam_width = self.config.beam_width if beam_width is None else beam_width
         alpha = self.config.length_penalty if length_penalty is None else length_penalty
         limit = max_length or self.config.max_length
         tokens = np.concatenate([self.search(pixels[i : i + DECODE_BATCH_SIZE], limit, beam_width, alpha) for i in range(0, len(pixels), DECODE_BATCH_SIZE)])
-        return [self.vocab.decode(row) for row in tokens]
+        captions = [self.vocab.decode(row) for row in tokens]
+        return captions[0] if single else captions
 
     def attention(self, image, caption):
         """The attention weights of the decoder over the grid while it reads

@@ -29,7 +29,7 @@ def test_paths_bytes_and_arrays_caption_alike(trained):
     gray = pixels.mean(-1).astype("uint8")  # (H, W): made RGB
     captions = captioner.caption([path, encoded, pixels], beam_width=1)
     assert captions[0] == captions[1] == captions[2]
-    assert captioner.caption(path, beam_width=1) == captions[:1]  # one image
+    assert captioner.caption(path, beam_width=1) == captions[0]  # one image: one caption
     assert len(captioner.caption([gray, pixels[:10, :30]], beam_width=2)) == 2  # another size: resized
 
 

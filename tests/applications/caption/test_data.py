@@ -103,3 +103,10 @@ def test_tfds_coco_captions_with_mock_data():
     assert 0 < len(data) <= 4 and data.description == "tfds:coco_captions (train)"
     assert all(image.ndim == 3 and image.shape[-1] == 3 and image.dtype == np.uint8 for image in data.images)
     assert all(captions and all(isinstance(c, str) and c for c in captions) for captions in data.captions)
+
+
+def test_a_captions_file_that_is_not_utf8_is_one_clear_error(tmp_path):
+    write_image(tmp_path / "a.png")
+    (tmp_path / "captions.csv").write_bytes("image,caption\na.png,un caf\xe9\n".encode("latin-1"))
+    with pytest.raises(UserInputError, match="not UTF-8"):
+        read_folder(str(tmp_path))
