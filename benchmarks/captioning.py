@@ -20,13 +20,13 @@ N processes at once, each with an equal share of the cores.
 """
 
 import argparse
-import concurrent.futures
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
+
+from apart import map_apart
 
 MODELS = {"ours": {}, "no_attention": {"attention": "none"}}
 
@@ -54,13 +54,6 @@ def run(model, seed, budget, beam_width, folder):
     return result
 
 
-def run_apart(args, model, seed, threads):
-    env = {**os.environ, "TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": "1"}
-    command = [sys.executable, __file__, "--models", model, "--seeds", str(seed), "--budget", str(args.budget), "--beam-width", str(args.beam_width)]
-    done = subprocess.run(command + ["--folder", args.folder], env=env, capture_output=True, text=True, check=True)
-    return json.loads(next(line for line in done.stdout.splitlines() if line.startswith("{")))
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", default="0,1,2")
@@ -74,11 +67,26 @@ def main():
     runs = [(model, int(seed)) for seed in args.seeds.split(",") for model in args.models.split(",")]
     results = []
     if args.jobs > 1:
-        threads = max(1, (os.cpu_count() or 1) // args.jobs)
-        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-            for result in pool.map(lambda job: run_apart(args, *job, threads), runs):
-                results.append(result)
-                print(json.dumps(result), flush=True)
+        commands = [
+            [
+                sys.executable,
+                __file__,
+                "--models",
+                model,
+                "--seeds",
+                str(seed),
+                "--budget",
+                str(args.budget),
+                "--beam-width",
+                str(args.beam_width),
+                "--folder",
+                args.folder,
+            ]
+            for model, seed in runs
+        ]
+        for result in map_apart(commands, args.jobs):
+            results.append(result)
+            print(json.dumps(result), flush=True)
     else:
         for model, seed in runs:
             results.append(run(model, seed, args.budget, args.beam_width, args.folder))

@@ -17,13 +17,13 @@ a seed train side by side on the same machine load.
 """
 
 import argparse
-import concurrent.futures
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
+
+from apart import map_apart
 
 # task -> (evaluate keyword, sizes measured, target bit errors at the first size)
 SIZES = {
@@ -57,14 +57,6 @@ def run(task, model, seed, budget, folder):
     return {"task": task, "model": model, "seed": seed, "steps": steps, "seconds": round(history.seconds), "errors": errors, "val_bit_errors_by_epoch": curve}
 
 
-def run_apart(args, model, seed, threads):
-    """One run in a process of its own with `threads` TensorFlow threads."""
-    env = {**os.environ, "TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": "1"}
-    command = [sys.executable, __file__, "--task", args.task, "--seeds", str(seed), "--models", model, "--budget", str(args.budget), "--folder", args.folder]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    return json.loads(next(line for line in done.stdout.splitlines() if line.startswith("{")))
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--task", default="copy", choices=sorted(SIZES))
@@ -79,11 +71,13 @@ def main():
     runs = [(model, seed) for seed in seeds for model in args.models.split(",")]
     results = []
     if args.jobs > 1:
-        threads = max(1, (os.cpu_count() or 1) // args.jobs)
-        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-            for result in pool.map(lambda job: run_apart(args, *job, threads), runs):
-                results.append(result)
-                print(json.dumps(result), flush=True)
+        commands = [
+            [sys.executable, __file__, "--task", args.task, "--seeds", str(seed), "--models", model, "--budget", str(args.budget), "--folder", args.folder]
+            for model, seed in runs
+        ]
+        for result in map_apart(commands, args.jobs):
+            results.append(result)
+            print(json.dumps(result), flush=True)
     else:
         for model, seed in runs:
             results.append(run(args.task, model, seed, args.budget, args.folder))

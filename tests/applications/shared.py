@@ -8,6 +8,15 @@ import types
 from filelock import FileLock
 
 
+def run_cli(capsys, *args):
+    """`keras-seq ARGS...` in this process: `(exit status, stdout, stderr)`."""
+    from keras_seq.applications import cli
+
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
 def trained_once(tmp_path_factory, name, train, load):
     """A small trained model, trained once per test session even when
     several xdist workers ask for it: the first trains and saves it, the

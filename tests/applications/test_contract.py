@@ -13,6 +13,7 @@ import h5py
 import pytest
 
 from keras_seq.applications import cli, import_object
+from tests.applications.shared import run_cli
 
 TEXT = "To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n" * 30
 REVIEWS = ["review,label"] + ["I loved it,pos", "Great and lovely,pos", "I hated it,neg", "Awful and rude,neg"] * 12
@@ -100,12 +101,6 @@ def _command(app):
     return import_object(f"keras_seq.applications.{cli.APPLICATIONS[app]}.cli:COMMAND")
 
 
-def run(capsys, *args):
-    code = cli.main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 @pytest.fixture(scope="module", params=sorted(APPS))
 def trained(request, tmp_path_factory):
     """Each application trained for one epoch through the command line."""
@@ -149,7 +144,7 @@ def test_fit_on_the_users_raw_examples(trained):
 def test_evaluate_prints_json_last_line(trained, capsys):
     app, data, model_dir = trained
     for split in ("validation", "all"):
-        code, out, _ = run(capsys, app, "evaluate", "--data", data, "--model-dir", model_dir, "--split", split)
+        code, out, _ = run_cli(capsys, app, "evaluate", "--data", data, "--model-dir", model_dir, "--split", split)
         metrics = json.loads(out.strip().splitlines()[-1])
         assert code == 0 and isinstance(metrics, dict) and metrics
         assert all(key == key.lower() and " " not in key for key in metrics)
@@ -164,10 +159,10 @@ def test_the_keras_file_alone_is_the_whole_model(trained, tmp_path, capsys):
     predict = predict(data) if callable(predict) else predict
     outputs = []
     for folder in (model_dir, str(alone)):
-        code, out, _ = run(capsys, app, *predict, "--model-dir", folder)
+        code, out, _ = run_cli(capsys, app, *predict, "--model-dir", folder)
         assert code == 0
         outputs.append(out)
-        code, out, _ = run(capsys, app, "evaluate", "--data", data, "--model-dir", folder)
+        code, out, _ = run_cli(capsys, app, "evaluate", "--data", data, "--model-dir", folder)
         assert code == 0
         outputs.append(json.loads(out.strip().splitlines()[-1]))
     assert outputs[:2] == outputs[2:]
@@ -223,7 +218,7 @@ def test_export_serves_raw_input_without_keras_seq(trained, tmp_path, capsys, fr
 
     app, _, model_dir = trained
     export_dir = str(tmp_path / "export")
-    code, _, _ = run(capsys, app, "export", "--model-dir", model_dir, "--export-dir", export_dir)
+    code, _, _ = run_cli(capsys, app, "export", "--model-dir", model_dir, "--export-dir", export_dir)
     assert code == 0
     call = APPS[app][3]
     expected = eval(call, {"tf": tf, "m": tf.saved_model.load(export_dir)})
@@ -245,7 +240,7 @@ def test_bad_input_is_one_line_and_exit_2(app, tmp_path, capsys):
         (["train", "--model-dir", str(a_file)], "is a file"),
     ]
     for args, match in cases:
-        code, _, err = run(capsys, app, *args)
+        code, _, err = run_cli(capsys, app, *args)
         assert code == 2 and match in err and err.count("\n") == 1 and "Traceback" not in err, (args, err)
     assert not (tmp_path / "never").exists()
 
@@ -253,7 +248,7 @@ def test_bad_input_is_one_line_and_exit_2(app, tmp_path, capsys):
 def test_another_applications_model_is_one_clear_error(trained, capsys):
     app, _, model_dir = trained
     other = {"caption": "char-lm", "char-lm": "sentiment", "sentiment": "translate", "translate": "ntm", "ntm": "caption"}[app]
-    code, _, err = run(capsys, other, "export", "--model-dir", model_dir)
+    code, _, err = run_cli(capsys, other, "export", "--model-dir", model_dir)
     assert code == 2 and f"holds a {app} model, not a {other} one" in err
 
 

@@ -3,24 +3,19 @@ import json
 import pytest
 
 from keras_seq.applications import cli
-
-
-def run(capsys, *args):
-    code = cli.main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from tests.applications.shared import run_cli
 
 
 def test_evaluate_and_generate(trained, text_file, capsys):
     """The char LM's own metrics and verb (train, the JSON line and export are the contract's)."""
     _, _, model_dir = trained
     model_dir = str(model_dir)
-    code, out, _ = run(capsys, "char-lm", "evaluate", "--data", str(text_file), "--model-dir", model_dir)
+    code, out, _ = run_cli(capsys, "char-lm", "evaluate", "--data", str(text_file), "--model-dir", model_dir)
     metrics = json.loads(out.strip().splitlines()[-1])
     assert code == 0 and set(metrics) == {"val_loss", "bits_per_char", "perplexity", "chars"}
-    code, out, _ = run(capsys, "char-lm", "evaluate", "--data", str(text_file), "--model-dir", model_dir, "--split", "all")
+    code, out, _ = run_cli(capsys, "char-lm", "evaluate", "--data", str(text_file), "--model-dir", model_dir, "--split", "all")
     assert code == 0 and json.loads(out.strip().splitlines()[-1])["chars"] > metrics["chars"]
-    code, out, _ = run(capsys, "char-lm", "generate", "--model-dir", model_dir, "--prompt", "To be", "--max-length", "30", "--seed", "1")
+    code, out, _ = run_cli(capsys, "char-lm", "generate", "--model-dir", model_dir, "--prompt", "To be", "--max-length", "30", "--seed", "1")
     assert code == 0 and out.startswith("To be") and len(out.rstrip("\n")) == 35
 
 
@@ -33,14 +28,14 @@ def test_evaluate_and_generate(trained, text_file, capsys):
     ],
 )
 def test_user_errors_are_one_line_and_exit_2(capsys, args, match):
-    code, _, err = run(capsys, "char-lm", *args)
+    code, _, err = run_cli(capsys, "char-lm", *args)
     assert code == 2 and match in err and err.count("\n") == 1 and "Traceback" not in err
 
 
 def test_bad_generation_flags_exit_2(trained, capsys):
     _, _, model_dir = trained
     for flags, match in [(["--temperature", "0"], "temperature"), (["--temperature", "-2"], "temperature"), (["--max-length", "-1"], "max_length")]:
-        code, _, err = run(capsys, "char-lm", "generate", "--model-dir", str(model_dir), *flags)
+        code, _, err = run_cli(capsys, "char-lm", "generate", "--model-dir", str(model_dir), *flags)
         assert code == 2 and match in err
 
 
@@ -51,7 +46,7 @@ def test_bad_flag_types_exit_2(capsys):
 
 
 def test_tune_runs_a_search_through_the_builder(tmp_path, text_file, capsys):
-    code, out, _ = run(
+    code, out, _ = run_cli(
         capsys,
         "char-lm",
         "tune",

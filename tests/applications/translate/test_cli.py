@@ -1,24 +1,18 @@
 import json
 
-from keras_seq.applications import cli
-
-
-def run(capsys, *args):
-    code = cli.main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from tests.applications.shared import run_cli
 
 
 def test_evaluate_predict_plot(trained, tsv_file, tmp_path, capsys):
     _, _, _, model_dir = trained
-    code, out, _ = run(
+    code, out, _ = run_cli(
         capsys, "translate", "evaluate", "--data", str(tsv_file), "--model-dir", str(model_dir), "--validation-split", "0.1", "--beam-width", "2"
     )
     metrics = json.loads(out.strip().splitlines()[-1])
     assert code == 0 and {"bleu_greedy", "bleu_beam", "chrf_greedy", "chrf_beam"} <= set(metrics)
-    code, out, _ = run(capsys, "translate", "predict", "--model-dir", str(model_dir), "red cat", "big dog", "--plot", str(tmp_path / "a.png"))
+    code, out, _ = run_cli(capsys, "translate", "predict", "--model-dir", str(model_dir), "red cat", "big dog", "--plot", str(tmp_path / "a.png"))
     assert code == 0 and len(out.strip().splitlines()) == 2 and (tmp_path / "a.png").exists()
-    code, out, _ = run(capsys, "translate", "plot", "--model-dir", str(model_dir), "a small cat", "--output", str(tmp_path / "b.png"))
+    code, out, _ = run_cli(capsys, "translate", "plot", "--model-dir", str(model_dir), "a small cat", "--output", str(tmp_path / "b.png"))
     assert code == 0 and (tmp_path / "b.png").exists()
 
 
@@ -31,6 +25,6 @@ def test_user_errors_exit_2(trained, tmp_path, capsys):
         (["predict", "--model-dir", str(tmp_path / "none"), "hi"], "no trained translator"),
         (["train", "--data", str(tmp_path / "x"), "--model-dir", str(tmp_path / "o")], "lines but"),
     ]:
-        code, _, err = run(capsys, "translate", *args)
+        code, _, err = run_cli(capsys, "translate", *args)
         assert code == 2 and match in err and "Traceback" not in err, err
     assert not (tmp_path / "o").exists()
