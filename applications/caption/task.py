@@ -82,10 +82,17 @@ class Captioner(Task):
     # ------------------------------------------------------------ pieces
     def encode(self, images):
         """uint8 images `(B, H, W, 3)` -> prepared memory and the decoder's initial state."""
-        grid, *states = self.encoder(images, training=False)  # (B, N, C); a call without training=False would normalize by the batch
+        grid, *states = self.encode_grid(images)  # (B, N, C)
         if not states:
             return self.cell.prepare_memory(grid), self.cell.get_initial_state(ops.shape(grid)[0])
         return self.cell.prepare_memory(grid), self.cell.complete_state(states)
+
+    def encode_grid(self, images):
+        """uint8 images -> `[grid (B, N, C), *initial states]` (no states
+        without `init_from_mean`). Batch normalization runs in inference
+        mode: a call without `training=False` would normalize by the batch."""
+        outputs = self.encoder(images, training=False)
+        return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
 
     def read_images(self, images):
         """Paths, encoded bytes or arrays (one, or a list) -> uint8 `(B, H, W, 3)`."""
@@ -127,7 +134,7 @@ class Captioner(Task):
         words = normalize(caption).split()
         ids = self.vocab.encode(" ".join(words), self.config.max_length, add_end=True)
         previous = np.concatenate([[START_ID], ids[:-1]]).astype("int32")[None]  # (1, T)
-        grid, *states = self.encoder(pixels, training=False)
+        grid, *states = self.encode_grid(pixels)
         _, alignments = self.decoder(self.embedding(previous), grid, initial_state=states or None, training=False)  # (1, T, N)
         rows, columns = self.grid_shape()
         return ops.convert_to_numpy(alignments)[0].reshape(len(ids), rows, columns), words[: len(ids) - 1] + ["[END]"]

@@ -68,6 +68,20 @@ def test_save_load_and_export_caption_alike(trained, tmp_path):
     assert [c.decode() for c in module.signatures["serving_default"](images=tf.constant(encoded[:1]))["captions"].numpy()] == expected[:1]
 
 
+def test_a_decoder_started_from_zeros_captions_and_exports(tmp_path):
+    vocabulary = WordVocabulary(["one", "two"])
+    captioner = Captioner(build_captioner(SMALL.replace(init_from_mean=False, max_length=4), vocabulary))
+    image = np.full((20, 50, 3), 200, "uint8")
+    caption = captioner.caption(image, beam_width=2)
+    assert isinstance(caption, str) and len(caption.split()) <= 4
+    weights, words = captioner.attention(image, "one two")
+    assert words == ["one", "two", "[END]"] and weights.shape == (3, *captioner.grid_shape())
+    captioner.export(str(tmp_path / "export"))
+    encoded = tf.io.encode_png(tf.constant(image))
+    module = tf.saved_model.load(str(tmp_path / "export"))  # kept: its variables live as long as it does
+    assert module.caption(tf.stack([encoded])).numpy()[0].decode() == caption
+
+
 def test_the_options_build_and_the_penalty_adds_a_loss():
     vocabulary = WordVocabulary(["one", "two"])
     images, captions = np.zeros((2, 20, 50, 3), "uint8"), np.array([[2, 4, 5], [2, 5, 0]], "int32")
