@@ -8,7 +8,7 @@ from keras_seq.applications.config import AppConfig, DecodeOptions, WordDecoderF
 from keras_seq.errors import UserInputError
 
 # --backbone: "none" or a keras.applications network (its function's name in BACKBONE_FUNCTIONS)
-BACKBONES = ("none", "mobilenet_v3_small", "mobilenet_v2", "efficientnet_b0", "resnet50")
+BACKBONES = ("none", "mobilenet_v3_small", "mobilenet_v2", "efficientnet_b0")
 
 
 @dataclasses.dataclass

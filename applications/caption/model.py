@@ -14,10 +14,10 @@ BACKBONE_FUNCTIONS = {
     "mobilenet_v3_small": "MobileNetV3Small",
     "mobilenet_v2": "MobileNetV2",
     "efficientnet_b0": "EfficientNetB0",
-    "resnet50": "ResNet50",
 }
 # the backbones that expect pixels in [-1, 1] rather than preprocessing 0-255 themselves
-SCALED_INPUTS = ("mobilenet_v2", "resnet50")
+# (ResNet50 is not offered: its weights expect Caffe's BGR mean subtraction, which needs a layer of its own)
+SCALED_INPUTS = ("mobilenet_v2",)
 
 
 def image_resizer(config):
