@@ -119,13 +119,16 @@ class Captioner(Task):
             them for a list of images.
         """
         single = isinstance(images, (str, bytes, bytearray)) or (isinstance(images, np.ndarray) and images.ndim in (2, 3))
-        pixels = self.read_images(images)
+        captions = self.caption_pixels(self.read_images(images), beam_width, length_penalty, max_length)
+        return captions[0] if single else captions
+
+    def caption_pixels(self, pixels, beam_width=None, length_penalty=None, max_length=None):
+        """`caption` of images already read and resized (`read_images`)."""
         beam_width = self.config.beam_width if beam_width is None else beam_width
         alpha = self.config.length_penalty if length_penalty is None else length_penalty
         limit = max_length or self.config.max_length
         tokens = np.concatenate([self.search(pixels[i : i + DECODE_BATCH_SIZE], limit, beam_width, alpha) for i in range(0, len(pixels), DECODE_BATCH_SIZE)])
-        captions = [self.vocab.decode(row) for row in tokens]
-        return captions[0] if single else captions
+        return [self.vocab.decode(row) for row in tokens]
 
     def attention(self, image, caption):
         """The attention weights of the decoder over the grid while it reads
@@ -191,10 +194,11 @@ class Captioner(Task):
         streams = [[refs[k] if k < len(refs) else None for refs in references] for k in range(max(map(len, references)))]
         beam_width = self.config.beam_width if beam_width is None else beam_width
         metrics = {"count": len(data)}
+        pixels = self.read_images(data.images)  # read once for both searches
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for name, width in (("greedy", 1), ("beam", beam_width)):
-                hypotheses = self.caption(data.images, beam_width=width, length_penalty=length_penalty)
+                hypotheses = self.caption_pixels(pixels, beam_width=width, length_penalty=length_penalty)
                 for n in range(1, 5):
                     metrics[f"bleu_{n}_{name}"] = round(BLEU(max_ngram_order=n).corpus_score(hypotheses, streams).score, 2)
                 metrics[f"cider_{name}"] = round(corpus_cider(hypotheses, references), 4)
