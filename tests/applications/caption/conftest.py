@@ -36,7 +36,7 @@ def trained(tmp_path_factory, strips_folder):
     from tests.applications.shared import trained_once
 
     def fit(model_dir):
-        return train(SMALL.replace(epochs=12, validation_split=0.1), data=str(strips_folder), model_dir=model_dir, verbose=0, print_fn=lambda *a: None)
+        return train(SMALL.replace(epochs=20, validation_split=0.1), data=str(strips_folder), model_dir=model_dir, verbose=0, print_fn=lambda *a: None)
 
     captioner, history, model_dir = trained_once(tmp_path_factory, "captioner", fit, Captioner.load)
     return captioner, history, history.validation_examples, model_dir
