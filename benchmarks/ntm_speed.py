@@ -100,9 +100,9 @@ def make_model(kind, bits=8):
     if kind == "plain":
         x = keras.layers.RNN(PlainNTMCell(100, 128, 20), return_sequences=True)(inputs)
     else:
-        x = NTM(100, 128, 20, return_sequences=True)(inputs)
+        x = NTM(100, 128, 20, return_sequences=True, fused=not kind.startswith("step loop"))(inputs)
     model = keras.Model(inputs, keras.layers.Dense(bits)(x))
-    jit = kind == "ours (XLA)"
+    jit = kind.endswith("(XLA)")
     model.compile(
         optimizer=keras.optimizers.Adam(1e-3, global_clipnorm=50.0),
         loss=keras.losses.BinaryCrossentropy(from_logits=True),
@@ -134,7 +134,11 @@ def main():
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--batch", type=int, default=32, help="sequences per batch (the NTM app trains with 1)")
-    parser.add_argument("--kinds", default="plain,ours,ours (XLA)")
+    parser.add_argument(
+        "--kinds",
+        default="plain,ours,ours (XLA)",
+        help="comma-separated: plain, ours, ours (XLA), step loop, step loop (XLA) (ours without its sequence kernel)",
+    )
     args = parser.parse_args()
     kinds = args.kinds.split(",")
     results = {kind: [] for kind in kinds}
