@@ -1,5 +1,6 @@
 """Sequence-level kernels shared by the recurrent layers."""
 
+from keras_seq.ops.ntm import ntm_sequence
 from keras_seq.ops.recurrence import gru_sequence, lstm_sequence, simple_rnn_sequence
 
-__all__ = ["gru_sequence", "lstm_sequence", "simple_rnn_sequence"]
+__all__ = ["gru_sequence", "lstm_sequence", "ntm_sequence", "simple_rnn_sequence"]

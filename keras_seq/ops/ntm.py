@@ -189,13 +189,16 @@ def _kernels(shape):
             d_dots = d_score / norm_b
             d_norm = -ops.sum(d_score * score, axis=1) / norm  # (B, N)
             d_query = _contract_rows(d_dots, memory)  # (B, H, M)
-            row_norm = ops.maximum(norm - eps, 1e-30)
-            dmem_prev = dmem_prev + _outer(d_dots, query) + ops.expand_dims(d_norm / row_norm, -1) * memory
+            # |M_i| = norm - eps; an all-zero row (erased, or flushed to zero
+            # under XLA) has a zero direction, not 0 / 0
+            unit_rows = memory / ops.expand_dims(ops.maximum(norm - eps, 1e-12), -1)  # (B, N, M)
+            dmem_prev = dmem_prev + _outer(d_dots, query) + ops.expand_dims(d_norm, -1) * unit_rows
             # ---- the query: beta * key / (|key| + eps)
-            d_q_key = _sum(d_query * key, -1)  # (B, H, 1)
-            safe_knorm = ops.maximum(knorm, 1e-30)
-            d_key = d_query * beta_a / (knorm + eps) - key * d_q_key * beta_a / ops.square(knorm + eps) / safe_knorm
-            d_beta = d_q_key / (knorm + eps) * ops.sigmoid(beta)
+            unit_key = key / ops.maximum(knorm, 1e-12)  # (B, H, M); zero for a zero key
+            d_q_unit = _sum(d_query * unit_key, -1)  # (B, H, 1)
+            scale = beta_a / (knorm + eps)
+            d_key = scale * (d_query - unit_key * d_q_unit * knorm / (knorm + eps))
+            d_beta = d_q_unit * knorm / (knorm + eps) * ops.sigmoid(beta)
             d_gamma = d_gamma * ops.sigmoid(gamma)
             d_gate = d_gate * gate_a * (1.0 - gate_a)
             d_shift = shift_a * (d_shift - _sum(d_shift * shift_a, -1))

@@ -164,3 +164,46 @@ def test_saved_model_export_gives_the_same_outputs(tmp_path):
     model.export(path, verbose=False)
     reloaded = tf.saved_model.load(path)
     np.testing.assert_allclose(reloaded.serve(tf.constant(X)).numpy(), expected, atol=1e-5)
+
+
+def test_fused_kernel_and_step_loop_agree_on_every_output():
+    x = tf.constant(RNG.normal(size=(2, 7, 5)).astype("float32"))
+    kwargs = dict(**SMALL, read_heads=2, return_sequences=True, return_state=True, return_weightings=True, go_backwards=True)
+    fused, stepped = NTM(**kwargs, fused=True), NTM(**kwargs, fused=False)
+    fused.build(x.shape)
+    stepped.build(x.shape)
+    stepped.set_weights(fused.get_weights())
+    results = []
+    for layer in (fused, stepped):
+        with tf.GradientTape() as tape:
+            outputs = layer(x)
+            loss = sum(tf.reduce_sum(tf.sin(o)) for o in outputs)
+        results.append((outputs, tape.gradient(loss, layer.trainable_weights)))
+    for a, b in zip(results[0][0], results[1][0]):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-5)
+    for a, b in zip(results[0][1], results[1][1]):
+        np.testing.assert_allclose(tf.convert_to_tensor(a).numpy(), tf.convert_to_tensor(b).numpy(), atol=1e-4)
+
+
+def test_fused_path_is_taken_only_where_it_can_run():
+    with pytest.raises(ValueError, match="fused=True"):
+        NTM(**SMALL, controller="feedforward", fused=True)
+    with pytest.raises(ValueError, match="fused"):
+        NTM(**SMALL, fused="yes")
+    with pytest.raises(ValueError, match="masked"):
+        NTM(**SMALL, fused=True)(X, mask=np.ones((2, 6), bool))
+    layer = NTM(**SMALL, return_sequences=True)  # "auto": a mask runs the step loop
+    masked = layer(X, mask=np.ones((2, 6), bool))
+    np.testing.assert_allclose(np.asarray(masked), np.asarray(layer(X)), atol=1e-5)
+    assert NTM.from_config(NTM(**SMALL, fused=False).get_config()).fused is False
+
+
+def test_fused_kernel_stays_finite_on_extreme_inputs():
+    layer = NTM(**SMALL, return_sequences=True, fused=True)
+    x = tf.constant(RNG.normal(size=(2, 12, 5)).astype("float32") * 1e4)
+    with tf.GradientTape() as tape:
+        out = layer(x)
+        loss = tf.reduce_sum(out)
+    grads = tape.gradient(loss, layer.trainable_weights)
+    assert np.all(np.isfinite(out.numpy()))
+    assert all(np.all(np.isfinite(tf.convert_to_tensor(g).numpy())) for g in grads)
