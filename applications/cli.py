@@ -98,8 +98,11 @@ class AppCommand:
         tune = self._action(actions, "tune", "keras-tuner search around the defaults, through the same builder", self.run_tune)
         self.add_data_flags(tune)
         self.config_class.add_flags(tune, only=("epochs", "batch_size", "validation_split", "seed") + self.tune_flags)
-        tune.add_argument("--max-trials", type=flags.positive_int, default=6, help="(default: %(default)s)")
-        flags.add_run(tune)
+        tune.add_argument("--tuner", choices=("random", "bayesian", "hyperband"), default="random", help="keras-tuner's search (default: %(default)s)")
+        tune.add_argument("--max-trials", type=flags.positive_int, default=6, help="trials in all, an interrupted search's included (default: %(default)s)")
+        tune.add_argument("--trial-budget", type=flags.positive_float, default=None, help="seconds of training per trial")
+        tune.add_argument("--overwrite", action="store_true", help="delete the trials of an earlier search in --model-dir and start afresh")
+        flags.add_run(tune, budget_help="seconds for the whole search: no trial starts after it, and the one in progress stops")
 
         self.add_actions(actions)
         return app
@@ -200,17 +203,24 @@ class AppCommand:
         from keras_seq.applications import training
 
         base = self.config_class.from_args(args)
-        best = training.tune(
+        task, rows = training.tune(
             self.task_class(),
             base,
             data=args.data,
             model_dir=args.model_dir,
+            tuner=args.tuner,
             max_trials=args.max_trials,
             time_budget=args.time_budget,
+            trial_budget=args.trial_budget,
+            overwrite=args.overwrite,
             verbose=0 if args.quiet else 1,
             **self.data_kwargs(args),
         )
-        print(json.dumps({"best_hyperparameters": best}))
+        objective = self.task_class().objective
+        print(f"Trials, best first:\n{training.format_trials(rows, objective)}")
+        print(f"The best trial's model is in {args.model_dir}; `keras-seq {self.name} evaluate|export --model-dir {args.model_dir}` use it.")
+        best = {k: v for k, v in rows[0].items() if k not in ("trial", "status", "score")}
+        print(json.dumps({"best_hyperparameters": best, objective: rows[0]["score"], "trials": len(rows), "model_dir": args.model_dir}))
 
 
 def build_parser():

@@ -73,14 +73,9 @@ def add_model_dir(parser, app):
     )
 
 
-def add_run(parser):
+def add_run(parser, budget_help="stop training after this many seconds (finishing the current step), then save as usual"):
     """`--time-budget` and `--quiet`: how a run goes, not what it builds."""
-    parser.add_argument(
-        "--time-budget",
-        type=positive_float,
-        default=None,
-        help="stop training after this many seconds (finishing the current step), then save as usual",
-    )
+    parser.add_argument("--time-budget", type=positive_float, default=None, help=budget_help)
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no samples")
 
 

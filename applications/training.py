@@ -3,6 +3,8 @@ save, for every application, and the keras-tuner search through the same
 builder."""
 
 import dataclasses
+import hashlib
+import json
 import os
 import time
 
@@ -10,6 +12,8 @@ import keras
 import keras_tuner
 
 from keras_seq.applications.task import check_model_dir
+from keras_seq.errors import UserInputError
+from keras_seq.export import atomic_file
 from keras_seq.training import TimeBudget
 
 BACKUP_DIR, LOGS_DIR, TUNING_DIR = "backup", "logs", "tuning"
@@ -143,27 +147,196 @@ class TaskHyperModel(keras_tuner.HyperModel):
         return type(self).build_fn(self.config_for(hp), **self.assets)
 
 
-def tune(task_class, config=None, data="embedded", model_dir=None, max_trials=6, time_budget=None, verbose=1, **data_options):
-    """A keras-tuner random search around `config`, through the builder.
+TUNERS = ("random", "bayesian", "hyperband")
+SEARCH_RECORD = "search.json"
+
+
+class _SearchOver(Exception):
+    """Raised between two trials once the search's budget is spent."""
+
+
+def _bounded(kind):
+    """keras-tuner's tuner of `kind`, which starts no trial after `deadline`
+    (a `time.monotonic()` value) nor beyond `trial_limit` trials."""
+    base = {"random": keras_tuner.RandomSearch, "bayesian": keras_tuner.BayesianOptimization, "hyperband": keras_tuner.Hyperband}[kind]
+
+    class Bounded(base):
+        def __init__(self, *args, deadline=None, trial_limit=None, **kwargs):
+            self.deadline, self.trial_limit = deadline, trial_limit
+            super().__init__(*args, **kwargs)
+
+        def pre_create_trial(self):
+            super().pre_create_trial()
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                raise _SearchOver("the time budget is spent")
+            if self.trial_limit is not None and len(self.oracle.trials) >= self.trial_limit:
+                raise _SearchOver("the trials are done")  # Hyperband has no max_trials of its own
+
+    Bounded.__name__ = base.__name__
+    return Bounded
+
+
+def _data_identity(data):
+    """What identifies a data source: its name, and for a local file or
+    folder its size and modification times."""
+    if not isinstance(data, (str, os.PathLike)):
+        return {"source": f"<{type(data).__name__} in memory>"}
+    path = os.fspath(data)
+    if os.path.isfile(path):
+        stat = os.stat(path)
+        return {"source": os.path.abspath(path), "bytes": stat.st_size, "modified": stat.st_mtime_ns}
+    if os.path.isdir(path):
+        digest = hashlib.sha1()
+        for root, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in sorted(files):
+                stat = os.stat(os.path.join(root, name))
+                digest.update(f"{os.path.relpath(os.path.join(root, name), path)} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+        return {"source": os.path.abspath(path), "files": digest.hexdigest()}
+    return {"source": path}
+
+
+def _search_record(kind, data, data_options, config, hypermodel_class):
+    """The tuner, data, base config and search space of a search, as JSON
+    values (to tell an old search's folder from a new search's)."""
+    space = keras_tuner.HyperParameters()
+    hypermodel_class.search_space(space)
+    record = {
+        "tuner": kind,
+        "data": _data_identity(data),
+        "data options": {key: str(value) for key, value in sorted(data_options.items())},
+        "base config": config.to_dict(),
+        "search space": [p.get_config() for p in space.space],
+    }
+    return json.loads(json.dumps(record, default=str))
+
+
+def trial_table(tuner):
+    """The trials of a search as dicts (`trial`, `status`, `score` and the
+    searched values), best first, unfinished and failed ones last."""
+    best = tuner.oracle.get_best_trials(num_trials=len(tuner.oracle.trials))
+    rest = [t for t in tuner.oracle.trials.values() if t not in best]
+    rows = []
+    for trial in best + rest:
+        values = {k: v for k, v in trial.hyperparameters.values.items() if not k.startswith("tuner/")}
+        rows.append({"trial": trial.trial_id, "status": str(trial.status), "score": trial.score, **values})
+    return rows
+
+
+def format_trials(rows, objective):
+    """`trial_table`'s rows as an aligned text table."""
+    if not rows:
+        return "no trials"
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+
+    def cell(value):
+        if isinstance(value, float):
+            return f"{value:.4g}"
+        return "-" if value is None else str(value)
+
+    header = [objective if c == "score" else c for c in columns]
+    table = [header] + [[cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    return "\n".join("  ".join(text.ljust(width) for text, width in zip(line, widths)).rstrip() for line in table)
+
+
+def tune(
+    task_class,
+    config=None,
+    data="embedded",
+    model_dir=None,
+    tuner="random",
+    max_trials=6,
+    time_budget=None,
+    trial_budget=None,
+    overwrite=False,
+    verbose=1,
+    print_fn=print,
+    **data_options,
+):
+    """A keras-tuner search around `config`, through the application's
+    builder, that leaves the best model in `model_dir` as a trained one.
+
+    The trials live in `model_dir/tuning`; a search that was interrupted
+    resumes from there (the trial in progress runs again). A folder that
+    holds a search over other data, another base config, tuner or search
+    space is refused unless `overwrite`, which starts afresh.
+
+    Args:
+        task_class: the application's `Task` subclass.
+        config: the base config (default: the defaults).
+        data, **data_options: as for `train`.
+        model_dir: output folder (default `saved_models/<app>`).
+        tuner: `"random"`, `"bayesian"` (Gaussian-process Bayesian
+            optimization) or `"hyperband"`.
+        max_trials: int > 0. Trials in all, counting those of an earlier,
+            interrupted run of the same search.
+        time_budget: seconds for the whole search, or None: no trial starts
+            after it, and the trial in progress stops at it.
+        trial_budget: seconds for each trial, or None.
+        overwrite: delete an earlier search's trials and start afresh.
+        verbose: 0 quiet; 1 keras-tuner's trial reports and progress bars.
+        print_fn: where the messages go.
 
     Returns:
-        The best trial's hyperparameter values (a dict).
+        `(task, rows)`: the best trial's model (its weights of the best
+        epoch, saved to `model_dir` and loaded back) and `trial_table`'s
+        rows.
+
+    Raises:
+        UserInputError: bad data, a folder of another search, or no trial
+            finished within the budget.
     """
+    if tuner not in TUNERS:
+        raise ValueError(f"`tuner` must be one of {TUNERS}; received tuner={tuner!r}.")
     config = config if config is not None else task_class.config_class()
     model_dir = model_dir or os.path.join("saved_models", task_class.app.replace("-", "_"))
-    prepared = prepare(task_class, config, data, **data_options)
-    tuner = keras_tuner.RandomSearch(
+    check_model_dir(model_dir)
+    prepared = prepare(task_class, config, data, **data_options)  # fails before writing anything
+    directory, project = os.path.join(model_dir, TUNING_DIR), task_class.app.replace("-", "_")
+    record = _search_record(tuner, data, data_options, prepared.config, task_class.hypermodel_class)
+    record_path = os.path.join(directory, project, SEARCH_RECORD)
+    if not overwrite and os.path.isdir(os.path.join(directory, project)):
+        try:
+            with open(record_path) as file:
+                earlier = json.load(file)
+        except (OSError, ValueError):
+            earlier = {}
+        changed = [key for key in record if earlier.get(key) != record[key]]
+        if changed:
+            raise UserInputError(
+                f"{os.path.join(directory, project)} holds a search with another {', '.join(changed)}; "
+                "pass --overwrite to start afresh (its trials are deleted), or use another --model-dir"
+            )
+    deadline = time.monotonic() + time_budget if time_budget else None
+    kwargs = {"max_epochs": prepared.config.epochs, "trial_limit": max_trials} if tuner == "hyperband" else {"max_trials": max_trials}
+    search = _bounded(tuner)(
         task_class.hypermodel_class(prepared.config, **prepared.assets),
         objective=task_class.objective,
-        max_trials=max_trials,
         seed=prepared.config.seed,
-        directory=os.path.join(model_dir, TUNING_DIR),
-        project_name=task_class.app.replace("-", "_"),
-        overwrite=False,
+        directory=directory,
+        project_name=project,
+        overwrite=overwrite,
+        deadline=deadline,
+        **kwargs,
     )
-    callbacks = prepared.callbacks + ([TimeBudget(time_budget)] if time_budget else [])
-    tuner.search(prepared.train, validation_data=prepared.validation, epochs=prepared.config.epochs, callbacks=callbacks, verbose=verbose)
-    return tuner.get_best_hyperparameters(1)[0].values
+    with atomic_file(record_path) as tmp, open(tmp, "w") as file:
+        json.dump(record, file, indent=1)
+    callbacks = list(prepared.callbacks)
+    if trial_budget or deadline:
+        callbacks.append(TimeBudget(trial_budget, deadline=deadline))
+    budget = f", {time_budget:g} s in all" if time_budget else ""
+    print_fn(f"{prepared.summary}\nSearch: {tuner}, up to {max_trials} trials{budget}; trials in {directory}.")
+    try:
+        search.search(prepared.train, validation_data=prepared.validation, epochs=prepared.config.epochs, callbacks=callbacks, verbose=verbose)
+    except _SearchOver as reason:
+        print_fn(f"Search stopped: {reason}.")
+    rows = trial_table(search)
+    best = search.oracle.get_best_trials(1)
+    if not best:
+        raise UserInputError(f"no trial of the search finished (see {os.path.join(directory, project)}); give it more time with --time-budget")
+    task_class(search.load_model(best[0])).save(model_dir)
+    return task_class.load(model_dir), rows
 
 
-__all__ = ["Prepared", "TaskHyperModel", "prepare", "train", "training_callbacks", "tune"]
+__all__ = ["TUNERS", "Prepared", "TaskHyperModel", "format_trials", "prepare", "train", "trial_table", "training_callbacks", "tune"]

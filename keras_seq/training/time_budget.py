@@ -6,24 +6,35 @@ import keras
 
 
 class TimeBudget(keras.callbacks.Callback):
-    """Stops `fit` once `seconds` of wall-clock time have passed.
+    """Stops `fit` once `seconds` of wall-clock time have passed, or once the
+    clock reaches `deadline`, whichever comes first.
 
     The check runs after every batch, so the step in progress finishes and
     the model is left in a consistent state; callbacks that save at the end
-    of training (checkpoints, `on_train_end`) still run.
+    of training (checkpoints, `on_train_end`) still run. A `deadline` is
+    shared by every `fit` that gets a copy of the callback (the trials of a
+    search), where `seconds` counts afresh from the start of each `fit`.
 
     Args:
-        seconds: float > 0. The budget, counted from the start of `fit`.
+        seconds: float > 0, or None. The budget, counted from the start of
+            `fit`.
+        deadline: float, or None. A `time.monotonic()` value after which no
+            `fit` goes on.
 
     Example:
     >>> model.fit(data, epochs=1000, callbacks=[TimeBudget(60)])
+    >>> search_ends = time.monotonic() + 3600
+    >>> model.fit(data, epochs=1000, callbacks=[TimeBudget(60, deadline=search_ends)])
     """
 
-    def __init__(self, seconds):
+    def __init__(self, seconds=None, deadline=None):
         super().__init__()
-        if seconds is None or seconds <= 0:
+        if seconds is None and deadline is None:
+            raise ValueError("TimeBudget needs `seconds` or a `deadline`; received neither.")
+        if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds <= 0):
             raise ValueError(f"`seconds` must be positive; received seconds={seconds!r}.")
-        self.seconds = float(seconds)
+        self.seconds = None if seconds is None else float(seconds)
+        self.deadline = None if deadline is None else float(deadline)
         self.start = None
         self.stopped = False
 
@@ -32,7 +43,8 @@ class TimeBudget(keras.callbacks.Callback):
         self.stopped = False
 
     def on_train_batch_end(self, batch, logs=None):
-        if time.monotonic() - self.start >= self.seconds:
+        now = time.monotonic()
+        if (self.seconds is not None and now - self.start >= self.seconds) or (self.deadline is not None and now >= self.deadline):
             self.stopped = True
             self.model.stop_training = True
 

@@ -26,3 +26,17 @@ def test_stops_fit_after_budget():
 def test_rejects_non_positive_budget():
     with pytest.raises(ValueError, match="seconds"):
         TimeBudget(0)
+
+
+def test_a_deadline_is_shared_by_copies_of_the_callback():
+    import copy
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    budget = TimeBudget(1000, deadline=time.monotonic() + 0.2)
+    time.sleep(0.3)  # the deadline has passed before this fit starts
+    trial = copy.deepcopy(budget)  # as keras-tuner copies callbacks per trial
+    history = model.fit(np.zeros((4, 3)), np.zeros((4, 1)), batch_size=1, epochs=50, verbose=0, callbacks=[trial])
+    assert trial.stopped and len(history.history["loss"]) == 1
+    with pytest.raises(ValueError, match="neither"):
+        TimeBudget()
