@@ -63,10 +63,11 @@ def build_char_lm(config, vocabulary=None):
 
 
 def search_space(hp):
-    """Cell, units, layers, dropout and learning rate."""
+    """Cell, units, layers, embedding size, dropout and learning rate."""
     return {
         "cell": hp.Choice("cell", ["lstm", "gru"]),
         "units": hp.Choice("units", [128, 256, 384]),
+        "embedding_dim": hp.Choice("embedding_dim", [32, 64, 128]),
         "layers": hp.Int("layers", 1, 2),
         "dropout": hp.Float("dropout", 0.0, 0.3, step=0.1),
         "learning_rate": hp.Float("learning_rate", 5e-4, 5e-3, sampling="log"),

@@ -113,11 +113,13 @@ def build_ntm_task(config):
 
 
 def search_space(hp):
-    """Controller size, memory width, learning rate and clipping."""
+    """Controller size, memory size and width, learning rate and clipping
+    (the learning rates around the default optimizer's 1e-4)."""
     return {
         "units": hp.Choice("units", [64, 100, 160]),
+        "memory_size": hp.Choice("memory_size", [64, 128]),
         "memory_width": hp.Choice("memory_width", [12, 20, 32]),
-        "learning_rate": hp.Float("learning_rate", 3e-4, 3e-3, sampling="log"),
+        "learning_rate": hp.Float("learning_rate", 3e-5, 1e-3, sampling="log"),
         "clip": hp.Choice("clip", [10.0, 50.0]),
     }
 

@@ -130,10 +130,12 @@ def class_probabilities(outputs):
 
 
 def search_space(hp):
-    """Cell, units, pooling, dropout and learning rate."""
+    """Cell, units, layers, embedding size, pooling, dropout and learning rate."""
     return {
         "cell": hp.Choice("cell", ["lstm", "gru"]),
         "units": hp.Choice("units", [32, 64, 128]),
+        "layers": hp.Int("layers", 1, 2),
+        "embedding_dim": hp.Choice("embedding_dim", [64, 128, 256]),
         "pooling": hp.Choice("pooling", ["attention", "mean", "max", "last"]),
         "dropout": hp.Float("dropout", 0.2, 0.6, step=0.1),
         "learning_rate": hp.Float("learning_rate", 3e-4, 3e-3, sampling="log"),

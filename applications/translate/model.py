@@ -127,9 +127,11 @@ def build_translator(config, source_vocab=None, target_vocab=None):
 
 
 def search_space(hp):
-    """Cell, sizes, attention, dropout and learning rate."""
+    """Cell, sizes, encoder layers, attention, dropout and learning rate."""
     return {
         "cell": hp.Choice("cell", ["gru", "lstm"]),
+        "embedding_dim": hp.Choice("embedding_dim", [128, 256]),
+        "encoder_layers": hp.Int("encoder_layers", 1, 2),
         "encoder_units": hp.Choice("encoder_units", [128, 256]),
         "decoder_units": hp.Choice("decoder_units", [256, 512]),
         "attention": hp.Choice("attention", ["bahdanau", "luong"]),

@@ -28,3 +28,15 @@ def test_user_errors_exit_2(trained, tmp_path, capsys):
         code, _, err = run_cli(capsys, "translate", *args)
         assert code == 2 and match in err and "Traceback" not in err, err
     assert not (tmp_path / "o").exists()
+
+
+def test_tune_leaves_a_translator_that_translates(tmp_path, tsv_file, capsys):
+    import json
+
+    model_dir = str(tmp_path / "tuned")
+    code, out, _ = run_cli(capsys, "translate", "tune", "--data", str(tsv_file), "--model-dir", model_dir, "--max-trials", "1", "--epochs", "1", "--quiet")
+    assert code == 0
+    best = json.loads(out.strip().splitlines()[-1])["best_hyperparameters"]
+    assert {"attention", "decoder_units", "learning_rate"} <= set(best)
+    code, out, _ = run_cli(capsys, "translate", "predict", "--model-dir", model_dir, "red cat")
+    assert code == 0 and out.strip()
