@@ -216,6 +216,9 @@ class AppCommand:
             verbose=0 if args.quiet else 1,
             **self.data_kwargs(args),
         )
+        if task is None:  # a worker of a distributed search
+            print(json.dumps({"worker": os.environ.get("KERASTUNER_TUNER_ID"), "done": True}))
+            return
         objective = self.task_class().objective
         print(f"Trials, best first:\n{training.format_trials(rows, objective)}")
         print(f"The best trial's model is in {args.model_dir}; `keras-seq {self.name} evaluate|export --model-dir {args.model_dir}` use it.")

@@ -151,29 +151,39 @@ TUNERS = ("random", "bayesian", "hyperband")
 SEARCH_RECORD = "search.json"
 
 
-class _SearchOver(Exception):
-    """Raised between two trials once the search's budget is spent."""
-
-
-def _bounded(kind):
-    """keras-tuner's tuner of `kind`, which starts no trial after `deadline`
-    (a `time.monotonic()` value) nor beyond `trial_limit` trials."""
-    base = {"random": keras_tuner.RandomSearch, "bayesian": keras_tuner.BayesianOptimization, "hyperband": keras_tuner.Hyperband}[kind]
+def _oracle(kind, deadline=None, trial_limit=None, **kwargs):
+    """keras-tuner's oracle of `kind` that stops the search once the clock
+    reaches `deadline` (a `time.monotonic()` value) or `trial_limit` trials
+    exist. The oracle decides for every tuner it serves, so under
+    distributed tuning the chief's budget ends the workers too, each told
+    so by the oracle (and the chief ends when they have)."""
+    base = {
+        "random": keras_tuner.oracles.RandomSearchOracle,
+        "bayesian": keras_tuner.oracles.BayesianOptimizationOracle,
+        "hyperband": keras_tuner.oracles.HyperbandOracle,
+    }[kind]
 
     class Bounded(base):
-        def __init__(self, *args, deadline=None, trial_limit=None, **kwargs):
-            self.deadline, self.trial_limit = deadline, trial_limit
-            super().__init__(*args, **kwargs)
+        stopped_by = None
 
-        def pre_create_trial(self):
-            super().pre_create_trial()
-            if self.deadline is not None and time.monotonic() >= self.deadline:
-                raise _SearchOver("the time budget is spent")
-            if self.trial_limit is not None and len(self.oracle.trials) >= self.trial_limit:
-                raise _SearchOver("the trials are done")  # Hyperband has no max_trials of its own
+        def populate_space(self, trial_id):
+            if deadline is not None and time.monotonic() >= deadline:
+                self.stopped_by = "the time budget is spent"
+            elif trial_limit is not None and len(self.trials) >= trial_limit:
+                self.stopped_by = f"{trial_limit} trials"  # Hyperband has no max_trials of its own
+            else:
+                return super().populate_space(trial_id)
+            return {"status": keras_tuner.engine.trial.TrialStatus.STOPPED}
 
     Bounded.__name__ = base.__name__
-    return Bounded
+    return Bounded(**kwargs)
+
+
+class _HyperbandTuner(keras_tuner.Hyperband):
+    """keras-tuner's Hyperband (its trials' epochs) around a given oracle."""
+
+    def __init__(self, hypermodel, oracle, **kwargs):
+        keras_tuner.Tuner.__init__(self, oracle=oracle, hypermodel=hypermodel, **kwargs)
 
 
 def _data_identity(data):
@@ -278,6 +288,12 @@ def tune(
         verbose: 0 quiet; 1 keras-tuner's trial reports and progress bars.
         print_fn: where the messages go.
 
+    Distributed tuning: with keras-tuner's `KERASTUNER_TUNER_ID`,
+    `KERASTUNER_ORACLE_IP` and `KERASTUNER_ORACLE_PORT` set, the chief (a
+    tuner id containing "chief") serves the oracle and, when the workers
+    are done, writes the best model; each worker runs trials and returns
+    `(None, [])`. All of them see the same `model_dir`.
+
     Returns:
         `(task, rows)`: the best trial's model (its weights of the best
         epoch, saved to `model_dir` and loaded back) and `trial_table`'s
@@ -294,9 +310,14 @@ def tune(
     check_model_dir(model_dir)
     prepared = prepare(task_class, config, data, **data_options)  # fails before writing anything
     directory, project = os.path.join(model_dir, TUNING_DIR), task_class.app.replace("-", "_")
+    # keras-tuner's distributed mode: the chief serves the oracle, the
+    # workers run the trials; both find the same folder
+    tuner_id = os.environ.get("KERASTUNER_TUNER_ID", "")
+    worker = "KERASTUNER_ORACLE_IP" in os.environ and "chief" not in tuner_id
+    overwrite = overwrite and not worker  # only the chief (or a lone search) starts afresh
     record = _search_record(tuner, data, data_options, prepared.config, task_class.hypermodel_class)
     record_path = os.path.join(directory, project, SEARCH_RECORD)
-    if not overwrite and os.path.isdir(os.path.join(directory, project)):
+    if not overwrite and not worker and os.path.isdir(os.path.join(directory, project)):
         try:
             with open(record_path) as file:
                 earlier = json.load(file)
@@ -309,28 +330,33 @@ def tune(
                 "pass --overwrite to start afresh (its trials are deleted), or use another --model-dir"
             )
     deadline = time.monotonic() + time_budget if time_budget else None
-    kwargs = {"max_epochs": prepared.config.epochs, "trial_limit": max_trials} if tuner == "hyperband" else {"max_trials": max_trials}
-    search = _bounded(tuner)(
-        task_class.hypermodel_class(prepared.config, **prepared.assets),
-        objective=task_class.objective,
-        seed=prepared.config.seed,
+    objective = task_class.objective
+    if tuner == "hyperband":
+        oracle = _oracle(tuner, deadline, max_trials, objective=objective, max_epochs=prepared.config.epochs, seed=prepared.config.seed)
+    else:
+        oracle = _oracle(tuner, deadline, objective=objective, max_trials=max_trials, seed=prepared.config.seed)
+    tuner_class = _HyperbandTuner if tuner == "hyperband" else keras_tuner.Tuner
+    search = tuner_class(
+        hypermodel=task_class.hypermodel_class(prepared.config, **prepared.assets),
+        oracle=oracle,
         directory=directory,
         project_name=project,
         overwrite=overwrite,
-        deadline=deadline,
-        **kwargs,
     )
-    with atomic_file(record_path) as tmp, open(tmp, "w") as file:
-        json.dump(record, file, indent=1)
+    if not worker:
+        with atomic_file(record_path) as tmp, open(tmp, "w") as file:
+            json.dump(record, file, indent=1)
     callbacks = list(prepared.callbacks)
     if trial_budget or deadline:
         callbacks.append(TimeBudget(trial_budget, deadline=deadline))
     budget = f", {time_budget:g} s in all" if time_budget else ""
     print_fn(f"{prepared.summary}\nSearch: {tuner}, up to {max_trials} trials{budget}; trials in {directory}.")
-    try:
-        search.search(prepared.train, validation_data=prepared.validation, epochs=prepared.config.epochs, callbacks=callbacks, verbose=verbose)
-    except _SearchOver as reason:
-        print_fn(f"Search stopped: {reason}.")
+    search.search(prepared.train, validation_data=prepared.validation, epochs=prepared.config.epochs, callbacks=callbacks, verbose=verbose)
+    if worker:
+        print_fn(f"Worker {tuner_id}: the oracle has no more trials; the chief writes the best model.")
+        return None, []
+    if oracle.stopped_by:
+        print_fn(f"Search stopped: {oracle.stopped_by}.")
     rows = trial_table(search)
     best = search.oracle.get_best_trials(1)
     if not best:

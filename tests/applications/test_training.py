@@ -94,3 +94,45 @@ def test_cli_searches_prints_the_trials_and_leaves_a_usable_model(tmp_path, text
     assert "val_loss" in lines[header] and len(lines[header + 1 : header + 3]) == 2
     code, out, _ = run_cli(capsys, "char-lm", "evaluate", "--data", str(text_file), "--model-dir", model_dir)
     assert code == 0 and json.loads(out.strip().splitlines()[-1])
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_distributed_search_with_a_chief_and_two_workers(tmp_path, text_file):
+    import glob
+    import subprocess
+    import sys
+
+    model_dir = tmp_path / "distributed"
+    command = [sys.executable, "-c", "import sys; from keras_seq.applications import cli; sys.exit(cli.main(sys.argv[1:]))"]
+    command += ["char-lm", "tune", "--data", str(text_file), "--model-dir", str(model_dir), "--max-trials", "3", *TUNE]
+    env = {**os.environ, "KERASTUNER_ORACLE_IP": "127.0.0.1", "KERASTUNER_ORACLE_PORT": str(_free_port())}
+    names = ["chief", "worker0", "worker1"]
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    processes = [subprocess.Popen(command, env={**env, "KERASTUNER_TUNER_ID": name}, **pipes) for name in names]
+    try:
+        # the chief checks every 20 s whether the workers are done: a bounded wait
+        outputs = [process.communicate(timeout=400) for process in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+    for name, process, (out, err) in zip(names, processes, outputs):
+        assert process.returncode == 0, f"{name}: {err[-2000:]}"
+    chief_result = json.loads(outputs[0][0].strip().splitlines()[-1])
+    assert chief_result["trials"] == 3
+    for out, _ in outputs[1:]:
+        assert json.loads(out.strip().splitlines()[-1])["done"] is True  # a worker returns before saving
+    trials = []
+    for path in glob.glob(str(model_dir / "tuning" / "char_lm" / "trial_*" / "trial.json")):
+        with open(path) as file:
+            trials.append(json.load(file))
+    assert sorted(t["trial_id"] for t in trials) == ["0", "1", "2"]  # every trial ran once
+    assert all(t["status"] == "COMPLETED" for t in trials)
+    assert CharLM.load(str(model_dir)).model.metadata["config"]["units"] == chief_result["best_hyperparameters"]["units"]
