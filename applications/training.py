@@ -3,6 +3,7 @@ save, for every application, and the keras-tuner search through the same
 builder."""
 
 import dataclasses
+import glob
 import hashlib
 import json
 import os
@@ -179,11 +180,30 @@ def _oracle(kind, deadline=None, trial_limit=None, **kwargs):
     return Bounded(**kwargs)
 
 
-class _HyperbandTuner(keras_tuner.Hyperband):
-    """keras-tuner's Hyperband (its trials' epochs) around a given oracle."""
+class _Tuner(keras_tuner.Tuner):
+    """keras-tuner's `Tuner` (random search, Bayesian optimization) that
+    waits a second before asking again when the oracle answers "idle":
+    keras-tuner 1.4's tuners ask again at once, so a distributed worker
+    whose Hyperband bracket waits on other workers' trials would spin on
+    the chief."""
 
     def __init__(self, hypermodel, oracle, **kwargs):
         keras_tuner.Tuner.__init__(self, oracle=oracle, hypermodel=hypermodel, **kwargs)
+        ask = self.oracle.create_trial
+
+        def create_trial(tuner_id):
+            trial = ask(tuner_id)
+            if trial.status == keras_tuner.engine.trial.TrialStatus.IDLE:
+                time.sleep(1.0)
+            return trial
+
+        self.oracle.create_trial = create_trial
+
+
+class _HyperbandTuner(_Tuner, keras_tuner.Hyperband):
+    """keras-tuner's Hyperband (it sets each trial's epochs) around a given
+    oracle: `_Tuner.__init__` goes straight to `keras_tuner.Tuner`'s, past
+    `Hyperband.__init__`, which would build an oracle of its own."""
 
 
 def _data_identity(data):
@@ -317,7 +337,10 @@ def tune(
     overwrite = overwrite and not worker  # only the chief (or a lone search) starts afresh
     record = _search_record(tuner, data, data_options, prepared.config, task_class.hypermodel_class)
     record_path = os.path.join(directory, project, SEARCH_RECORD)
-    if not overwrite and not worker and os.path.isdir(os.path.join(directory, project)):
+    # a folder with trials but no record is a search this check cannot read
+    # (workers of a distributed search may make the folder before the chief)
+    has_trials = bool(glob.glob(os.path.join(directory, project, "trial_*")))
+    if not overwrite and not worker and (has_trials or os.path.isfile(record_path)):
         try:
             with open(record_path) as file:
                 earlier = json.load(file)
@@ -335,7 +358,7 @@ def tune(
         oracle = _oracle(tuner, deadline, max_trials, objective=objective, max_epochs=prepared.config.epochs, seed=prepared.config.seed)
     else:
         oracle = _oracle(tuner, deadline, objective=objective, max_trials=max_trials, seed=prepared.config.seed)
-    tuner_class = _HyperbandTuner if tuner == "hyperband" else keras_tuner.Tuner
+    tuner_class = _HyperbandTuner if tuner == "hyperband" else _Tuner
     search = tuner_class(
         hypermodel=task_class.hypermodel_class(prepared.config, **prepared.assets),
         oracle=oracle,

@@ -113,21 +113,21 @@ def test_distributed_search_with_a_chief_and_two_workers(tmp_path, text_file):
     command = [sys.executable, "-c", "import sys; from keras_seq.applications import cli; sys.exit(cli.main(sys.argv[1:]))"]
     command += ["char-lm", "tune", "--data", str(text_file), "--model-dir", str(model_dir), "--max-trials", "3", *TUNE]
     env = {**os.environ, "KERASTUNER_ORACLE_IP": "127.0.0.1", "KERASTUNER_ORACLE_PORT": str(_free_port())}
-    names = ["chief", "worker0", "worker1"]
+    names = ["worker0", "worker1", "chief"]  # workers first: they make the folder before the chief checks it
     pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
     processes = [subprocess.Popen(command, env={**env, "KERASTUNER_TUNER_ID": name}, **pipes) for name in names]
     try:
         # the chief checks every 20 s whether the workers are done: a bounded wait
-        outputs = [process.communicate(timeout=400) for process in processes]
+        outputs = [process.communicate(timeout=300) for process in processes]
     finally:
         for process in processes:
             if process.poll() is None:
                 process.kill()
     for name, process, (out, err) in zip(names, processes, outputs):
         assert process.returncode == 0, f"{name}: {err[-2000:]}"
-    chief_result = json.loads(outputs[0][0].strip().splitlines()[-1])
+    chief_result = json.loads(outputs[-1][0].strip().splitlines()[-1])
     assert chief_result["trials"] == 3
-    for out, _ in outputs[1:]:
+    for out, _ in outputs[:-1]:
         assert json.loads(out.strip().splitlines()[-1])["done"] is True  # a worker returns before saving
     trials = []
     for path in glob.glob(str(model_dir / "tuning" / "char_lm" / "trial_*" / "trial.json")):
