@@ -85,6 +85,7 @@ class AppCommand:
         self.add_data_flags(train)
         self.config_class.add_flags(train)
         flags.add_run(train)
+        flags.add_strategy(train)
 
         evaluate = self._action(actions, "evaluate", "measure the trained model on --data; JSON last line", self.run_evaluate)
         self.add_data_flags(evaluate, validation_split=True)
@@ -170,6 +171,8 @@ class AppCommand:
             time_budget=args.time_budget,
             verbose=0 if args.quiet else 1,
             callbacks=[] if args.quiet else self.train_callbacks(),
+            strategy=args.strategy,
+            cpu_replicas=args.cpu_replicas,
             **self.data_kwargs(args),
         )
         if not args.quiet:

@@ -79,6 +79,22 @@ def add_run(parser, budget_help="stop training after this many seconds (finishin
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no samples")
 
 
+def add_strategy(parser):
+    """`--strategy` and `--cpu-replicas`: where training runs."""
+    parser.add_argument(
+        "--strategy",
+        choices=("default", "mirrored"),
+        default="default",
+        help="default: one device; mirrored: tf.distribute.MirroredStrategy over the visible GPUs (--batch-size is the global batch, split among them)",
+    )
+    parser.add_argument(
+        "--cpu-replicas",
+        type=positive_int,
+        default=None,
+        help="with --strategy mirrored and no GPU: split the CPU into N logical devices (for trying it out)",
+    )
+
+
 def add_split(parser):
     parser.add_argument("--split", default="validation", help="validation (default), all (the whole --data), or a tfds split name such as test")
 

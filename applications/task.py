@@ -7,6 +7,7 @@ and used. The task offers `save(model_dir)`, `load(model_dir)`,
 `export(path)`, `evaluate(data) -> dict` and the application's verb.
 """
 
+import contextlib
 import json
 import os
 import zipfile
@@ -66,7 +67,9 @@ class AppModel(keras.Model):
         # traced: made inside its first trace, they make TensorFlow trace
         # the step twice (seconds, for the translator on a CPU).
         if self.optimizer is not None and not self.optimizer.built:
-            self.optimizer.build(self.trainable_variables)
+            strategy = getattr(self, "distribute_strategy", None)  # the model's, under tf.distribute
+            with strategy.scope() if strategy is not None else contextlib.nullcontext():
+                self.optimizer.build(self.trainable_variables)
         return super().fit(*args, **kwargs)
 
     def compile_from_config(self, config):
@@ -285,3 +288,8 @@ class Task:
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         """The application's own callbacks for `fit`."""
         return []
+
+    @classmethod
+    def check_strategy(cls, config):
+        """Raise `UserInputError` for a config that cannot train on several
+        replicas (called before anything is read or written)."""

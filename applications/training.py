@@ -55,16 +55,76 @@ def training_callbacks(model_dir, time_budget=None, extra=()):
     return callbacks + list(extra)
 
 
+STRATEGIES = ("default", "mirrored")
+_STRATEGIES = {}
+
+
+def use_cpu_replicas(count):
+    """Split the CPU into `count` logical devices, so that `MirroredStrategy`
+    can be tried on a machine without accelerators. TensorFlow allows it
+    only before its runtime starts, so call it first.
+
+    Raises:
+        UserInputError: the runtime already started with another split.
+    """
+    import tensorflow as tf
+
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    try:
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * count)
+    except RuntimeError:
+        current = tf.config.get_logical_device_configuration(cpu) or [None]
+        if len(current) != count:
+            raise UserInputError(f"--cpu-replicas {count}: TensorFlow already runs with {len(current)} CPU device(s); set it when the process starts") from None
+
+
+def make_strategy(name="default", cpu_replicas=None):
+    """The `tf.distribute` strategy of `name`: `"default"` (one device) or
+    `"mirrored"` (`MirroredStrategy` over the visible GPUs, or over
+    `cpu_replicas` logical CPUs). One object per process and name: two
+    `MirroredStrategy` objects in one process clash in their collective
+    operations."""
+    import tensorflow as tf
+
+    if name not in STRATEGIES:
+        raise ValueError(f"`strategy` must be one of {STRATEGIES}; received strategy={name!r}.")
+    if cpu_replicas:
+        use_cpu_replicas(cpu_replicas)
+    if name == "default":
+        return tf.distribute.get_strategy()
+    key = (name, cpu_replicas)
+    if key not in _STRATEGIES:
+        gpus = [device.name for device in tf.config.list_logical_devices("GPU")]
+        cpus = [device.name for device in tf.config.list_logical_devices("CPU")]
+        _STRATEGIES[key] = tf.distribute.MirroredStrategy(cpus if cpu_replicas or not gpus else gpus)
+    return _STRATEGIES[key]
+
+
 def prepare(task_class, config, data, **data_options):
     """Validate `config`, read `data` and split it, then let the
     application encode it (`task_class.prepare`)."""
     config = config.replace()
     config.validate()
+    # the pipelines' shuffling draws from the global seed too: set it here,
+    # so that a run's batches do not depend on what ran before in the process
+    keras.utils.set_random_seed(config.seed)
     train_examples, validation_examples = task_class.training_examples(data, config, **data_options)
     return task_class.prepare(config, train_examples, validation_examples)
 
 
-def train(task_class, config=None, data="embedded", model_dir=None, time_budget=None, verbose=1, print_fn=print, callbacks=(), **data_options):
+def train(
+    task_class,
+    config=None,
+    data="embedded",
+    model_dir=None,
+    time_budget=None,
+    verbose=1,
+    print_fn=print,
+    callbacks=(),
+    strategy="default",
+    cpu_replicas=None,
+    **data_options,
+):
     """Train `task_class`'s application on `data` and save it to `model_dir`.
 
     Resumes from `model_dir/backup` when an earlier run was interrupted;
@@ -83,6 +143,13 @@ def train(task_class, config=None, data="embedded", model_dir=None, time_budget=
         verbose: 0 quiet, 1 progress bar, 2 a line per epoch.
         print_fn: where the messages go.
         callbacks: extra Keras callbacks for `fit`.
+        strategy: `"default"` or `"mirrored"` (see `make_strategy`). The
+            config's `batch_size` is the global batch, split among the
+            replicas, and the learning rate is left as it is: each step
+            averages the gradient over the same global batch as one device
+            would, so the training is the same, only spread.
+        cpu_replicas: int, or None. Logical CPU devices for `"mirrored"`
+            on a machine without GPUs (for trying it out).
         **data_options: the application's data options (columns, languages).
 
     Returns:
@@ -93,9 +160,16 @@ def train(task_class, config=None, data="embedded", model_dir=None, time_budget=
     config = config if config is not None else task_class.config_class()
     model_dir = model_dir or os.path.join("saved_models", task_class.app.replace("-", "_"))
     check_model_dir(model_dir)
+    if strategy != "default":
+        task_class.check_strategy(config)
+    distribution = make_strategy(strategy, cpu_replicas)
     prepared = prepare(task_class, config, data, **data_options)  # fails before writing anything
     print_fn(prepared.summary)
-    task = task_class(task_class.build(prepared.config, **prepared.assets))
+    if distribution.num_replicas_in_sync > 1:
+        replicas, batch = distribution.num_replicas_in_sync, prepared.config.batch_size
+        print_fn(f"Strategy: {type(distribution).__name__} over {replicas} replicas; batches of {batch} split among them.")
+    with distribution.scope():
+        task = task_class(task_class.build(prepared.config, **prepared.assets))
     backup = os.path.join(model_dir, BACKUP_DIR)
     if os.path.isdir(backup) and os.listdir(backup):
         print_fn(f"Resuming the interrupted run in {backup}.")
@@ -388,4 +462,17 @@ def tune(
     return task_class.load(model_dir), rows
 
 
-__all__ = ["TUNERS", "Prepared", "TaskHyperModel", "format_trials", "prepare", "train", "trial_table", "training_callbacks", "tune"]
+__all__ = [
+    "STRATEGIES",
+    "TUNERS",
+    "Prepared",
+    "TaskHyperModel",
+    "format_trials",
+    "make_strategy",
+    "prepare",
+    "train",
+    "trial_table",
+    "training_callbacks",
+    "tune",
+    "use_cpu_replicas",
+]

@@ -245,6 +245,14 @@ class CharLM(Task):
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         return [ResetStates()] if self.config.tbptt else []
 
+    @classmethod
+    def check_strategy(cls, config):
+        if config.tbptt:
+            raise UserInputError(
+                "--tbptt carries each stream's state from one batch to the next, and a strategy splits "
+                "every batch among replicas that keep states of their own; train it without --strategy"
+            )
+
 
 class SampleText(keras.callbacks.Callback):
     """Prints a short generated sample at the end of each epoch."""
