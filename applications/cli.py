@@ -159,21 +159,27 @@ class AppCommand:
     def load(self, args):
         return self.task_class().load(args.model_dir)
 
+    def run_kwargs(self, args):
+        """What `train` and `tune` take alike from the flags: the data, the
+        folder, the budget, the verbosity and the data options."""
+        return {
+            "data": args.data,
+            "model_dir": args.model_dir,
+            "time_budget": args.time_budget,
+            "verbose": 0 if args.quiet else 1,
+            **self.data_kwargs(args),
+        }
+
     def run_train(self, args):
         from keras_seq.applications import training
 
-        config = self.config_class.from_args(args)
         task, history = training.train(
             self.task_class(),
-            config,
-            data=args.data,
-            model_dir=args.model_dir,
-            time_budget=args.time_budget,
-            verbose=0 if args.quiet else 1,
+            self.config_class.from_args(args),
             callbacks=[] if args.quiet else self.train_callbacks(),
             strategy=args.strategy,
             cpu_replicas=args.cpu_replicas,
-            **self.data_kwargs(args),
+            **self.run_kwargs(args),
         )
         if not args.quiet:
             self.after_train(task, history)
@@ -205,19 +211,14 @@ class AppCommand:
     def run_tune(self, args):
         from keras_seq.applications import training
 
-        base = self.config_class.from_args(args)
         task, rows = training.tune(
             self.task_class(),
-            base,
-            data=args.data,
-            model_dir=args.model_dir,
+            self.config_class.from_args(args),
             tuner=args.tuner,
             max_trials=args.max_trials,
-            time_budget=args.time_budget,
             trial_budget=args.trial_budget,
             overwrite=args.overwrite,
-            verbose=0 if args.quiet else 1,
-            **self.data_kwargs(args),
+            **self.run_kwargs(args),
         )
         if task is None:  # a worker of a distributed search
             print(json.dumps({"worker": os.environ.get("KERASTUNER_TUNER_ID"), "done": True}))
