@@ -86,8 +86,10 @@ def make_strategy(name="default", cpu_replicas=None):
     operations."""
     import tensorflow as tf
 
+    if isinstance(name, tf.distribute.Strategy):
+        return name  # the caller's own
     if name not in STRATEGIES:
-        raise ValueError(f"`strategy` must be one of {STRATEGIES}; received strategy={name!r}.")
+        raise ValueError(f"`strategy` must be one of {STRATEGIES} or a tf.distribute.Strategy; received strategy={name!r}.")
     if cpu_replicas:
         use_cpu_replicas(cpu_replicas)
     if name == "default":
@@ -143,7 +145,8 @@ def train(
         verbose: 0 quiet, 1 progress bar, 2 a line per epoch.
         print_fn: where the messages go.
         callbacks: extra Keras callbacks for `fit`.
-        strategy: `"default"` or `"mirrored"` (see `make_strategy`). The
+        strategy: `"default"`, `"mirrored"` (see `make_strategy`) or a
+            `tf.distribute.Strategy` of the caller's. The
             config's `batch_size` is the global batch, split among the
             replicas, and the learning rate is left as it is: each step
             averages the gradient over the same global batch as one device
@@ -160,7 +163,7 @@ def train(
     config = config if config is not None else task_class.config_class()
     model_dir = model_dir or os.path.join("saved_models", task_class.app.replace("-", "_"))
     check_model_dir(model_dir)
-    if strategy != "default":
+    if not (isinstance(strategy, str) and strategy == "default"):
         task_class.check_strategy(config)
     distribution = make_strategy(strategy, cpu_replicas)
     prepared = prepare(task_class, config, data, **data_options)  # fails before writing anything

@@ -49,7 +49,7 @@ def encode_images(config, images):
         for block in range(config.conv_blocks):
             for k in range(2):
                 x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"conv_{block}_{k}")(x)
-                x = keras.layers.BatchNormalization(momentum=0.9, name=f"norm_{block}_{k}")(x)
+                x = keras.layers.BatchNormalization(momentum=0.9, synchronized=True, name=f"norm_{block}_{k}")(x)  # one set of batch statistics across replicas
                 x = keras.layers.ReLU(name=f"relu_{block}_{k}")(x)
             x = keras.layers.MaxPooling2D(2, name=f"pool_{block}")(x)  # (B, H / 2^(b+1), W / 2^(b+1), F)
             filters *= 2

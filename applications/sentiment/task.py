@@ -175,6 +175,14 @@ class SentimentClassifier(Task):
             summary,
         )
 
+    @classmethod
+    def check_strategy(cls, config):
+        raise UserInputError(
+            "the sentiment classifier trains on raw strings (its vocabulary is inside the model), and Keras 3.15 "
+            "cannot read a batch of strings under a tf.distribute strategy (it averages the first batch across "
+            "replicas to build the model); train it without --strategy"
+        )
+
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         if not self.config.patience:
             return []

@@ -4,6 +4,19 @@ import keras
 from keras import ops
 
 
+def _global_sum(value):
+    """`value` summed over the replicas of a `tf.distribute` strategy when
+    called in one of several replicas; `value` itself otherwise."""
+    if keras.backend.backend() != "tensorflow":
+        return value
+    import tensorflow as tf
+
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return value
+    return context.all_reduce(tf.distribute.ReduceOp.SUM, value)
+
+
 @keras.saving.register_keras_serializable(package="keras_seq")
 class SmoothedSparseCrossEntropy(keras.losses.Loss):
     """Sparse categorical cross-entropy from logits with label smoothing.
@@ -51,7 +64,10 @@ class SmoothedSparseCrossEntropy(keras.losses.Loss):
             return weighted
         if self.reduction == "sum":
             return ops.sum(weighted)
-        return ops.sum(weighted) / ops.maximum(ops.sum(weights), 1e-7)
+        # the mean over the kept targets of the whole (global) batch: under
+        # tf.distribute each replica divides its sum by every replica's count,
+        # so the replicas' gradients add up to one device's
+        return ops.sum(weighted) / ops.maximum(_global_sum(ops.sum(weights)), 1e-7)
 
     def call(self, y_true, y_pred):
         logits = ops.cast(y_pred, "float32")  # (..., V)
