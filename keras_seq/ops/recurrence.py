@@ -45,6 +45,8 @@ def _mix(mask, new, old):
 
 
 def _grad_or_zeros(upstream, index, like):
+    if len(upstream) == 1 and isinstance(upstream[0], (tuple, list)):
+        upstream = upstream[0]  # JAX hands the gradients of several outputs over as one tuple
     grad = upstream[index] if index < len(upstream) else None
     return ops.zeros_like(like) if grad is None else grad
 
