@@ -225,7 +225,7 @@ def _kernels(shape):
         (dh0, dc0, dmem0, dr0, dw0), (dzs, d_ps) = scan(back, init, xs, reverse=True)
         d_read_kernel = _weight_grad(_shift_right(reads, reads0), dzs)  # (R*M, 4U)
         d_recurrent = _weight_grad(_shift_right(hs, h0), dzs)  # (U, 4U)
-        d_interface = ops.matmul(ops.transpose(_flat(ops.clip(hs, -clip, clip))), _flat(d_ps))  # (U, P)
+        d_interface = _weight_grad(ops.clip(hs, -clip, clip), d_ps)  # (U, P)
         d_bias = ops.sum(_flat(d_ps), axis=0)  # (P,)
         return dzs, dh0, dc0, dmem0, dr0, dw0, d_read_kernel, d_recurrent, d_interface, d_bias
 
