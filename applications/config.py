@@ -13,7 +13,7 @@ from keras_seq.errors import UserInputError
 
 # `--attention` of the apps with an attention decoder: `keras_seq.layers.make_attention`'s
 # names, written here too so that `--help` imports no TensorFlow (a test checks they agree)
-ATTENTIONS = ("bahdanau", "luong", "none")
+ATTENTIONS = ("bahdanau", "location", "luong", "none")
 
 
 def field(default, help, choices=None, flag=True, none="none", bound="default", **kwargs):  # noqa: A002 (argparse's name)
@@ -180,7 +180,8 @@ class WordDecoderFields:
         input_feeding: feed the previous attentional output to the decoder
             cell with the next input.
         attention: `"bahdanau"` (additive, the default; see BENCHMARKS.md),
-            `"luong"` (general score) or `"none"` (the context is the
+            `"location"` (additive, reading where it looked before:
+            `LocationSensitiveAttention`), `"luong"` (general score) or `"none"` (the context is the
             memory's mean: the classic encoder-decoder whose decoder sees
             its input as one vector, to see what attention buys).
         beam_width, length_penalty: defaults of decoding and the export.

@@ -83,9 +83,13 @@ def add_strategy(parser):
     """`--strategy` and `--cpu-replicas`: where training runs."""
     parser.add_argument(
         "--strategy",
-        choices=("default", "mirrored"),
+        choices=("default", "mirrored", "multiworker"),
         default="default",
-        help="default: one device; mirrored: tf.distribute.MirroredStrategy over the visible GPUs (--batch-size is the global batch, split among them)",
+        help=(
+            "default: one device; mirrored: tf.distribute.MirroredStrategy over the visible GPUs; multiworker: "
+            "MultiWorkerMirroredStrategy over the processes of TF_CONFIG, started alike on each host "
+            "(--batch-size is the global batch, split among the replicas)"
+        ),
     )
     parser.add_argument(
         "--cpu-replicas",

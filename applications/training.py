@@ -7,6 +7,8 @@ import glob
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 import time
 
 import keras
@@ -43,20 +45,90 @@ class Prepared:
     callbacks: list = dataclasses.field(default_factory=list)
 
 
-def training_callbacks(model_dir, time_budget=None, extra=()):
-    """Resume after an interruption (`model_dir/backup`), TensorBoard logs
-    (`model_dir/logs`), the wall-clock budget, then `extra`."""
+def training_callbacks(model_dir, time_budget=None, extra=(), backup_dir=None, logs_dir=None, agree=None):
+    """Resume after an interruption (`backup_dir`, default
+    `model_dir/backup`), TensorBoard logs (`logs_dir`, default
+    `model_dir/logs`), the wall-clock budget (`agree`: see `TimeBudget`),
+    then `extra`."""
     callbacks = [
-        keras.callbacks.BackupAndRestore(os.path.join(model_dir, BACKUP_DIR), delete_checkpoint=True),
-        keras.callbacks.TensorBoard(os.path.join(model_dir, LOGS_DIR)),
+        keras.callbacks.BackupAndRestore(backup_dir or os.path.join(model_dir, BACKUP_DIR), delete_checkpoint=True),
+        keras.callbacks.TensorBoard(logs_dir or os.path.join(model_dir, LOGS_DIR)),
     ]
     if time_budget is not None:
-        callbacks.append(TimeBudget(time_budget))
+        callbacks.append(TimeBudget(time_budget, agree=agree))
     return callbacks + list(extra)
 
 
-STRATEGIES = ("default", "mirrored")
+def _any_worker(strategy):
+    """For `TimeBudget(agree=...)` under several workers: whether any
+    worker's clock says stop (an all-reduce each step, so that every
+    worker stops after the same step)."""
+    import tensorflow as tf
+
+    def agree(stop):
+        return bool(strategy.reduce("SUM", tf.constant(int(stop)), axis=None) > 0)
+
+    return agree
+
+
+STRATEGIES = ("default", "mirrored", "multiworker")
 _STRATEGIES = {}
+
+
+def _multi_worker_strategy():
+    """`tf.distribute.MultiWorkerMirroredStrategy` for `model.fit`.
+
+    Keras 3.15's TensorFlow trainer hands the strategy's `reduce` two
+    things it refuses across workers: the nest of a batch (`fit` reads one
+    batch ahead and averages it to build the model; the collective reduce
+    takes one value at a time), and the scalar logs of every step with
+    `axis=0` ("Invalid reduction dimension 0 for input with 0 dimensions",
+    keras-team/keras#20585). The subclass reduces a nest one value at a
+    time, and a scalar over the replicas alone: the public `reduce`, with
+    the arguments it accepts."""
+    import tensorflow as tf
+
+    class MultiWorkerStrategy(tf.distribute.MultiWorkerMirroredStrategy):
+        def reduce(self, reduce_op, value, axis):
+            def one(item):
+                local = self.experimental_local_results(item)[0]  # a replica's part
+                return super(MultiWorkerStrategy, self).reduce(reduce_op, item, None if local.shape.rank == 0 else axis)
+
+            return tf.nest.map_structure(one, value)
+
+    return MultiWorkerStrategy()
+
+
+def cluster_role(strategy):
+    """`(chief, task)` of this process: whether it is the one that writes
+    (the `chief` task, or worker 0 of a cluster without one, as in
+    `TF_CONFIG`), and its name in the cluster (`worker-1`; None for a
+    process alone, which is its own chief)."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    task_type = getattr(resolver, "task_type", None)
+    if not task_type:
+        return True, None
+    task_id = int(resolver.task_id or 0)
+    chief = task_type == "chief" or (task_type == "worker" and task_id == 0 and "chief" not in resolver.cluster_spec().as_dict())
+    return chief, f"{task_type}-{task_id}"
+
+
+def _check_cluster():
+    """The cluster of `--strategy multiworker`, from `TF_CONFIG`."""
+    text = os.environ.get("TF_CONFIG")
+    if not text:
+        raise UserInputError(
+            "--strategy multiworker reads the cluster from TF_CONFIG, which is not set; "
+            'e.g. TF_CONFIG=\'{"cluster": {"worker": ["host1:12345", "host2:12345"]}, "task": {"type": "worker", "index": 0}}\''
+        )
+    try:
+        spec = json.loads(text)
+        workers = spec["cluster"]["worker"] + spec["cluster"].get("chief", [])
+        spec["task"]["type"], int(spec["task"]["index"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise UserInputError(f"TF_CONFIG is not a cluster with a task ({error!r}); see tf.distribute.cluster_resolver.TFConfigClusterResolver") from None
+    if not workers:
+        raise UserInputError("TF_CONFIG names no worker")
 
 
 def use_cpu_replicas(count):
@@ -79,26 +151,34 @@ def use_cpu_replicas(count):
 
 
 def make_strategy(name="default", cpu_replicas=None):
-    """The `tf.distribute` strategy of `name`: `"default"` (one device) or
+    """The `tf.distribute` strategy of `name`: `"default"` (one device),
     `"mirrored"` (`MirroredStrategy` over the visible GPUs, or over
-    `cpu_replicas` logical CPUs). One object per process and name: two
-    `MirroredStrategy` objects in one process clash in their collective
-    operations."""
+    `cpu_replicas` logical CPUs) or `"multiworker"`
+    (`MultiWorkerMirroredStrategy` over the processes of `TF_CONFIG`, one
+    replica each on a CPU; see `_multi_worker_strategy`). One object per
+    process and name: two such objects in one process clash in their
+    collective operations."""
     import tensorflow as tf
 
     if isinstance(name, tf.distribute.Strategy):
         return name  # the caller's own
     if name not in STRATEGIES:
         raise ValueError(f"`strategy` must be one of {STRATEGIES} or a tf.distribute.Strategy; received strategy={name!r}.")
+    if name == "multiworker" and cpu_replicas:
+        raise UserInputError("--cpu-replicas splits one process's CPU for --strategy mirrored; with multiworker, each process of TF_CONFIG is one replica")
     if cpu_replicas:
         use_cpu_replicas(cpu_replicas)
     if name == "default":
         return tf.distribute.get_strategy()
     key = (name, cpu_replicas)
     if key not in _STRATEGIES:
-        gpus = [device.name for device in tf.config.list_logical_devices("GPU")]
-        cpus = [device.name for device in tf.config.list_logical_devices("CPU")]
-        _STRATEGIES[key] = tf.distribute.MirroredStrategy(cpus if cpu_replicas or not gpus else gpus)
+        if name == "multiworker":
+            _check_cluster()
+            _STRATEGIES[key] = _multi_worker_strategy()
+        else:
+            gpus = [device.name for device in tf.config.list_logical_devices("GPU")]
+            cpus = [device.name for device in tf.config.list_logical_devices("CPU")]
+            _STRATEGIES[key] = tf.distribute.MirroredStrategy(cpus if cpu_replicas or not gpus else gpus)
     return _STRATEGIES[key]
 
 
@@ -173,24 +253,36 @@ def train(
         print_fn(f"Strategy: {type(distribution).__name__} over {replicas} replicas; batches of {batch} split among them.")
     with distribution.scope():
         task = task_class(task_class.build(prepared.config, **prepared.assets))
-    backup = os.path.join(model_dir, BACKUP_DIR)
+    # under several workers only the chief writes model_dir (its model, logs
+    # and backup); each other worker keeps a backup of its own beside it,
+    # to resume alike, and writes its logs and model to a temporary folder
+    # (saving takes every worker: the variables are read collectively)
+    chief, role = cluster_role(distribution)
+    backup = os.path.join(model_dir, BACKUP_DIR if chief else f"{BACKUP_DIR}-{role}")
+    scratch = None if chief else tempfile.mkdtemp(prefix=f"keras_seq_{role}_")
     if os.path.isdir(backup) and os.listdir(backup):
         print_fn(f"Resuming the interrupted run in {backup}.")
     os.makedirs(model_dir, exist_ok=True)
     own = prepared.callbacks + task.training_callbacks(prepared, print_fn=print_fn, verbose=verbose)
+    agree = _any_worker(distribution) if role else None
+    logs = os.path.join(scratch, LOGS_DIR) if scratch else None
     start = time.monotonic()
-    history = task.model.fit(
-        prepared.train,
-        validation_data=prepared.validation,
-        epochs=prepared.config.epochs,
-        callbacks=training_callbacks(model_dir, time_budget, own + list(callbacks)),
-        verbose=verbose,
-        shuffle=False,  # the pipelines shuffle
-    )
-    history.seconds = time.monotonic() - start
-    history.validation_examples = prepared.validation_examples
-    task.save(model_dir)
-    return task_class.load(model_dir), history
+    try:
+        history = task.model.fit(
+            prepared.train,
+            validation_data=prepared.validation,
+            epochs=prepared.config.epochs,
+            callbacks=training_callbacks(model_dir, time_budget, own + list(callbacks), backup_dir=backup, logs_dir=logs, agree=agree),
+            verbose=verbose,
+            shuffle=False,  # the pipelines shuffle
+        )
+        history.seconds = time.monotonic() - start
+        history.validation_examples = prepared.validation_examples
+        task.save(scratch or model_dir)
+        return task_class.load(scratch or model_dir), history
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 class TaskHyperModel(keras_tuner.HyperModel):

@@ -4,7 +4,7 @@ import dataclasses
 import os
 import typing
 
-from keras_seq.applications.config import AppConfig, DecodeOptions, WordDecoderFields, field
+from keras_seq.applications.config import ATTENTIONS, AppConfig, DecodeOptions, WordDecoderFields, field
 from keras_seq.errors import UserInputError
 
 # --backbone: "none" or a keras.applications network (its function's name in BACKBONE_FUNCTIONS)
@@ -23,7 +23,11 @@ class CaptionerConfig(WordDecoderFields, AppConfig):
             decoder's, see `WordDecoderFields` (captions are short, so
             `max_length` is 20; the embedding and the decoder are smaller
             than the translator's; input feeding is on, so that the
-            decoder knows where it looked last).
+            decoder knows where it looked last; the attention is
+            `"location"`, the additive score that also reads the previous
+            and the summed alignments, so that it moves on from where it
+            looked instead of counting words: it keeps reading captions
+            longer than any of training, see `BENCHMARKS.md`).
         image_height, image_width: the size images are resized to (the
             default is half the embedded strips' 32 x 144: their digits
             are 8 x 8 scans, so nothing is lost).
@@ -60,6 +64,7 @@ class CaptionerConfig(WordDecoderFields, AppConfig):
     max_length: int = field(20, "words per caption; longer ones are truncated with a warning")
     embedding_dim: int = field(64, "word embedding size")
     decoder_units: int = field(256, "units of the decoder cell")
+    attention: str = field("location", "attention score; location: additive, reading where it looked before; none: no attention", choices=ATTENTIONS)
     input_feeding: bool = field(True, "feed the attentional output back into the decoder")
     image_height: int = field(16, "height images are resized to")
     image_width: int = field(72, "width images are resized to")

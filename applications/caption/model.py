@@ -137,7 +137,7 @@ def search_space(hp):
         "cell": hp.Choice("cell", ["gru", "lstm"]),
         "decoder_units": hp.Choice("decoder_units", [128, 256, 512]),
         "embedding_dim": hp.Choice("embedding_dim", [32, 64, 128]),
-        "attention": hp.Choice("attention", ["bahdanau", "luong"]),
+        "attention": hp.Choice("attention", ["bahdanau", "location", "luong"]),
         "attention_penalty": hp.Choice("attention_penalty", [0.0, 0.001, 0.01]),
         "dropout": hp.Float("dropout", 0.0, 0.4, step=0.1),
         "learning_rate": hp.Float("learning_rate", 3e-4, 3e-3, sampling="log"),

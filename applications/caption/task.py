@@ -83,9 +83,8 @@ class Captioner(Task):
     def encode(self, images):
         """uint8 images `(B, H, W, 3)` -> prepared memory and the decoder's initial state."""
         grid, *states = self.encode_grid(images)  # (B, N, C)
-        if not states:
-            return self.cell.prepare_memory(grid), self.cell.get_initial_state(ops.shape(grid)[0])
-        return self.cell.prepare_memory(grid), self.cell.complete_state(states)
+        memory = self.cell.prepare_memory(grid)
+        return memory, self.cell.complete_state(states, memory)  # zeros without init_from_mean
 
     def encode_grid(self, images):
         """uint8 images -> `[grid (B, N, C), *initial states]` (no states

@@ -134,7 +134,7 @@ def search_space(hp):
         "encoder_layers": hp.Int("encoder_layers", 1, 2),
         "encoder_units": hp.Choice("encoder_units", [128, 256]),
         "decoder_units": hp.Choice("decoder_units", [256, 512]),
-        "attention": hp.Choice("attention", ["bahdanau", "luong"]),
+        "attention": hp.Choice("attention", ["bahdanau", "location", "luong"]),
         "dropout": hp.Float("dropout", 0.0, 0.4, step=0.1),
         "learning_rate": hp.Float("learning_rate", 3e-4, 3e-3, sampling="log"),
     }

@@ -68,7 +68,8 @@ class Translator(Task):
             x, final = outputs[0], outputs[1:]
         half = len(final) // 2
         states = [bridge(ops.concatenate([final[k], final[half + k]], axis=-1)) for k, bridge in enumerate(self.bridges)]
-        return self.cell.prepare_memory(x, mask), self.cell.complete_state(states)
+        memory = self.cell.prepare_memory(x, mask)
+        return memory, self.cell.complete_state(states, memory)
 
     def _beam_ids(self, beam_width):
         return self.search.beam_function(beam_width)

@@ -40,6 +40,11 @@ class AttentionBase(keras.layers.Layer):
     memory side: `keys = layer.prepare_keys(value)` once, then
     `layer.attend(query, keys, value, value_mask)` per step.
 
+    A subclass whose score also reads where it looked before sets
+    `tracks_alignments = True` and takes `score(query, keys, history)`,
+    `history` being `(previous, cumulative)` alignments `(B, Tv)` each;
+    `AttentionDecoderCell` then carries them in its state.
+
     Args:
         **kwargs: as for `keras.layers.Layer` (`name`, `dtype`).
 
@@ -62,6 +67,8 @@ class AttentionBase(keras.layers.Layer):
     ...         return ops.matmul(query, ops.transpose(keys, (0, 2, 1)))  # (B, Tq, Tv)
     >>> context, weights = DotAttention()(query, value)
     """
+
+    tracks_alignments = False  # whether `score` takes the alignment history
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -87,21 +94,29 @@ class AttentionBase(keras.layers.Layer):
         """Unnormalized scores `(B, Tq, Tv)` of `query (B, Tq, Dq)`."""
         raise NotImplementedError
 
-    def attention_weights(self, query, keys, value_mask=None):
+    def attention_weights(self, query, keys, value_mask=None, history=None):
         """The weights `(B, Tq, Tv)` of `query (B, Tq, Dq)` over prepared
         keys, without the context (for a caller that reads the memory
-        itself, as the NTM does after its location addressing)."""
-        return masked_softmax(self.score(query, keys), value_mask)  # (B, Tq, Tv)
+        itself, as the NTM does after its location addressing). `history`
+        is for a layer with `tracks_alignments` (zeros when not given)."""
+        if not self.tracks_alignments:
+            return masked_softmax(self.score(query, keys), value_mask)  # (B, Tq, Tv)
+        if history is None:
+            nothing = ops.zeros(ops.shape(keys)[:2], dtype=keys.dtype)  # (B, Tv): nothing looked at yet
+            history = (nothing, nothing)
+        return masked_softmax(self.score(query, keys, history), value_mask)  # (B, Tq, Tv)
 
-    def attend(self, query, keys, value, value_mask=None):
+    def attend(self, query, keys, value, value_mask=None, history=None):
         """Context and weights of `query` over a prepared memory.
 
         `query` is `(B, Dq)` (one decoder step) or `(B, Tq, Dq)`; outputs
-        drop the `Tq` axis when the query has none.
+        drop the `Tq` axis when the query has none. `history`: the
+        `(previous, cumulative)` alignments `(B, Tv)`, for a layer with
+        `tracks_alignments`.
         """
         single = len(query.shape) == 2
         q = ops.expand_dims(query, 1) if single else query  # (B, Tq, Dq)
-        weights = self.attention_weights(q, keys, value_mask)  # (B, Tq, Tv)
+        weights = self.attention_weights(q, keys, value_mask, history)  # (B, Tq, Tv)
         context = ops.matmul(weights, value)  # (B, Tq, Dv)
         if single:
             return context[:, 0], weights[:, 0]

@@ -80,9 +80,10 @@ class AttentionDecoder(keras.layers.RNN):
         mask = sequences_mask if mask is None else mask
         if memory_mask is None:
             memory_mask = getattr(memory, "_keras_mask", None)
-        if initial_state is not None:
-            initial_state = self.cell.complete_state(initial_state)
-        self.cell.hand_over(self.cell.prepare_memory(memory, memory_mask))
+        prepared = self.cell.prepare_memory(memory, memory_mask)
+        if initial_state is not None or self.cell.tracks_alignments:
+            initial_state = self.cell.complete_state([] if initial_state is None else initial_state, prepared)
+        self.cell.hand_over(prepared)
         try:
             result = super().call(sequences, initial_state=initial_state, mask=mask, training=training)
         finally:

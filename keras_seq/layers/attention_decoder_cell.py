@@ -29,6 +29,13 @@ class AttentionDecoderCell(keras.layers.Layer):
     `keras.layers.RNN` collects the alignment history with the outputs;
     `AttentionDecoder` splits them again.
 
+    With an attention that reads where it looked before
+    (`LocationSensitiveAttention`, `tracks_alignments`), the state ends
+    with the previous step's alignment and the sum of all earlier ones,
+    `(B, Tv)` each (their `state_size` is None: `Tv` is the memory's).
+    Such a state depends on the memory: get it from
+    `complete_state(cell_states, memory)`.
+
     **How the memory reaches the cell.** Keras 3's `RNN` no longer passes
     `constants` to cells. The memory is therefore an explicit call argument,
     `memory=cell.prepare_memory(value, value_mask)`, computed once per
@@ -56,7 +63,8 @@ class AttentionDecoderCell(keras.layers.Layer):
     Call arguments:
         inputs: `(B, D)` input of this step.
         states: the wrapped cell's states, then `a_{t-1}` `(B, A)` when
-            `input_feeding=True`.
+            `input_feeding=True`, then the previous and cumulative
+            alignments `(B, Tv)` when the attention tracks them.
         memory: `(keys, value, value_mask)` from `prepare_memory`; optional
             inside `AttentionDecoder`.
         training: bool.
@@ -94,7 +102,8 @@ class AttentionDecoderCell(keras.layers.Layer):
         self.context_gate = bool(context_gate)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.cell_state_count = len(_as_list(cell.state_size))
-        self.state_size = _as_list(cell.state_size) + ([self.output_units] if self.input_feeding else [])
+        self.tracks_alignments = bool(getattr(attention, "tracks_alignments", False))
+        self.state_size = _as_list(cell.state_size) + ([self.output_units] if self.input_feeding else []) + ([None, None] if self.tracks_alignments else [])
         self.output_size = self.output_units
         self._handed_memory = None
         self.supports_masking = True  # the step mask is handled by keras.layers.RNN
@@ -141,12 +150,16 @@ class AttentionDecoderCell(keras.layers.Layer):
         keys, value, value_mask = memory
         states = list(states)
         cell_states = states[: self.cell_state_count]
+        history = None
+        if self.tracks_alignments:
+            *states, previous, cumulative = states  # (B, Tv) each
+            history = (previous, cumulative)
         x = inputs  # (B, D)
         if self.input_feeding:
             x = ops.concatenate([inputs, states[-1]], axis=-1)  # (B, D + A)
         h, new_cell_states = self.cell(x, cell_states, training=training)  # (B, H)
         new_cell_states = _as_list(new_cell_states)
-        context, weights = self.attention.attend(h, keys, value, value_mask)  # (B, Dv), (B, Tv)
+        context, weights = self.attention.attend(h, keys, value, value_mask, history)  # (B, Dv), (B, Tv)
         if self.context_gate:
             gate = ops.sigmoid(ops.matmul(h, ops.cast(self.gate_kernel, h.dtype)) + ops.cast(self.gate_bias, h.dtype))  # (B, 1)
             context = context * ops.cast(gate, context.dtype)  # (B, Dv)
@@ -156,6 +169,9 @@ class AttentionDecoderCell(keras.layers.Layer):
             attentional = attentional + ops.cast(self.output_bias, h.dtype)
         attentional = ops.tanh(attentional)  # (B, A)
         new_states = new_cell_states + ([attentional] if self.input_feeding else [])
+        if self.tracks_alignments:
+            weights = ops.cast(weights, history[1].dtype)
+            new_states += [weights, history[1] + weights]  # (B, Tv) each
         output = ops.concatenate([attentional, ops.cast(weights, attentional.dtype)], axis=-1)  # (B, A + Tv)
         return output, new_states
 
@@ -173,6 +189,11 @@ class AttentionDecoderCell(keras.layers.Layer):
         return attentional, output[..., units:]
 
     def get_initial_state(self, batch_size=None):
+        if self.tracks_alignments:
+            raise ValueError(
+                "This AttentionDecoderCell's state holds alignments over the memory: get it with "
+                "cell.complete_state(cell_states, memory) (cell_states may be []), or run the cell in AttentionDecoder."
+            )
         get = getattr(self.cell, "get_initial_state", None)
         if get is not None:
             cell_states = _as_list(get(batch_size=batch_size))
@@ -182,14 +203,27 @@ class AttentionDecoderCell(keras.layers.Layer):
             cell_states.append(ops.zeros((batch_size, self.output_units), dtype=self.compute_dtype))
         return cell_states
 
-    def complete_state(self, cell_states):
-        """The cell's states (e.g. an encoder's final states) plus a zero
-        attentional output when `input_feeding=True`."""
+    def complete_state(self, cell_states, memory=None):
+        """The whole initial state from the wrapped cell's states (e.g. an
+        encoder's final states; `[]` for zeros): a zero attentional output
+        follows when `input_feeding=True`, then zero alignments over
+        `memory` (from `prepare_memory`) when the attention tracks them."""
         cell_states = _as_list(cell_states)
-        if not self.input_feeding or len(cell_states) == len(self.state_size):
+        if len(cell_states) == len(self.state_size):
             return cell_states
-        batch = ops.shape(cell_states[0])[0]
-        return cell_states + [ops.zeros((batch, self.output_units), dtype=cell_states[0].dtype)]
+        if memory is None and (self.tracks_alignments or not cell_states):
+            why = "its attention tracks its alignments" if self.tracks_alignments else "no cell state is given"
+            raise ValueError(f"AttentionDecoderCell.complete_state needs the memory (cell.prepare_memory(value)): {why}.")
+        if not cell_states:
+            batch = ops.shape(memory[1])[0]
+            cell_states = [ops.zeros((batch, size), dtype=self.compute_dtype) for size in _as_list(self.cell.state_size)]
+        batch, dtype = ops.shape(cell_states[0])[0], cell_states[0].dtype
+        if self.input_feeding:
+            cell_states = cell_states + [ops.zeros((batch, self.output_units), dtype=dtype)]
+        if self.tracks_alignments:
+            nothing = ops.zeros(ops.shape(memory[1])[:2], dtype=dtype)  # (B, Tv): nothing looked at yet
+            cell_states = cell_states + [nothing, nothing]
+        return cell_states
 
     def get_config(self):
         config = super().get_config()

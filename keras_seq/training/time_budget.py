@@ -15,11 +15,19 @@ class TimeBudget(keras.callbacks.Callback):
     shared by every `fit` that gets a copy of the callback (the trials of a
     search), where `seconds` counts afresh from the start of each `fit`.
 
+    Under several workers (`tf.distribute.MultiWorkerMirroredStrategy`) every
+    worker must stop after the same step, or the others wait forever in
+    the next step's all-reduce: `agree` turns this worker's verdict into
+    the cluster's (e.g. "stop if any worker's clock says so"), and is
+    called after every batch on every worker.
+
     Args:
         seconds: float > 0, or None. The budget, counted from the start of
             `fit`.
         deadline: float, or None. A `time.monotonic()` value after which no
             `fit` goes on.
+        agree: callable `bool -> bool`, or None. The verdict all workers
+            share, from this worker's own.
 
     Example:
     >>> model.fit(data, epochs=1000, callbacks=[TimeBudget(60)])
@@ -27,7 +35,7 @@ class TimeBudget(keras.callbacks.Callback):
     >>> model.fit(data, epochs=1000, callbacks=[TimeBudget(60, deadline=search_ends)])
     """
 
-    def __init__(self, seconds=None, deadline=None):
+    def __init__(self, seconds=None, deadline=None, agree=None):
         super().__init__()
         if seconds is None and deadline is None:
             raise ValueError("TimeBudget needs `seconds` or a `deadline`; received neither.")
@@ -35,6 +43,7 @@ class TimeBudget(keras.callbacks.Callback):
             raise ValueError(f"`seconds` must be positive; received seconds={seconds!r}.")
         self.seconds = None if seconds is None else float(seconds)
         self.deadline = None if deadline is None else float(deadline)
+        self.agree = agree
         self.start = None
         self.stopped = False
 
@@ -44,7 +53,10 @@ class TimeBudget(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         now = time.monotonic()
-        if (self.seconds is not None and now - self.start >= self.seconds) or (self.deadline is not None and now >= self.deadline):
+        stop = (self.seconds is not None and now - self.start >= self.seconds) or (self.deadline is not None and now >= self.deadline)
+        if self.agree is not None:
+            stop = self.agree(stop)
+        if stop:
             self.stopped = True
             self.model.stop_training = True
 
