@@ -9,8 +9,8 @@ from keras_seq.layers.bahdanau_attention import BahdanauAttention
 from keras_seq.layers.content_addressing import ContentAddressing
 from keras_seq.layers.gru import GRU
 from keras_seq.layers.gru_cell import GRUCell
-from keras_seq.layers.lstm import LSTM
 from keras_seq.layers.location_sensitive_attention import LocationSensitiveAttention
+from keras_seq.layers.lstm import LSTM
 from keras_seq.layers.lstm_cell import LSTMCell
 from keras_seq.layers.luong_attention import LuongAttention
 from keras_seq.layers.make_attention import ATTENTIONS, make_attention
