@@ -11,8 +11,21 @@ def softmax_masked(scores, mask):
     return e / e.sum(-1, keepdims=True)
 
 
-def bahdanau(query, value, wq, wk, v, mask=None, gain=None, bias=None):
-    hidden = (query @ wq)[:, :, None, :] + (value @ wk)[:, None, :, :]  # (B, Tq, Tv, U)
+def location_features(previous, cumulative, kernel, projection):
+    """Chorowski et al.'s location term `(B, Tv, U)`: a 'same' 1-D
+    cross-correlation of the two alignments `(B, Tv)` with `kernel (K, 2,
+    F)`, then `projection (F, U)`."""
+    looked = np.stack([previous, cumulative], -1)  # (B, Tv, 2)
+    size, steps = kernel.shape[0], looked.shape[1]
+    left = (size - 1) // 2
+    padded = np.pad(looked, ((0, 0), (left, size - 1 - left), (0, 0)))
+    features = np.stack([np.einsum("bkc,kcf->bf", padded[:, j : j + size], kernel) for j in range(steps)], 1)  # (B, Tv, F)
+    return features @ projection
+
+
+def bahdanau(query, value, wq, wk, v, mask=None, gain=None, bias=None, location=None):
+    keys = value @ wk if location is None else value @ wk + location  # (B, Tv, U)
+    hidden = (query @ wq)[:, :, None, :] + keys[:, None, :, :]  # (B, Tq, Tv, U)
     if gain is not None:
         hidden = hidden + bias
         v = gain * v / np.linalg.norm(v)
