@@ -149,8 +149,19 @@ class Task:
     def save(self, model_dir):
         """Write `model_dir/model.keras`: the whole model in one file,
         written beside and renamed into place, so a crash leaves the old
-        model or the new one, never half of one."""
+        model or the new one, never half of one.
+
+        Raises:
+            UserInputError: a weight is NaN or infinite (nothing is
+                written, and the model already there is kept).
+        """
         check_model_dir(model_dir)
+        broken = [w.path for w in self.model.weights if "float" in str(w.dtype) and not bool(keras.ops.all(keras.ops.isfinite(w)))]
+        if broken:
+            raise UserInputError(
+                f"not saving to {model_dir}: {len(broken)} weight(s) are NaN or infinite (first: {broken[0]}); "
+                "the model there is kept. Lower --learning-rate or clip gradients (--clipnorm)"
+            )
         with atomic_file(os.path.join(model_dir, MODEL_FILE)) as tmp:
             self.save_model(tmp)
         return model_dir

@@ -17,7 +17,7 @@ import keras_tuner
 from keras_seq.applications.task import check_model_dir
 from keras_seq.errors import UserInputError
 from keras_seq.export import atomic_file
-from keras_seq.training import TimeBudget
+from keras_seq.training import NaNGuard, TimeBudget
 
 BACKUP_DIR, LOGS_DIR, TUNING_DIR = "backup", "logs", "tuning"
 
@@ -45,13 +45,16 @@ class Prepared:
     callbacks: list = dataclasses.field(default_factory=list)
 
 
-def training_callbacks(model_dir, time_budget=None, extra=(), backup_dir=None, logs_dir=None, agree=None):
-    """Resume after an interruption (`backup_dir`, default
-    `model_dir/backup`), TensorBoard logs (`logs_dir`, default
+def training_callbacks(model_dir, time_budget=None, extra=(), backup_dir=None, logs_dir=None, agree=None, print_fn=print):
+    """A NaN or infinite loss stops training with the last good epoch's
+    weights (`NaNGuard`), resume after an interruption (`backup_dir`,
+    default `model_dir/backup`), TensorBoard logs (`logs_dir`, default
     `model_dir/logs`), the wall-clock budget (`agree`: see `TimeBudget`),
     then `extra`."""
     callbacks = [
-        keras.callbacks.BackupAndRestore(backup_dir or os.path.join(model_dir, BACKUP_DIR), delete_checkpoint=True),
+        NaNGuard(print_fn=print_fn),
+        # kept at the end of `fit`: `train` removes it once the model is saved
+        keras.callbacks.BackupAndRestore(backup_dir or os.path.join(model_dir, BACKUP_DIR), delete_checkpoint=False),
         keras.callbacks.TensorBoard(logs_dir or os.path.join(model_dir, LOGS_DIR)),
     ]
     if time_budget is not None:
@@ -272,13 +275,14 @@ def train(
             prepared.train,
             validation_data=prepared.validation,
             epochs=prepared.config.epochs,
-            callbacks=training_callbacks(model_dir, time_budget, own + list(callbacks), backup_dir=backup, logs_dir=logs, agree=agree),
+            callbacks=training_callbacks(model_dir, time_budget, own + list(callbacks), backup_dir=backup, logs_dir=logs, agree=agree, print_fn=print_fn),
             verbose=verbose,
             shuffle=False,  # the pipelines shuffle
         )
         history.seconds = time.monotonic() - start
         history.validation_examples = prepared.validation_examples
         task.save(scratch or model_dir)
+        shutil.rmtree(backup, ignore_errors=True)  # only now: a crash while saving keeps the run
         return task_class.load(scratch or model_dir), history
     finally:
         if scratch:

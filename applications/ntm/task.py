@@ -13,7 +13,7 @@ from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.errors import UserInputError
 from keras_seq.layers import NTM
-from keras_seq.training import BestWeights, NaNGuard
+from keras_seq.training import BestWeights
 
 SPLIT_SEEDS = {"validation": 1, "all": 1, "test": 2}  # added to the config's seed; training draws from the seed itself
 
@@ -181,8 +181,7 @@ class NTMTask(Task):
         return Prepared(config, train.dataset(), validation.dataset(), {}, validation, summary, callbacks=[Curriculum(train)])
 
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
-        keep = [BestWeights("val_bit_errors", print_fn=print_fn)] if prepared.config.keep_best else []
-        return [NaNGuard(print_fn=print_fn), *keep]
+        return [BestWeights("val_bit_errors", print_fn=print_fn)] if prepared.config.keep_best else []
 
     def fit(self, data, **kwargs):
         """`model.fit` on the user's own `tf.data` of `(inputs, targets,

@@ -37,6 +37,24 @@ def test_interrupted_training_resumes_and_leaves_no_half_model(tmp_path, text_fi
     assert (model_dir / "model.keras").exists() and not (model_dir / "backup").exists()
 
 
+def test_a_crash_while_saving_keeps_the_backup(tmp_path, text_file, monkeypatch):
+    from keras_seq.applications.char_lm import CharLM
+
+    def power_cut(self, model_dir):
+        raise RuntimeError("power cut while saving")
+
+    model_dir = tmp_path / "m"
+    with monkeypatch.context() as patch:
+        patch.setattr(CharLM, "save", power_cut)
+        with pytest.raises(RuntimeError, match="while saving"):
+            train(SMALL.replace(epochs=1), data=str(text_file), model_dir=str(model_dir), **QUIET)
+    assert os.listdir(model_dir / "backup")  # the trained epoch is still there
+    messages = []
+    _, history = train(SMALL.replace(epochs=1), data=str(text_file), model_dir=str(model_dir), **{**QUIET, "print_fn": messages.append})
+    assert any("Resuming" in m for m in messages) and history.history.get("loss", []) == []  # nothing left to train: saved at once
+    assert (model_dir / "model.keras").exists() and not (model_dir / "backup").exists()
+
+
 def test_tbptt_trains_and_generates(tmp_path, text_file):
     config = SMALL.replace(tbptt=True, batch_size=2, cell="gru")
     lm, history = train(config.replace(epochs=2), data=str(text_file), model_dir=str(tmp_path / "t"), **QUIET)
@@ -62,3 +80,35 @@ def test_sample_callback_prints_each_epoch(tmp_path, text_file):
     printed = []
     train(SMALL.replace(epochs=2), data=str(text_file), model_dir=str(tmp_path / "s"), verbose=0, samples=True, print_fn=printed.append)
     assert sum("sample after epoch" in p for p in printed) == 2
+
+
+class Poison(keras.callbacks.Callback):
+    """Makes the weights NaN in the second epoch (as a diverging run would)."""
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.epoch == 1 and batch == 1:
+            weight = self.model.get_layer("logits").kernel
+            weight.assign(weight * float("nan"))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+
+def test_a_nan_loss_stops_training_and_no_nan_model_is_saved(tmp_path, text_file):
+    import numpy as np
+
+    from keras_seq.applications.char_lm import CharLM
+
+    model_dir = tmp_path / "m"
+    messages = []
+    lm, history = train(SMALL.replace(epochs=4), data=str(text_file), model_dir=str(model_dir), callbacks=[Poison()], **{**QUIET, "print_fn": messages.append})
+    assert any("became nan at epoch 2, batch 2" in m for m in messages), messages
+    assert len(history.history["loss"]) == 2  # stopped in the second epoch
+    assert all(np.isfinite(w).all() for w in lm.model.get_weights())  # the first epoch's weights, saved
+    good = (model_dir / "model.keras").read_bytes()
+    kernel = lm.model.get_layer("logits").kernel
+    kernel.assign(kernel * float("nan"))
+    with pytest.raises(UserInputError, match="NaN or infinite"):
+        lm.save(str(model_dir))
+    assert (model_dir / "model.keras").read_bytes() == good
+    assert CharLM.load(str(model_dir)).generate("To", max_length=5, seed=0)
