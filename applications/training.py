@@ -57,8 +57,8 @@ def training_callbacks(model_dir, time_budget=None, extra=(), backup_dir=None, l
         keras.callbacks.BackupAndRestore(backup_dir or os.path.join(model_dir, BACKUP_DIR), delete_checkpoint=False),
         keras.callbacks.TensorBoard(logs_dir or os.path.join(model_dir, LOGS_DIR)),
     ]
-    if time_budget is not None:
-        callbacks.append(TimeBudget(time_budget, agree=agree))
+    if time_budget is not None:  # the time spent travels with the backup, so that a resumed run gets what is left
+        callbacks.append(TimeBudget(time_budget, agree=agree, record=os.path.join(backup_dir or os.path.join(model_dir, BACKUP_DIR), "time_spent.json")))
     return callbacks + list(extra)
 
 

@@ -1,5 +1,7 @@
 """Stop training after a wall-clock budget."""
 
+import json
+import os
 import time
 
 import keras
@@ -28,6 +30,10 @@ class TimeBudget(keras.callbacks.Callback):
             `fit` goes on.
         agree: callable `bool -> bool`, or None. The verdict all workers
             share, from this worker's own.
+        record: a JSON file path, or None. The seconds spent are written
+            there at the end of every epoch (beside, then renamed into
+            place), and read back when `fit` starts: a run resumed after
+            a crash gets what was left of `seconds`, not all of it again.
 
     Example:
     >>> model.fit(data, epochs=1000, callbacks=[TimeBudget(60)])
@@ -35,7 +41,7 @@ class TimeBudget(keras.callbacks.Callback):
     >>> model.fit(data, epochs=1000, callbacks=[TimeBudget(60, deadline=search_ends)])
     """
 
-    def __init__(self, seconds=None, deadline=None, agree=None):
+    def __init__(self, seconds=None, deadline=None, agree=None, record=None):
         super().__init__()
         if seconds is None and deadline is None:
             raise ValueError("TimeBudget needs `seconds` or a `deadline`; received neither.")
@@ -44,16 +50,34 @@ class TimeBudget(keras.callbacks.Callback):
         self.seconds = None if seconds is None else float(seconds)
         self.deadline = None if deadline is None else float(deadline)
         self.agree = agree
+        self.record = record
         self.start = None
+        self.spent = 0.0  # before this `fit`, by the record
         self.stopped = False
 
     def on_train_begin(self, logs=None):
         self.start = time.monotonic()
         self.stopped = False
+        self.spent = 0.0
+        if self.record and os.path.isfile(self.record):
+            try:
+                with open(self.record, encoding="utf-8") as file:
+                    self.spent = max(0.0, float(json.load(file)["seconds"]))
+            except (ValueError, KeyError, TypeError, OSError):
+                self.spent = 0.0  # an unreadable record: the whole budget again
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.record:
+            os.makedirs(os.path.dirname(os.path.abspath(self.record)), exist_ok=True)
+            partial = f"{self.record}.writing"
+            with open(partial, "w", encoding="utf-8") as file:
+                json.dump({"seconds": self.elapsed()}, file)
+            os.replace(partial, self.record)
 
     def on_train_batch_end(self, batch, logs=None):
         now = time.monotonic()
-        stop = (self.seconds is not None and now - self.start >= self.seconds) or (self.deadline is not None and now >= self.deadline)
+        used = self.spent + now - self.start
+        stop = (self.seconds is not None and used >= self.seconds) or (self.deadline is not None and now >= self.deadline)
         if self.agree is not None:
             stop = self.agree(stop)
         if stop:
@@ -61,5 +85,6 @@ class TimeBudget(keras.callbacks.Callback):
             self.model.stop_training = True
 
     def elapsed(self):
-        """Seconds since `fit` started."""
-        return 0.0 if self.start is None else time.monotonic() - self.start
+        """Seconds of training: since `fit` started, plus those of the
+        record (`record`)."""
+        return self.spent + (0.0 if self.start is None else time.monotonic() - self.start)
