@@ -99,3 +99,20 @@ def test_tied_embeddings_train_translate_and_export(tsv_file, tmp_path):
     module = tf.saved_model.load(export_dir)
     got = [t.decode() for t in module.translate(tf.constant(sentences)).numpy()]
     assert got == translator.translate(sentences)
+
+
+def test_location_attention_trains_and_translates_with_beam_search_and_the_export(tsv_file, tmp_path):
+    from keras_seq.applications.translate import train
+
+    translator, history = train(
+        SMALL.replace(attention="location", epochs=2, validation_split=0.1), data=str(tsv_file), model_dir=str(tmp_path / "m"), verbose=0, print_fn=lambda *a: None
+    )
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    sentences = ["a red cat", "the big dog sees a small blue cat"]  # two source lengths: the alignments' state is masked
+    greedy, beam = translator.translate(sentences, beam_width=1), translator.translate(sentences, beam_width=3)
+    assert all(isinstance(t, str) for t in greedy + beam)
+    export_dir = str(tmp_path / "export")
+    translator.export(export_dir)
+    module = tf.saved_model.load(export_dir)  # kept: its variables live as long as it does
+    got = [t.decode() for t in module.translate(tf.constant(sentences)).numpy()]
+    assert got == translator.translate(sentences)
