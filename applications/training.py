@@ -87,15 +87,22 @@ def _multi_worker_strategy():
     takes one value at a time), and the scalar logs of every step with
     `axis=0` ("Invalid reduction dimension 0 for input with 0 dimensions",
     keras-team/keras#20585). The subclass reduces a nest one value at a
-    time, and a scalar over the replicas alone: the public `reduce`, with
-    the arguments it accepts."""
+    time, a scalar over the replicas alone, and a type the collective
+    operations lack (the captioner's uint8 images) as float32, cast back:
+    the public `reduce`, with the arguments it accepts."""
     import tensorflow as tf
+
+    collective_types = (tf.float16, tf.bfloat16, tf.float32, tf.float64, tf.int32, tf.int64)
 
     class MultiWorkerStrategy(tf.distribute.MultiWorkerMirroredStrategy):
         def reduce(self, reduce_op, value, axis):
             def one(item):
                 local = self.experimental_local_results(item)[0]  # a replica's part
-                return super(MultiWorkerStrategy, self).reduce(reduce_op, item, None if local.shape.rank == 0 else axis)
+                axis_of_item = None if local.shape.rank == 0 else axis
+                if local.dtype in collective_types:
+                    return super(MultiWorkerStrategy, self).reduce(reduce_op, item, axis_of_item)
+                as_float = self.run(lambda part: tf.cast(part, tf.float32), args=(item,))  # on each replica
+                return tf.cast(super(MultiWorkerStrategy, self).reduce(reduce_op, as_float, axis_of_item), local.dtype)
 
             return tf.nest.map_structure(one, value)
 

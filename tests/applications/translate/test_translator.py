@@ -104,9 +104,8 @@ def test_tied_embeddings_train_translate_and_export(tsv_file, tmp_path):
 def test_location_attention_trains_and_translates_with_beam_search_and_the_export(tsv_file, tmp_path):
     from keras_seq.applications.translate import train
 
-    translator, history = train(
-        SMALL.replace(attention="location", epochs=2, validation_split=0.1), data=str(tsv_file), model_dir=str(tmp_path / "m"), verbose=0, print_fn=lambda *a: None
-    )
+    config = SMALL.replace(attention="location", epochs=2, validation_split=0.1)
+    translator, history = train(config, data=str(tsv_file), model_dir=str(tmp_path / "m"), verbose=0, print_fn=lambda *a: None)
     assert history.history["loss"][-1] < history.history["loss"][0]
     sentences = ["a red cat", "the big dog sees a small blue cat"]  # two source lengths: the alignments' state is masked
     greedy, beam = translator.translate(sentences, beam_width=1), translator.translate(sentences, beam_width=3)
