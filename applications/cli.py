@@ -18,7 +18,7 @@ import warnings
 
 import keras_seq
 from keras_seq.applications import flags, import_object
-from keras_seq.errors import UserInputError
+from keras_seq.errors import TrainingInterrupted, UserInputError
 
 APPLICATIONS = {
     # command -> package of keras_seq.applications whose cli.py has COMMAND
@@ -85,6 +85,7 @@ class AppCommand:
         self.add_data_flags(train)
         self.config_class.add_flags(train)
         flags.add_run(train)
+        flags.add_checkpoint(train)
         flags.add_strategy(train)
 
         evaluate = self._action(actions, "evaluate", "measure the trained model on --data; JSON last line", self.run_evaluate)
@@ -179,6 +180,7 @@ class AppCommand:
             callbacks=[] if args.quiet else self.train_callbacks(),
             strategy=args.strategy,
             cpu_replicas=args.cpu_replicas,
+            checkpoint_every=args.checkpoint_every,
             **self.run_kwargs(args),
         )
         if not args.quiet:
@@ -317,6 +319,9 @@ def main(argv=None):
     except UserInputError as error:
         print(f"keras-seq: error: {error}", file=sys.stderr)
         return 2
+    except TrainingInterrupted as error:  # Ctrl-C in `train`, its checkpoint written
+        print(f"keras-seq: {error}", file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
         print("keras-seq: interrupted", file=sys.stderr)
         return 130

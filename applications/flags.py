@@ -79,6 +79,18 @@ def add_run(parser, budget_help="stop training after this many seconds (finishin
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no samples")
 
 
+def add_checkpoint(parser):
+    """`--checkpoint-every`: how often `train` writes a checkpoint."""
+    parser.add_argument(
+        "--checkpoint-every",
+        type=positive_int,
+        default=None,
+        metavar="STEPS",
+        help="write a checkpoint every STEPS training steps (default: about every 60 s of training), and at each epoch's end; "
+        "a killed run resumes from the last one when the same command runs again",
+    )
+
+
 def add_strategy(parser):
     """`--strategy` and `--cpu-replicas`: where training runs."""
     parser.add_argument(

@@ -15,9 +15,9 @@ import keras
 import keras_tuner
 
 from keras_seq.applications.task import check_model_dir
-from keras_seq.errors import UserInputError
+from keras_seq.errors import TrainingInterrupted, UserInputError
 from keras_seq.export import atomic_file
-from keras_seq.training import NaNGuard, TimeBudget
+from keras_seq.training import NaNGuard, TimeBudget, TrainingCheckpoint
 
 BACKUP_DIR, LOGS_DIR, TUNING_DIR = "backup", "logs", "tuning"
 
@@ -34,6 +34,9 @@ class Prepared:
         validation_examples: the held-out raw examples (for a look at them).
         summary: one line about the data and the model, printed before training.
         callbacks: callbacks the data needs during `fit` (a curriculum).
+        steps: batches per epoch of `train`, for a pipeline whose
+            cardinality TensorFlow cannot tell (a generator); None: asked
+            of the pipeline.
     """
 
     config: object
@@ -43,23 +46,34 @@ class Prepared:
     validation_examples: object = None
     summary: str = ""
     callbacks: list = dataclasses.field(default_factory=list)
+    steps: int = None  # training batches per epoch, when `train`'s cardinality is unknown (generated data)
 
 
-def training_callbacks(model_dir, time_budget=None, extra=(), backup_dir=None, logs_dir=None, agree=None, print_fn=print):
+def training_callbacks(model_dir, checkpoint, budget=None, extra=(), logs_dir=None, print_fn=print):
     """A NaN or infinite loss stops training with the last good epoch's
-    weights (`NaNGuard`), resume after an interruption (`backup_dir`,
-    default `model_dir/backup`), TensorBoard logs (`logs_dir`, default
-    `model_dir/logs`), the wall-clock budget (`agree`: see `TimeBudget`),
-    then `extra`."""
-    callbacks = [
-        NaNGuard(print_fn=print_fn),
-        # kept at the end of `fit`: `train` removes it once the model is saved
-        keras.callbacks.BackupAndRestore(backup_dir or os.path.join(model_dir, BACKUP_DIR), delete_checkpoint=False),
-        keras.callbacks.TensorBoard(logs_dir or os.path.join(model_dir, LOGS_DIR)),
-    ]
-    if time_budget is not None:  # the time spent travels with the backup, so that a resumed run gets what is left
-        callbacks.append(TimeBudget(time_budget, agree=agree, record=os.path.join(backup_dir or os.path.join(model_dir, BACKUP_DIR), "time_spent.json")))
+    weights (`NaNGuard`), the run's `TrainingCheckpoint`, TensorBoard logs
+    (`logs_dir`, default `model_dir/logs`), the wall-clock `budget`
+    (a `TimeBudget`, or None), then `extra`."""
+    callbacks = [NaNGuard(print_fn=print_fn), checkpoint, keras.callbacks.TensorBoard(logs_dir or os.path.join(model_dir, LOGS_DIR))]
+    if budget is not None:
+        callbacks.append(budget)
     return callbacks + list(extra)
+
+
+def run_fingerprint(task_class, config, data, data_options):
+    """What identifies a training run (the application, the config as
+    given, the data and its options), as JSON values: a checkpoint of
+    another run is not resumed."""
+    options = {key: str(value) for key, value in sorted(data_options.items())}
+    record = {"app": task_class.app, "config": config.to_dict(), "data": _data_identity(data), "data options": options}
+    return json.loads(json.dumps(record, default=str))
+
+
+def _differences(old, new, prefix=""):
+    """The keys where two fingerprints differ, such as `config.units`."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return [d for key in sorted(set(old) | set(new)) for d in _differences(old.get(key), new.get(key), f"{prefix}{key}.")]
+    return [] if old == new else [prefix.rstrip(".")]
 
 
 def _any_worker(strategy):
@@ -215,13 +229,22 @@ def train(
     callbacks=(),
     strategy="default",
     cpu_replicas=None,
+    checkpoint_every=None,
     **data_options,
 ):
     """Train `task_class`'s application on `data` and save it to `model_dir`.
 
-    Resumes from `model_dir/backup` when an earlier run was interrupted;
-    writes TensorBoard logs to `model_dir/logs`; the model is written only
-    at the end, atomically (`Task.save`). Bad input fails before anything
+    Checkpoints to `model_dir/backup` during training (`TrainingCheckpoint`)
+    and, when a run was killed, the same call resumes from its last
+    checkpoint: the weights, the optimizer's state, the epoch and the step
+    in it, the time spent against `time_budget`, and the data position
+    (the training pipeline is repeated and the batches already trained on
+    are skipped, so the resumed run sees what the uninterrupted one would
+    have). A call with another config or data is refused while a
+    checkpoint of another run is there. Ctrl-C writes a checkpoint and
+    raises `TrainingInterrupted`. TensorBoard logs go to `model_dir/logs`;
+    the model is written only at the end, atomically (`Task.save`), and
+    only then is the checkpoint removed. Bad input fails before anything
     is written.
 
     Args:
@@ -243,6 +266,8 @@ def train(
             would, so the training is the same, only spread.
         cpu_replicas: int, or None. Logical CPU devices for `"mirrored"`
             on a machine without GPUs (for trying it out).
+        checkpoint_every: int steps between checkpoints, or None: about
+            every 60 s of training (and at every epoch's end either way).
         **data_options: the application's data options (columns, languages).
 
     Returns:
@@ -264,36 +289,97 @@ def train(
     with distribution.scope():
         task = task_class(task_class.build(prepared.config, **prepared.assets))
     # under several workers only the chief writes model_dir (its model, logs
-    # and backup); each other worker keeps a backup of its own beside it,
-    # to resume alike, and writes its logs and model to a temporary folder
-    # (saving takes every worker: the variables are read collectively)
+    # and checkpoint); each other worker keeps a checkpoint of its own beside
+    # it, to resume alike, and writes its logs and model to a temporary
+    # folder (saving takes every worker: the variables are read collectively)
     chief, role = cluster_role(distribution)
     backup = os.path.join(model_dir, BACKUP_DIR if chief else f"{BACKUP_DIR}-{role}")
+    fingerprint = run_fingerprint(task_class, config, data, data_options)
+    try:
+        state = TrainingCheckpoint.read(backup)
+    except ValueError as error:
+        raise UserInputError(f"{error}; delete {backup} to start afresh") from None
+    if state is not None and state.get("fingerprint") != fingerprint:
+        changed = _differences(state.get("fingerprint") or {}, fingerprint)
+        changed = ", ".join(changed[:6]) + (f" and {len(changed) - 6} more" if len(changed) > 6 else "") if changed else "the run"
+        raise UserInputError(
+            f"{backup} holds an interrupted run with other settings or data ({changed} differ); "
+            f"run the same command as before to resume it, or delete {backup} to start afresh"
+        )
     scratch = None if chief else tempfile.mkdtemp(prefix=f"keras_seq_{role}_")
-    if os.path.isdir(backup) and os.listdir(backup):
-        print_fn(f"Resuming the interrupted run in {backup}.")
     os.makedirs(model_dir, exist_ok=True)
-    own = prepared.callbacks + task.training_callbacks(prepared, print_fn=print_fn, verbose=verbose)
+    epoch, step, done = (state["epoch"], state["step"], state["global_step"]) if state else (0, 0, 0)
+    if state is not None:
+        TrainingCheckpoint.restore(task.model, backup, state)
+        print_fn(f"Resuming the interrupted run in {backup}: epoch {epoch + 1}, step {step} ({done} steps done, {state['seconds']:.0f} s of training).")
     agree = _any_worker(distribution) if role else None
+    spent = state["seconds"] if state else 0.0
+    budget = TimeBudget(time_budget, agree=agree, spent=spent) if time_budget is not None else None
+    checkpoint = TrainingCheckpoint(
+        backup, every_steps=checkpoint_every, fingerprint=fingerprint, clock=budget, agree=agree, start=(epoch, step, done), spent=spent
+    )
+    own = prepared.callbacks + task.training_callbacks(prepared, print_fn=print_fn, verbose=verbose)
     logs = os.path.join(scratch, LOGS_DIR) if scratch else None
+    every = training_callbacks(model_dir, checkpoint, budget, own + list(callbacks), logs_dir=logs, print_fn=print_fn)
     start = time.monotonic()
     try:
-        history = task.model.fit(
-            prepared.train,
-            validation_data=prepared.validation,
-            epochs=prepared.config.epochs,
-            callbacks=training_callbacks(model_dir, time_budget, own + list(callbacks), backup_dir=backup, logs_dir=logs, agree=agree, print_fn=print_fn),
-            verbose=verbose,
-            shuffle=False,  # the pipelines shuffle
-        )
+        rebuild = lambda: prepare(task_class, config, data, **data_options).train  # noqa: E731
+        history = _fit(task.model, prepared, every, epoch, step, done, verbose, rebuild)
         history.seconds = time.monotonic() - start
         history.validation_examples = prepared.validation_examples
         task.save(scratch or model_dir)
         shutil.rmtree(backup, ignore_errors=True)  # only now: a crash while saving keeps the run
         return task_class.load(scratch or model_dir), history
+    except KeyboardInterrupt:
+        try:
+            checkpoint.save()
+        except Exception:  # noqa: BLE001 (interrupted inside a save: the last complete checkpoint stands)
+            pass
+        last = TrainingCheckpoint.read(backup)
+        if last is None:
+            raise TrainingInterrupted("interrupted before the first checkpoint; nothing to resume") from None
+        where = f"epoch {last['epoch'] + 1}, step {last['step']}"
+        raise TrainingInterrupted(f"interrupted: a checkpoint of {where} is in {backup}; run the same command to resume") from None
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _steps_per_epoch(prepared):
+    if prepared.steps:
+        return int(prepared.steps)
+    count = int(prepared.train.cardinality())
+    return count if count > 0 else None  # unknown (-2) or infinite (-1)
+
+
+def _fit(model, prepared, callbacks, epoch, step, done, verbose, rebuild):
+    """`model.fit` from epoch `epoch`, step `step` (`done` steps in all).
+
+    With a known number of batches per epoch the pipeline is repeated and
+    the `done` batches already trained on are skipped, so the epochs see the
+    batches an uninterrupted run would; a resumed partial epoch is a `fit`
+    of its remaining steps, then a `fit` of the rest on a pipeline made
+    afresh by `rebuild()` (a reshuffling pipeline gives each new iterator
+    of one `tf.data` object another order; a new object's first iterator
+    gives the uninterrupted run's). Without a known number, epochs restart
+    from their beginning (the checkpoints of the epochs' ends still hold)."""
+    epochs = prepared.config.epochs
+    steps = _steps_per_epoch(prepared)
+    common = {"validation_data": prepared.validation, "callbacks": callbacks, "verbose": verbose, "shuffle": False}  # the pipelines shuffle
+    if steps is None:
+        return model.fit(prepared.train, initial_epoch=epoch, epochs=epochs, **common)
+    stream = prepared.train.repeat()
+    if step == 0 or epoch >= epochs:
+        return model.fit(stream.skip(done), initial_epoch=epoch, epochs=epochs, steps_per_epoch=steps, **common)
+    history = model.fit(stream.skip(done), initial_epoch=epoch, epochs=epoch + 1, steps_per_epoch=steps - step, **common)
+    if model.stop_training or epoch + 1 >= epochs:
+        return history
+    again = rebuild().repeat()
+    rest = model.fit(again.skip(done + steps - step), initial_epoch=epoch + 1, epochs=epochs, steps_per_epoch=steps, **common)
+    for key, values in rest.history.items():
+        history.history.setdefault(key, []).extend(values)
+    history.epoch.extend(rest.epoch)
+    return history
 
 
 class TaskHyperModel(keras_tuner.HyperModel):

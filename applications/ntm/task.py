@@ -178,7 +178,7 @@ class NTMTask(Task):
             model = f"LSTM baseline of {baseline_units(config)} units"
         curriculum = ", with a curriculum" if config.curriculum else ""
         summary = f"Data: {config.task}, generated, {size}{curriculum}; {config.steps_per_epoch} batches of {config.batch_size} an epoch. Model: {model}."
-        return Prepared(config, train.dataset(), validation.dataset(), {}, validation, summary, callbacks=[Curriculum(train)])
+        return Prepared(config, train.dataset(), validation.dataset(), {}, validation, summary, callbacks=[Curriculum(train)], steps=config.steps_per_epoch)
 
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         return [BestWeights("val_bit_errors", print_fn=print_fn)] if prepared.config.keep_best else []

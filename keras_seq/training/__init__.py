@@ -6,5 +6,6 @@ from keras_seq.training.metrics import BitsPerChar, Perplexity
 from keras_seq.training.nan_guard import NaNGuard
 from keras_seq.training.scheduled_sampling import ScheduledSampling
 from keras_seq.training.time_budget import TimeBudget
+from keras_seq.training.training_checkpoint import TrainingCheckpoint
 
-__all__ = ["BestWeights", "BitsPerChar", "NaNGuard", "Perplexity", "ScheduledSampling", "SmoothedSparseCrossEntropy", "TimeBudget"]
+__all__ = ["BestWeights", "BitsPerChar", "NaNGuard", "Perplexity", "ScheduledSampling", "SmoothedSparseCrossEntropy", "TimeBudget", "TrainingCheckpoint"]

@@ -1,7 +1,5 @@
 """Stop training after a wall-clock budget."""
 
-import json
-import os
 import time
 
 import keras
@@ -15,7 +13,8 @@ class TimeBudget(keras.callbacks.Callback):
     the model is left in a consistent state; callbacks that save at the end
     of training (checkpoints, `on_train_end`) still run. A `deadline` is
     shared by every `fit` that gets a copy of the callback (the trials of a
-    search), where `seconds` counts afresh from the start of each `fit`.
+    search), where `seconds` counts afresh in each copy; one callback passed
+    to several `fit` calls of one run counts their training time together.
 
     Under several workers (`tf.distribute.MultiWorkerMirroredStrategy`) every
     worker must stop after the same step, or the others wait forever in
@@ -25,15 +24,14 @@ class TimeBudget(keras.callbacks.Callback):
 
     Args:
         seconds: float > 0, or None. The budget, counted from the start of
-            `fit`.
+            the first `fit` (plus `spent`).
         deadline: float, or None. A `time.monotonic()` value after which no
             `fit` goes on.
         agree: callable `bool -> bool`, or None. The verdict all workers
             share, from this worker's own.
-        record: a JSON file path, or None. The seconds spent are written
-            there at the end of every epoch (beside, then renamed into
-            place), and read back when `fit` starts: a run resumed after
-            a crash gets what was left of `seconds`, not all of it again.
+        spent: seconds of the budget already used (a resumed run's, from
+            its `TrainingCheckpoint`): it gets what is left, not all of
+            `seconds` again.
 
     Example:
     >>> model.fit(data, epochs=1000, callbacks=[TimeBudget(60)])
@@ -41,7 +39,7 @@ class TimeBudget(keras.callbacks.Callback):
     >>> model.fit(data, epochs=1000, callbacks=[TimeBudget(60, deadline=search_ends)])
     """
 
-    def __init__(self, seconds=None, deadline=None, agree=None, record=None):
+    def __init__(self, seconds=None, deadline=None, agree=None, spent=0.0):
         super().__init__()
         if seconds is None and deadline is None:
             raise ValueError("TimeBudget needs `seconds` or a `deadline`; received neither.")
@@ -50,29 +48,15 @@ class TimeBudget(keras.callbacks.Callback):
         self.seconds = None if seconds is None else float(seconds)
         self.deadline = None if deadline is None else float(deadline)
         self.agree = agree
-        self.record = record
         self.start = None
-        self.spent = 0.0  # before this `fit`, by the record
+        self.spent = max(0.0, float(spent))  # before the first `fit`
         self.stopped = False
 
     def on_train_begin(self, logs=None):
+        if self.start is not None:  # a later `fit` of the same run goes on counting
+            self.spent = self.elapsed()
         self.start = time.monotonic()
         self.stopped = False
-        self.spent = 0.0
-        if self.record and os.path.isfile(self.record):
-            try:
-                with open(self.record, encoding="utf-8") as file:
-                    self.spent = max(0.0, float(json.load(file)["seconds"]))
-            except (ValueError, KeyError, TypeError, OSError):
-                self.spent = 0.0  # an unreadable record: the whole budget again
-
-    def on_epoch_end(self, epoch, logs=None):
-        if self.record:
-            os.makedirs(os.path.dirname(os.path.abspath(self.record)), exist_ok=True)
-            partial = f"{self.record}.writing"
-            with open(partial, "w", encoding="utf-8") as file:
-                json.dump({"seconds": self.elapsed()}, file)
-            os.replace(partial, self.record)
 
     def on_train_batch_end(self, batch, logs=None):
         now = time.monotonic()
@@ -85,6 +69,5 @@ class TimeBudget(keras.callbacks.Callback):
             self.model.stop_training = True
 
     def elapsed(self):
-        """Seconds of training: since `fit` started, plus those of the
-        record (`record`)."""
+        """Seconds of training: since `fit` started, plus `spent`."""
         return self.spent + (0.0 if self.start is None else time.monotonic() - self.start)

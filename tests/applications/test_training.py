@@ -378,3 +378,94 @@ def test_every_application_trains_the_same_on_two_workers(tmp_path):
     for app in apps:
         assert results[0][app] == results[1][app], app
         assert max(abs(a - b) for a, b in zip(results[0][app], results[2][app])) < tolerance.get(app, 1e-4), (app, results[0][app], results[2][app])
+
+
+KILLED = r"""
+import json, sys, time
+import keras
+from keras_seq.applications.char_lm import CharLMConfig, train
+
+class Slow(keras.callbacks.Callback):
+    # slow enough to be killed mid-epoch; says how many steps are done
+    def on_train_batch_end(self, batch, logs=None):
+        self.done = getattr(self, "done", 0) + 1
+        print(json.dumps({"done": self.done}), flush=True)
+        time.sleep(0.15)
+
+config = CharLMConfig(**json.loads(sys.argv[3]))
+train(config, data=sys.argv[1], model_dir=sys.argv[2], verbose=0, samples=False, checkpoint_every=3, callbacks=[Slow()])
+"""
+
+RESUMABLE = CharLMConfig(units=32, embedding_dim=16, sequence_length=20, batch_size=8, epochs=3, dropout=0.0)
+
+
+def test_a_killed_run_resumes_at_its_last_checkpoint_and_ends_where_an_uninterrupted_one_does(tmp_path, text_file, capsys):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import numpy as np
+
+    model_dir = tmp_path / "killed"
+    state_file = model_dir / "backup" / "state.json"
+    script = [sys.executable, "-c", KILLED, str(text_file), str(model_dir), json.dumps(RESUMABLE.to_dict())]
+    process = subprocess.Popen(script, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and process.poll() is None:  # until a checkpoint in the middle of the first epoch
+            if state_file.exists() and json.loads(state_file.read_text())["global_step"] >= 6:
+                break
+            time.sleep(0.1)
+        process.send_signal(signal.SIGKILL)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    state = json.loads(state_file.read_text())
+    trained = max(json.loads(line)["done"] for line in out.splitlines() if line.startswith('{"done"'))
+    assert state["epoch"] == 0 and 6 <= state["global_step"] <= trained, (state, trained, err[-2000:])
+    assert trained - state["global_step"] <= 3  # lost: the steps since the last checkpoint, at most
+    # another config is refused while the killed run's checkpoint is there: one line, nothing touched
+    same = ["--embedding-dim", "16", "--sequence-length", "20", "--batch-size", "8", "--epochs", "3", "--dropout", "0", "--quiet"]
+    code, _, message = run_cli(capsys, "char-lm", "train", "--data", str(text_file), "--model-dir", str(model_dir), "--units", "16", *same)
+    assert code == 2 and "(config.units differ)" in message and "delete" in message and len(message.strip().splitlines()) == 1
+    from keras_seq.applications.char_lm import train
+
+    messages = []
+    resumed, history = train(RESUMABLE, data=str(text_file), model_dir=str(model_dir), **_quiet(print_fn=messages.append, samples=False))
+    assert any(f"{state['global_step']} steps done" in m for m in messages), messages
+    assert len(history.history["loss"]) == 3  # the rest of the first epoch, then the two others
+    fresh, fresh_history = train(RESUMABLE, data=str(text_file), model_dir=str(tmp_path / "fresh"), **_quiet(samples=False))
+    gaps = [np.abs(a - b).max() for a, b in zip(resumed.model.get_weights(), fresh.model.get_weights())]
+    assert max(gaps) < 1e-5, max(gaps)  # the same batches in the same order: the same model
+    assert abs(history.history["val_loss"][-1] - fresh_history.history["val_loss"][-1]) < 1e-5
+    assert not (model_dir / "backup").exists()
+
+
+def test_ctrl_c_writes_a_checkpoint_and_exits_130(tmp_path, text_file):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    model_dir = tmp_path / "stopped"
+    command = [sys.executable, "-c", "import sys; from keras_seq.applications import cli; sys.exit(cli.main(sys.argv[1:]))"]
+    command += ["char-lm", "train", "--data", str(text_file), "--model-dir", str(model_dir), "--sequence-length", "20", "--batch-size", "8"]
+    command += ["--epochs", "100000", "--checkpoint-every", "2", "--quiet"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and process.poll() is None and not (model_dir / "backup" / "state.json").exists():
+            time.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err[-2000:]
+    assert "run the same command to resume" in err.strip().splitlines()[-1]
+    from keras_seq.training import TrainingCheckpoint
+
+    state = TrainingCheckpoint.read(str(model_dir / "backup"))
+    assert state is not None and state["global_step"] >= 2 and not (model_dir / "model.keras").exists()

@@ -1,0 +1,172 @@
+"""Checkpoints of a training run, every few steps, written atomically."""
+
+import glob
+import json
+import os
+import time
+
+import keras
+
+STATE_FILE = "state.json"
+WEIGHTS_PATTERN = "weights-{step}.weights.h5"
+
+
+def _write_json_atomically(path, value):
+    partial = f"{path}.writing"
+    with open(partial, "w", encoding="utf-8") as file:
+        json.dump(value, file)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(partial, path)
+
+
+class TrainingCheckpoint(keras.callbacks.Callback):
+    """Saves where a training run stands, so that a killed run resumes
+    from its last checkpoint instead of starting over.
+
+    A checkpoint is the model's weights with the optimizer's state
+    (`model.save_weights`) and `state.json`: the epoch, the steps done in
+    it, the steps done in all, the seconds of training so far (from
+    `clock`), and the run's `fingerprint`. It is written at the end of
+    every epoch, and within one every `every_steps` steps, or when
+    `every_steps` is None, after the first step past `every_seconds` of
+    training since the last one.
+
+    Nothing is written in place: the weights go to a new file
+    (`weights-<step>.weights.h5`), renamed into place once complete, then
+    `state.json` is replaced by a new one that names them, then older
+    weights are removed. A kill at any moment leaves the last complete
+    checkpoint readable.
+
+    Resuming is the caller's: `read(folder)` gives the state, `restore`
+    puts the weights back, and the caller skips the data already seen
+    (`applications/training.py` repeats the training pipeline and skips
+    `state["global_step"]` batches, so that the resumed run sees the
+    batches the uninterrupted one would have).
+
+    Args:
+        folder: where the checkpoint lives.
+        every_steps: int > 0, or None (time-based, the default).
+        every_seconds: float > 0. With `every_steps=None`, the training time
+            between checkpoints. Default 60.
+        fingerprint: a JSON value naming the run (its config and data);
+            stored, for the caller to compare on resume.
+        clock: an object with `elapsed()` (a `TimeBudget`), or None: the
+            seconds stored are this callback's own count.
+        agree: callable `bool -> bool`, or None. Under several workers,
+            the cluster's decision to save now (every worker must save
+            after the same step). Called after every step.
+        start: `(epoch, step, global_step)` the run resumes at (default a
+            fresh run).
+        spent: seconds of training before this run (a resumed run's).
+
+    Example:
+    >>> checkpoint = TrainingCheckpoint("run/backup", every_steps=500)
+    >>> model.fit(data, epochs=10, callbacks=[checkpoint])
+    """
+
+    def __init__(self, folder, every_steps=None, every_seconds=60.0, fingerprint=None, clock=None, agree=None, start=(0, 0, 0), spent=0.0):
+        super().__init__()
+        if every_steps is not None and (isinstance(every_steps, bool) or not isinstance(every_steps, int) or every_steps <= 0):
+            raise ValueError(f"`every_steps` must be a positive integer or None; received every_steps={every_steps!r}.")
+        if not every_seconds > 0:
+            raise ValueError(f"`every_seconds` must be positive; received every_seconds={every_seconds!r}.")
+        self.folder = os.fspath(folder)
+        self.every_steps = every_steps
+        self.every_seconds = float(every_seconds)
+        self.fingerprint = fingerprint
+        self.clock = clock
+        self.agree = agree
+        self.epoch, self.step, self.global_step = (int(v) for v in start)
+        self.spent = float(spent)
+        self.began = None
+        self.last_saved_step = self.global_step
+        self.last_saved_at = None
+        self.saves = 0
+
+    # -------------------------------------------------------- reading back
+    @staticmethod
+    def read(folder):
+        """The state of the checkpoint in `folder`, or None when there is
+        none. A state whose weights file is missing counts as none.
+
+        Raises:
+            ValueError: `state.json` is there but unreadable.
+        """
+        path = os.path.join(folder, STATE_FILE)
+        if not os.path.isfile(path):
+            return None
+        try:
+            with open(path, encoding="utf-8") as file:
+                state = json.load(file)
+            state["epoch"], state["step"], state["global_step"], state["weights"]  # noqa: B018 (the keys it must have)
+        except (ValueError, KeyError, TypeError, OSError) as error:
+            raise ValueError(f"{path} is damaged ({error!r})") from None
+        if not os.path.isfile(os.path.join(folder, state["weights"])):
+            return None
+        return state
+
+    @staticmethod
+    def restore(model, folder, state):
+        """Load the checkpoint's weights and optimizer state into `model`."""
+        if model.optimizer is not None and not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        model.load_weights(os.path.join(folder, state["weights"]))
+
+    # ------------------------------------------------------------ writing
+    def elapsed(self):
+        if self.clock is not None:
+            return float(self.clock.elapsed())
+        return self.spent + (0.0 if self.began is None else time.monotonic() - self.began)
+
+    def save(self):
+        """Write a checkpoint of the model as it is now."""
+        os.makedirs(self.folder, exist_ok=True)
+        name = WEIGHTS_PATTERN.format(step=self.global_step)
+        partial = os.path.join(self.folder, f".writing-{time.time_ns()}-{name}")  # its own name: an interrupted write may hold a file open
+        try:
+            self.model.save_weights(partial, overwrite=True)
+            os.replace(partial, os.path.join(self.folder, name))
+        finally:
+            if os.path.exists(partial):
+                os.remove(partial)
+        state = {
+            "epoch": self.epoch,
+            "step": self.step,
+            "global_step": self.global_step,
+            "seconds": self.elapsed(),
+            "weights": name,
+            "fingerprint": self.fingerprint,
+        }
+        _write_json_atomically(os.path.join(self.folder, STATE_FILE), state)
+        for old in glob.glob(os.path.join(self.folder, WEIGHTS_PATTERN.format(step="*"))):
+            if os.path.basename(old) != name:
+                os.remove(old)
+        self.last_saved_step, self.last_saved_at = self.global_step, time.monotonic()
+        self.saves += 1
+
+    # ---------------------------------------------------------- callbacks
+    def on_train_begin(self, logs=None):
+        if self.began is None:
+            self.began = time.monotonic()
+        self.last_saved_at = time.monotonic()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch != self.epoch:  # a new epoch, not the resumed one
+            self.epoch, self.step = epoch, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        self.global_step += 1
+        if self.every_steps is not None:
+            due = self.global_step - self.last_saved_step >= self.every_steps
+        else:
+            due = time.monotonic() - self.last_saved_at >= self.every_seconds
+        if self.agree is not None:
+            due = self.agree(due)
+        if due:
+            self.save()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch, self.step = epoch + 1, 0
+        self.save()
