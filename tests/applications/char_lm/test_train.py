@@ -112,3 +112,42 @@ def test_a_nan_loss_stops_training_and_no_nan_model_is_saved(tmp_path, text_file
         lm.save(str(model_dir))
     assert (model_dir / "model.keras").read_bytes() == good
     assert CharLM.load(str(model_dir)).generate("To", max_length=5, seed=0)
+
+
+SAVING = r"""
+import sys
+from keras_seq.applications.char_lm import CharLM
+
+lm = CharLM.load(sys.argv[1])
+print("saving", flush=True)
+while True:  # until killed, most likely in the middle of a save
+    lm.save(sys.argv[1])
+"""
+
+
+def test_a_save_killed_midway_leaves_a_model_that_loads(trained, tmp_path):
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from keras_seq.applications.char_lm import CharLM
+
+    lm, _, model_dir = trained
+    copy = tmp_path / "model"
+    shutil.copytree(model_dir, copy)
+    process = subprocess.Popen([sys.executable, "-c", SAVING, str(copy)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "saving", process.stderr.read()[-2000:]
+        time.sleep(3.0)  # a few dozen saves
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    again = CharLM.load(str(copy))
+    assert again.generate("To", max_length=20, seed=0) == lm.generate("To", max_length=20, seed=0)
+    # the partial file of the killed save is beside, under its own name; the next save writes over nothing of it
+    again.save(str(copy))
+    assert CharLM.load(str(copy)).generate("To", max_length=20, seed=0) == lm.generate("To", max_length=20, seed=0)
