@@ -8,6 +8,10 @@ from keras_seq.errors import UserInputError
 CELLS = ("lstm", "gru", "simple_rnn", "ntm")
 
 
+# characters one generate call may ask for (a (prompts, length) buffer is allocated up front)
+MAX_GENERATE_LENGTH = 100_000
+
+
 @dataclasses.dataclass
 class CharLMConfig(NTMCellFields, AppConfig):
     """Everything `build_char_lm` and training need; saved with the model.

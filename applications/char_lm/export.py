@@ -3,6 +3,7 @@
 import keras
 import tensorflow as tf
 
+from keras_seq.applications.char_lm.config import MAX_GENERATE_LENGTH
 from keras_seq.decoding import prefill, sample
 
 
@@ -16,7 +17,8 @@ class CharLMGenerator(tf.Module):
       top_k: int32) -> string`, one prompt;
     - `generate_batch(prompts: string[B], ...) -> string[B]`.
     An empty prompt starts from a newline; unknown characters map to the
-    unknown id. `temperature` must be > 0 and `max_length` >= 0.
+    unknown id. `temperature` must be > 0 and `max_length` from 0 to
+    `MAX_GENERATE_LENGTH` (100,000).
     """
 
     signatures = ("generate", "generate_batch")  # what `Task.export` serves
@@ -41,6 +43,7 @@ class CharLMGenerator(tf.Module):
         checks = [
             tf.debugging.assert_greater(temperature, 0.0, message="temperature must be > 0"),
             tf.debugging.assert_non_negative(length, message="max_length must be >= 0"),
+            tf.debugging.assert_less_equal(length, MAX_GENERATE_LENGTH, message=f"max_length must be at most {MAX_GENERATE_LENGTH}"),
         ]
         with tf.control_dependencies(checks):  # before any of the work
             prompts = tf.identity(prompts)

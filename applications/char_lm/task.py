@@ -7,7 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_seq.applications import training
-from keras_seq.applications.char_lm.config import CharLMConfig
+from keras_seq.applications.char_lm.config import MAX_GENERATE_LENGTH, CharLMConfig
 from keras_seq.applications.char_lm.data import Text, load_corpus, read_source, stream_dataset, window_dataset
 from keras_seq.applications.char_lm.model import CharLMHyperModel, build_char_lm
 from keras_seq.applications.task import Task
@@ -151,8 +151,8 @@ class CharLM(Task):
 
     @staticmethod
     def _check(length, temperature, top_k, top_p):
-        if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 0:
-            raise UserInputError(f"max_length must be an integer >= 0; got {length!r}")
+        if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or not 0 <= length <= MAX_GENERATE_LENGTH:
+            raise UserInputError(f"max_length must be an integer from 0 to {MAX_GENERATE_LENGTH:,}; got {length!r}")
         try:
             check_sampling_args(temperature, top_k, top_p)
         except ValueError as error:

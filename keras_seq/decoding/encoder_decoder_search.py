@@ -6,6 +6,10 @@ from keras_seq.decoding.beam_search import beam_search
 from keras_seq.decoding.greedy import greedy_search
 from keras_seq.errors import UserInputError
 
+# caps on what one call may ask for: a (B * beam, length) buffer is allocated up front
+MAX_BEAM_WIDTH = 64
+MAX_DECODE_LENGTH = 1024
+
 
 def attention_decoder_step(cell, embedding, project):
     """The step function of an attention decoder: `(tokens (B,), state,
@@ -87,12 +91,12 @@ class EncoderDecoderSearch:
         return self._beams[beam_width]
 
     def __call__(self, inputs, max_length, beam_width=1, length_penalty=0.0):
-        if isinstance(beam_width, bool) or int(beam_width) != beam_width or beam_width < 1:
-            raise UserInputError(f"beam_width must be an integer >= 1; got {beam_width!r}")
-        if float(length_penalty) < 0:
-            raise UserInputError(f"length_penalty must be >= 0; got {length_penalty!r}")
-        if isinstance(max_length, bool) or int(max_length) != max_length or max_length < 1:
-            raise UserInputError(f"max_length must be an integer >= 1; got {max_length!r}")
+        if isinstance(beam_width, bool) or int(beam_width) != beam_width or not 1 <= beam_width <= MAX_BEAM_WIDTH:
+            raise UserInputError(f"beam_width must be an integer from 1 to {MAX_BEAM_WIDTH}; got {beam_width!r}")
+        if not 0 <= float(length_penalty) < float("inf"):
+            raise UserInputError(f"length_penalty must be a finite number >= 0; got {length_penalty!r}")
+        if isinstance(max_length, bool) or int(max_length) != max_length or not 1 <= max_length <= MAX_DECODE_LENGTH:
+            raise UserInputError(f"max_length must be an integer from 1 to {MAX_DECODE_LENGTH}; got {max_length!r}")
         tf = self._tf
         limit = tf.constant(int(max_length))
         if int(beam_width) == 1:

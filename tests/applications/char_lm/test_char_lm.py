@@ -50,7 +50,13 @@ def test_stream_gives_the_generated_text_in_pieces(trained):
 
 @pytest.mark.parametrize(
     "kwargs,match",
-    [({"temperature": 0}, "temperature"), ({"temperature": -1}, "temperature"), ({"max_length": -1}, "max_length"), ({"top_p": 0}, "top_p")],
+    [
+        ({"temperature": 0}, "temperature"),
+        ({"temperature": -1}, "temperature"),
+        ({"max_length": -1}, "max_length"),
+        ({"max_length": 10**9}, "from 0 to 100,000"),  # capped, not a buffer that fills the memory
+        ({"top_p": 0}, "top_p"),
+    ],
 )
 def test_bad_generation_arguments(trained, kwargs, match):
     lm, _, _ = trained
@@ -80,3 +86,5 @@ def test_export_generates_like_the_task(trained, tmp_path):
     assert batch.shape == (2,)
     with pytest.raises(tf.errors.InvalidArgumentError, match="temperature"):
         loaded.generate(tf.constant("To"), tf.constant(5), tf.constant(0.0), tf.constant(0))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="at most 100000"):
+        loaded.generate_batch(tf.constant(["To"] * 64), tf.constant(2**30), tf.constant(1.0), tf.constant(0))

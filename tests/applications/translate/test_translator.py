@@ -45,6 +45,10 @@ def test_bad_input(trained):
     with pytest.warns(UserWarning, match="truncated"):
         translator.translate(["red " * 30])
     assert translator.translate("purple elephant") is not None  # unknown words
+    # huge or non-finite decoding arguments: refused, with the cap named
+    for kwargs, match in (({"beam_width": 10_000}, "from 1 to 64"), ({"max_length": 10**7}, "from 1 to 1024"), ({"length_penalty": float("nan")}, "finite")):
+        with pytest.raises(UserInputError, match=match):
+            translator.translate("red cat", **kwargs)
 
 
 def test_save_load_and_export_translate_alike(trained, tmp_path):
