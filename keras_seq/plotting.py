@@ -4,6 +4,8 @@ import os
 
 import numpy as np
 
+from keras_seq.errors import UserInputError
+
 
 def plot_memory(path, panels, title=None):
     """Draw one sequence's heat maps, one panel under another, and write
@@ -59,9 +61,18 @@ def save_figure(fig, path, dpi=100):
 
     Returns:
         `path`.
+
+    Raises:
+        UserInputError: `path`'s folder does not exist, or `path` is a
+            folder (nothing is written).
     """
     import matplotlib.pyplot as plt
 
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder) or os.path.isdir(path):
+        plt.close(fig)
+        why = f"{path} is a folder" if os.path.isdir(path) else f"the folder {folder} does not exist"
+        raise UserInputError(f"cannot write the plot: {why}")
     fig.tight_layout()
     tmp = path + ".tmp.png"
     try:

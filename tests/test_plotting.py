@@ -17,3 +17,13 @@ def test_bad_panels():
         plot_memory("x.png", [])
     with pytest.raises(ValueError, match="'read' must be"):
         plot_memory("x.png", [("read", np.zeros((2, 3, 4)))])
+
+
+def test_a_path_in_a_missing_folder_or_a_folder_is_a_clear_error(tmp_path):
+    from keras_seq.errors import UserInputError
+
+    with pytest.raises(UserInputError, match="does not exist"):
+        plot_memory(str(tmp_path / "nowhere" / "heads.png"), [("read", np.ones((2, 3)))])
+    with pytest.raises(UserInputError, match="is a folder"):
+        plot_memory(str(tmp_path), [("read", np.ones((2, 3)))])
+    assert not (tmp_path / "nowhere").exists()

@@ -53,20 +53,26 @@ def load_lexicon(source):
     if not os.path.isfile(path):
         raise UserInputError(f"lexicon file not found: {path}")
     sums, counts = {}, {}
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            fields = line.rstrip("\n").split("\t")
-            try:
-                score = float(fields[1])
-            except (IndexError, ValueError):
-                raise UserInputError(f"{path}, line {number}: expected 'word<TAB>score', got {line.strip()[:60]!r}") from None
-            word = standardize_word(fields[0])
-            if not word or len(word.split()) != 1:
-                continue
-            sums[word] = sums.get(word, 0.0) + score
-            counts[word] = counts.get(word, 0) + 1
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = list(f)
+    except UnicodeDecodeError as error:
+        raise UserInputError(f"lexicon file {path} is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    except OSError as error:
+        raise UserInputError(f"cannot read the lexicon file {path}: {error.strerror or error}") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        fields = line.rstrip("\n").split("\t")
+        try:
+            score = float(fields[1])
+        except (IndexError, ValueError):
+            raise UserInputError(f"{path}, line {number}: expected 'word<TAB>score', got {line.strip()[:60]!r}") from None
+        word = standardize_word(fields[0])
+        if not word or len(word.split()) != 1:
+            continue
+        sums[word] = sums.get(word, 0.0) + score
+        counts[word] = counts.get(word, 0) + 1
     scale = max((abs(s / counts[w]) for w, s in sums.items()), default=0.0)
     if not scale:
         raise UserInputError(f"{path}: no usable 'word<TAB>score' entry")

@@ -36,6 +36,15 @@ def test_bad_files_are_clear_errors(tmp_path, content, message):
         load_lexicon(str(path))
 
 
+def test_a_file_that_is_not_utf8_or_not_a_file_is_a_clear_error(tmp_path):
+    latin = tmp_path / "latin1.tsv"
+    latin.write_bytes("tr\xe8s bien\t2\n".encode("latin-1"))
+    with pytest.raises(UserInputError, match="not UTF-8 text"):
+        load_lexicon(str(latin))
+    with pytest.raises(UserInputError, match="lexicon"):
+        load_lexicon(str(tmp_path))  # a folder
+
+
 def test_missing_file_fails_before_building(tmp_path):
     with pytest.raises(UserInputError, match="lexicon"):
         build_sentiment_classifier(SentimentConfig(lexicon=str(tmp_path / "none.tsv")), ["good"])
