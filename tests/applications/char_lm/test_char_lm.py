@@ -88,3 +88,20 @@ def test_export_generates_like_the_task(trained, tmp_path):
         loaded.generate(tf.constant("To"), tf.constant(5), tf.constant(0.0), tf.constant(0))
     with pytest.raises(tf.errors.InvalidArgumentError, match="at most 100000"):
         loaded.generate_batch(tf.constant(["To"] * 64), tf.constant(2**30), tf.constant(1.0), tf.constant(0))
+
+
+def test_the_export_serves_eight_threads_at_once_with_the_answers_of_single_calls(trained, tmp_path):
+    from keras_seq.export import load_test
+
+    lm, _, _ = trained
+    lm.export(str(tmp_path / "export"))
+    served = tf.saved_model.load(str(tmp_path / "export"))
+    prompts = ["To be", "Whether", "", "ñ☃ the"]
+
+    def call(prompt):  # top_k 1: one answer per prompt
+        return served.generate(tf.constant(prompt), tf.constant(20), tf.constant(1.0), tf.constant(1)).numpy().decode()
+
+    report = load_test(call, prompts, threads=8, seconds=3.0)
+    assert report["errors"] == 0, report["first_error"]
+    assert report["mismatches"] == 0 and report["calls"] >= 8, report
+    assert report["p50_ms"] > 0 and report["requests_per_s"] > 0
