@@ -310,7 +310,8 @@ def train(
     os.makedirs(model_dir, exist_ok=True)
     epoch, step, done = (state["epoch"], state["step"], state["global_step"]) if state else (0, 0, 0)
     if state is not None:
-        TrainingCheckpoint.restore(task.model, backup, state)
+        with distribution.scope():  # the optimizer's variables are made on the replicas
+            TrainingCheckpoint.restore(task.model, backup, state)
         print_fn(f"Resuming the interrupted run in {backup}: epoch {epoch + 1}, step {step} ({done} steps done, {state['seconds']:.0f} s of training).")
     agree = _any_worker(distribution) if role else None
     spent = state["seconds"] if state else 0.0
