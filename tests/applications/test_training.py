@@ -469,3 +469,78 @@ def test_ctrl_c_writes_a_checkpoint_and_exits_130(tmp_path, text_file):
 
     state = TrainingCheckpoint.read(str(model_dir / "backup"))
     assert state is not None and state["global_step"] >= 2 and not (model_dir / "model.keras").exists()
+
+
+KILLED_APP = (
+    r"""
+import json, sys, time
+import keras
+
+app, data, folder = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+"""
+    + RUNS
+    + r"""
+
+class Slow(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        self.done = getattr(self, "done", 0) + 1
+        print(json.dumps({"done": self.done}), flush=True)
+        time.sleep(0.3)
+
+apps = {app: data}
+train, config, kwargs = runs(app)
+train(config.replace(epochs=3), model_dir=folder, verbose=0, checkpoint_every=2, callbacks=[Slow()], **kwargs)
+"""
+)
+
+
+@pytest.mark.slow  # four applications, each killed, resumed and trained again uninterrupted (about 3 minutes)
+@pytest.mark.parametrize("app", ["sentiment", "translate", "caption", "ntm"])
+def test_every_application_resumes_a_killed_run_where_an_uninterrupted_one_ends(app, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import numpy as np
+
+    from tests.applications.caption.conftest import write_strips
+    from tests.applications.sentiment.conftest import NEGATIVE, POSITIVE
+    from tests.applications.translate.conftest import toy_pairs
+
+    if app == "sentiment":
+        data = tmp_path / "reviews.csv"
+        data.write_text("review,sentiment\n" + "".join(f'"{t}",pos\n' for t in POSITIVE * 8) + "".join(f'"{t}",neg\n' for t in NEGATIVE * 8), encoding="utf-8")
+    elif app == "translate":
+        data = tmp_path / "pairs.tsv"
+        data.write_text("".join(f"{s}\t{t}\n" for s, t in toy_pairs(400)), encoding="utf-8")
+    elif app == "caption":
+        data = write_strips(tmp_path / "strips", 120)
+    data = None if app == "ntm" else str(data)
+    model_dir = tmp_path / "killed"
+    state_file = model_dir / "backup" / "state.json"
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILLED_APP, app, json.dumps(data), str(model_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and process.poll() is None:
+            if state_file.exists() and json.loads(state_file.read_text())["global_step"] >= 3:
+                break
+            time.sleep(0.1)
+        process.send_signal(signal.SIGKILL)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    state = json.loads(state_file.read_text())
+    trained = max(json.loads(line)["done"] for line in out.splitlines() if line.startswith('{"done"'))
+    assert 3 <= state["global_step"] <= trained <= state["global_step"] + 2, (state, trained, err[-2000:])
+    namespace = {}
+    exec(RUNS, namespace)  # the same runs() as the killed process
+    namespace["apps"] = {app: data}
+    train, config, kwargs = namespace["runs"](app)
+    resumed, _ = train(config.replace(epochs=3), model_dir=str(model_dir), verbose=0, print_fn=lambda *a: None, **kwargs)
+    fresh, _ = train(config.replace(epochs=3), model_dir=str(tmp_path / "fresh"), verbose=0, print_fn=lambda *a: None, **kwargs)
+    gap = max(float(np.abs(a - b).max()) for a, b in zip(resumed.model.get_weights(), fresh.model.get_weights()))
+    assert gap < 1e-4, gap
