@@ -369,6 +369,8 @@ def _fit(model, prepared, callbacks, epoch, step, done, verbose, rebuild):
     common = {"validation_data": prepared.validation, "callbacks": callbacks, "verbose": verbose, "shuffle": False}  # the pipelines shuffle
     if steps is None:
         return model.fit(prepared.train, initial_epoch=epoch, epochs=epochs, **common)
+    if step >= steps:  # saved after an epoch's last step, killed before its end: that epoch is done
+        epoch, step = epoch + 1, 0
     stream = prepared.train.repeat()
     if step == 0 or epoch >= epochs:
         return model.fit(stream.skip(done), initial_epoch=epoch, epochs=epochs, steps_per_epoch=steps, **common)

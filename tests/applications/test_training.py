@@ -540,7 +540,13 @@ def test_every_application_resumes_a_killed_run_where_an_uninterrupted_one_ends(
     exec(RUNS, namespace)  # the same runs() as the killed process
     namespace["apps"] = {app: data}
     train, config, kwargs = namespace["runs"](app)
-    resumed, _ = train(config.replace(epochs=3), model_dir=str(model_dir), verbose=0, print_fn=lambda *a: None, **kwargs)
-    fresh, _ = train(config.replace(epochs=3), model_dir=str(tmp_path / "fresh"), verbose=0, print_fn=lambda *a: None, **kwargs)
-    gap = max(float(np.abs(a - b).max()) for a, b in zip(resumed.model.get_weights(), fresh.model.get_weights()))
-    assert gap < 1e-4, gap
+    _, resumed = train(config.replace(epochs=3), model_dir=str(model_dir), verbose=0, print_fn=lambda *a: None, **kwargs)
+    _, fresh = train(config.replace(epochs=3), model_dir=str(tmp_path / "fresh"), verbose=0, print_fn=lambda *a: None, **kwargs)
+    # the losses of the epochs after the resume: the same weights, optimizer state and batches give the same numbers
+    # (the final weights may differ where a best epoch is restored: the sentiment classifier's early stopping and
+    # the NTM's keep_best start afresh on resume, see README)
+    tail = len(resumed.history["loss"])
+    assert 1 <= tail <= 3
+    for key in ("loss", "val_loss"):
+        gap = float(np.abs(np.array(resumed.history[key]) - np.array(fresh.history[key][-tail:])).max())
+        assert gap < 1e-4, (key, resumed.history[key], fresh.history[key])

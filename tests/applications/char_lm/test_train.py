@@ -151,3 +151,21 @@ def test_a_save_killed_midway_leaves_a_model_that_loads(trained, tmp_path):
     # the partial file of the killed save is beside, under its own name; the next save writes over nothing of it
     again.save(str(copy))
     assert CharLM.load(str(copy)).generate("To", max_length=20, seed=0) == lm.generate("To", max_length=20, seed=0)
+
+
+class CrashAfterTheLastStep(keras.callbacks.Callback):
+    """Dies after the checkpoint of the first epoch's last step, before the epoch's end."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == self.params["steps"] - 1:
+            raise RuntimeError("power cut at the epoch's last step")
+
+
+def test_a_checkpoint_of_an_epochs_last_step_resumes_at_the_next_epoch(tmp_path, text_file):
+    model_dir = tmp_path / "m"
+    with pytest.raises(RuntimeError, match="last step"):
+        train(SMALL.replace(epochs=3), data=str(text_file), model_dir=str(model_dir), checkpoint_every=1, callbacks=[CrashAfterTheLastStep()], **QUIET)
+    messages = []
+    _, history = train(SMALL.replace(epochs=3), data=str(text_file), model_dir=str(model_dir), **{**QUIET, "print_fn": messages.append})
+    assert any("epoch 1, step" in m for m in messages), messages
+    assert len(history.history["loss"]) == 2  # epochs 2 and 3, not an endless epoch 1
