@@ -150,7 +150,12 @@ class TaskBatches:
     size is drawn uniformly up to it; without one, and for validation
     (`full=True`), sizes go up to `config.size`.
 
-    `epoch` is set by the `Curriculum` callback before each epoch.
+    Each start of the generator is the next epoch (`epoch` is the next
+    start's): `fit` reads the training stream repeated, which starts the
+    generator once per epoch, and a resumed run reads a stream built
+    afresh, which starts again from epoch 0 and skips the batches already
+    trained on, so it sees the same data. (A callback setting the epoch at
+    `on_epoch_begin` would race with the stream's prefetching.)
     `batch_size` overrides `config.batch_size` (validation uses
     `EVALUATION_BATCH`).
     """
@@ -170,6 +175,8 @@ class TaskBatches:
 
     def __call__(self):
         epoch = 0 if self.full else self.epoch
+        if not self.full:
+            self.epoch += 1
         rng = np.random.default_rng([self.seed, epoch])
         config = self.config
         for batch in range(self.batches):

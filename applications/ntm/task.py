@@ -27,18 +27,6 @@ class Generated:
     description: str
 
 
-class Curriculum(keras.callbacks.Callback):
-    """Tells the training batches which epoch is starting (their seed and
-    the curriculum's largest size follow from it, also after a resume)."""
-
-    def __init__(self, batches):
-        super().__init__()
-        self.batches = batches
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.batches.epoch = epoch
-
-
 class NTMTask(Task):
     """A model trained on one algorithmic task: `run`, `evaluate` (at any
     length or item count), `plot`, `save`, `load`, `export`.
@@ -178,7 +166,7 @@ class NTMTask(Task):
             model = f"LSTM baseline of {baseline_units(config)} units"
         curriculum = ", with a curriculum" if config.curriculum else ""
         summary = f"Data: {config.task}, generated, {size}{curriculum}; {config.steps_per_epoch} batches of {config.batch_size} an epoch. Model: {model}."
-        return Prepared(config, train.dataset(), validation.dataset(), {}, validation, summary, callbacks=[Curriculum(train)], steps=config.steps_per_epoch)
+        return Prepared(config, train.dataset(), validation.dataset(), {}, validation, summary, steps=config.steps_per_epoch)
 
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         return [BestWeights("val_bit_errors", print_fn=print_fn)] if prepared.config.keep_best else []

@@ -146,6 +146,16 @@ def encode_pairs(sources, targets, source_vocab, target_vocab, max_length):
     return src, tgt_in, out
 
 
+def bucketed_batches(src, tgt_out, batch_size):
+    """How many batches `bucketed_dataset` gives an epoch (TensorFlow cannot
+    tell: a bucket's batch closes when it is full, or at the end of the
+    data): each bucket of lengths gives `ceil(pairs / batch_size)`."""
+    lengths = np.maximum([len(s) for s in src], [len(t) for t in tgt_out])  # (P,)
+    buckets = np.searchsorted(BUCKETS, lengths, side="right")  # a length equal to a boundary goes up, as in tf.data
+    counts = np.bincount(buckets, minlength=len(BUCKETS) + 1)
+    return int(sum(-(-int(c) // batch_size) for c in counts))
+
+
 def bucketed_dataset(src, tgt_in, tgt_out, batch_size, shuffle, seed):
     """Batches of similar lengths, padded only to each batch's longest
     sentence: much less padding than one fixed length."""

@@ -9,7 +9,7 @@ from keras_seq.applications import training
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.applications.translate.config import TranslatorConfig
-from keras_seq.applications.translate.data import bucketed_dataset, encode_pairs, normalized, read_source
+from keras_seq.applications.translate.data import bucketed_batches, bucketed_dataset, encode_pairs, normalized, read_source
 from keras_seq.applications.translate.model import TranslatorHyperModel, output_projection
 from keras_seq.data import WordVocabulary, detokenize, normalize, tf_normalize
 from keras_seq.data.word_vocabulary import END_ID, START_ID
@@ -230,7 +230,8 @@ class Translator(Task):
         source_vocab = WordVocabulary.build(sources, config.max_vocab)
         target_vocab = WordVocabulary.build(targets, config.max_vocab)
         config = config.replace(src_vocab_size=source_vocab.size, tgt_vocab_size=target_vocab.size)
-        train_data = bucketed_dataset(*encode_pairs(sources, targets, source_vocab, target_vocab, config.max_length), config.batch_size, True, config.seed)
+        encoded = encode_pairs(sources, targets, source_vocab, target_vocab, config.max_length)
+        train_data = bucketed_dataset(*encoded, config.batch_size, True, config.seed)
         val_sources, val_targets = normalized(validation)
         val_data = bucketed_dataset(
             *encode_pairs(val_sources, val_targets, source_vocab, target_vocab, config.max_length), config.batch_size, False, config.seed
@@ -239,7 +240,8 @@ class Translator(Task):
             f"Data: {train.description}; {len(train)} training and {len(validation)} validation pairs; "
             f"vocabularies {source_vocab.size} / {target_vocab.size} words."
         )
-        return Prepared(config, train_data, val_data, {"source_vocab": source_vocab, "target_vocab": target_vocab}, validation, summary)
+        steps = bucketed_batches(encoded[0], encoded[2], config.batch_size)
+        return Prepared(config, train_data, val_data, {"source_vocab": source_vocab, "target_vocab": target_vocab}, validation, summary, steps=steps)
 
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         if not self.config.scheduled_sampling:

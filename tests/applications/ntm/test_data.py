@@ -62,11 +62,14 @@ def test_curriculum_grows_and_each_epoch_is_reproducible():
     batches = TaskBatches(config, 10, seed=3)
     assert batches.largest(0) == 1 and batches.largest(50) == 10 and batches.largest(500) == 20
     first = [x.shape for x, _, _ in batches()]
+    assert batches.epoch == 1  # each start of the generator is the next epoch
     batches.epoch = 7
     late = list(batches())
     assert max(s[1] for s in first) <= 8 and max(x.shape[1] for x, _, _ in late) > 8
+    batches.epoch = 7
     again = list(batches())
     assert all(np.array_equal(a[0], b[0]) for a, b in zip(late, again))
+    assert not np.array_equal(list(batches())[0][0], late[0][0])  # epoch 8: other data
     assert TaskBatches(config, 10, seed=3, full=True).largest(0) == 20
     assert TaskBatches(NTMTaskConfig(max_size=20), 1, 0).largest(0) == 20  # no curriculum by default
     assert [x.shape[0] for x, _, _ in TaskBatches(config, 2, 0, full=True, batch_size=5)()] == [5, 5]

@@ -71,3 +71,17 @@ def test_tfds_source_with_mock_data():
     with tfds.testing.mock_data(num_examples=4):
         pairs = read_source("tfds:ted_hrlr_translate/pt_to_en", "pt", "en", "train")
     assert len(pairs) >= 1 and "tfds:ted_hrlr_translate" in pairs.description
+
+
+def test_bucketed_batches_counts_what_the_bucketed_dataset_gives():
+    import numpy as np
+
+    from keras_seq.applications.translate.data import BUCKETS, bucketed_batches, bucketed_dataset
+
+    rng = np.random.default_rng(0)
+    lengths = list(rng.integers(1, 90, 300)) + list(BUCKETS)  # boundaries included
+    src = [np.ones(n, "int32") for n in lengths]
+    tgt = [np.ones(int(rng.integers(1, 40)), "int32") for _ in lengths]
+    for batch_size in (1, 7, 32):
+        data = bucketed_dataset(src, tgt, tgt, batch_size, shuffle=True, seed=0)
+        assert bucketed_batches(src, tgt, batch_size) == sum(1 for _ in data)
