@@ -35,7 +35,7 @@ class Prepared:
         summary: one line about the data and the model, printed before training.
         callbacks: callbacks the data needs during `fit` (a curriculum).
         steps: batches per epoch of `train`, for a pipeline whose
-            cardinality TensorFlow cannot tell (a generator); None: asked
+            cardinality TensorFlow cannot tell (a generator, bucketing); None: asked
             of the pipeline.
     """
 
@@ -46,7 +46,7 @@ class Prepared:
     validation_examples: object = None
     summary: str = ""
     callbacks: list = dataclasses.field(default_factory=list)
-    steps: int = None  # training batches per epoch, when `train`'s cardinality is unknown (generated data)
+    steps: int = None  # training batches per epoch, where TensorFlow cannot tell (generated or bucketed data)
 
 
 def training_callbacks(model_dir, checkpoint, budget=None, extra=(), logs_dir=None, print_fn=print):
