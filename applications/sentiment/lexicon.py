@@ -12,6 +12,7 @@ import importlib.resources
 import os
 import re
 
+from keras_seq.data.text import read_lines
 from keras_seq.errors import UserInputError
 
 # What `TextVectorization`'s default standardization strips.
@@ -53,14 +54,7 @@ def load_lexicon(source):
     if not os.path.isfile(path):
         raise UserInputError(f"lexicon file not found: {path}")
     sums, counts = {}, {}
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = list(f)
-    except UnicodeDecodeError as error:
-        raise UserInputError(f"lexicon file {path} is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
-    except OSError as error:
-        raise UserInputError(f"cannot read the lexicon file {path}: {error.strerror or error}") from None
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(read_lines(path), 1):  # a clear error for a file that is not UTF-8
         if not line.strip():
             continue
         fields = line.rstrip("\n").split("\t")

@@ -194,14 +194,17 @@ class AttentionDecoderCell(keras.layers.Layer):
                 "This AttentionDecoderCell's state holds alignments over the memory: get it with "
                 "cell.complete_state(cell_states, memory) (cell_states may be []), or run the cell in AttentionDecoder."
             )
-        get = getattr(self.cell, "get_initial_state", None)
-        if get is not None:
-            cell_states = _as_list(get(batch_size=batch_size))
-        else:
-            cell_states = [ops.zeros((batch_size, size), dtype=self.compute_dtype) for size in _as_list(self.cell.state_size)]
+        cell_states = self._wrapped_initial_state(batch_size)
         if self.input_feeding:
             cell_states.append(ops.zeros((batch_size, self.output_units), dtype=self.compute_dtype))
         return cell_states
+
+    def _wrapped_initial_state(self, batch_size):
+        """The wrapped cell's own initial states (zeros)."""
+        get = getattr(self.cell, "get_initial_state", None)
+        if get is not None:
+            return _as_list(get(batch_size=batch_size))
+        return [ops.zeros((batch_size, size), dtype=self.compute_dtype) for size in _as_list(self.cell.state_size)]
 
     def complete_state(self, cell_states, memory=None):
         """The whole initial state from the wrapped cell's states (e.g. an
@@ -215,8 +218,7 @@ class AttentionDecoderCell(keras.layers.Layer):
             why = "its attention tracks its alignments" if self.tracks_alignments else "no cell state is given"
             raise ValueError(f"AttentionDecoderCell.complete_state needs the memory (cell.prepare_memory(value)): {why}.")
         if not cell_states:
-            batch = ops.shape(memory[1])[0]
-            cell_states = [ops.zeros((batch, size), dtype=self.compute_dtype) for size in _as_list(self.cell.state_size)]
+            cell_states = self._wrapped_initial_state(ops.shape(memory[1])[0])
         batch, dtype = ops.shape(cell_states[0])[0], cell_states[0].dtype
         if self.input_feeding:
             cell_states = cell_states + [ops.zeros((batch, self.output_units), dtype=dtype)]

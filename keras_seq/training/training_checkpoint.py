@@ -7,17 +7,10 @@ import time
 
 import keras
 
+from keras_seq.export.atomic import atomic_file
+
 STATE_FILE = "state.json"
 WEIGHTS_PATTERN = "weights-{step}.weights.h5"
-
-
-def _write_json_atomically(path, value):
-    partial = f"{path}.writing"
-    with open(partial, "w", encoding="utf-8") as file:
-        json.dump(value, file)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(partial, path)
 
 
 class TrainingCheckpoint(keras.callbacks.Callback):
@@ -123,13 +116,8 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         """Write a checkpoint of the model as it is now."""
         os.makedirs(self.folder, exist_ok=True)
         name = WEIGHTS_PATTERN.format(step=self.global_step)
-        partial = os.path.join(self.folder, f".writing-{time.time_ns()}-{name}")  # its own name: an interrupted write may hold a file open
-        try:
+        with atomic_file(os.path.join(self.folder, name)) as partial:  # a folder of its own: an interrupted write may hold a file open
             self.model.save_weights(partial, overwrite=True)
-            os.replace(partial, os.path.join(self.folder, name))
-        finally:
-            if os.path.exists(partial):
-                os.remove(partial)
         state = {
             "epoch": self.epoch,
             "step": self.step,
@@ -138,7 +126,8 @@ class TrainingCheckpoint(keras.callbacks.Callback):
             "weights": name,
             "fingerprint": self.fingerprint,
         }
-        _write_json_atomically(os.path.join(self.folder, STATE_FILE), state)
+        with atomic_file(os.path.join(self.folder, STATE_FILE)) as partial, open(partial, "w", encoding="utf-8") as file:
+            json.dump(state, file)
         for old in glob.glob(os.path.join(self.folder, WEIGHTS_PATTERN.format(step="*"))):
             if os.path.basename(old) != name:
                 os.remove(old)
