@@ -396,25 +396,21 @@ config = CharLMConfig(**json.loads(sys.argv[3]))
 train(config, data=sys.argv[1], model_dir=sys.argv[2], verbose=0, samples=False, checkpoint_every=3, callbacks=[Slow()])
 """
 
-RESUMABLE = CharLMConfig(units=32, embedding_dim=16, sequence_length=20, batch_size=8, epochs=3, dropout=0.0)
 
-
-def test_a_killed_run_resumes_at_its_last_checkpoint_and_ends_where_an_uninterrupted_one_does(tmp_path, text_file, capsys):
+def _kill_after_checkpoint(command, state_file, steps, timeout=240):
+    """Run `command` (a training that prints `{"done": N}` after each
+    step), SIGKILL it once its checkpoint counts `steps` steps, and return
+    `(state, trained, stderr)`: the checkpoint left, the steps it had
+    trained when killed, and its error output."""
     import signal
     import subprocess
-    import sys
     import time
 
-    import numpy as np
-
-    model_dir = tmp_path / "killed"
-    state_file = model_dir / "backup" / "state.json"
-    script = [sys.executable, "-c", KILLED, str(text_file), str(model_dir), json.dumps(RESUMABLE.to_dict())]
-    process = subprocess.Popen(script, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and process.poll() is None:  # until a checkpoint in the middle of the first epoch
-            if state_file.exists() and json.loads(state_file.read_text())["global_step"] >= 6:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and process.poll() is None:
+            if state_file.exists() and json.loads(state_file.read_text())["global_step"] >= steps:
                 break
             time.sleep(0.1)
         process.send_signal(signal.SIGKILL)
@@ -422,8 +418,21 @@ def test_a_killed_run_resumes_at_its_last_checkpoint_and_ends_where_an_uninterru
     finally:
         if process.poll() is None:
             process.kill()
-    state = json.loads(state_file.read_text())
     trained = max(json.loads(line)["done"] for line in out.splitlines() if line.startswith('{"done"'))
+    return json.loads(state_file.read_text()), trained, err
+
+
+RESUMABLE = CharLMConfig(units=32, embedding_dim=16, sequence_length=20, batch_size=8, epochs=3, dropout=0.0)
+
+
+def test_a_killed_run_resumes_at_its_last_checkpoint_and_ends_where_an_uninterrupted_one_does(tmp_path, text_file, capsys):
+    import sys
+
+    import numpy as np
+
+    model_dir = tmp_path / "killed"
+    script = [sys.executable, "-c", KILLED, str(text_file), str(model_dir), json.dumps(RESUMABLE.to_dict())]
+    state, trained, err = _kill_after_checkpoint(script, model_dir / "backup" / "state.json", 6)  # in the middle of the first epoch
     assert state["epoch"] == 0 and 6 <= state["global_step"] <= trained, (state, trained, err[-2000:])
     assert trained - state["global_step"] <= 3  # lost: the steps since the last checkpoint, at most
     # another config is refused while the killed run's checkpoint is there: one line, nothing touched
@@ -533,10 +542,7 @@ train(config, model_dir=folder, verbose=0, checkpoint_every=2, callbacks=[Slow()
 @pytest.mark.slow  # four applications, each killed, resumed and trained again uninterrupted (about 3 minutes)
 @pytest.mark.parametrize("app", ["sentiment", "translate", "caption", "ntm"])
 def test_every_application_resumes_a_killed_run_where_an_uninterrupted_one_ends(app, tmp_path):
-    import signal
-    import subprocess
     import sys
-    import time
 
     import numpy as np
 
@@ -554,23 +560,8 @@ def test_every_application_resumes_a_killed_run_where_an_uninterrupted_one_ends(
         data = write_strips(tmp_path / "strips", 120)
     data = None if app == "ntm" else str(data)
     model_dir = tmp_path / "killed"
-    state_file = model_dir / "backup" / "state.json"
-    process = subprocess.Popen(
-        [sys.executable, "-c", KILLED_APP, app, json.dumps(data), str(model_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and process.poll() is None:
-            if state_file.exists() and json.loads(state_file.read_text())["global_step"] >= 3:
-                break
-            time.sleep(0.1)
-        process.send_signal(signal.SIGKILL)
-        out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    state = json.loads(state_file.read_text())
-    trained = max(json.loads(line)["done"] for line in out.splitlines() if line.startswith('{"done"'))
+    command = [sys.executable, "-c", KILLED_APP, app, json.dumps(data), str(model_dir)]
+    state, trained, err = _kill_after_checkpoint(command, model_dir / "backup" / "state.json", 3, timeout=300)
     assert 3 <= state["global_step"] <= trained <= state["global_step"] + 2, (state, trained, err[-2000:])
     namespace = {}
     exec(RUNS, namespace)  # the same runs() as the killed process

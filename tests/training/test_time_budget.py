@@ -7,13 +7,16 @@ import pytest
 from keras_seq.training import TimeBudget
 
 
+class Slow(keras.callbacks.Callback):
+    """50 ms a step."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        time.sleep(0.05)
+
+
 def test_stops_fit_after_budget():
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     model.compile("sgd", "mse")
-
-    class Slow(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            time.sleep(0.05)
 
     budget = TimeBudget(0.3)
     start = time.monotonic()
@@ -45,10 +48,6 @@ def test_a_deadline_is_shared_by_copies_of_the_callback():
 def test_a_resumed_run_gets_what_is_left_of_the_budget():
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     model.compile("sgd", "mse")
-
-    class Slow(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            time.sleep(0.05)
 
     resumed = TimeBudget(1.0, spent=0.9)  # 0.9 s of the budget went to the run before the crash
     history = model.fit(np.zeros((4, 3)), np.zeros((4, 1)), batch_size=1, epochs=100, verbose=0, callbacks=[Slow(), resumed])
