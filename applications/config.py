@@ -10,13 +10,14 @@ import json
 import typing
 
 from keras_seq.errors import UserInputError
+from keras_seq.limits import MAX_BEAM_WIDTH, MAX_DECODE_LENGTH
 
 # `--attention` of the apps with an attention decoder: `keras_seq.layers.make_attention`'s
 # names, written here too so that `--help` imports no TensorFlow (a test checks they agree)
 ATTENTIONS = ("bahdanau", "location", "luong", "none")
 
 
-def field(default, help, choices=None, flag=True, none="none", bound="default", **kwargs):  # noqa: A002 (argparse's name)
+def field(default, help, choices=None, flag=True, none="none", bound="default", maximum=None, **kwargs):  # noqa: A002 (argparse's name)
     """A config field with what its command-line flag needs.
 
     Args:
@@ -30,8 +31,10 @@ def field(default, help, choices=None, flag=True, none="none", bound="default", 
             `AppConfig.check_fields`: `"positive"`, `"non_negative"`,
             `"fraction"` (in (0, 1)), `"rate"` (in [0, 1)) or None (any);
             by default ints must be positive and floats non-negative.
+        maximum: the largest value allowed, or None (a cap on what would
+            exhaust memory: a beam width, a decoding length).
     """
-    metadata = {"help": help, "choices": choices, "flag": flag, "none": none, "bound": bound}
+    metadata = {"help": help, "choices": choices, "flag": flag, "none": none, "bound": bound, "maximum": maximum}
     if isinstance(default, list):
         return dataclasses.field(default_factory=lambda: list(default), metadata=metadata, **kwargs)
     return dataclasses.field(default=default, metadata=metadata, **kwargs)
@@ -97,6 +100,8 @@ class AppConfig:
             test, what = _BOUNDS[(kind is int, bound)]
             if not test(value):
                 raise UserInputError(f"{f.name} must be {what}; got {value!r}")
+            if meta.get("maximum") is not None and value > meta["maximum"]:
+                raise UserInputError(f"{f.name} must be at most {meta['maximum']}; got {value!r}")
 
     def check_choice(self, name, choices):
         value = getattr(self, name)
@@ -188,13 +193,13 @@ class WordDecoderFields:
     """
 
     max_vocab: int = field(8000, "words per language")
-    max_length: int = field(40, "tokens per sentence; longer ones are truncated with a warning")
+    max_length: int = field(40, "tokens per sentence; longer ones are truncated with a warning", maximum=MAX_DECODE_LENGTH)
     cell: str = field("gru", "recurrent cell of the encoder and the decoder", choices=DECODER_CELLS)
     embedding_dim: int = field(256, "word embedding size")
     decoder_units: int = field(512, "units of the decoder cell")
     attention: str = field("bahdanau", "attention score; none: the mean of the encoder's outputs, no attention", choices=ATTENTIONS)
     input_feeding: bool = field(False, "feed the attentional output back into the decoder")
-    beam_width: int = field(5, "default beam width of decoding and the export; 1 is greedy")
+    beam_width: int = field(5, "default beam width of decoding and the export; 1 is greedy", maximum=MAX_BEAM_WIDTH)
     length_penalty: float = field(0.6, "default GNMT length penalty alpha of beam search")
 
 
@@ -203,7 +208,7 @@ class DecodeOptions:
     """How `evaluate`, `predict` and `plot` decode (flags; None keeps the
     model's own). A base of an application's evaluate-options config."""
 
-    beam_width: typing.Optional[int] = field(None, "1 is greedy; none: the model's")
+    beam_width: typing.Optional[int] = field(None, "1 is greedy; none: the model's", maximum=MAX_BEAM_WIDTH)
     length_penalty: typing.Optional[float] = field(None, "GNMT alpha; none: the model's")
 
 

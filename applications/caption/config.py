@@ -6,6 +6,7 @@ import typing
 
 from keras_seq.applications.config import ATTENTIONS, AppConfig, DecodeOptions, WordDecoderFields, field
 from keras_seq.errors import UserInputError
+from keras_seq.limits import MAX_DECODE_LENGTH
 
 # --backbone: "none" or a keras.applications network (its function's name in BACKBONE_FUNCTIONS)
 BACKBONES = ("none", "mobilenet_v3_small", "mobilenet_v2", "efficientnet_b0")
@@ -61,7 +62,7 @@ class CaptionerConfig(WordDecoderFields, AppConfig):
     noun = "captioner"
 
     vocab_size: int = field(0, "caption word ids, set from the data", flag=False)
-    max_length: int = field(20, "words per caption; longer ones are truncated with a warning")
+    max_length: int = field(20, "words per caption; longer ones are truncated with a warning", maximum=MAX_DECODE_LENGTH)
     embedding_dim: int = field(64, "word embedding size")
     decoder_units: int = field(256, "units of the decoder cell")
     attention: str = field("location", "attention score; location: additive, reading where it looked before; none: no attention", choices=ATTENTIONS)

@@ -5,10 +5,7 @@ from keras import ops
 from keras_seq.decoding.beam_search import beam_search
 from keras_seq.decoding.greedy import greedy_search
 from keras_seq.errors import UserInputError
-
-# caps on what one call may ask for: a (B * beam, length) buffer is allocated up front
-MAX_BEAM_WIDTH = 64
-MAX_DECODE_LENGTH = 1024
+from keras_seq.limits import MAX_BEAM_WIDTH, MAX_DECODE_LENGTH
 
 
 def attention_decoder_step(cell, embedding, project):

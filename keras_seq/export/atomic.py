@@ -5,6 +5,55 @@ import os
 import shutil
 import tempfile
 
+PARTIAL_PREFIX = ".writing-"
+
+
+def _partial(folder):
+    """A new folder beside the result, named after this process
+    (`.writing-<pid>-...`), so that one left by a killed writer can be
+    told from one being written."""
+    return tempfile.mkdtemp(dir=folder, prefix=f"{PARTIAL_PREFIX}{os.getpid()}-")
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def remove_stale(folder):
+    """Remove what killed writers left in `folder`: the `.writing-<pid>-*`
+    folders of processes that no longer run (a live writer's are kept).
+    Returns the paths removed."""
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        if not name.startswith(PARTIAL_PREFIX):
+            continue
+        pid = name[len(PARTIAL_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+            removed.append(os.path.join(folder, name))
+    return removed
+
+
+def recover_dir(final_dir):
+    """Put back the previous result when a writer was killed between
+    `replace_dir`'s two renames (the old folder renamed aside, the new one
+    not yet in place). Returns whether it did."""
+    old = final_dir.rstrip(os.sep) + ".old"
+    if not os.path.exists(final_dir) and os.path.isdir(old):
+        os.replace(old, final_dir)
+        return True
+    return False
+
 
 def replace_dir(tmp_dir, final_dir):
     """Move a finished directory into place, replacing an older one.
@@ -27,7 +76,9 @@ def replace_dir(tmp_dir, final_dir):
 def atomic_dir(final_dir):
     """Yield a fresh temporary folder beside `final_dir`; when the block
     ends without an error it replaces `final_dir` (see `replace_dir`),
-    otherwise it is removed and `final_dir` is left as it was.
+    otherwise it is removed and `final_dir` is left as it was. What a
+    killed writer left beside it is cleared first (`recover_dir`,
+    `remove_stale`).
 
     Example:
     >>> with atomic_dir("saved_models/app/export") as tmp:
@@ -35,7 +86,9 @@ def atomic_dir(final_dir):
     """
     parent = os.path.dirname(os.path.abspath(final_dir))
     os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(dir=parent, prefix=".writing-")
+    recover_dir(final_dir)
+    remove_stale(parent)
+    tmp = _partial(parent)
     os.chmod(tmp, 0o755)  # as a folder made by hand, not mkdtemp's private one
     try:
         yield tmp
@@ -48,10 +101,12 @@ def atomic_dir(final_dir):
 def atomic_file(path):
     """Yield a temporary path beside `path`; when the block ends without an
     error the file written there is renamed to `path` (one atomic rename),
-    otherwise it is removed."""
+    otherwise it is removed. What killed writers left beside it is removed
+    first (`remove_stale`)."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    tmp = tempfile.mkdtemp(dir=folder, prefix=".writing-")
+    remove_stale(folder)
+    tmp = _partial(folder)
     try:
         target = os.path.join(tmp, os.path.basename(path))
         yield target

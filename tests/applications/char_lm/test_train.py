@@ -148,9 +148,10 @@ def test_a_save_killed_midway_leaves_a_model_that_loads(trained, tmp_path):
             process.kill()
     again = CharLM.load(str(copy))
     assert again.generate("To", max_length=20, seed=0) == lm.generate("To", max_length=20, seed=0)
-    # the partial file of the killed save is beside, under its own name; the next save writes over nothing of it
+    # the partial file of the killed save is beside, under its own name; the next save writes over nothing of it, and clears it
     again.save(str(copy))
     assert CharLM.load(str(copy)).generate("To", max_length=20, seed=0) == lm.generate("To", max_length=20, seed=0)
+    assert not list(copy.glob(".writing-*"))
 
 
 class CrashAfterTheLastStep(keras.callbacks.Callback):
