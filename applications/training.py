@@ -51,13 +51,70 @@ class Prepared:
 
 def training_callbacks(model_dir, checkpoint, budget=None, extra=(), logs_dir=None, print_fn=print):
     """A NaN or infinite loss stops training with the last good epoch's
-    weights (`NaNGuard`), the run's `TrainingCheckpoint`, TensorBoard logs
-    (`logs_dir`, default `model_dir/logs`), the wall-clock `budget`
-    (a `TimeBudget`, or None), then `extra`."""
-    callbacks = [NaNGuard(print_fn=print_fn), checkpoint, keras.callbacks.TensorBoard(logs_dir or os.path.join(model_dir, LOGS_DIR))]
+    weights (`NaNGuard`), TensorBoard logs (`logs_dir`, default
+    `model_dir/logs`), the wall-clock `budget` (a `TimeBudget`, or None),
+    `extra`, then the run's `TrainingCheckpoint`, last, so that what it
+    saves of an epoch's end comes after the others saw it (an early
+    stop's best epoch)."""
+    callbacks = [NaNGuard(print_fn=print_fn), keras.callbacks.TensorBoard(logs_dir or os.path.join(model_dir, LOGS_DIR))]
     if budget is not None:
         callbacks.append(budget)
-    return callbacks + list(extra)
+    return callbacks + list(extra) + [checkpoint]
+
+
+class _Continued(keras.callbacks.Callback):
+    """A callback of one training run that `_fit` splits into two `fit`s:
+    the first `fit` does not end it (`end=False`), the second does not
+    begin it again (`begin=False`), so that it sees one run (an early
+    stop keeps its count, its best weights are put back once, at the
+    end)."""
+
+    def __init__(self, callback, begin=True, end=True):
+        super().__init__()
+        self.callback, self.begin, self.end = callback, begin, end
+        self.async_safe = getattr(callback, "async_safe", False)
+
+    def set_model(self, model):
+        super().set_model(model)
+        self.callback.set_model(model)
+
+    def set_params(self, params):
+        super().set_params(params)
+        self.callback.set_params(params)
+
+    def on_train_begin(self, logs=None):
+        if self.begin:
+            self.callback.on_train_begin(logs)
+
+    def on_train_end(self, logs=None):
+        if self.end:
+            self.callback.on_train_end(logs)
+
+
+def _forward(hook):
+    def forward(self, *args, **kwargs):
+        return getattr(self.callback, hook)(*args, **kwargs)
+
+    return forward
+
+
+for _hook in (
+    "on_epoch_begin",
+    "on_epoch_end",
+    "on_batch_begin",
+    "on_batch_end",
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_test_begin",
+    "on_test_end",
+    "on_test_batch_begin",
+    "on_test_batch_end",
+    "on_predict_begin",
+    "on_predict_end",
+    "on_predict_batch_begin",
+    "on_predict_batch_end",
+):
+    setattr(_Continued, _hook, _forward(_hook))
 
 
 def run_fingerprint(task_class, config, data, data_options):
@@ -309,17 +366,18 @@ def train(
     scratch = None if chief else tempfile.mkdtemp(prefix=f"keras_seq_{role}_")
     os.makedirs(model_dir, exist_ok=True)
     epoch, step, done = (state["epoch"], state["step"], state["global_step"]) if state else (0, 0, 0)
-    if state is not None:
-        with distribution.scope():  # the optimizer's variables are made on the replicas
-            TrainingCheckpoint.restore(task.model, backup, state)
-        print_fn(f"Resuming the interrupted run in {backup}: epoch {epoch + 1}, step {step} ({done} steps done, {state['seconds']:.0f} s of training).")
     agree = _any_worker(distribution) if role else None
     spent = state["seconds"] if state else 0.0
     budget = TimeBudget(time_budget, agree=agree, spent=spent) if time_budget is not None else None
-    checkpoint = TrainingCheckpoint(
-        backup, every_steps=checkpoint_every, fingerprint=fingerprint, clock=budget, agree=agree, start=(epoch, step, done), spent=spent
-    )
     own = prepared.callbacks + task.training_callbacks(prepared, print_fn=print_fn, verbose=verbose)
+    keep = [c for c in own + list(callbacks) if hasattr(c, "get_state") and hasattr(c, "set_state")]  # an early stop's best epoch and patience
+    checkpoint = TrainingCheckpoint(
+        backup, every_steps=checkpoint_every, fingerprint=fingerprint, clock=budget, agree=agree, start=(epoch, step, done), spent=spent, keep=keep
+    )
+    if state is not None:
+        with distribution.scope():  # the optimizer's variables are made on the replicas
+            TrainingCheckpoint.restore(task.model, backup, state, keep=keep)
+        print_fn(f"Resuming the interrupted run in {backup}: epoch {epoch + 1}, step {step} ({done} steps done, {state['seconds']:.0f} s of training).")
     logs = os.path.join(scratch, LOGS_DIR) if scratch else None
     every = training_callbacks(model_dir, checkpoint, budget, own + list(callbacks), logs_dir=logs, print_fn=print_fn)
     start = time.monotonic()
@@ -362,8 +420,9 @@ def _fit(model, prepared, callbacks, epoch, step, done, verbose, rebuild):
     of its remaining steps, then a `fit` of the rest on a pipeline made
     afresh by `rebuild()` (a reshuffling pipeline gives each new iterator
     of one `tf.data` object another order; a new object's first iterator
-    gives the uninterrupted run's). Without a known number, epochs restart
-    from their beginning (the checkpoints of the epochs' ends still hold)."""
+    gives the uninterrupted run's); the callbacks see the two as one run
+    (`_Continued`). Without a known number, epochs restart from their
+    beginning (the checkpoints of the epochs' ends still hold)."""
     epochs = prepared.config.epochs
     steps = _steps_per_epoch(prepared)
     common = {"validation_data": prepared.validation, "callbacks": callbacks, "verbose": verbose, "shuffle": False}  # the pipelines shuffle
@@ -374,11 +433,18 @@ def _fit(model, prepared, callbacks, epoch, step, done, verbose, rebuild):
     stream = prepared.train.repeat()
     if step == 0 or epoch >= epochs:
         return model.fit(stream.skip(done), initial_epoch=epoch, epochs=epochs, steps_per_epoch=steps, **common)
-    history = model.fit(stream.skip(done), initial_epoch=epoch, epochs=epoch + 1, steps_per_epoch=steps - step, **common)
-    if model.stop_training or epoch + 1 >= epochs:
+    if epoch + 1 >= epochs:  # the resumed epoch is the last
+        return model.fit(stream.skip(done), initial_epoch=epoch, epochs=epochs, steps_per_epoch=steps - step, **common)
+    # two fits, one run for the callbacks: the first does not end them, the second does not begin them again
+    first = {**common, "callbacks": [_Continued(c, end=False) for c in callbacks]}
+    history = model.fit(stream.skip(done), initial_epoch=epoch, epochs=epoch + 1, steps_per_epoch=steps - step, **first)
+    if model.stop_training:
+        for callback in callbacks:
+            callback.on_train_end()
         return history
     again = rebuild().repeat()
-    rest = model.fit(again.skip(done + steps - step), initial_epoch=epoch + 1, epochs=epochs, steps_per_epoch=steps, **common)
+    second = {**common, "callbacks": [_Continued(c, begin=False) for c in callbacks]}
+    rest = model.fit(again.skip(done + steps - step), initial_epoch=epoch + 1, epochs=epochs, steps_per_epoch=steps, **second)
     for key, values in rest.history.items():
         history.history.setdefault(key, []).extend(values)
     history.epoch.extend(rest.epoch)

@@ -13,6 +13,7 @@ from keras_seq.applications.sentiment.model import SentimentHyperModel, class_pr
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.errors import UserInputError
+from keras_seq.training import BestWeights
 
 
 class SentimentClassifier(Task):
@@ -186,7 +187,7 @@ class SentimentClassifier(Task):
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         if not self.config.patience:
             return []
-        return [keras.callbacks.EarlyStopping("val_accuracy", patience=self.config.patience, restore_best_weights=True, mode="max")]
+        return [BestWeights("val_accuracy", mode="max", patience=self.config.patience, print_fn=print_fn)]
 
 
 def train(config=None, data="embedded", **kwargs):

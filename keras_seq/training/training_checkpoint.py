@@ -6,11 +6,13 @@ import os
 import time
 
 import keras
+import numpy as np
 
 from keras_seq.export.atomic import atomic_file
 
 STATE_FILE = "state.json"
 WEIGHTS_PATTERN = "weights-{step}.weights.h5"
+KEPT_PATTERN = "callbacks-{step}.npz"
 
 
 class TrainingCheckpoint(keras.callbacks.Callback):
@@ -20,10 +22,14 @@ class TrainingCheckpoint(keras.callbacks.Callback):
     A checkpoint is the model's weights with the optimizer's state
     (`model.save_weights`) and `state.json`: the epoch, the steps done in
     it, the steps done in all, the seconds of training so far (from
-    `clock`), and the run's `fingerprint`. It is written at the end of
+    `clock`), the run's `fingerprint`, and the state of the callbacks in
+    `keep` (their `get_state()`: JSON values in `state.json`, arrays such
+    as a best epoch's weights in `callbacks-<step>.npz`). It is written at the end of
     every epoch, and within one every `every_steps` steps, or when
     `every_steps` is None, after the first step past `every_seconds` of
-    training since the last one.
+    training since the last one (except an epoch's last step: the epoch's
+    end follows, so that a resumed run never skips an epoch's
+    validation and the callbacks' view of it).
 
     Nothing is written in place: the weights go to a new file
     (`weights-<step>.weights.h5`), renamed into place once complete, then
@@ -52,13 +58,18 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         start: `(epoch, step, global_step)` the run resumes at (default a
             fresh run).
         spent: seconds of training before this run (a resumed run's).
+        keep: callbacks whose state the checkpoint holds (an early stop's
+            best epoch and patience: `BestWeights`), each with
+            `get_state() -> (values, arrays)` and `set_state(values,
+            arrays)`. Put them before this callback in `fit`'s list, so
+            that an epoch's end is saved after they saw it.
 
     Example:
     >>> checkpoint = TrainingCheckpoint("run/backup", every_steps=500)
     >>> model.fit(data, epochs=10, callbacks=[checkpoint])
     """
 
-    def __init__(self, folder, every_steps=None, every_seconds=60.0, fingerprint=None, clock=None, agree=None, start=(0, 0, 0), spent=0.0):
+    def __init__(self, folder, every_steps=None, every_seconds=60.0, fingerprint=None, clock=None, agree=None, start=(0, 0, 0), spent=0.0, keep=()):
         super().__init__()
         if every_steps is not None and (isinstance(every_steps, bool) or not isinstance(every_steps, int) or every_steps <= 0):
             raise ValueError(f"`every_steps` must be a positive integer or None; received every_steps={every_steps!r}.")
@@ -72,6 +83,7 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         self.agree = agree
         self.epoch, self.step, self.global_step = (int(v) for v in start)
         self.spent = float(spent)
+        self.keep = list(keep)
         self.began = None
         self.last_saved_step = self.global_step
         self.last_saved_at = None
@@ -95,16 +107,29 @@ class TrainingCheckpoint(keras.callbacks.Callback):
             state["epoch"], state["step"], state["global_step"], state["weights"]  # noqa: B018 (the keys it must have)
         except (ValueError, KeyError, TypeError, OSError) as error:
             raise ValueError(f"{path} is damaged ({error!r})") from None
-        if not os.path.isfile(os.path.join(folder, state["weights"])):
+        named = [state["weights"]] + ([state["callback_arrays"]] if state.get("callback_arrays") else [])
+        if not all(os.path.isfile(os.path.join(folder, name)) for name in named):
             return None
         return state
 
     @staticmethod
-    def restore(model, folder, state):
-        """Load the checkpoint's weights and optimizer state into `model`."""
+    def restore(model, folder, state, keep=()):
+        """Load the checkpoint's weights and optimizer state into `model`,
+        and the state of the callbacks `keep` (as they were given when it
+        was written: the same kinds in the same order)."""
         if model.optimizer is not None and not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
         model.load_weights(os.path.join(folder, state["weights"]))
+        kept = state.get("callbacks", [])
+        if [type(c).__name__ for c in keep] != [entry["class"] for entry in kept]:
+            raise ValueError(f"the checkpoint in {folder} holds the state of {[e['class'] for e in kept]}, not of {[type(c).__name__ for c in keep]}")
+        arrays = {}
+        if state.get("callback_arrays"):
+            with np.load(os.path.join(folder, state["callback_arrays"]), allow_pickle=False) as file:
+                arrays = {name: file[name] for name in file.files}
+        for index, (callback, entry) in enumerate(zip(keep, kept)):
+            count = entry["arrays"]
+            callback.set_state(entry["values"], None if count is None else [arrays[f"{index}/{j}"] for j in range(count)])
 
     # ------------------------------------------------------------ writing
     def elapsed(self):
@@ -118,19 +143,31 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         name = WEIGHTS_PATTERN.format(step=self.global_step)
         with atomic_file(os.path.join(self.folder, name)) as partial:  # a folder of its own: an interrupted write may hold a file open
             self.model.save_weights(partial, overwrite=True)
+        kept, arrays = [], {}
+        for index, callback in enumerate(self.keep):
+            values, weights = callback.get_state()
+            kept.append({"class": type(callback).__name__, "values": values, "arrays": None if weights is None else len(weights)})
+            arrays.update({f"{index}/{j}": np.asarray(w) for j, w in enumerate(weights or [])})
+        extra = KEPT_PATTERN.format(step=self.global_step) if arrays else None
+        if extra:
+            with atomic_file(os.path.join(self.folder, extra)) as partial:
+                np.savez(partial, **arrays)
         state = {
             "epoch": self.epoch,
             "step": self.step,
             "global_step": self.global_step,
             "seconds": self.elapsed(),
             "weights": name,
+            "callbacks": kept,
+            "callback_arrays": extra,
             "fingerprint": self.fingerprint,
         }
         with atomic_file(os.path.join(self.folder, STATE_FILE)) as partial, open(partial, "w", encoding="utf-8") as file:
             json.dump(state, file)
-        for old in glob.glob(os.path.join(self.folder, WEIGHTS_PATTERN.format(step="*"))):
-            if os.path.basename(old) != name:
-                os.remove(old)
+        for pattern in (WEIGHTS_PATTERN, KEPT_PATTERN):
+            for old in glob.glob(os.path.join(self.folder, pattern.format(step="*"))):
+                if os.path.basename(old) not in (name, extra):
+                    os.remove(old)
         self.last_saved_step, self.last_saved_at = self.global_step, time.monotonic()
         self.saves += 1
 
@@ -151,6 +188,9 @@ class TrainingCheckpoint(keras.callbacks.Callback):
             due = self.global_step - self.last_saved_step >= self.every_steps
         else:
             due = time.monotonic() - self.last_saved_at >= self.every_seconds
+        steps = (self.params or {}).get("steps")
+        if steps is not None and batch == steps - 1:
+            due = False  # the epoch's end writes it, after the epoch's validation and callbacks (its early-stop state)
         if self.agree is not None:
             due = self.agree(due)
         if due:

@@ -62,7 +62,7 @@ def test_time_based_by_default_and_agreed_by_the_cluster(tmp_path):
 
     agreed = TrainingCheckpoint(tmp_path / "agreed", every_steps=1, agree=agree)
     _model().fit(X, Y, batch_size=4, epochs=1, verbose=0, callbacks=[agreed])
-    assert verdicts == [True] * 8 and agreed.saves == 2  # step 2, and the epoch's end
+    assert verdicts == [True] * 7 + [False] and agreed.saves == 2  # step 2, and the epoch's end (its last step is saved with the end)
 
 
 def test_reading_back(tmp_path):
@@ -95,3 +95,25 @@ def test_bad_arguments(tmp_path):
         TrainingCheckpoint(tmp_path, every_steps=0)
     with pytest.raises(ValueError, match="every_seconds"):
         TrainingCheckpoint(tmp_path, every_seconds=0)
+
+
+def test_it_holds_the_state_of_the_callbacks_it_keeps(tmp_path):
+    from keras_seq.training import BestWeights
+
+    class Score(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            logs["val_score"] = [0.3, 0.1, 0.2][epoch]
+
+    best = BestWeights("val_score", patience=5)
+    checkpoint = TrainingCheckpoint(tmp_path, every_steps=100, keep=[best])
+    _model().fit(X, Y, batch_size=4, epochs=3, verbose=0, callbacks=[Score(), best, checkpoint])
+    state = TrainingCheckpoint.read(tmp_path)
+    assert state["callbacks"] == [{"class": "BestWeights", "values": {"best": 0.1, "best_epoch": 1, "wait": 1, "last_epoch": 2}, "arrays": 2}]
+    assert sorted(os.listdir(tmp_path)) == ["callbacks-24.npz", "state.json", "weights-24.weights.h5"]
+    again = BestWeights("val_score", patience=5)
+    TrainingCheckpoint.restore(_model(), tmp_path, state, keep=[again])
+    assert (again.best, again.best_epoch, again.wait) == (0.1, 1, 1)
+    for a, b in zip(again.weights, best.weights):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="holds the state of"):
+        TrainingCheckpoint.restore(_model(), tmp_path, state, keep=[])

@@ -11,8 +11,10 @@ QUIET = {"verbose": 0, "samples": False, "print_fn": lambda *a: None}
 
 
 class Crash(keras.callbacks.Callback):
-    def on_epoch_end(self, epoch, logs=None):
-        if epoch == 1:
+    """Dies as the third epoch begins, after the second's checkpoint."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == 2:
             raise RuntimeError("power cut")
 
 
@@ -154,19 +156,60 @@ def test_a_save_killed_midway_leaves_a_model_that_loads(trained, tmp_path):
     assert not list(copy.glob(".writing-*"))
 
 
-class CrashAfterTheLastStep(keras.callbacks.Callback):
-    """Dies after the checkpoint of the first epoch's last step, before the epoch's end."""
+class CrashAtTheEpochsEnd(keras.callbacks.Callback):
+    """Dies at the first epoch's end, before its checkpoint (the last callback)."""
 
-    def on_train_batch_end(self, batch, logs=None):
-        if batch == self.params["steps"] - 1:
-            raise RuntimeError("power cut at the epoch's last step")
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 0:
+            raise RuntimeError("power cut at the epoch's end")
 
 
-def test_a_checkpoint_of_an_epochs_last_step_resumes_at_the_next_epoch(tmp_path, text_file):
+def test_an_epochs_last_step_is_saved_with_its_end_so_a_resume_never_skips_the_end(tmp_path, text_file):
+    from keras_seq.training import TrainingCheckpoint
+
     model_dir = tmp_path / "m"
-    with pytest.raises(RuntimeError, match="last step"):
-        train(SMALL.replace(epochs=3), data=str(text_file), model_dir=str(model_dir), checkpoint_every=1, callbacks=[CrashAfterTheLastStep()], **QUIET)
+    with pytest.raises(RuntimeError, match="epoch's end"):
+        train(SMALL.replace(epochs=3), data=str(text_file), model_dir=str(model_dir), checkpoint_every=1, callbacks=[CrashAtTheEpochsEnd()], **QUIET)
+    state = TrainingCheckpoint.read(str(model_dir / "backup"))
+    assert state["epoch"] == 0 and state["step"] > 0  # the step before the last: the last one's checkpoint is the epoch's end
     messages = []
     _, history = train(SMALL.replace(epochs=3), data=str(text_file), model_dir=str(model_dir), **{**QUIET, "print_fn": messages.append})
-    assert any("epoch 1, step" in m for m in messages), messages
-    assert len(history.history["loss"]) == 2  # epochs 2 and 3, not an endless epoch 1
+    assert any(f"epoch 1, step {state['step']}" in m for m in messages), messages
+    assert len(history.history["loss"]) == 3  # the first epoch's last step and its end (validation), then epochs 2 and 3
+
+
+class Score(keras.callbacks.Callback):
+    """Logs a score per epoch whose best (lowest) is the first epoch's."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs["val_score"] = [0.1, 0.5, 0.2][epoch]
+
+
+class PowerCut(keras.callbacks.Callback):
+    """Dies after the second step of the second epoch."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if (self.epoch, batch) == (1, 1):
+            raise RuntimeError("power cut")
+
+
+def test_a_resumed_run_keeps_its_best_epoch_and_sees_one_run(tmp_path, text_file):
+    import numpy as np
+
+    from keras_seq.training import BestWeights
+
+    config = SMALL.replace(epochs=3, dropout=0.0)
+    model_dir = tmp_path / "m"
+    with pytest.raises(RuntimeError, match="power cut"):
+        train(config, data=str(text_file), model_dir=str(model_dir), checkpoint_every=1, callbacks=[Score(), BestWeights("val_score"), PowerCut()], **QUIET)
+    best = BestWeights("val_score")
+    lm, history = train(config, data=str(text_file), model_dir=str(model_dir), callbacks=[Score(), best], **QUIET)
+    fresh, fresh_history = train(config, data=str(text_file), model_dir=str(tmp_path / "fresh"), callbacks=[Score(), BestWeights("val_score")], **QUIET)
+    assert best.best_epoch == 0  # from the checkpoint: the resumed run saw epochs 2 and 3 only
+    for a, b in zip(lm.model.get_weights(), fresh.model.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-5)  # the first epoch's, put back
+    # the resumed partial epoch and the next are two fits, one run: the best weights were not put back between them
+    assert abs(history.history["val_loss"][-1] - fresh_history.history["val_loss"][-1]) < 1e-5
