@@ -12,6 +12,7 @@ from keras_seq.applications.sentiment.data import adapt_vocabulary, make_dataset
 from keras_seq.applications.sentiment.model import SentimentHyperModel, class_probabilities
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
+from keras_seq.data import check_texts
 from keras_seq.errors import UserInputError
 from keras_seq.training import BestWeights
 
@@ -35,16 +36,7 @@ class SentimentClassifier(Task):
 
     # ------------------------------------------------------------ checks
     def _check_texts(self, texts):
-        if isinstance(texts, str):
-            texts = [texts]
-        texts = list(texts)
-        if not texts:
-            raise UserInputError("no text given")
-        for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise UserInputError(f"text {i + 1} is not a string: {text!r}")
-            if not text.strip():
-                raise UserInputError(f"text {i + 1} is empty")
+        texts = check_texts(texts)
         too_long = [i + 1 for i, t in enumerate(texts) if len(t.split()) > self.config.sequence_length]
         if too_long:
             warnings.warn(

@@ -11,10 +11,9 @@ from keras_seq.applications.training import Prepared
 from keras_seq.applications.translate.config import TranslatorConfig
 from keras_seq.applications.translate.data import bucketed_batches, bucketed_dataset, encode_pairs, normalized, read_source
 from keras_seq.applications.translate.model import TranslatorHyperModel, output_projection
-from keras_seq.data import WordVocabulary, detokenize, normalize, tf_normalize
+from keras_seq.data import WordVocabulary, check_texts, detokenize, normalize, tf_normalize
 from keras_seq.data.word_vocabulary import END_ID, START_ID
 from keras_seq.decoding import EncoderDecoderSearch, attention_decoder_step
-from keras_seq.errors import UserInputError
 from keras_seq.layers import TiedEmbedding
 from keras_seq.training import ScheduledSampling
 
@@ -78,16 +77,7 @@ class Translator(Task):
     def encode_sources(self, sentences):
         """Normalized, id-encoded, right-padded sources `(B, Ts)`; empty
         sentences are an error, longer ones are truncated with a warning."""
-        if isinstance(sentences, str):
-            sentences = [sentences]
-        sentences = list(sentences)
-        if not sentences:
-            raise UserInputError("no sentence given")
-        normalized = []
-        for i, s in enumerate(sentences):
-            if not isinstance(s, str) or not s.strip():
-                raise UserInputError(f"sentence {i + 1} is empty")
-            normalized.append(normalize(s))
+        normalized = [normalize(s) for s in check_texts(sentences, "sentence")]
         limit = self.config.max_length
         long = [i + 1 for i, s in enumerate(normalized) if len(s.split()) > limit]
         if long:

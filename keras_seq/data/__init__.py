@@ -5,12 +5,13 @@ from keras_seq.data.digit_strips import digit_strips
 from keras_seq.data.embedded import pydoc_topics_text
 from keras_seq.data.splits import seeded_split
 from keras_seq.data.synthetic_reviews import synthetic_reviews
-from keras_seq.data.text import detokenize, normalize, read_lines, read_text, tf_detokenize, tf_normalize
+from keras_seq.data.text import check_texts, detokenize, normalize, read_lines, read_text, tf_detokenize, tf_normalize
 from keras_seq.data.tfds import load_tfds
 from keras_seq.data.word_vocabulary import WordVocabulary
 
 __all__ = [
     "CharVocabulary",
+    "check_texts",
     "WordVocabulary",
     "detokenize",
     "digit_strips",

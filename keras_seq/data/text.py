@@ -40,6 +40,39 @@ def read_lines(path):
     return read_text(path).splitlines()
 
 
+def check_texts(texts, noun="text"):
+    """A list of the texts given, one string or several, for a model's
+    input; anything but non-blank strings is refused.
+
+    Args:
+        texts: a string, or an iterable of strings.
+        noun: what the messages call one (`"sentence"`).
+
+    Returns:
+        A list of the strings.
+
+    Raises:
+        UserInputError: none given, bytes, a non-string or a blank one,
+            named by its position.
+    """
+    if isinstance(texts, (bytes, bytearray)):
+        raise UserInputError(f"give the {noun}s as str, not bytes; decode them first (e.g. data.decode('utf-8'))")
+    if isinstance(texts, str):
+        texts = [texts]
+    try:
+        texts = list(texts)
+    except TypeError:
+        raise UserInputError(f"give a {noun} or a list of {noun}s; got {type(texts).__name__}") from None
+    if not texts:
+        raise UserInputError(f"no {noun} given")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise UserInputError(f"{noun} {i + 1} is not a string: {text!r:.60}")
+        if not text.strip():
+            raise UserInputError(f"{noun} {i + 1} is empty")
+    return texts
+
+
 def normalize(text):
     """`"Hello, World!" -> "hello , world !"`."""
     text = re.sub(PUNCTUATION, r" \1 ", text.lower())

@@ -5,6 +5,8 @@ import os
 import shutil
 import tempfile
 
+from keras_seq.errors import UserInputError
+
 PARTIAL_PREFIX = ".writing-"
 
 
@@ -80,10 +82,15 @@ def atomic_dir(final_dir):
     killed writer left beside it is cleared first (`recover_dir`,
     `remove_stale`).
 
+    Raises:
+        UserInputError: `final_dir` is a file.
+
     Example:
     >>> with atomic_dir("saved_models/app/export") as tmp:
     ...     tf.saved_model.save(module, tmp)
     """
+    if os.path.exists(final_dir) and not os.path.isdir(final_dir):
+        raise UserInputError(f"{final_dir} is a file, not a folder; give another path or delete it")
     parent = os.path.dirname(os.path.abspath(final_dir))
     os.makedirs(parent, exist_ok=True)
     recover_dir(final_dir)
@@ -102,7 +109,13 @@ def atomic_file(path):
     """Yield a temporary path beside `path`; when the block ends without an
     error the file written there is renamed to `path` (one atomic rename),
     otherwise it is removed. What killed writers left beside it is removed
-    first (`remove_stale`)."""
+    first (`remove_stale`).
+
+    Raises:
+        UserInputError: `path` is a folder.
+    """
+    if os.path.isdir(path):
+        raise UserInputError(f"{path} is a folder, not a file; give a file's path")
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     remove_stale(folder)

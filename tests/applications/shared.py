@@ -1,6 +1,7 @@
 """Helpers the application tests share."""
 
 import os
+import pathlib
 import pickle
 import shutil
 import types
@@ -15,6 +16,49 @@ def run_cli(capsys, *args):
     code = cli.main(list(args))
     out = capsys.readouterr()
     return code, out.out, out.err
+
+
+def bad_files(folder):
+    """Write the files a careless user passes into `folder` (an empty
+    file, one of blanks, binary bytes, Latin-1 text, a folder, a file where
+    a folder is expected), and return `folder`."""
+    folder = pathlib.Path(folder)
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "blank.txt").write_text("  \n\t\n   \n", encoding="utf-8")
+    (folder / "binary.bin").write_bytes(bytes(range(256)) * 8)
+    (folder / "latin1.txt").write_bytes("caf\xe9 au lait\tmilchkaffee\n".encode("latin-1") * 50)
+    (folder / "a_folder").mkdir(exist_ok=True)
+    (folder / "model_is_a_file").write_text("not a folder", encoding="utf-8")
+    return folder
+
+
+def expect_refusal(capsys, folder, *args, match=None):
+    """Run `keras-seq ARGS...` and check that it refuses: exit status 2,
+    one `keras-seq: error:` line (containing `match`, if given), no
+    traceback, and nothing new in `folder`. Returns the error line."""
+    before = set(os.listdir(folder))
+    try:
+        code, _, err = run_cli(capsys, *args)
+    except SystemExit as exit:  # argparse's own checks: its usage, then the error line
+        code, err = exit.code, capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert code == 2, (args, code, err[-2000:])
+    assert lines and "error:" in lines[-1] and "Traceback" not in err, (args, err[-2000:])
+    if match:
+        assert match in lines[-1], (args, lines[-1])
+    assert set(os.listdir(folder)) == before, (args, set(os.listdir(folder)) - before)  # nothing written
+    return lines[-1]
+
+
+UNUSABLE = ["missing.txt", "empty.txt", "blank.txt", "binary.bin", "latin1.txt", "a_folder"]
+
+
+def refuses_each(capsys, folder, cases):
+    """`expect_refusal` for each `(args, match)` of `cases`; the arguments
+    may name `{dir}`, which is `folder` (made with `bad_files`)."""
+    bad_files(folder)
+    for args, match in cases:
+        expect_refusal(capsys, folder, *[arg.format(dir=folder) for arg in args], match=match)
 
 
 def trained_once(tmp_path_factory, name, train, load):

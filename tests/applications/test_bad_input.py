@@ -1,44 +1,21 @@
 """The bad input a careless user gives every application, on the command
 line: each case is one `keras-seq: error:` line, exit status 2, and
-nothing written. (Each application's own tests cover its particular
-cases, with a trained model.)"""
-
-import os
+nothing written. (Each application's `test_bad_input.py` feeds its other
+actions and its Python entry points, with a trained model.)"""
 
 import pytest
 
-from tests.applications.shared import run_cli
+from tests.applications.shared import bad_files, expect_refusal, run_cli
 
 APPS = ["char-lm", "sentiment", "translate", "caption", "ntm"]
 READS = [app for app in APPS if app != "ntm"]  # the NTM generates its data
 
 
-def _files(tmp_path):
-    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
-    (tmp_path / "blank.txt").write_text("  \n\t\n   \n", encoding="utf-8")
-    (tmp_path / "binary.bin").write_bytes(bytes(range(256)) * 8)
-    (tmp_path / "latin1.txt").write_bytes("caf\xe9 au lait\tmilchkaffee\n".encode("latin-1") * 50)
-    (tmp_path / "a_folder").mkdir()
-    (tmp_path / "model_is_a_file").write_text("not a folder", encoding="utf-8")
-    return tmp_path
-
-
-def _check(capsys, tmp_path, *args, match=None):
-    before = set(os.listdir(tmp_path))
-    code, out, err = run_cli(capsys, *args)
-    lines = err.strip().splitlines()
-    assert code == 2, (args, code, err[-2000:])
-    assert lines and lines[-1].startswith("keras-seq: error:") and "Traceback" not in err, (args, err[-2000:])
-    if match:
-        assert match in lines[-1], (args, lines[-1])
-    assert set(os.listdir(tmp_path)) == before, (args, set(os.listdir(tmp_path)) - before)  # nothing written
-
-
 @pytest.mark.parametrize("app", READS)
 @pytest.mark.parametrize("data", ["missing.txt", "empty.txt", "blank.txt", "binary.bin", "latin1.txt", "a_folder"])
 def test_train_refuses_unusable_data(app, data, tmp_path, capsys):
-    _files(tmp_path)
-    _check(capsys, tmp_path, app, "train", "--data", str(tmp_path / data), "--model-dir", str(tmp_path / "out"), "--quiet")
+    bad_files(tmp_path)
+    expect_refusal(capsys, tmp_path, app, "train", "--data", str(tmp_path / data), "--model-dir", str(tmp_path / "out"), "--quiet")
 
 
 FLAGS = [("--epochs", "0"), ("--epochs", "-3"), ("--batch-size", "0"), ("--learning-rate", "inf"), ("--learning-rate", "nan")]
@@ -57,9 +34,9 @@ def test_train_refuses_out_of_range_and_non_finite_flags(app, flag, value, tmp_p
 
 @pytest.mark.parametrize("app", APPS)
 def test_a_model_dir_that_is_a_file_or_holds_nothing(app, tmp_path, capsys):
-    _files(tmp_path)
-    _check(capsys, tmp_path, app, "train", "--model-dir", str(tmp_path / "model_is_a_file"), "--quiet", match="is a file")
+    bad_files(tmp_path)
+    expect_refusal(capsys, tmp_path, app, "train", "--model-dir", str(tmp_path / "model_is_a_file"), "--quiet", match="is a file")
     for action in ("evaluate", "export"):
-        _check(capsys, tmp_path, app, action, "--model-dir", str(tmp_path / "a_folder"), match="run `keras-seq")
+        expect_refusal(capsys, tmp_path, app, action, "--model-dir", str(tmp_path / "a_folder"), match="run `keras-seq")
     (tmp_path / "a_folder" / "model.keras").write_bytes(b"PK\x03\x04 not really a zip")  # a damaged model file
-    _check(capsys, tmp_path, app, "evaluate", "--model-dir", str(tmp_path / "a_folder"), match="not a Keras model file")
+    expect_refusal(capsys, tmp_path, app, "evaluate", "--model-dir", str(tmp_path / "a_folder"), match="not a Keras model file")
