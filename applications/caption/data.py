@@ -173,6 +173,8 @@ def read_image(image, largest_side=LARGEST_SIDE):
 
     if isinstance(image, np.ndarray):
         return array_to_rgb(image)
+    if not isinstance(image, (str, os.PathLike, bytes, bytearray)):
+        raise UserInputError(f"an image is a path, encoded bytes or an array; got {type(image).__name__}")
     what = "the image bytes" if isinstance(image, (bytes, bytearray)) else str(image)
     try:
         with Image.open(io.BytesIO(image) if isinstance(image, (bytes, bytearray)) else image) as picture:
@@ -201,6 +203,10 @@ def array_to_rgb(array):
         array = array[..., None]
     if array.ndim != 3 or array.shape[-1] not in (1, 3, 4) or 0 in array.shape:
         raise UserInputError(f"an image array must be (height, width) or (height, width, 1, 3 or 4); got shape {array.shape}")
+    if array.dtype.kind not in "biuf":
+        raise UserInputError(f"an image array must hold numbers; got dtype {array.dtype}")
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        raise UserInputError("an image array holds NaN or infinite values")
     if array.dtype.kind == "f":
         array = np.clip(array * (255.0 if array.max() <= 1.0 else 1.0), 0, 255)
     elif array.dtype != np.uint8:

@@ -19,11 +19,11 @@ class CharLMCommand(AppCommand):
         generate = self._action(actions, "generate", "stream generated text after a prompt", self.run_generate)
         flags.add_model_dir(generate, self.name)
         generate.add_argument("--prompt", default="", help="text to continue (default: empty: start of a line)")
-        generate.add_argument("--max-length", type=int, default=500, help="characters to generate (default: %(default)s)")
-        generate.add_argument("--temperature", type=float, default=0.8, help="> 0 (default: %(default)s)")
-        generate.add_argument("--top-k", type=int, default=0, help="0 disables (default: %(default)s)")
-        generate.add_argument("--top-p", type=float, default=1.0, help="in (0, 1]; 1 disables (default: %(default)s)")
-        generate.add_argument("--seed", type=int, default=None, help="for reproducible output")
+        generate.add_argument("--max-length", type=flags.non_negative_int, default=500, help="characters to generate (default: %(default)s)")
+        generate.add_argument("--temperature", type=flags.positive_float, default=0.8, help="> 0 (default: %(default)s)")
+        generate.add_argument("--top-k", type=flags.non_negative_int, default=0, help="0 disables (default: %(default)s)")
+        generate.add_argument("--top-p", type=flags.positive_float, default=1.0, help="in (0, 1]; 1 disables (default: %(default)s)")
+        generate.add_argument("--seed", type=flags.integer, default=None, help="for reproducible output")
 
     def train_callbacks(self):
         from keras_seq.applications.char_lm.task import SampleText

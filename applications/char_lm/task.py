@@ -12,6 +12,7 @@ from keras_seq.applications.char_lm.data import Text, load_corpus, read_source, 
 from keras_seq.applications.char_lm.model import CharLMHyperModel, build_char_lm
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
+from keras_seq.data import check_texts
 from keras_seq.data.char_vocabulary import CharVocabulary
 from keras_seq.decoding import prefill, sample
 from keras_seq.decoding.sampling import check_sampling_args
@@ -119,9 +120,7 @@ class CharLM(Task):
 
     def _generate_ids(self, prompts, length, temperature, top_k, top_p, seed):
         self._check(length, temperature, top_k, top_p)
-        prompts = [prompts] if isinstance(prompts, str) else list(prompts)
-        if not prompts:
-            raise UserInputError("no prompt given")
+        prompts = check_texts(prompts, "prompt", blank=True)
         ids, lengths = self.encode_prompts(prompts)
         self._seed(seed)
         tokens, _ = self._decode(ids, lengths, *_as_tensors(length, temperature, top_k, top_p))
@@ -133,7 +132,7 @@ class CharLM(Task):
         """
         length = max_length
         self._check(length, temperature, top_k, top_p)
-        ids, lengths = self.encode_prompts([prompt])
+        ids, lengths = self.encode_prompts(check_texts([prompt], "prompt", blank=True))
         self._seed(seed)
         state = None
         done = 0

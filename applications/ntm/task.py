@@ -46,11 +46,16 @@ class NTMTask(Task):
 
     # ----------------------------------------------------------------- verb
     def check_inputs(self, inputs):
-        inputs = np.asarray(inputs, dtype="float32")
-        inputs = inputs[None] if inputs.ndim == 2 else inputs
         channels = CHANNELS[self.config.task][0]
+        try:
+            inputs = np.asarray(inputs, dtype="float32")
+        except (TypeError, ValueError):
+            raise UserInputError(f"{self.config.task} takes bits, numbers of shape (batch, time, {channels}); got {type(inputs).__name__}") from None
+        inputs = inputs[None] if inputs.ndim == 2 else inputs
         if inputs.ndim != 3 or inputs.shape[-1] != channels or inputs.shape[1] == 0:
             raise UserInputError(f"{self.config.task} takes bits of shape (batch, time, {channels}); got shape {inputs.shape}")
+        if not np.isfinite(inputs).all():
+            raise UserInputError(f"{self.config.task} takes bits; the input holds NaN or infinite values")
         return inputs
 
     def run(self, inputs, batch_size=None):

@@ -1,11 +1,13 @@
 """`keras-seq sentiment <action>`: the shared actions, and `predict`."""
 
 import json
+import os
 import sys
 
 from keras_seq.applications import flags
 from keras_seq.applications.cli import AppCommand
 from keras_seq.applications.sentiment.config import SentimentConfig, SentimentDataOptions
+from keras_seq.errors import UserInputError
 
 
 class SentimentCommand(AppCommand):
@@ -23,21 +25,25 @@ class SentimentCommand(AppCommand):
     def run_predict(self, args):
         from keras_seq.export import atomic_file
 
+        explain = None
+        if args.explain:
+            if os.path.splitext(args.explain)[1] not in ("", ".png", ".html") or os.path.isdir(args.explain):
+                raise UserInputError(f"--explain writes a .html or .png file; got {args.explain}")
+            explain = args.explain if args.explain.endswith((".png", ".html")) else args.explain + ".html"
+            flags.check_output_folder(explain)
         texts = self.predict_inputs(args)
         classifier = self.load(args)
         labels, probabilities = classifier.classify(texts)
         for text, label, p in zip(texts, labels, probabilities):
             print(json.dumps({"text": text, "label": label, "probabilities": {n: round(float(x), 4) for n, x in zip(classifier.config.labels, p)}}))
-        if args.explain:
-            path = args.explain if args.explain.endswith((".png", ".html")) else args.explain + ".html"
-            flags.check_output_folder(path)
-            with atomic_file(path) as tmp:
-                if path.endswith(".png"):
+        if explain:
+            with atomic_file(explain) as tmp:
+                if explain.endswith(".png"):
                     classifier.explanation_png(texts, tmp)
                 else:
                     with open(tmp, "w", encoding="utf-8") as f:
                         f.write(classifier.explanation_html(texts))
-            print(f"attention weights written to {path}", file=sys.stderr)
+            print(f"attention weights written to {explain}", file=sys.stderr)
 
 
 COMMAND = SentimentCommand()

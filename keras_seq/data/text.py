@@ -40,13 +40,14 @@ def read_lines(path):
     return read_text(path).splitlines()
 
 
-def check_texts(texts, noun="text"):
+def check_texts(texts, noun="text", blank=False):
     """A list of the texts given, one string or several, for a model's
     input; anything but non-blank strings is refused.
 
     Args:
         texts: a string, or an iterable of strings.
         noun: what the messages call one (`"sentence"`).
+        blank: whether empty and blank strings are allowed (a prompt).
 
     Returns:
         A list of the strings.
@@ -68,7 +69,7 @@ def check_texts(texts, noun="text"):
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise UserInputError(f"{noun} {i + 1} is not a string: {text!r:.60}")
-        if not text.strip():
+        if not blank and not text.strip():
             raise UserInputError(f"{noun} {i + 1} is empty")
     return texts
 

@@ -8,8 +8,8 @@ from keras_seq.decoding import _common
 
 def check_sampling_args(temperature, top_k, top_p):
     """Raise a ValueError for Python-number arguments out of range."""
-    if isinstance(temperature, (int, float)) and not temperature > 0:
-        raise ValueError(f"`temperature` must be > 0; received temperature={temperature}.")
+    if isinstance(temperature, (int, float)) and not 0 < temperature < float("inf"):
+        raise ValueError(f"`temperature` must be > 0 and finite; received temperature={temperature}.")
     if isinstance(top_k, int) and top_k < 0:
         raise ValueError(f"`top_k` must be >= 0 (0 keeps every token); received top_k={top_k}.")
     if isinstance(top_p, (int, float)) and not 0 < top_p <= 1:

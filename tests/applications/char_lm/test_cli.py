@@ -3,7 +3,7 @@ import json
 import pytest
 
 from keras_seq.applications import cli
-from tests.applications.shared import run_cli
+from tests.applications.shared import expect_refusal, run_cli
 
 
 def test_evaluate_and_generate(trained, text_file, capsys):
@@ -32,11 +32,10 @@ def test_user_errors_are_one_line_and_exit_2(capsys, args, match):
     assert code == 2 and match in err and err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_bad_generation_flags_exit_2(trained, capsys):
+def test_bad_generation_flags_exit_2(trained, capsys, tmp_path):
     _, _, model_dir = trained
-    for flags, match in [(["--temperature", "0"], "temperature"), (["--temperature", "-2"], "temperature"), (["--max-length", "-1"], "max_length")]:
-        code, _, err = run_cli(capsys, "char-lm", "generate", "--model-dir", str(model_dir), *flags)
-        assert code == 2 and match in err
+    for flags in (["--temperature", "0"], ["--temperature", "-2"], ["--max-length", "-1"]):
+        expect_refusal(capsys, tmp_path, "char-lm", "generate", "--model-dir", str(model_dir), *flags, match=flags[0])
 
 
 def test_bad_flag_types_exit_2(capsys):

@@ -1,0 +1,45 @@
+"""The captioner's actions and Python entry points, given bad input with a trained model."""
+
+import numpy as np
+import pytest
+
+from keras_seq.errors import UserInputError
+from tests.applications.shared import UNUSABLE, refuses_each
+
+
+def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
+    model = str(trained[-1])
+    cases = [(["caption", "predict", "--model-dir", model, f"{{dir}}/{name}"], None) for name in UNUSABLE]
+    cases += [(["caption", "predict", "--model-dir", model, "--input", f"{{dir}}/{name}"], None) for name in UNUSABLE]
+    cases += [(["caption", "evaluate", "--model-dir", model, "--data", f"{{dir}}/{name}"], None) for name in UNUSABLE]
+    cases += [
+        (["caption", "plot", "--model-dir", model, "{dir}/binary.bin"], None),
+        (["caption", "predict", "--model-dir", model, "{dir}/binary.bin", "--beam-width", "65"], "at most 64"),
+        (["caption", "predict", "--model-dir", model, "{dir}/binary.bin", "--length-penalty", "-inf"], "--length-penalty"),
+        (["caption", "export", "--model-dir", model, "--export-dir", "{dir}/model_is_a_file"], "is a file"),
+    ]
+    refuses_each(capsys, tmp_path, cases)
+
+
+def test_plot_refuses_a_path_in_a_missing_folder(trained, strips_folder, tmp_path, capsys):
+    image = str(sorted(strips_folder.glob("*.png"))[0])
+    refuses_each(capsys, tmp_path, [(["caption", "plot", "--model-dir", str(trained[-1]), image, "--output", "{dir}/no/such/overlay.png"], "no/such")])
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"images": []}, "no image"),
+        ({"images": b"not an image"}, None),
+        ({"images": [None]}, None),
+        ({"images": np.zeros((0, 5, 3), "uint8")}, None),
+        ({"images": np.full((8, 8, 3), np.nan, "float32")}, None),
+        ({"images": np.zeros((8, 8, 7), "uint8")}, None),
+        ({"images": np.zeros((8, 8, 3), "uint8"), "beam_width": 65}, "from 1 to 64"),
+        ({"images": np.zeros((8, 8, 3), "uint8"), "max_length": 10**9}, "from 1 to 1024"),
+        ({"images": np.zeros((8, 8, 3), "uint8"), "length_penalty": float("nan")}, "length_penalty"),
+    ],
+)
+def test_caption_refuses_bad_images_and_arguments_clearly(trained, kwargs, match):
+    with pytest.raises(UserInputError, match=match):
+        trained[0].caption(**kwargs)
