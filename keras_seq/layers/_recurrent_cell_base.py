@@ -52,6 +52,12 @@ class RecurrentCellBase(keras.layers.Layer):
 
     gates = 1
 
+    @property
+    def recurrent_units(self):
+        """The width of the state the recurrent kernel reads (`units`; an
+        LSTM with a projection reads its projected `h`)."""
+        return self.units
+
     def __init__(
         self,
         units,
@@ -107,7 +113,7 @@ class RecurrentCellBase(keras.layers.Layer):
             constraint=self.kernel_constraint,
         )
         self.recurrent_kernel = self.add_weight(
-            shape=(self.units, self.gates * self.units),
+            shape=(self.recurrent_units, self.gates * self.units),
             name="recurrent_kernel",
             initializer=self.recurrent_initializer,
             regularizer=self.recurrent_regularizer,
@@ -128,7 +134,7 @@ class RecurrentCellBase(keras.layers.Layer):
     def make_dropout_masks(self, step_input):
         """Draw the masks a whole sequence shares: `(B, D)` and `(B, U)`."""
         mask = recurrent_mask = None
-        state = ops.ones((ops.shape(step_input)[0], self.units), step_input.dtype)
+        state = ops.ones((ops.shape(step_input)[0], self.recurrent_units), step_input.dtype)
         if self.dropout > 0:
             mask = keras.random.dropout(ops.ones_like(step_input), self.dropout, seed=self.seed_generator)
         if self.recurrent_dropout > 0:

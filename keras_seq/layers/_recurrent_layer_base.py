@@ -32,12 +32,13 @@ class RecurrentLayerBase(keras.layers.RNN):
       layer reads and serializes like `keras.layers.LSTM`;
     - dropout masks drawn once per sequence before the loop;
     - checks that name the problem (input rank, mask shape);
-    - `fused`: when the configuration allows (standard activations, no
-      recurrent dropout, not unrolled), the whole sequence runs through a
-      kernel of `keras_seq.ops` whose input projection is one matmul and
-      whose backward pass is written by hand. `"auto"` takes it when it
-      can, `True` insists (and raises otherwise), `False` always runs the
-      cell step by step. Both paths give the same numbers.
+    - `fused`: when the configuration allows (standard activations, not
+      unrolled), the whole sequence runs through a kernel of
+      `keras_seq.ops` whose input projection is one matmul and whose
+      backward pass is written by hand; recurrent dropout runs inside it,
+      with the mask of the sequence drawn before the loop. `"auto"` takes
+      it when it can, `True` insists (and raises otherwise), `False`
+      always runs the cell step by step. Both paths give the same numbers.
     """
 
     cell_class = None
@@ -69,8 +70,8 @@ class RecurrentLayerBase(keras.layers.RNN):
         if fused is True and not self.can_fuse():
             raise ValueError(
                 f"fused=True is not possible for this {type(self).__name__}: "
-                "it needs the default activations, recurrent_dropout=0 and "
-                "unroll=False. Pass fused='auto' to fall back to the step loop."
+                "it needs the default activations, unroll=False and none of "
+                "the cell's step-only options. Pass fused='auto' to fall back to the step loop."
             )
 
     @classmethod
@@ -116,7 +117,6 @@ class RecurrentLayerBase(keras.layers.RNN):
         return (
             self.fused is not False
             and not self.unroll
-            and cell.recurrent_dropout == 0
             and cell.activation is keras.activations.tanh
             and recurrent is keras.activations.sigmoid
             and self.fused_supported()
@@ -142,7 +142,8 @@ class RecurrentLayerBase(keras.layers.RNN):
         if mask is not None:
             time_mask = ops.cast(ops.transpose(mask)[..., None], x.dtype)  # (T, B, 1)
         x = ops.transpose(x, (1, 0, 2))  # (T, B, D)
-        states = self.run_fused(x, list(initial_state), time_mask)  # each (T, B, U)
+        state_mask = self.cell._recurrent_dropout_mask if training else None  # (B, U), one per sequence
+        states = self.run_fused(x, list(initial_state), time_mask, state_mask)  # each (T, B, U)
         outputs = states[0]  # (T, B, U)
         if time_mask is not None:
             if self.zero_output_for_mask:
@@ -164,8 +165,9 @@ class RecurrentLayerBase(keras.layers.RNN):
         proj = ops.matmul(x, self.weight(self.cell.kernel, x))
         return proj if bias is None else proj + bias
 
-    def run_fused(self, x, initial_state, time_mask):
-        """Return the list of state sequences, each `(T, B, U)`."""
+    def run_fused(self, x, initial_state, time_mask, state_mask=None):
+        """Return the list of state sequences, each `(T, B, U)`;
+        `state_mask` is the recurrent dropout mask `(B, U)`, or None."""
         raise NotImplementedError
 
     # ------------------------------------------------------------- config

@@ -90,7 +90,7 @@ class GRU(RecurrentLayerBase):
     def fused_supported(self):
         return self.cell.reset_after
 
-    def run_fused(self, x, initial_state, time_mask):
+    def run_fused(self, x, initial_state, time_mask, state_mask=None):
         cell = self.cell
         input_bias = recurrent_bias = None
         if cell.use_bias:
@@ -102,6 +102,7 @@ class GRU(RecurrentLayerBase):
             self.weight(cell.recurrent_kernel, x),
             recurrent_bias,
             time_mask,
+            state_mask,
         )
         return [hs]
 

@@ -12,11 +12,14 @@ class LSTM(RecurrentLayerBase):
     """Long short-term memory layer: `keras.layers.RNN(LSTMCell(...))`.
 
     A drop-in for `keras.layers.LSTM`: the same arguments, weights and
-    outputs (`set_weights` works across both ways). On the default
-    configuration (tanh/sigmoid, no recurrent dropout, not unrolled) the
-    sequence runs through `keras_seq.ops.lstm_sequence`, which computes the
-    input projection of all steps in one matmul and has a hand-written
-    backward pass; otherwise the cell runs step by step.
+    outputs (`set_weights` works across both ways). With tanh/sigmoid and
+    not unrolled (recurrent dropout included) the sequence runs through
+    `keras_seq.ops.lstm_sequence`, which computes the input projection of
+    all steps in one matmul and has a hand-written backward pass;
+    otherwise the cell runs step by step. The variants of `LSTMCell`
+    (`layer_norm`, `peephole`, `zoneout`, `proj_size`) run step by step:
+    each changes the recurrence the kernel computes (see
+    `benchmarks/rnn_throughput.py --variants` for their cost).
 
     Args:
         units: int > 0. Size of the hidden and cell states.
@@ -24,7 +27,8 @@ class LSTM(RecurrentLayerBase):
         kernel_initializer, recurrent_initializer, bias_initializer,
         kernel_regularizer, recurrent_regularizer, bias_regularizer,
         kernel_constraint, recurrent_constraint, bias_constraint,
-        dropout, recurrent_dropout, seed: as in `LSTMCell`.
+        dropout, recurrent_dropout, seed, layer_norm, norm_epsilon,
+        peephole, zoneout, proj_size: as in `LSTMCell`.
         activity_regularizer: optional regularizer of the output.
         return_sequences: bool. Return the output of every step `(B, T, U)`
             instead of the last `(B, U)`.
@@ -42,7 +46,8 @@ class LSTM(RecurrentLayerBase):
         training: bool. Whether dropout applies.
 
     Returns:
-        `(B, U)` or `(B, T, U)`; with `return_state`, followed by `h` and `c`.
+        `(B, U)` or `(B, T, U)` (`P` for `U` with a projection); with
+        `return_state`, followed by `h` and `c`.
 
     Example:
     >>> outputs, h, c = LSTM(8, return_sequences=True, return_state=True)(
@@ -52,7 +57,7 @@ class LSTM(RecurrentLayerBase):
     """
 
     cell_class = LSTMCell
-    extra_cell_args = ("recurrent_activation", "unit_forget_bias")
+    extra_cell_args = ("recurrent_activation", "unit_forget_bias", "layer_norm", "norm_epsilon", "peephole", "zoneout", "proj_size")
 
     def __init__(
         self,
@@ -74,6 +79,11 @@ class LSTM(RecurrentLayerBase):
         dropout=0.0,
         recurrent_dropout=0.0,
         seed=None,
+        layer_norm=False,
+        norm_epsilon=1e-3,
+        peephole=False,
+        zoneout=None,
+        proj_size=None,
         return_sequences=False,
         return_state=False,
         go_backwards=False,
@@ -94,7 +104,10 @@ class LSTM(RecurrentLayerBase):
             **kwargs,
         )
 
-    def run_fused(self, x, initial_state, time_mask):
+    def fused_supported(self):
+        return not self.cell.variants
+
+    def run_fused(self, x, initial_state, time_mask, state_mask=None):
         cell = self.cell
         bias = self.weight(cell.bias, x) if cell.use_bias else None
         h0, c0 = initial_state
@@ -104,6 +117,7 @@ class LSTM(RecurrentLayerBase):
             c0,
             self.weight(cell.recurrent_kernel, x),
             time_mask,
+            state_mask,
         )
         return [hs, cs]
 

@@ -83,7 +83,7 @@ class SimpleRNN(RecurrentLayerBase):
             **kwargs,
         )
 
-    def run_fused(self, x, initial_state, time_mask):
+    def run_fused(self, x, initial_state, time_mask, state_mask=None):
         cell = self.cell
         bias = self.weight(cell.bias, x) if cell.use_bias else None
         hs = simple_rnn_sequence(
@@ -91,5 +91,6 @@ class SimpleRNN(RecurrentLayerBase):
             initial_state[0],
             self.weight(cell.recurrent_kernel, x),
             time_mask,
+            state_mask,
         )
         return [hs]

@@ -22,6 +22,12 @@ matmul, in dozens of small ops per step. Here:
 Masks: `mask (T, B, 1)` of 0/1 in the compute dtype, or `None`. Where it is
 0 the states carry over unchanged, as in `keras.layers.RNN`.
 
+Recurrent dropout: `state_mask (B, U)`, or `None`: the state is multiplied
+by it before the recurrent product, the same mask at every step (one mask
+per sequence, Gal & Ghahramani 2016, as Keras' cells draw it). It is drawn
+by the caller, outside the loop; inside, it costs one multiply a step, and
+in the backward pass one on `dh` and one on the saved states.
+
 Only `keras.ops` is used, so the kernels trace inside `tf.function`, XLA and
 SavedModel export. The loops run on `keras_seq.ops._scan.scan`, which lets a
 step save several activations while carrying only its state.
@@ -61,6 +67,11 @@ def _shift_right(seq, first):
     return ops.concatenate([ops.expand_dims(first, 0), seq[:-1]], axis=0)
 
 
+def _dropped(h, state_mask):
+    """The state as the recurrent product sees it."""
+    return h if state_mask is None else h * state_mask
+
+
 def _weight_grad(h_prev, dz):
     """`sum_t h_{t-1}^T dz_t` as one matmul: `(T, B, U), (T, B, K) -> (U, K)`."""
     return ops.matmul(ops.transpose(_flat(h_prev)), _flat(dz))
@@ -78,11 +89,11 @@ def _split_mask(inputs, mask):
 
 
 @compiled
-def _lstm_forward(xp, h_init, c_init, kernel, mask):
+def _lstm_forward(xp, h_init, c_init, kernel, mask, state_mask):
     def step(carry, inputs):
         h, c = carry
         (x_t,), m_t = _split_mask(inputs, mask)
-        z = x_t + ops.matmul(h, kernel)  # (B, 4U)
+        z = x_t + ops.matmul(_dropped(h, state_mask), kernel)  # (B, 4U)
         z_i, z_f, z_g, z_o = ops.split(z, 4, axis=-1)
         c_new = _mix(m_t, ops.sigmoid(z_f) * c + ops.sigmoid(z_i) * ops.tanh(z_g), c)
         h_new = _mix(m_t, ops.sigmoid(z_o) * ops.tanh(c_new), h)  # (B, U)
@@ -93,7 +104,7 @@ def _lstm_forward(xp, h_init, c_init, kernel, mask):
 
 
 @compiled
-def _lstm_backward(d_hs, d_cs, hs, cs, zs, h_init, c_init, kernel, mask):
+def _lstm_backward(d_hs, d_cs, hs, cs, zs, h_init, c_init, kernel, mask, state_mask):
     # every factor that does not depend on the incoming gradient, for all
     # steps at once
     z_i, z_f, z_g, z_o = ops.split(zs, 4, axis=-1)  # (T, B, U) each
@@ -120,7 +131,7 @@ def _lstm_backward(d_hs, d_cs, hs, cs, zs, h_init, c_init, kernel, mask):
         dc = dc + d_c_t
         dc_gates = dh * through_t + (dc if m_t is None else dc * m_t)
         dz = ops.concatenate([dc_gates, dc_gates, dc_gates, dh], axis=-1) * factors_t
-        dh_prev = ops.matmul(dz, kernel_t)  # (B, U)
+        dh_prev = _dropped(ops.matmul(dz, kernel_t), state_mask)  # (B, U)
         dc_prev = dc_gates * f_t
         if m_t is not None:
             dh_prev = dh_prev + dh * (1.0 - m_t)
@@ -131,11 +142,11 @@ def _lstm_backward(d_hs, d_cs, hs, cs, zs, h_init, c_init, kernel, mask):
     zeros = ops.zeros_like(h_init)
     (dh0, dc0), (dhs_total, dcs_gates) = scan(back, (zeros, zeros), xs_back, reverse=True)
     dzs = ops.concatenate([dcs_gates, dcs_gates, dcs_gates, dhs_total], axis=-1) * factors  # (T, B, 4U)
-    d_kernel = _weight_grad(_shift_right(hs, h_init), dzs)  # (U, 4U)
+    d_kernel = _weight_grad(_dropped(_shift_right(hs, h_init), state_mask), dzs)  # (U, 4U)
     return dzs, dh0, dc0, d_kernel
 
 
-def lstm_sequence(inputs_proj, h0, c0, recurrent_kernel, mask=None):
+def lstm_sequence(inputs_proj, h0, c0, recurrent_kernel, mask=None, state_mask=None):
     """LSTM recurrence with tanh/sigmoid, Keras gate order `i, f, g, o`.
 
     Args:
@@ -143,6 +154,7 @@ def lstm_sequence(inputs_proj, h0, c0, recurrent_kernel, mask=None):
         h0, c0: `(B, U)` initial states.
         recurrent_kernel: `(U, 4U)`.
         mask: `(T, B, 1)` or None.
+        state_mask: `(B, U)` recurrent dropout mask (scaled), or None.
 
     Returns:
         `(hs, cs)`, each `(T, B, U)`: the states after every step.
@@ -150,12 +162,12 @@ def lstm_sequence(inputs_proj, h0, c0, recurrent_kernel, mask=None):
 
     @ops.custom_gradient
     def run(xp, h_init, c_init, kernel):
-        hs, cs, zs = _lstm_forward(xp, h_init, c_init, kernel, mask)
+        hs, cs, zs = _lstm_forward(xp, h_init, c_init, kernel, mask, state_mask)
 
         def grad(*upstream):
             d_hs = _grad_or_zeros(upstream, 0, hs)
             d_cs = _grad_or_zeros(upstream, 1, cs)
-            return _lstm_backward(d_hs, d_cs, hs, cs, zs, h_init, c_init, kernel, mask)
+            return _lstm_backward(d_hs, d_cs, hs, cs, zs, h_init, c_init, kernel, mask, state_mask)
 
         return (hs, cs), grad
 
@@ -163,13 +175,13 @@ def lstm_sequence(inputs_proj, h0, c0, recurrent_kernel, mask=None):
 
 
 @compiled
-def _gru_forward(xp, h_init, kernel, bias, mask):
+def _gru_forward(xp, h_init, kernel, bias, mask, state_mask):
     x_z, x_r, x_n = ops.split(xp, 3, axis=-1)  # (T, B, U) each
 
     def step(carry, inputs):
         (h,) = carry
         (xz_t, xr_t, xn_t), m_t = _split_mask(inputs, mask)
-        hp = ops.matmul(h, kernel) + bias  # (B, 3U)
+        hp = ops.matmul(_dropped(h, state_mask), kernel) + bias  # (B, 3U)
         h_z, h_r, h_n = ops.split(hp, 3, axis=-1)
         z = ops.sigmoid(xz_t + h_z)
         r = ops.sigmoid(xr_t + h_r)
@@ -182,7 +194,7 @@ def _gru_forward(xp, h_init, kernel, bias, mask):
 
 
 @compiled
-def _gru_backward(d_hs, hs, z, r, n, h_n, h_init, kernel, mask):
+def _gru_backward(d_hs, hs, z, r, n, h_n, h_init, kernel, mask, state_mask):
     h_prev = _shift_right(hs, h_init)  # (T, B, U)
     # gradients of the pre-activations per unit of dh_t
     d_n = (1.0 - z) * (1.0 - n * n)
@@ -201,19 +213,19 @@ def _gru_backward(d_hs, hs, z, r, n, h_n, h_init, kernel, mask):
         d_h_t, factors_t, keep_t = inputs
         dh = dh + d_h_t  # (B, U): total gradient of h_t
         d_hp = ops.concatenate([dh, dh, dh], axis=-1) * factors_t  # (B, 3U)
-        dh_prev = dh * keep_t + ops.matmul(d_hp, kernel_t)
+        dh_prev = dh * keep_t + _dropped(ops.matmul(d_hp, kernel_t), state_mask)
         return (dh_prev,), dh
 
     (dh0,), dhs_total = scan(back, (ops.zeros_like(h_init),), (d_hs, factors, keep), reverse=True)
     g_z, g_r = dhs_total * d_z, dhs_total * d_r  # (T, B, U)
     d_hps = ops.concatenate([g_z, g_r, dhs_total * d_nr], axis=-1)  # (T, B, 3U)
     d_xp = ops.concatenate([g_z, g_r, dhs_total * d_n], axis=-1)
-    d_kernel = _weight_grad(h_prev, d_hps)  # (U, 3U)
+    d_kernel = _weight_grad(_dropped(h_prev, state_mask), d_hps)  # (U, 3U)
     d_bias = ops.sum(_flat(d_hps), axis=0)  # (3U,)
     return d_xp, dh0, d_kernel, d_bias
 
 
-def gru_sequence(inputs_proj, h0, recurrent_kernel, recurrent_bias=None, mask=None):
+def gru_sequence(inputs_proj, h0, recurrent_kernel, recurrent_bias=None, mask=None, state_mask=None):
     """GRU recurrence (`reset_after=True`), tanh/sigmoid, gate order `z, r, n`.
 
     Args:
@@ -223,6 +235,7 @@ def gru_sequence(inputs_proj, h0, recurrent_kernel, recurrent_bias=None, mask=No
         recurrent_kernel: `(U, 3U)`.
         recurrent_bias: `(3U,)` or None.
         mask: `(T, B, 1)` or None.
+        state_mask: `(B, U)` recurrent dropout mask (scaled), or None.
 
     Returns:
         hs `(T, B, U)`: the state after every step.
@@ -232,11 +245,11 @@ def gru_sequence(inputs_proj, h0, recurrent_kernel, recurrent_bias=None, mask=No
 
     @ops.custom_gradient
     def run(xp, h_init, kernel, bias):
-        hs, z, r, n, h_n = _gru_forward(xp, h_init, kernel, bias, mask)
+        hs, z, r, n, h_n = _gru_forward(xp, h_init, kernel, bias, mask, state_mask)
 
         def grad(*upstream):
             d_hs = _grad_or_zeros(upstream, 0, hs)
-            return _gru_backward(d_hs, hs, z, r, n, h_n, h_init, kernel, mask)
+            return _gru_backward(d_hs, hs, z, r, n, h_n, h_init, kernel, mask, state_mask)
 
         return hs, grad
 
@@ -244,11 +257,11 @@ def gru_sequence(inputs_proj, h0, recurrent_kernel, recurrent_bias=None, mask=No
 
 
 @compiled
-def _simple_rnn_forward(xp, h_init, kernel, mask):
+def _simple_rnn_forward(xp, h_init, kernel, mask, state_mask):
     def step(carry, inputs):
         (h,) = carry
         (x_t,), m_t = _split_mask(inputs, mask)
-        h_step = ops.tanh(x_t + ops.matmul(h, kernel))  # (B, U)
+        h_step = ops.tanh(x_t + ops.matmul(_dropped(h, state_mask), kernel))  # (B, U)
         if m_t is None:
             return (h_step,), (h_step,)
         return (_mix(m_t, h_step, h),), (_mix(m_t, h_step, h), h_step)
@@ -258,7 +271,7 @@ def _simple_rnn_forward(xp, h_init, kernel, mask):
 
 
 @compiled
-def _simple_rnn_backward(d_hs, hs, steps, h_init, kernel, mask):
+def _simple_rnn_backward(d_hs, hs, steps, h_init, kernel, mask, state_mask):
     factors = 1.0 - steps * steps  # (T, B, U)
     if mask is not None:
         factors = factors * mask
@@ -269,17 +282,17 @@ def _simple_rnn_backward(d_hs, hs, steps, h_init, kernel, mask):
         (d_h_t, factors_t), m_t = _split_mask(inputs, mask)
         dh = dh + d_h_t  # (B, U): total gradient of h_t
         dz = dh * factors_t  # (B, U)
-        dh_prev = ops.matmul(dz, kernel_t)
+        dh_prev = _dropped(ops.matmul(dz, kernel_t), state_mask)
         if m_t is not None:
             dh_prev = dh_prev + dh * (1.0 - m_t)
         return (dh_prev,), dz
 
     (dh0,), dzs = scan(back, (ops.zeros_like(h_init),), _with_mask((d_hs, factors), mask), reverse=True)  # dzs (T, B, U)
-    d_kernel = _weight_grad(_shift_right(hs, h_init), dzs)  # (U, U)
+    d_kernel = _weight_grad(_dropped(_shift_right(hs, h_init), state_mask), dzs)  # (U, U)
     return dzs, dh0, d_kernel
 
 
-def simple_rnn_sequence(inputs_proj, h0, recurrent_kernel, mask=None):
+def simple_rnn_sequence(inputs_proj, h0, recurrent_kernel, mask=None, state_mask=None):
     """Elman recurrence with tanh.
 
     Args:
@@ -287,6 +300,7 @@ def simple_rnn_sequence(inputs_proj, h0, recurrent_kernel, mask=None):
         h0: `(B, U)` initial state.
         recurrent_kernel: `(U, U)`.
         mask: `(T, B, 1)` or None.
+        state_mask: `(B, U)` recurrent dropout mask (scaled), or None.
 
     Returns:
         hs `(T, B, U)`: the state after every step.
@@ -294,11 +308,11 @@ def simple_rnn_sequence(inputs_proj, h0, recurrent_kernel, mask=None):
 
     @ops.custom_gradient
     def run(xp, h_init, kernel):
-        hs, steps = _simple_rnn_forward(xp, h_init, kernel, mask)
+        hs, steps = _simple_rnn_forward(xp, h_init, kernel, mask, state_mask)
 
         def grad(*upstream):
             d_hs = _grad_or_zeros(upstream, 0, hs)
-            return _simple_rnn_backward(d_hs, hs, steps, h_init, kernel, mask)
+            return _simple_rnn_backward(d_hs, hs, steps, h_init, kernel, mask, state_mask)
 
         return hs, grad
 

@@ -5,7 +5,19 @@ from keras_seq.training.losses import SmoothedSparseCrossEntropy
 from keras_seq.training.metrics import BitsPerChar, Perplexity
 from keras_seq.training.nan_guard import NaNGuard
 from keras_seq.training.scheduled_sampling import ScheduledSampling
+from keras_seq.training.sequence_loss import SequenceLoss, sequence_loss
 from keras_seq.training.time_budget import TimeBudget
 from keras_seq.training.training_checkpoint import TrainingCheckpoint
 
-__all__ = ["BestWeights", "BitsPerChar", "NaNGuard", "Perplexity", "ScheduledSampling", "SmoothedSparseCrossEntropy", "TimeBudget", "TrainingCheckpoint"]
+__all__ = [
+    "BestWeights",
+    "BitsPerChar",
+    "NaNGuard",
+    "Perplexity",
+    "ScheduledSampling",
+    "SequenceLoss",
+    "SmoothedSparseCrossEntropy",
+    "TimeBudget",
+    "TrainingCheckpoint",
+    "sequence_loss",
+]

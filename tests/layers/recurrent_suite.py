@@ -163,6 +163,35 @@ class RecurrentSuite:
         for p, q in zip(tape.gradient(la, init), tape.gradient(lb, init)):
             np.testing.assert_allclose(np.asarray(p), np.asarray(q), atol=1e-5)
 
+    @pytest.mark.parametrize("go_backwards", [False, True])
+    def test_recurrent_dropout_runs_fused_and_matches_the_step_path_with_the_same_mask(self, go_backwards, monkeypatch):
+        if not self.fusable:
+            pytest.skip("this variant has no fused kernel")
+        ids = _tokens()
+        embed = keras.layers.Embedding(VOCAB, D, mask_zero=True)
+        vectors, mask = embed(ids), embed.compute_mask(ids)
+        options = dict(return_sequences=True, return_state=True, go_backwards=go_backwards, recurrent_dropout=0.4, seed=3, **self.extra)
+        fast, slow = self.ours(U, **options), self.ours(U, fused=False, **options)
+        fast(vectors)
+        slow(vectors)
+        slow.set_weights(fast.get_weights())
+        assert fast.can_fuse()
+        calls = []
+        original = self.ours.run_fused
+        monkeypatch.setattr(self.ours, "run_fused", lambda layer, *args: calls.append(args[-1]) or original(layer, *args))
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(vectors)
+            a = fast(vectors, mask=mask, training=True)  # both draw the same mask: the same seed, drawn first
+            b = slow(vectors, mask=mask, training=True)
+            la, lb = _weighted_sum(a), _weighted_sum(b)
+        assert len(calls) == 1 and calls[0] is not None  # the fused kernel ran, with the dropout mask
+        for p, q in zip(_flat(a), _flat(b)):
+            np.testing.assert_allclose(p, q, atol=1e-5)
+        for p, q in zip(tape.gradient(la, fast.trainable_weights + [vectors]), tape.gradient(lb, slow.trainable_weights + [vectors])):
+            np.testing.assert_allclose(np.asarray(p), np.asarray(q), rtol=1e-6, atol=1e-5)
+        # and dropout did act: without it the outputs differ
+        assert not np.allclose(_flat(a)[0], _flat(fast(vectors, mask=mask))[0], atol=1e-3)
+
     def test_stateful_matches_keras(self):
         x = _inputs()
         ours, ref = self._pair(x, stateful=True, return_sequences=True)
@@ -312,6 +341,7 @@ class RecurrentSuite:
         with pytest.raises(ValueError, match="fused"):
             self.ours(4, fused="yes")
         with pytest.raises(ValueError, match="fused=True"):
-            self.ours(4, fused=True, recurrent_dropout=0.2)
+            self.ours(4, fused=True, unroll=True)
+        assert self.ours(4, recurrent_dropout=0.2, **self.extra).can_fuse() is self.fusable  # recurrent dropout runs in the kernel
         with pytest.raises(ValueError, match="dropout"):
             self.ours(4, dropout=1.5)
