@@ -14,6 +14,13 @@ printed as a fraction of it.
 
     python benchmarks/rnn_throughput.py                # the full table
     python benchmarks/rnn_throughput.py --units 256 --cells lstm --steps 30
+    python benchmarks/rnn_throughput.py --variants --units 256 --steps 30
+
+`--variants` times LSTM options instead, each in the same run as its
+peers: recurrent dropout 0.25 (ours, fused) against our plain fused LSTM
+and against `keras.layers.LSTM` with the same dropout; and each LSTM
+variant (layer norm, peepholes, zoneout, projection to units / 2) against
+our plain LSTM.
 """
 
 import argparse
@@ -60,11 +67,11 @@ def matmul_rate(size=1024, chain=10, repeats=15):
     return chain * 2 * size**3 / statistics.median(times)
 
 
-def build(layer_class, units, seed):
+def build(layer_class, units, seed, **options):
     keras.utils.set_random_seed(seed)
     inputs = keras.Input((LENGTH,), dtype="int32")
     x = keras.layers.Embedding(VOCAB, EMBED)(inputs)
-    x = layer_class(units, return_sequences=True)(x)
+    x = layer_class(units, return_sequences=True, **options)(x)
     outputs = keras.layers.Dense(VOCAB)(x)
     model = keras.Model(inputs, outputs)
     model.compile(
@@ -81,6 +88,45 @@ def flops_per_char(cell, units):
     return 3 * forward
 
 
+def time_models(models, train, steps, rounds):
+    """Median seconds per training step of each model, timed in interleaved rounds."""
+    for model in models.values():  # trace and warm up
+        train(model, 3)
+    per_round = max(1, steps // rounds)
+    times = {name: [] for name in models}
+    for _ in range(rounds):
+        for name, model in models.items():
+            start = time.perf_counter()
+            train(model, per_round)
+            times[name].append((time.perf_counter() - start) / per_round)
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def variant_rows(units, train, args):
+    """The LSTM options against their peers (see the module docstring)."""
+    dropout = {"recurrent_dropout": 0.25}
+    comparisons = [
+        ("recurrent_dropout=0.25", {"ours": (OURS["lstm"], dropout), "ours_plain": (OURS["lstm"], {}), "keras": (KERAS["lstm"], dropout)}),
+        ("layer_norm", {"ours": (OURS["lstm"], {"layer_norm": True}), "ours_plain": (OURS["lstm"], {})}),
+        ("peephole", {"ours": (OURS["lstm"], {"peephole": True}), "ours_plain": (OURS["lstm"], {})}),
+        ("zoneout=(0.1, 0.1)", {"ours": (OURS["lstm"], {"zoneout": (0.1, 0.1)}), "ours_plain": (OURS["lstm"], {})}),
+        (f"proj_size={units // 2}", {"ours": (OURS["lstm"], {"proj_size": units // 2}), "ours_plain": (OURS["lstm"], {})}),
+    ]
+    rows = []
+    for name, specs in comparisons:
+        models = {key: build(layer, units, args.seed, **options) for key, (layer, options) in specs.items()}
+        step = time_models(models, train, args.steps, args.rounds)
+        row = {"variant": name, "units": units, **{f"{key}_chars_per_s": round(BATCH * LENGTH / s) for key, s in step.items()}}
+        row["vs_ours_plain"] = round(step["ours_plain"] / step["ours"], 2)
+        line = f"LSTM-{units} {name:<24} ours {row['ours_chars_per_s']:>7} chars/s  {row['vs_ours_plain']:.2f}x our plain fused LSTM"
+        if "keras" in step:
+            row["vs_keras"] = round(step["keras"] / step["ours"], 2)
+            line += f", {row['vs_keras']:.2f}x keras.layers.LSTM with the same option"
+        print(line, flush=True)
+        rows.append(row)
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, nargs="+", default=[256, 512])
@@ -88,6 +134,7 @@ def main():
     parser.add_argument("--steps", type=int, default=100, help="measured training steps per model")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds the steps are split into")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--variants", action="store_true", help="time the LSTM options instead (see above)")
     args = parser.parse_args()
 
     rng = np.random.default_rng(args.seed)
@@ -98,6 +145,11 @@ def main():
     def train(model, steps):
         for k in range(steps):
             model.train_on_batch(*batches[k % len(batches)])
+
+    if args.variants:
+        rows = [row for units in args.units for row in variant_rows(units, train, args)]
+        print(json.dumps({"rows": rows}))
+        return
 
     rate = matmul_rate()
     print(f"machine fp32 matmul rate: {rate / 1e9:.1f} GFLOP/s (chains of 1024x1024 matmuls, median)")
