@@ -294,7 +294,8 @@ def train(
     Checkpoints to `model_dir/backup` during training (`TrainingCheckpoint`)
     and, when a run was killed, the same call resumes from its last
     checkpoint: the weights, the optimizer's state, the epoch and the step
-    in it, the time spent against `time_budget`, and the data position
+    in it, the time spent against `time_budget`, the early stop's best
+    epoch and patience, and the data position
     (the training pipeline is repeated and the batches already trained on
     are skipped, so the resumed run sees what the uninterrupted one would
     have). A call with another config or data is refused while a
@@ -314,7 +315,9 @@ def train(
             progress, and the model is saved as usual.
         verbose: 0 quiet, 1 progress bar, 2 a line per epoch.
         print_fn: where the messages go.
-        callbacks: extra Keras callbacks for `fit`.
+        callbacks: extra Keras callbacks for `fit`. Those with
+            `get_state()`/`set_state()` (`BestWeights`) have their state
+            held in the checkpoint, as the application's own early stop.
         strategy: `"default"`, `"mirrored"` (see `make_strategy`) or a
             `tf.distribute.Strategy` of the caller's. The
             config's `batch_size` is the global batch, split among the
