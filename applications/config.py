@@ -12,6 +12,8 @@ import typing
 from keras_seq.errors import UserInputError
 from keras_seq.limits import MAX_BEAM_WIDTH, MAX_DECODE_LENGTH
 
+UNTIL_BUDGET = 1_000_000  # "epochs" of a run that a time budget ends
+
 # `--attention` of the apps with an attention decoder: `keras_seq.layers.make_attention`'s
 # names, written here too so that `--help` imports no TensorFlow (a test checks they agree)
 ATTENTIONS = ("bahdanau", "location", "luong", "none")
@@ -29,7 +31,8 @@ def field(default, help, choices=None, flag=True, none="none", bound="default", 
             means `None`.
         bound: what a number may be, for the flag and for
             `AppConfig.check_fields`: `"positive"`, `"non_negative"`,
-            `"fraction"` (in (0, 1)), `"rate"` (in [0, 1)) or None (any);
+            `"fraction"` (in (0, 1)), `"rate"` (in [0, 1)), `"ngram"` (0, or
+            an integer >= 2) or None (any);
             by default ints must be positive and floats non-negative.
         maximum: the largest value allowed, or None (a cap on what would
             exhaust memory: a beam width, a decoding length).
@@ -49,10 +52,24 @@ class AppConfig:
     application's config also names the application, once for the command
     line, the task and the saved models: `app` (its `keras-seq` command)
     and `noun` (what messages call its model).
+
+    A training application's `epochs` field defaults to None: its
+    `default_epochs` without a time budget, and with one, as many epochs
+    as the budget allows (`epochs_to_run`). An `epochs` given caps the run
+    either way.
     """
 
     app = None
     noun = None
+    default_epochs = 10
+
+    def epochs_to_run(self, time_budget=None):
+        """The epochs a training run has: `epochs` when given; otherwise
+        until `time_budget` runs out when there is one, else
+        `default_epochs`."""
+        if getattr(self, "epochs", None) is not None:
+            return self.epochs
+        return UNTIL_BUDGET if time_budget else self.default_epochs
 
     def to_dict(self):
         return dataclasses.asdict(self)
@@ -121,7 +138,7 @@ class AppConfig:
                 continue
             default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
             option = "--" + f.name.replace("_", "-")
-            text = meta["help"]
+            text = meta["help"].replace("{default_epochs}", str(cls.default_epochs))
             kind = hints[f.name]
             if kind is bool:
                 parser.add_argument(option, action=argparse.BooleanOptionalAction, default=default, help=f"{text} (default: {'on' if default else 'off'})")
@@ -190,6 +207,8 @@ class WordDecoderFields:
             memory's mean: the classic encoder-decoder whose decoder sees
             its input as one vector, to see what attention buys).
         beam_width, length_penalty: defaults of decoding and the export.
+        no_repeat_ngram: 0, or n >= 2: decoding (and the export) never
+            repeats one of an output's n-grams (`keras_seq.decoding.beam_search`).
     """
 
     max_vocab: int = field(8000, "words per language")
@@ -201,6 +220,7 @@ class WordDecoderFields:
     input_feeding: bool = field(False, "feed the attentional output back into the decoder")
     beam_width: int = field(5, "default beam width of decoding and the export; 1 is greedy", maximum=MAX_BEAM_WIDTH)
     length_penalty: float = field(0.6, "default GNMT length penalty alpha of beam search")
+    no_repeat_ngram: int = field(0, "decoding never repeats an n-gram of this length in an output; 0: off", bound="ngram", maximum=MAX_DECODE_LENGTH)
 
 
 @dataclasses.dataclass
@@ -210,6 +230,9 @@ class DecodeOptions:
 
     beam_width: typing.Optional[int] = field(None, "1 is greedy; none: the model's", maximum=MAX_BEAM_WIDTH)
     length_penalty: typing.Optional[float] = field(None, "GNMT alpha; none: the model's")
+    no_repeat_ngram: typing.Optional[int] = field(
+        None, "never repeat an n-gram of this length (0: off); none: the model's", bound="ngram", maximum=MAX_DECODE_LENGTH
+    )
 
 
 def _plain(kind):
@@ -231,6 +254,7 @@ _BOUNDS = {
     (False, "non_negative"): (lambda v: v >= 0, ">= 0"),
     (False, "fraction"): (lambda v: 0 < v < 1, "in (0, 1)"),
     (False, "rate"): (lambda v: 0 <= v < 1, "in [0, 1)"),
+    (True, "ngram"): (lambda v: v == 0 or v >= 2, "0 (off) or an integer >= 2"),
 }
 
 
@@ -249,5 +273,6 @@ def _parser(kind, bound):
         (float, None): flags.number,
         (float, "fraction"): flags.fraction,
         (float, "rate"): flags.rate,
+        (int, "ngram"): flags.ngram,
     }
     return table[(kind, bound)]

@@ -43,6 +43,13 @@ def rate(text):
     return value
 
 
+def ngram(text):
+    value = non_negative_int(text)
+    if value == 1:
+        raise argparse.ArgumentTypeError(f"expected 0 (off) or an n-gram length >= 2, got {text!r}")
+    return value
+
+
 def comma_list(text):
     return [part.strip() for part in text.split(",") if part.strip()]
 

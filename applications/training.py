@@ -307,12 +307,15 @@ def train(
 
     Args:
         task_class: the application's `Task` subclass.
-        config: its config (default: the defaults); `epochs`,
-            `validation_split`, `batch_size` and `seed` are read from it.
+        config: its config (default: the defaults); `epochs` (see
+            `time_budget`), `validation_split`, `batch_size` and `seed` are
+            read from it.
         data: a source as the application reads it (`embedded` by default).
         model_dir: output folder (default `saved_models/<app>`).
         time_budget: seconds, or None. Training stops after the step in
-            progress, and the model is saved as usual.
+            progress, and the model is saved as usual. With a budget and
+            no `epochs` in the config, training runs until the budget is
+            spent (the config's `default_epochs` without one).
         verbose: 0 quiet, 1 progress bar, 2 a line per epoch.
         print_fn: where the messages go.
         callbacks: extra Keras callbacks for `fit`. Those with
@@ -343,6 +346,8 @@ def train(
     distribution = make_strategy(strategy, cpu_replicas)
     prepared = prepare(task_class, config, data, **data_options)  # fails before writing anything
     print_fn(prepared.summary)
+    if time_budget and prepared.config.epochs is None:
+        print_fn(f"Training until the time budget of {time_budget:g} s is spent (no --epochs given).")
     if distribution.num_replicas_in_sync > 1:
         replicas, batch = distribution.num_replicas_in_sync, prepared.config.batch_size
         print_fn(f"Strategy: {type(distribution).__name__} over {replicas} replicas; batches of {batch} split among them.")
@@ -386,7 +391,7 @@ def train(
     start = time.monotonic()
     try:
         rebuild = lambda: prepare(task_class, config, data, **data_options).train  # noqa: E731
-        history = _fit(task.model, prepared, every, epoch, step, done, verbose, rebuild)
+        history = _fit(task.model, prepared, every, epoch, step, done, verbose, rebuild, prepared.config.epochs_to_run(time_budget))
         history.seconds = time.monotonic() - start
         history.validation_examples = prepared.validation_examples
         task.save(scratch or model_dir)
@@ -414,8 +419,8 @@ def _steps_per_epoch(prepared):
     return count if count > 0 else None  # unknown (-2) or infinite (-1)
 
 
-def _fit(model, prepared, callbacks, epoch, step, done, verbose, rebuild):
-    """`model.fit` from epoch `epoch`, step `step` (`done` steps in all).
+def _fit(model, prepared, callbacks, epoch, step, done, verbose, rebuild, epochs):
+    """`model.fit` from epoch `epoch`, step `step` (`done` steps in all), to `epochs`.
 
     With a known number of batches per epoch the pipeline is repeated and
     the `done` batches already trained on are skipped, so the epochs see the
@@ -426,7 +431,6 @@ def _fit(model, prepared, callbacks, epoch, step, done, verbose, rebuild):
     gives the uninterrupted run's); the callbacks see the two as one run
     (`_Continued`). Without a known number, epochs restart from their
     beginning (the checkpoints of the epochs' ends still hold)."""
-    epochs = prepared.config.epochs
     steps = _steps_per_epoch(prepared)
     common = {"validation_data": prepared.validation, "callbacks": callbacks, "verbose": verbose, "shuffle": False}  # the pipelines shuffle
     if steps is None:
@@ -693,7 +697,7 @@ def tune(
     deadline = time.monotonic() + time_budget if time_budget else None
     objective = task_class.objective
     if tuner == "hyperband":
-        oracle = _oracle(tuner, deadline, max_trials, objective=objective, max_epochs=prepared.config.epochs, seed=prepared.config.seed)
+        oracle = _oracle(tuner, deadline, max_trials, objective=objective, max_epochs=prepared.config.epochs_to_run(), seed=prepared.config.seed)
     else:
         oracle = _oracle(tuner, deadline, objective=objective, max_trials=max_trials, seed=prepared.config.seed)
     tuner_class = _HyperbandTuner if tuner == "hyperband" else _Tuner
@@ -712,7 +716,7 @@ def tune(
         callbacks.append(TimeBudget(trial_budget, deadline=deadline))
     budget = f", {time_budget:g} s in all" if time_budget else ""
     print_fn(f"{prepared.summary}\nSearch: {tuner}, up to {max_trials} trials{budget}; trials in {directory}.")
-    search.search(prepared.train, validation_data=prepared.validation, epochs=prepared.config.epochs, callbacks=callbacks, verbose=verbose)
+    search.search(prepared.train, validation_data=prepared.validation, epochs=prepared.config.epochs_to_run(), callbacks=callbacks, verbose=verbose)
     if worker:
         print_fn(f"Worker {tuner_id}: the oracle has no more trials; the chief writes the best model.")
         return None, []

@@ -59,6 +59,7 @@ class CaptionerConfig(WordDecoderFields, AppConfig):
     """
 
     app = "caption"  # the `keras-seq` command, also stamped into saved models
+    default_epochs = 30
     noun = "captioner"
 
     vocab_size: int = field(0, "caption word ids, set from the data", flag=False)
@@ -82,7 +83,7 @@ class CaptionerConfig(WordDecoderFields, AppConfig):
     learning_rate: float = field(1e-3, "Adam's learning rate", bound="positive")
     clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
     batch_size: int = field(32, "captions per batch, each with its image")
-    epochs: int = field(30, "passes over the training images")
+    epochs: typing.Optional[int] = field(None, "passes over the training images; none: {default_epochs}, or until --time-budget runs out")
     validation_split: float = field(0.1, "the part of --data held out for validation (seeded)", bound="fraction")
     seed: int = field(0, "seed of the split, the weights and the shuffling", bound=None)
 

@@ -28,6 +28,7 @@ class CaptionerModule(tf.Module):
         self.max_length = captioner.config.max_length
         self.beam_width = captioner.config.beam_width
         self.length_penalty = captioner.config.length_penalty
+        self.no_repeat_ngram = captioner.config.no_repeat_ngram
 
     def decode_images(self, images):
         def one(data):
@@ -39,7 +40,9 @@ class CaptionerModule(tf.Module):
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="images")])
     def caption(self, images):
         memory, state = self.captioner.encode(self.decode_images(images))
-        text = beam_search_text(self.captioner.step, state, memory, self.words, self.max_length, self.beam_width, self.length_penalty, START_ID, END_ID)
+        text = beam_search_text(
+            self.captioner.step, state, memory, self.words, self.max_length, self.beam_width, self.length_penalty, START_ID, END_ID, self.no_repeat_ngram
+        )
         return tf.strings.strip(tf.strings.regex_replace(text, " +", " "))
 
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="images")])

@@ -103,7 +103,7 @@ class Captioner(Task):
         return fit_image_list(self.resize, [read_image(image) for image in images])
 
     # ---------------------------------------------------------------- use
-    def caption(self, images, beam_width=None, length_penalty=None, max_length=None):
+    def caption(self, images, beam_width=None, length_penalty=None, max_length=None, no_repeat_ngram=None):
         """Caption an image or a list of images.
 
         Args:
@@ -111,6 +111,8 @@ class Captioner(Task):
                 `(H, W[, C])`, or a list of them.
             beam_width: 1 for greedy search; default `config.beam_width`.
             length_penalty: GNMT alpha; default `config.length_penalty`.
+            no_repeat_ngram: 0, or n >= 2: no caption repeats one of its
+                n-grams; default `config.no_repeat_ngram`.
             max_length: words at most; default `config.max_length`.
 
         Returns:
@@ -118,15 +120,18 @@ class Captioner(Task):
             them for a list of images.
         """
         single = isinstance(images, (str, bytes, bytearray)) or (isinstance(images, np.ndarray) and images.ndim in (2, 3))
-        captions = self.caption_pixels(self.read_images(images), beam_width, length_penalty, max_length)
+        captions = self.caption_pixels(self.read_images(images), beam_width, length_penalty, max_length, no_repeat_ngram)
         return captions[0] if single else captions
 
-    def caption_pixels(self, pixels, beam_width=None, length_penalty=None, max_length=None):
+    def caption_pixels(self, pixels, beam_width=None, length_penalty=None, max_length=None, no_repeat_ngram=None):
         """`caption` of images already read and resized (`read_images`)."""
         beam_width = self.config.beam_width if beam_width is None else beam_width
         alpha = self.config.length_penalty if length_penalty is None else length_penalty
+        ban = self.config.no_repeat_ngram if no_repeat_ngram is None else no_repeat_ngram
         limit = max_length or self.config.max_length
-        tokens = np.concatenate([self.search(pixels[i : i + DECODE_BATCH_SIZE], limit, beam_width, alpha) for i in range(0, len(pixels), DECODE_BATCH_SIZE)])
+        tokens = np.concatenate(
+            [self.search(pixels[i : i + DECODE_BATCH_SIZE], limit, beam_width, alpha, ban) for i in range(0, len(pixels), DECODE_BATCH_SIZE)]
+        )
         return [self.vocab.decode(row) for row in tokens]
 
     def attention(self, image, caption):
@@ -181,7 +186,7 @@ class Captioner(Task):
         return save_figure(fig, path)
 
     # ------------------------------------------------------------ metrics
-    def evaluate(self, data, beam_width=None, length_penalty=None):
+    def evaluate(self, data, beam_width=None, length_penalty=None, no_repeat_ngram=None):
         """BLEU-1 to BLEU-4 (sacreBLEU, over all references), CIDEr-D and
         the exact-match rate (the caption equals one of its references) of
         greedy and of beam search."""
@@ -197,7 +202,7 @@ class Captioner(Task):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for name, width in (("greedy", 1), ("beam", beam_width)):
-                hypotheses = self.caption_pixels(pixels, beam_width=width, length_penalty=length_penalty)
+                hypotheses = self.caption_pixels(pixels, beam_width=width, length_penalty=length_penalty, no_repeat_ngram=no_repeat_ngram)
                 for n in range(1, 5):
                     metrics[f"bleu_{n}_{name}"] = round(BLEU(max_ngram_order=n).corpus_score(hypotheses, streams).score, 2)
                 metrics[f"cider_{name}"] = round(corpus_cider(hypotheses, references), 4)

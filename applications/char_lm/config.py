@@ -1,6 +1,7 @@
 """The char LM's settings, with defaults (and, from them, its flags)."""
 
 import dataclasses
+import typing
 
 from keras_seq.applications.config import AppConfig, NTMCellFields, field
 from keras_seq.errors import UserInputError
@@ -32,12 +33,14 @@ class CharLMConfig(NTMCellFields, AppConfig):
         clipnorm: gradient clipping by global norm (0 disables).
         tbptt: stateful truncated backpropagation through time instead of
             independent windows.
-        epochs: passes over the training text.
+        epochs: passes over the training text; None: `default_epochs`, or
+            until the time budget runs out.
         validation_split: the last part of the text held out.
         seed: seed of the initial weights, the shuffling and the dropout.
     """
 
     app = "char-lm"  # the `keras-seq` command, also stamped into saved models
+    default_epochs = 20
     noun = "char LM"
 
     vocab_size: int = field(0, "character ids, set from the data", flag=False)
@@ -51,7 +54,7 @@ class CharLMConfig(NTMCellFields, AppConfig):
     learning_rate: float = field(2e-3, "Adam's learning rate", bound="positive")
     clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
     tbptt: bool = field(False, "stateful truncated backpropagation through time (state carried across windows)")
-    epochs: int = field(20, "passes over the training text")
+    epochs: typing.Optional[int] = field(None, "passes over the training text; none: {default_epochs}, or until --time-budget runs out")
     validation_split: float = field(0.1, "the last part of the text held out for validation", bound="fraction")
     seed: int = field(0, "seed of the weights, the shuffling and the dropout", bound=None)
 

@@ -60,6 +60,7 @@ class NTMTaskConfig(AppConfig):
     """
 
     app = "ntm"  # the `keras-seq` command, also stamped into saved models
+    default_epochs = 30
     noun = "NTM task model"
 
     task: str = field("copy", "the algorithmic task: copy, repeat-copy, associative-recall or priority-sort")
@@ -76,7 +77,7 @@ class NTMTaskConfig(AppConfig):
     curriculum: bool = field(False, "start small and grow the sizes up to --max-size (off: measured slower on copy)")
     curriculum_steps: int = field(4000, "steps over which the curriculum grows to --max-size")
     steps_per_epoch: int = field(1000, "generated training batches per epoch")
-    epochs: int = field(30, "epochs of --steps-per-epoch batches")
+    epochs: typing.Optional[int] = field(None, "epochs of --steps-per-epoch batches; none: {default_epochs}, or until --time-budget runs out")
     batch_size: int = field(1, "sequences per training batch (one: the most updates per second)")
     optimizer: str = field("rmsprop", "rmsprop (momentum 0.9, value clipping) or adam (global-norm clipping)", choices=OPTIMIZERS)
     learning_rate: float = field(1e-4, "the optimizer's learning rate", bound="positive")

@@ -58,6 +58,7 @@ class SentimentConfig(NTMCellFields, AppConfig):
     """
 
     app = "sentiment"  # the `keras-seq` command, also stamped into saved models
+    default_epochs = 10
     noun = "sentiment classifier"
 
     labels: list = field(["negative", "positive"], "the class names, set from the data", flag=False)
@@ -83,7 +84,7 @@ class SentimentConfig(NTMCellFields, AppConfig):
     weight_averaging: bool = field(False, "keep a moving average of the weights (momentum 0.99) and end with it")
     clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
     batch_size: int = field(32, "texts per training batch")
-    epochs: int = field(10, "passes over the training texts")
+    epochs: typing.Optional[int] = field(None, "passes over the training texts; none: {default_epochs}, or until --time-budget runs out")
     patience: int = field(3, "early stopping on validation accuracy after this many epochs without a gain; 0 disables", bound="non_negative")
     validation_split: float = field(0.2, "the part of --data held out for validation (seeded)", bound="fraction")
     seed: int = field(0, "seed of the split, the weights, the shuffling and the dropout", bound=None)

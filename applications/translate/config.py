@@ -2,6 +2,7 @@
 them, its flags)."""
 
 import dataclasses
+import typing
 
 from keras_seq.applications.config import AppConfig, DecodeOptions, WordDecoderFields, field
 
@@ -36,6 +37,7 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
     """
 
     app = "translate"  # the `keras-seq` command, also stamped into saved models
+    default_epochs = 10
     noun = "translator"
 
     src_vocab_size: int = field(0, "source ids, set from the data", flag=False)
@@ -52,7 +54,7 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
     clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
     ema_momentum: float = field(0.0, "keep a moving average of the weights with this momentum and end with it, e.g. 0.999; 0 is off", bound="rate")
     batch_size: int = field(64, "sentence pairs per batch")
-    epochs: int = field(10, "passes over the training pairs")
+    epochs: typing.Optional[int] = field(None, "passes over the training pairs; none: {default_epochs}, or until --time-budget runs out")
     validation_split: float = field(0.05, "the part of --data held out for validation (seeded)", bound="fraction")
     seed: int = field(0, "seed of the split, the weights and the shuffling", bound=None)
 

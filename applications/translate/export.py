@@ -12,7 +12,7 @@ class TranslatorModule(tf.Module):
     and detokenization all run in the graph.
 
     Signature `translate(sentences: string[B]) -> string[B]`, beam search
-    with the config's beam width and length penalty. Unknown words map to
+    with the config's beam width, length penalty and n-gram ban. Unknown words map to
     `[UNK]`; an empty sentence gives an empty translation; sentences longer
     than `max_length` tokens are truncated.
     """
@@ -28,6 +28,7 @@ class TranslatorModule(tf.Module):
         self.max_length = translator.config.max_length
         self.beam_width = translator.config.beam_width
         self.length_penalty = translator.config.length_penalty
+        self.no_repeat_ngram = translator.config.no_repeat_ngram
 
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="sentences")])
     def translate(self, sentences):
@@ -37,8 +38,9 @@ class TranslatorModule(tf.Module):
         ids = tf.pad(ids, [[0, 0], [0, 1]])  # at least one column; a zero column is masked
         memory, state = self.translator.encode(ids)
         text = beam_search_text(
-            self.translator.step, state, memory, self.target_words, 2 * self.max_length, self.beam_width, self.length_penalty, START_ID, END_ID
-        )
+            self.translator.step, state, memory, self.target_words, 2 * self.max_length, self.beam_width, self.length_penalty, START_ID, END_ID,
+            self.no_repeat_ngram,
+        )  # fmt: skip
         text = tf_detokenize(text)
         empty = tf.strings.length(tf.strings.strip(sentences)) == 0
         return tf.where(empty, "", text)

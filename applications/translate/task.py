@@ -11,7 +11,7 @@ from keras_seq.applications.training import Prepared
 from keras_seq.applications.translate.config import TranslatorConfig
 from keras_seq.applications.translate.data import bucketed_batches, bucketed_dataset, encode_pairs, normalized, read_source
 from keras_seq.applications.translate.model import TranslatorHyperModel, output_projection
-from keras_seq.data import WordVocabulary, check_texts, detokenize, normalize, tf_normalize
+from keras_seq.data import WordVocabulary, check_texts, detokenize, normalize, repeated_ngram_rate, tf_normalize
 from keras_seq.data.word_vocabulary import END_ID, START_ID
 from keras_seq.decoding import EncoderDecoderSearch, attention_decoder_step
 from keras_seq.layers import TiedEmbedding
@@ -89,13 +89,15 @@ class Translator(Task):
         return ids
 
     # ---------------------------------------------------------------- use
-    def translate(self, sentences, beam_width=None, length_penalty=None, max_length=None, return_attention=False):
+    def translate(self, sentences, beam_width=None, length_penalty=None, max_length=None, return_attention=False, no_repeat_ngram=None):
         """Translate a sentence or a list of sentences.
 
         Args:
             sentences: str or list of str.
             beam_width: 1 for greedy search; default `config.beam_width`.
             length_penalty: GNMT alpha; default `config.length_penalty`.
+            no_repeat_ngram: 0, or n >= 2: no translation repeats one of its
+                n-grams; default `config.no_repeat_ngram`.
             max_length: target tokens at most; default `2 * max_length`.
             return_attention: also return, for each sentence, the attention
                 weights `(target tokens + end, source tokens)` and the tokens.
@@ -108,12 +110,13 @@ class Translator(Task):
         ids = self.encode_sources(sentences)
         beam_width = self.config.beam_width if beam_width is None else beam_width
         alpha = self.config.length_penalty if length_penalty is None else length_penalty
+        ban = self.config.no_repeat_ngram if no_repeat_ngram is None else no_repeat_ngram
         limit = max_length or 2 * self.config.max_length
         outputs = []
         for start in range(0, len(ids), DECODE_BATCH_SIZE):
             batch = ids[start : start + DECODE_BATCH_SIZE]
             batch = batch[:, : max(1, int((batch != 0).sum(1).max()))]  # no all-padding columns
-            outputs.append(self.search(batch, limit, beam_width, alpha))
+            outputs.append(self.search(batch, limit, beam_width, alpha, ban))
         tokens = np.concatenate(outputs)
         texts = [detokenize(self.target_vocab.decode(row)) for row in tokens]
         result = texts[0] if single else texts
@@ -165,8 +168,9 @@ class Translator(Task):
         ax.set_title(translation[0][:60])
         return save_figure(fig, path)
 
-    def evaluate(self, pairs, beam_width=None, length_penalty=None):
-        """Corpus BLEU and chrF (sacreBLEU) of greedy and beam search."""
+    def evaluate(self, pairs, beam_width=None, length_penalty=None, no_repeat_ngram=None):
+        """Corpus BLEU and chrF (sacreBLEU) of greedy and beam search, and
+        the share of translations that repeat a word trigram."""
         import sacrebleu
 
         references = [detokenize(normalize(t)) for t in pairs.targets]
@@ -175,9 +179,10 @@ class Translator(Task):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for name, width in (("greedy", 1), ("beam", beam_width)):
-                hypotheses = self.translate(pairs.sources, beam_width=width, length_penalty=length_penalty)
+                hypotheses = self.translate(pairs.sources, beam_width=width, length_penalty=length_penalty, no_repeat_ngram=no_repeat_ngram)
                 metrics[f"bleu_{name}"] = round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2)
                 metrics[f"chrf_{name}"] = round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2)
+                metrics[f"repeated_3gram_{name}"] = round(repeated_ngram_rate(hypotheses, 3), 4)
         metrics["beam_width"] = beam_width
         return metrics
 
@@ -204,7 +209,8 @@ class Translator(Task):
     def describe(self, metrics):
         return (
             f"{metrics['count']} pairs: BLEU greedy {metrics['bleu_greedy']}, beam-{metrics['beam_width']} "
-            f"{metrics['bleu_beam']}; chrF greedy {metrics['chrf_greedy']}, beam {metrics['chrf_beam']}"
+            f"{metrics['bleu_beam']}; chrF greedy {metrics['chrf_greedy']}, beam {metrics['chrf_beam']}; "
+            f"a repeated 3-gram in {metrics['repeated_3gram_greedy']:.1%} / {metrics['repeated_3gram_beam']:.1%}"
         )
 
     serving = "keras_seq.applications.translate.export:TranslatorModule"
@@ -236,7 +242,7 @@ class Translator(Task):
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         if not self.config.scheduled_sampling:
             return []
-        epochs, top = self.config.epochs, self.config.scheduled_sampling
+        epochs, top = self.config.epochs_to_run(), self.config.scheduled_sampling  # under a budget alone: over the default epochs
         return [ScheduledSampling("linear", rate=top / max(epochs - 1, 1), max_probability=top)]
 
 

@@ -5,7 +5,7 @@ from keras_seq.data.digit_strips import digit_strips
 from keras_seq.data.embedded import pydoc_topics_text
 from keras_seq.data.splits import seeded_split
 from keras_seq.data.synthetic_reviews import synthetic_reviews
-from keras_seq.data.text import check_texts, detokenize, normalize, read_lines, read_text, tf_detokenize, tf_normalize
+from keras_seq.data.text import check_texts, detokenize, normalize, read_lines, read_text, repeated_ngram_rate, tf_detokenize, tf_normalize
 from keras_seq.data.tfds import load_tfds
 from keras_seq.data.word_vocabulary import WordVocabulary
 
@@ -20,6 +20,7 @@ __all__ = [
     "pydoc_topics_text",
     "read_lines",
     "read_text",
+    "repeated_ngram_rate",
     "seeded_split",
     "synthetic_reviews",
     "tf_detokenize",

@@ -74,6 +74,17 @@ def check_texts(texts, noun="text", blank=False):
     return texts
 
 
+def repeated_ngram_rate(texts, n=3):
+    """The share of `texts` in which some word n-gram occurs twice (a
+    decoder's repeated phrase), in [0, 1]; 0 for no texts."""
+    repeated = 0
+    for text in texts:
+        words = text.split()
+        grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+        repeated += len(set(grams)) < len(grams)
+    return repeated / len(texts) if texts else 0.0
+
+
 def normalize(text):
     """`"Hello, World!" -> "hello , world !"`."""
     text = re.sub(PUNCTUATION, r" \1 ", text.lower())

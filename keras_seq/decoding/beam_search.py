@@ -16,7 +16,36 @@ def length_penalty_factor(lengths, alpha):
     return ops.power((5.0 + lengths) / 6.0, ops.cast(alpha, "float32"))
 
 
-def beam_search(step_fn, initial_state, start_tokens, max_length, end_token, beam_width=4, length_penalty=0.0, constants=None):
+def repeated_ngram_ban(buffer, i, n, vocab):
+    """Which next tokens would repeat an n-gram already in each hypothesis.
+
+    Args:
+        buffer: `(B, K, L)` int tokens, positions `0 .. i - 1` written.
+        i: the position being chosen (int or scalar tensor).
+        n: int >= 2, the n-gram length.
+        vocab: the vocabulary size.
+
+    Returns:
+        bool `(B, K, V)`: True where the token would complete an n-gram that
+        occurs earlier in the same hypothesis.
+    """
+    batch, k, length = ops.shape(buffer)[0], ops.shape(buffer)[1], ops.shape(buffer)[2]
+    starts = length - n + 1  # where an n-gram may start
+    # the last n - 1 tokens, which a new token would complete into an n-gram
+    tail = [ops.take(buffer, ops.maximum(i - (n - 1) + d, 0), axis=2) for d in range(n - 1)]  # n - 1 of (B, K)
+    match = ops.arange(starts) <= i - n  # (S,): n-grams that end before position i
+    match = ops.broadcast_to(match, (batch, k, starts))  # (B, K, S)
+    for d in range(n - 1):
+        match = ops.logical_and(match, ops.equal(buffer[:, :, d : d + starts], ops.expand_dims(tail[d], -1)))
+    follows = buffer[:, :, n - 1 : n - 1 + starts]  # (B, K, S): the token that came after each match
+    rows = ops.broadcast_to(ops.reshape(ops.arange(batch, dtype="int32"), (-1, 1, 1)), (batch, k, starts))
+    beams = ops.broadcast_to(ops.reshape(ops.arange(k, dtype="int32"), (1, -1, 1)), (batch, k, starts))
+    indices = ops.stack([rows, beams, ops.cast(follows, "int32")], axis=-1)  # (B, K, S, 3)
+    counts = ops.scatter(ops.reshape(indices, (-1, 3)), ops.reshape(ops.cast(match, "float32"), (-1,)), (batch, k, vocab))
+    return counts > 0  # (B, K, V)
+
+
+def beam_search(step_fn, initial_state, start_tokens, max_length, end_token, beam_width=4, length_penalty=0.0, constants=None, no_repeat_ngram=0):
     """Keep the `beam_width` best partial outputs of every row at each step.
 
     Hypotheses are ranked by `score = log_prob / ((5 + length) / 6) **
@@ -40,6 +69,9 @@ def beam_search(step_fn, initial_state, start_tokens, max_length, end_token, bea
         length_penalty: float `alpha` >= 0 (0: no penalty).
         constants: nested tensors with leading axis `B`, repeated per beam
             and passed unchanged to `step_fn`, or None.
+        no_repeat_ngram: int; n >= 2 forbids a hypothesis to repeat any of
+            its n-grams (the token that would repeat one is never chosen);
+            0 (the default) allows repetition.
 
     Returns:
         A dict of the `beam_width` best hypotheses of each row, best first:
@@ -59,6 +91,8 @@ def beam_search(step_fn, initial_state, start_tokens, max_length, end_token, bea
     if isinstance(length_penalty, (int, float)) and length_penalty < 0:
         raise ValueError(f"`length_penalty` must be >= 0; received length_penalty={length_penalty}.")
     _common.check_max_length(max_length)
+    if isinstance(no_repeat_ngram, bool) or not isinstance(no_repeat_ngram, int) or no_repeat_ngram == 1 or no_repeat_ngram < 0:
+        raise ValueError(f"`no_repeat_ngram` must be 0 (off) or an integer >= 2; received no_repeat_ngram={no_repeat_ngram!r}.")
     k = beam_width
     start = _common.as_tokens(start_tokens)
     batch = ops.shape(start)[0]
@@ -82,6 +116,8 @@ def beam_search(step_fn, initial_state, start_tokens, max_length, end_token, bea
         vocab = ops.shape(logits)[-1]
         step_logp = ops.log_softmax(ops.cast(logits, "float32"), axis=-1)
         step_logp = ops.reshape(step_logp, (batch, k, vocab))  # (B, K, V)
+        if no_repeat_ngram:
+            step_logp = ops.where(repeated_ngram_ban(buffer, i, no_repeat_ngram, vocab), _common.NEG, step_logp)
         # a finished hypothesis can only repeat the end token, at no cost
         only_end = ops.where(ops.arange(vocab) == end_token, 0.0, _common.NEG)  # (V,)
         step_logp = ops.where(ops.expand_dims(finished, -1), only_end, step_logp)
@@ -114,4 +150,4 @@ def beam_search(step_fn, initial_state, start_tokens, max_length, end_token, bea
     return {"tokens": buffer, "lengths": lengths, "log_probs": log_probs, "scores": scores}
 
 
-__all__ = ["beam_search", "length_penalty_factor"]
+__all__ = ["beam_search", "length_penalty_factor", "repeated_ngram_ban"]

@@ -46,6 +46,9 @@ class EncoderDecoderSearch:
         max_length: int, tokens to generate at most.
         beam_width: int >= 1; 1 is greedy search.
         length_penalty: GNMT alpha >= 0 (beam search only).
+        no_repeat_ngram: 0 (off), or n >= 2: no output repeats one of its
+            own n-grams (`beam_search`'s; with `beam_width=1`, a greedy
+            search under the same ban).
 
     Returns:
         int32 numpy tokens `(B, L)`: the best hypothesis of each input
@@ -72,31 +75,40 @@ class EncoderDecoderSearch:
         memory, state = self.encode(inputs)
         return greedy_search(self.step, state, self._start(inputs), max_length, end_token=self.end_id, constants=memory)[0]
 
-    def beam_function(self, beam_width):
+    def beam_function(self, beam_width, no_repeat_ngram=0):
         """The compiled `(inputs, max_length, length_penalty) -> (tokens (B, K, L), scores (B, K))`."""
-        if beam_width not in self._beams:
+        key = (beam_width, no_repeat_ngram)
+        if key not in self._beams:
 
             def run(inputs, max_length, length_penalty):
                 memory, state = self.encode(inputs)
                 out = beam_search(
                     self.step, state, self._start(inputs), max_length, end_token=self.end_id, beam_width=beam_width,
-                    length_penalty=length_penalty, constants=memory,
+                    length_penalty=length_penalty, constants=memory, no_repeat_ngram=no_repeat_ngram,
                 )  # fmt: skip
                 return out["tokens"], out["scores"]
 
-            self._beams[beam_width] = self._tf.function(run, reduce_retracing=True)
-        return self._beams[beam_width]
+            self._beams[key] = self._tf.function(run, reduce_retracing=True)
+        return self._beams[key]
 
-    def __call__(self, inputs, max_length, beam_width=1, length_penalty=0.0):
+    def __call__(self, inputs, max_length, beam_width=1, length_penalty=0.0, no_repeat_ngram=0):
         if isinstance(beam_width, bool) or int(beam_width) != beam_width or not 1 <= beam_width <= MAX_BEAM_WIDTH:
             raise UserInputError(f"beam_width must be an integer from 1 to {MAX_BEAM_WIDTH}; got {beam_width!r}")
         if not 0 <= float(length_penalty) < float("inf"):
             raise UserInputError(f"length_penalty must be a finite number >= 0; got {length_penalty!r}")
         if isinstance(max_length, bool) or int(max_length) != max_length or not 1 <= max_length <= MAX_DECODE_LENGTH:
             raise UserInputError(f"max_length must be an integer from 1 to {MAX_DECODE_LENGTH}; got {max_length!r}")
+        if (
+            isinstance(no_repeat_ngram, bool)
+            or int(no_repeat_ngram) != no_repeat_ngram
+            or no_repeat_ngram == 1
+            or not 0 <= no_repeat_ngram <= MAX_DECODE_LENGTH
+        ):
+            raise UserInputError(f"no_repeat_ngram must be 0 (off) or an integer from 2 to {MAX_DECODE_LENGTH}; got {no_repeat_ngram!r}")
         tf = self._tf
         limit = tf.constant(int(max_length))
-        if int(beam_width) == 1:
+        if int(beam_width) == 1 and not no_repeat_ngram:
             return self._greedy(inputs, limit).numpy()
-        tokens, _ = self.beam_function(int(beam_width))(inputs, limit, tf.constant(float(length_penalty), tf.float32))
+        search = self.beam_function(int(beam_width), int(no_repeat_ngram))  # a width of 1 with the ban: greedy that never repeats
+        tokens, _ = search(inputs, limit, tf.constant(float(length_penalty), tf.float32))
         return tokens.numpy()[:, 0]

@@ -25,7 +25,7 @@ def save_module(module, export_dir, signatures):
     return export_dir
 
 
-def beam_search_text(step, state, memory, words, max_length, beam_width, length_penalty, start_id, end_id):
+def beam_search_text(step, state, memory, words, max_length, beam_width, length_penalty, start_id, end_id, no_repeat_ngram=0):
     """Beam search inside a serving graph, ending in text: the best
     hypothesis of each input as its words joined by spaces (nothing after
     the end token).
@@ -35,8 +35,8 @@ def beam_search_text(step, state, memory, words, max_length, beam_width, length_
         state, memory: the decoder's initial state and its constants.
         words: a string tensor `(V,)` of every id's word (`""` for the
             special tokens).
-        max_length, beam_width, length_penalty, start_id, end_id: as for
-            `keras_seq.decoding.beam_search`.
+        max_length, beam_width, length_penalty, start_id, end_id,
+        no_repeat_ngram: as for `keras_seq.decoding.beam_search`.
 
     Returns:
         A string tensor `(B,)`.
@@ -48,7 +48,7 @@ def beam_search_text(step, state, memory, words, max_length, beam_width, length_
     batch = tf.shape(tf.nest.flatten(state)[0])[0]
     out = beam_search(
         step, state, tf.fill([batch], start_id), max_length,
-        end_token=end_id, beam_width=beam_width, length_penalty=length_penalty, constants=memory,
+        end_token=end_id, beam_width=beam_width, length_penalty=length_penalty, constants=memory, no_repeat_ngram=no_repeat_ngram,
     )  # fmt: skip
     tokens = out["tokens"][:, 0]  # (B, L), the best hypothesis
     tokens = tf.where(tf.cumsum(tf.cast(tokens == end_id, tf.int32), axis=1) > 0, 0, tokens)  # (B, L), nothing from the end token on

@@ -81,3 +81,12 @@ def test_any_data_file_is_read_or_refused_clearly(tmp_path, app, data):
         read(str(path))
     except UserInputError as error:
         assert str(error) and "\n" not in str(error)
+
+
+def test_repeated_ngram_rate():
+    from keras_seq.data import repeated_ngram_rate
+
+    texts = ["a b c a b c", "a b c d", "x y x y", ""]
+    assert repeated_ngram_rate(texts, 3) == 0.25  # "a b c" twice in the first only
+    assert repeated_ngram_rate(texts, 2) == 0.5
+    assert repeated_ngram_rate([], 3) == 0.0

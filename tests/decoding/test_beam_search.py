@@ -73,3 +73,47 @@ def test_bad_arguments():
         beam_search(lm.step, lm.initial_state(1), np.zeros(1, "int32"), 3, end_token=None)
     with pytest.raises(ValueError, match="length_penalty"):
         beam_search(lm.step, lm.initial_state(1), np.zeros(1, "int32"), 3, end_token=END, length_penalty=-1)
+
+
+def _cycling_step(vocab=8):
+    """A model that always wants token (previous + 1) mod 3 + 4: it loops 4 5 6 4 5 6 ...,
+    with token 7 a close second and the end token 1 far behind."""
+    import keras
+
+    def step(tokens, state):
+        wanted = keras.ops.mod(keras.ops.maximum(tokens - 4, 0) + 1, 3) + 4  # (N,)
+        logits = keras.ops.one_hot(wanted, vocab) * 4.0 + keras.ops.one_hot(keras.ops.full_like(tokens, 7), vocab) * 3.0
+        return logits, state
+
+    return step
+
+
+def _trigrams(row):
+    return [tuple(row[j : j + 3]) for j in range(len(row) - 2)]
+
+
+def test_no_repeat_ngram_forbids_repeating_a_trigram_and_is_off_by_default():
+    start = np.full((2,), 4, "int32")
+    plain = np.asarray(beam_search(_cycling_step(), (), start, 12, end_token=1, beam_width=3)["tokens"])[:, 0]
+    assert len(set(_trigrams(plain[0]))) < len(_trigrams(plain[0]))  # the loop repeats itself
+    out = beam_search(_cycling_step(), (), start, 12, end_token=1, beam_width=3, no_repeat_ngram=3)
+    for row, length in zip(np.asarray(out["tokens"])[:, 0], np.asarray(out["lengths"])[:, 0]):
+        grams = _trigrams(list(row[:length]))  # the tokens chosen (the start token is not in the buffer)
+        assert len(set(grams)) == len(grams), row
+
+
+def test_repeated_ngram_ban_by_hand():
+    from keras_seq.decoding.beam_search import repeated_ngram_ban
+
+    buffer = np.zeros((1, 2, 8), "int32")
+    buffer[0, 0, :5] = [4, 5, 6, 4, 5]  # the next 6 would repeat "4 5 6"
+    buffer[0, 1, :5] = [4, 5, 6, 7, 5]  # nothing to repeat after "7 5"
+    banned = np.asarray(repeated_ngram_ban(buffer, 5, 3, 9))
+    assert banned[0, 0].tolist() == [v == 6 for v in range(9)]
+    assert not banned[0, 1].any()
+    assert not np.asarray(repeated_ngram_ban(buffer, 2, 3, 9)).any()  # too early for any trigram
+
+
+def test_bad_no_repeat_ngram():
+    with pytest.raises(ValueError, match="no_repeat_ngram"):
+        beam_search(_cycling_step(), (), np.zeros(1, "int32"), 5, end_token=1, no_repeat_ngram=1)

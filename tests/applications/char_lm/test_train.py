@@ -213,3 +213,17 @@ def test_a_resumed_run_keeps_its_best_epoch_and_sees_one_run(tmp_path, text_file
         np.testing.assert_allclose(a, b, atol=1e-5)  # the first epoch's, put back
     # the resumed partial epoch and the next are two fits, one run: the best weights were not put back between them
     assert abs(history.history["val_loss"][-1] - fresh_history.history["val_loss"][-1]) < 1e-5
+
+
+def test_a_time_budget_without_epochs_trains_until_it_is_spent(tmp_path, text_file, monkeypatch):
+    from keras_seq.applications.config import UNTIL_BUDGET
+
+    monkeypatch.setattr(CharLMConfig, "default_epochs", 1)
+    config = SMALL.replace(epochs=None)
+    assert config.epochs_to_run() == 1 and config.epochs_to_run(60) == UNTIL_BUDGET and SMALL.replace(epochs=2).epochs_to_run(60) == 2
+    messages = []
+    _, history = train(config, data=str(text_file), model_dir=str(tmp_path / "budget"), time_budget=4.0, **{**QUIET, "print_fn": messages.append})
+    assert len(history.history["loss"]) > 1 and any("until the time budget" in m for m in messages)  # past the default of 1
+    assert 3.5 < history.seconds < 30
+    _, capped = train(SMALL.replace(epochs=1), data=str(text_file), model_dir=str(tmp_path / "capped"), time_budget=60.0, **QUIET)
+    assert len(capped.history["loss"]) == 1  # an explicit --epochs still caps it

@@ -13,6 +13,8 @@ def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
     cases += [
         (["translate", "predict", "--model-dir", model, "a cat", "--beam-width", "65"], "at most 64"),
         (["translate", "predict", "--model-dir", model, "a cat", "--beam-width", "0"], "--beam-width"),
+        (["translate", "predict", "--model-dir", model, "a cat", "--no-repeat-ngram", "1"], "--no-repeat-ngram"),
+        (["translate", "train", "--data", "embedded", "--model-dir", "{dir}/out", "--no-repeat-ngram", "-2"], "--no-repeat-ngram"),
         (["translate", "predict", "--model-dir", model, "a cat", "--length-penalty", "nan"], "--length-penalty"),
         (["translate", "predict", "--model-dir", model, "a cat", "--length-penalty", "inf"], "--length-penalty"),
         (["translate", "predict", "--model-dir", model, "a cat", "--plot", "{dir}/no/such/folder/map.png"], "no/such/folder"),

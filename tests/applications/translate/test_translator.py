@@ -119,3 +119,18 @@ def test_location_attention_trains_and_translates_with_beam_search_and_the_expor
     module = tf.saved_model.load(export_dir)  # kept: its variables live as long as it does
     got = [t.decode() for t in module.translate(tf.constant(sentences)).numpy()]
     assert got == translator.translate(sentences)
+
+
+def test_no_repeat_ngram_keeps_repeated_phrases_out_and_is_reported(trained):
+    from keras_seq.data import repeated_ngram_rate
+
+    translator, _, val_pairs, _ = trained
+    sources = ["blue blue blue blue cat", "a a a a dog"]  # ask for repeated words
+    plain = translator.translate(sources, beam_width=3)
+    banned = translator.translate(sources, beam_width=3, no_repeat_ngram=2)
+    assert repeated_ngram_rate(plain, 2) > 0 and repeated_ngram_rate(banned, 2) == 0, (plain, banned)
+    assert translator.translate(sources, beam_width=1, no_repeat_ngram=2) != translator.translate(sources, beam_width=1)
+    metrics = translator.evaluate(val_pairs)
+    assert 0 <= metrics["repeated_3gram_greedy"] <= 1 and "repeated 3-gram" in translator.describe(metrics)
+    with pytest.raises(UserInputError, match="no_repeat_ngram"):
+        translator.translate(sources, no_repeat_ngram=1)
