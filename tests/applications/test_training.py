@@ -104,6 +104,7 @@ def _free_port():
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow  # three processes, about 40 s; the README's test command must stay under 10 minutes
 def test_distributed_search_with_a_chief_and_two_workers(tmp_path, text_file):
     import glob
     import subprocess
@@ -342,6 +343,7 @@ def test_multiworker_training_matches_one_device_and_only_the_chief_writes(tmp_p
         assert code == 2 and why in err and len(err.strip().splitlines()) == 1 and not (tmp_path / "t").exists()
 
 
+@pytest.mark.slow  # two clusters of two processes, about 35 s (the default run keeps the one-cluster multi-worker test)
 def test_a_lost_cluster_resumes_and_the_time_budget_stops_every_worker_at_the_same_step(tmp_path, text_file):
     apps = {"char_lm": str(text_file)}
     crashed = _cluster(apps, tmp_path, {"config": {"epochs": 1000}, "crash": 1})

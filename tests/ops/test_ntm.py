@@ -68,6 +68,7 @@ def test_gradients_match_autodiff_of_the_cell(heads, shift_range, clip):
         np.testing.assert_allclose(b, a, atol=2e-5 * max(1.0, np.abs(a).max()), err_msg=name)
 
 
+@pytest.mark.slow  # about 22 s; the default run keeps the kernel's gradient checks against autodiff of the cell
 def test_kernel_trains_like_the_step_loop():
     """One optimizer step through each path leaves the same weights."""
     from keras_seq.layers import NTM

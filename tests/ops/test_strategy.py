@@ -5,6 +5,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 SCRIPT = r"""
 import json
 import numpy as np
@@ -50,6 +52,7 @@ print(json.dumps(result))
 """
 
 
+@pytest.mark.slow  # about 30 s; the default run keeps the applications' mirrored test, which trains through these kernels
 def test_kernels_train_the_same_under_mirrored_strategy():
     done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
