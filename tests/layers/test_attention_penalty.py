@@ -28,6 +28,7 @@ def test_the_penalty_is_added_and_padding_does_not_count():
 
 
 def test_training_with_it_spreads_the_attention():
+    keras.utils.set_random_seed(0)  # the starting penalty depends on the initial weights (0.50-0.70 over seeds 0-5)
     logits = keras.Input((3, 4))
     alignments = keras.layers.Softmax()(keras.layers.Dense(4, use_bias=False)(logits))
     model = keras.Model(logits, AttentionPenalty(1.0)(alignments, alignments))
@@ -35,7 +36,9 @@ def test_training_with_it_spreads_the_attention():
     x = np.random.default_rng(1).normal(size=(16, 3, 4)).astype("float32")
     before = model.evaluate(x, x, verbose=0)
     model.fit(x, x, epochs=100, verbose=0)
-    assert model.evaluate(x, x, verbose=0) < 0.5 * before
+    after = model.evaluate(x, x, verbose=0)
+    # training on the penalty alone takes it down to its floor here, 0.25 (seeds 0-5 all end within 1e-5 of it)
+    assert after < before - 0.2 and after < 0.2501, (before, after)
 
 
 def test_round_trip_and_bad_weight():
