@@ -12,7 +12,7 @@ from keras_seq.applications.translate.config import TranslatorConfig
 from keras_seq.applications.translate.data import bucketed_batches, bucketed_dataset, encode_pairs, normalized, read_source
 from keras_seq.applications.translate.model import TranslatorHyperModel, output_projection
 from keras_seq.data import WordVocabulary, check_texts, detokenize, normalize, repeated_ngram_rate, tf_normalize
-from keras_seq.data.word_vocabulary import END_ID, START_ID
+from keras_seq.data.word_vocabulary import END_ID, START_ID, UNK
 from keras_seq.decoding import EncoderDecoderSearch, attention_decoder_step
 from keras_seq.layers import TiedEmbedding
 from keras_seq.training import ScheduledSampling
@@ -169,8 +169,9 @@ class Translator(Task):
         return save_figure(fig, path)
 
     def evaluate(self, pairs, beam_width=None, length_penalty=None, no_repeat_ngram=None):
-        """Corpus BLEU and chrF (sacreBLEU) of greedy and beam search, and
-        the share of translations that repeat a word trigram."""
+        """Corpus BLEU and chrF (sacreBLEU) of greedy and beam search, the
+        share of translations that repeat a word trigram, and the count of
+        `[UNK]` words in them."""
         import sacrebleu
 
         references = [detokenize(normalize(t)) for t in pairs.targets]
@@ -183,6 +184,7 @@ class Translator(Task):
                 metrics[f"bleu_{name}"] = round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2)
                 metrics[f"chrf_{name}"] = round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2)
                 metrics[f"repeated_3gram_{name}"] = round(repeated_ngram_rate(hypotheses, 3), 4)
+                metrics[f"unknown_words_{name}"] = sum(h.split().count(UNK) for h in hypotheses)
         metrics["beam_width"] = beam_width
         return metrics
 

@@ -12,8 +12,8 @@ class GRU(RecurrentLayerBase):
     """Gated recurrent unit layer: `keras.layers.RNN(GRUCell(...))`.
 
     A drop-in for `keras.layers.GRU`: the same arguments, weights and
-    outputs, `reset_after` both ways. With `reset_after=True`, tanh/sigmoid,
-    no recurrent dropout and no unrolling, the sequence runs through
+    outputs, `reset_after` both ways. With `reset_after=True`, tanh/sigmoid
+    and no unrolling (recurrent dropout included), the sequence runs through
     `keras_seq.ops.gru_sequence` (one input matmul for all steps and a
     hand-written backward pass); otherwise the cell runs step by step.
 

@@ -12,9 +12,9 @@ class SimpleRNN(RecurrentLayerBase):
     """Elman network layer: `keras.layers.RNN(SimpleRNNCell(...))`.
 
     A drop-in for `keras.layers.SimpleRNN`: the same arguments, weights and
-    outputs. With tanh, no recurrent dropout and no unrolling the sequence
-    runs through `keras_seq.ops.simple_rnn_sequence` (one input matmul for
-    all steps and a hand-written backward pass).
+    outputs. With tanh and no unrolling (recurrent dropout included) the
+    sequence runs through `keras_seq.ops.simple_rnn_sequence` (one input
+    matmul for all steps and a hand-written backward pass).
 
     Args:
         units: int > 0. Size of the hidden state.

@@ -132,5 +132,6 @@ def test_no_repeat_ngram_keeps_repeated_phrases_out_and_is_reported(trained):
     assert translator.translate(sources, beam_width=1, no_repeat_ngram=2) != translator.translate(sources, beam_width=1)
     metrics = translator.evaluate(val_pairs)
     assert 0 <= metrics["repeated_3gram_greedy"] <= 1 and "repeated 3-gram" in translator.describe(metrics)
+    assert metrics["unknown_words_greedy"] == sum(t.split().count("[UNK]") for t in translator.translate(val_pairs.sources, beam_width=1))
     with pytest.raises(UserInputError, match="no_repeat_ngram"):
         translator.translate(sources, no_repeat_ngram=1)
