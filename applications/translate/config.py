@@ -5,6 +5,7 @@ import dataclasses
 import typing
 
 from keras_seq.applications.config import AppConfig, DecodeOptions, WordDecoderFields, field
+from keras_seq.limits import MAX_DECODE_LENGTH
 
 
 @dataclasses.dataclass
@@ -17,6 +18,9 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
             attention, input_feeding, beam_width, length_penalty: the decoder's, see
             `WordDecoderFields` (the cell and the embedding size serve the
             encoder too).
+        no_repeat_ngram: as in `WordDecoderFields`; the translator's
+            default is 3 (no translation repeats a word trigram), chosen on
+            English-German and English-Czech together (BENCHMARKS.md).
         encoder_units: units per direction of each bidirectional encoder layer.
         encoder_layers: stacked encoder layers.
         use_bias: add a bias in the attentional output layer
@@ -57,6 +61,7 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
     epochs: typing.Optional[int] = field(None, "passes over the training pairs; none: {default_epochs}, or until --time-budget runs out")
     validation_split: float = field(0.05, "the part of --data held out for validation (seeded)", bound="fraction")
     seed: int = field(0, "seed of the split, the weights and the shuffling", bound=None)
+    no_repeat_ngram: int = field(3, "decoding never repeats an n-gram of this length in a translation; 0: off", bound="ngram", maximum=MAX_DECODE_LENGTH)
 
 
 @dataclasses.dataclass

@@ -126,10 +126,11 @@ def test_no_repeat_ngram_keeps_repeated_phrases_out_and_is_reported(trained):
 
     translator, _, val_pairs, _ = trained
     sources = ["blue blue blue blue cat", "a a a a dog"]  # ask for repeated words
-    plain = translator.translate(sources, beam_width=3)
+    assert translator.config.no_repeat_ngram == 3  # the translator's default
+    plain = translator.translate(sources, beam_width=3, no_repeat_ngram=0)
     banned = translator.translate(sources, beam_width=3, no_repeat_ngram=2)
     assert repeated_ngram_rate(plain, 2) > 0 and repeated_ngram_rate(banned, 2) == 0, (plain, banned)
-    assert translator.translate(sources, beam_width=1, no_repeat_ngram=2) != translator.translate(sources, beam_width=1)
+    assert translator.translate(sources, beam_width=1, no_repeat_ngram=2) != translator.translate(sources, beam_width=1, no_repeat_ngram=0)
     metrics = translator.evaluate(val_pairs)
     assert 0 <= metrics["repeated_3gram_greedy"] <= 1 and "repeated 3-gram" in translator.describe(metrics)
     assert metrics["unknown_words_greedy"] == sum(t.split().count("[UNK]") for t in translator.translate(val_pairs.sources, beam_width=1))
