@@ -55,10 +55,10 @@ UNUSABLE = ["missing.txt", "empty.txt", "blank.txt", "binary.bin", "latin1.txt",
 
 def refuses_each(capsys, folder, cases):
     """`expect_refusal` for each `(args, match)` of `cases`; the arguments
-    may name `{dir}`, which is `folder` (made with `bad_files`)."""
+    may name `{dir}`, which is `folder` (made with `bad_files`). Returns
+    the error lines, one per case."""
     bad_files(folder)
-    for args, match in cases:
-        expect_refusal(capsys, folder, *[arg.format(dir=folder) for arg in args], match=match)
+    return [expect_refusal(capsys, folder, *[arg.format(dir=folder) for arg in args], match=match) for args, match in cases]
 
 
 def trained_once(tmp_path_factory, name, train, load):

@@ -18,12 +18,15 @@ def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
         (["caption", "predict", "--model-dir", model, "{dir}/binary.bin", "--length-penalty", "-inf"], "--length-penalty"),
         (["caption", "export", "--model-dir", model, "--export-dir", "{dir}/model_is_a_file"], "is a file"),
     ]
-    refuses_each(capsys, tmp_path, cases)
+    lines = refuses_each(capsys, tmp_path, cases)
+    assert len(lines) == len(cases)  # each case refused in one line (expect_refusal checks the line)
 
 
 def test_plot_refuses_a_path_in_a_missing_folder(trained, strips_folder, tmp_path, capsys):
     image = str(sorted(strips_folder.glob("*.png"))[0])
-    refuses_each(capsys, tmp_path, [(["caption", "plot", "--model-dir", str(trained[-1]), image, "--output", "{dir}/no/such/overlay.png"], "no/such")])
+    case = (["caption", "plot", "--model-dir", str(trained[-1]), image, "--output", "{dir}/no/such/overlay.png"], "no/such")
+    (line,) = refuses_each(capsys, tmp_path, [case])
+    assert "overlay.png" in line
 
 
 @pytest.mark.parametrize(

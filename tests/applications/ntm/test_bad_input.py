@@ -20,7 +20,8 @@ def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
         (["ntm", "evaluate", "--model-dir", model, "--data", "{dir}/binary.bin"], None),
         (["ntm", "export", "--model-dir", model, "--export-dir", "{dir}/model_is_a_file"], "is a file"),
     ]
-    refuses_each(capsys, tmp_path, cases)
+    lines = refuses_each(capsys, tmp_path, cases)
+    assert len(lines) == len(cases)  # each case refused in one line (expect_refusal checks the line)
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
         (["sentiment", "evaluate", "--model-dir", model, "--data", "embedded", "--validation-split", "1.5"], "--validation-split"),
         (["sentiment", "export", "--model-dir", model, "--export-dir", "{dir}/model_is_a_file"], "is a file"),
     ]
-    refuses_each(capsys, tmp_path, cases)
+    lines = refuses_each(capsys, tmp_path, cases)
+    assert len(lines) == len(cases)  # each case refused in one line (expect_refusal checks the line)
 
 
 @pytest.mark.parametrize("method", ["classify", "explain"])
