@@ -435,7 +435,7 @@ def _fit(model, prepared, callbacks, epoch, step, done, verbose, rebuild, epochs
     common = {"validation_data": prepared.validation, "callbacks": callbacks, "verbose": verbose, "shuffle": False}  # the pipelines shuffle
     if steps is None:
         return model.fit(prepared.train, initial_epoch=epoch, epochs=epochs, **common)
-    if step >= steps:  # saved after an epoch's last step, killed before its end: that epoch is done
+    if step >= steps:  # a checkpoint of an epoch's last step alone (written by earlier versions): that epoch is done
         epoch, step = epoch + 1, 0
     stream = prepared.train.repeat()
     if step == 0 or epoch >= epochs:

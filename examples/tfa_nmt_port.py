@@ -82,9 +82,8 @@ class Translator:
         self.logits = keras.layers.Dense(target_vocab.size, name="logits")  # BasicDecoder's output_layer
         self.model = keras.Model([source, decoder_input], self.logits(outputs))
         self.model.compile(keras.optimizers.Adam(0.01), SequenceLoss(ignore_class=0))
-        step = attention_decoder_step(self.decoder.cell, self.target_embedding, self.logits)
-        self.step = step
-        self.search = EncoderDecoderSearch(self.encode, step, START_ID, END_ID)
+        self.step = attention_decoder_step(self.decoder.cell, self.target_embedding, self.logits)
+        self.search = EncoderDecoderSearch(self.encode, self.step, START_ID, END_ID)
 
     def encode(self, source_ids):
         """Source ids `(B, Ts)` -> the prepared memory and the decoder's first state."""

@@ -142,7 +142,10 @@ class SequenceLoss(keras.losses.Loss):
             raise ValueError(f"`ignore_class` must be an integer or None; received {ignore_class!r}.")
         self.ignore_class = None if ignore_class is None else int(ignore_class)
         self.modes = (bool(average_across_timesteps), bool(average_across_batch), bool(sum_over_timesteps), bool(sum_over_batch))
-        self.label_smoothing = float(label_smoothing)
+
+    @property
+    def label_smoothing(self):
+        return self.smoothed.label_smoothing
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         losses = self.smoothed.call(y_true, y_pred)  # (B, T)

@@ -53,6 +53,12 @@ def expect_refusal(capsys, folder, *args, match=None):
 UNUSABLE = ["missing.txt", "empty.txt", "blank.txt", "binary.bin", "latin1.txt", "a_folder"]
 
 
+def each_unusable(*args):
+    """`(args, None)` cases of `refuses_each`: `args` followed by each of
+    the `UNUSABLE` files in turn."""
+    return [([*args, f"{{dir}}/{name}"], None) for name in UNUSABLE]
+
+
 def refuses_each(capsys, folder, cases):
     """`expect_refusal` for each `(args, match)` of `cases`; the arguments
     may name `{dir}`, which is `folder` (made with `bad_files`). Returns

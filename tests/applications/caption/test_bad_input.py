@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 
 from keras_seq.errors import UserInputError
-from tests.applications.shared import UNUSABLE, refuses_each
+from tests.applications.shared import each_unusable, refuses_each
 
 
 def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
     model = str(trained[-1])
-    cases = [(["caption", "predict", "--model-dir", model, f"{{dir}}/{name}"], None) for name in UNUSABLE]
-    cases += [(["caption", "predict", "--model-dir", model, "--input", f"{{dir}}/{name}"], None) for name in UNUSABLE]
-    cases += [(["caption", "evaluate", "--model-dir", model, "--data", f"{{dir}}/{name}"], None) for name in UNUSABLE]
+    cases = each_unusable("caption", "predict", "--model-dir", model)
+    cases += each_unusable("caption", "predict", "--model-dir", model, "--input")
+    cases += each_unusable("caption", "evaluate", "--model-dir", model, "--data")
     cases += [
         (["caption", "plot", "--model-dir", model, "{dir}/binary.bin"], None),
         (["caption", "predict", "--model-dir", model, "{dir}/binary.bin", "--beam-width", "65"], "at most 64"),

@@ -3,12 +3,12 @@
 import pytest
 
 from keras_seq.errors import UserInputError
-from tests.applications.shared import UNUSABLE, refuses_each
+from tests.applications.shared import each_unusable, refuses_each
 
 
 def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
     model = str(trained[-1])
-    cases = [(["char-lm", "evaluate", "--model-dir", model, "--data", f"{{dir}}/{name}"], None) for name in UNUSABLE]
+    cases = each_unusable("char-lm", "evaluate", "--model-dir", model, "--data")
     cases += [
         (["char-lm", "generate", "--model-dir", model, "--max-length", "1000000"], "100,000"),
         (["char-lm", "generate", "--model-dir", model, "--max-length", "nan"], "--max-length"),

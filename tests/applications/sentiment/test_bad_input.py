@@ -3,13 +3,13 @@
 import pytest
 
 from keras_seq.errors import UserInputError
-from tests.applications.shared import UNUSABLE, refuses_each
+from tests.applications.shared import each_unusable, refuses_each
 
 
 def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
     model = str(trained[-1])
-    cases = [(["sentiment", "predict", "--model-dir", model, "--input", f"{{dir}}/{name}"], None) for name in UNUSABLE]
-    cases += [(["sentiment", "evaluate", "--model-dir", model, "--data", f"{{dir}}/{name}"], None) for name in UNUSABLE]
+    cases = each_unusable("sentiment", "predict", "--model-dir", model, "--input")
+    cases += each_unusable("sentiment", "evaluate", "--model-dir", model, "--data")
     cases += [
         (["sentiment", "predict", "--model-dir", model, "great", "--explain", "{dir}/no/such/folder/why.html"], "no/such/folder"),
         (["sentiment", "predict", "--model-dir", model, "great", "--explain", "{dir}/why.pdf"], None),
