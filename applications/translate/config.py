@@ -21,6 +21,14 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
         no_repeat_ngram: as in `WordDecoderFields`; the translator's
             default is 3 (no translation repeats a word trigram), chosen on
             English-German and English-Czech together (BENCHMARKS.md).
+        vocabulary: `"subword"` (WordPiece pieces learned from the
+            training pairs, `SubwordVocabulary`: rare words are spelled in
+            pieces, so only characters never seen in training are `[UNK]`)
+            or `"word"` (whole words, `WordVocabulary`: words past
+            `max_vocab` are `[UNK]`). `max_vocab` bounds either, per language.
+        lowercase: lowercase the text before the vocabularies (the
+            translations are then lowercase too); off by default, so
+            translations keep their case.
         encoder_units: units per direction of each bidirectional encoder layer.
         encoder_layers: stacked encoder layers.
         use_bias: add a bias in the attentional output layer
@@ -46,6 +54,8 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
 
     src_vocab_size: int = field(0, "source ids, set from the data", flag=False)
     tgt_vocab_size: int = field(0, "target ids, set from the data", flag=False)
+    vocabulary: str = field("subword", "subword: WordPiece pieces learned from the data (no [UNK] for known characters); word: whole words", choices=("subword", "word"))
+    lowercase: bool = field(False, "lowercase the text first (translations are then lowercase)")
     encoder_units: int = field(256, "units per direction of each bidirectional encoder layer")
     encoder_layers: int = field(1, "stacked encoder layers")
     use_bias: bool = field(True, "a bias in the attentional output layer")

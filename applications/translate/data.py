@@ -127,8 +127,8 @@ def split_validation(pairs, fraction, seed):
     return pairs.subset(kept), pairs.subset(held_out)
 
 
-def normalized(pairs):
-    return [normalize(s) for s in pairs.sources], [normalize(t) for t in pairs.targets]
+def normalized(pairs, lowercase=True):
+    return [normalize(s, lowercase) for s in pairs.sources], [normalize(t, lowercase) for t in pairs.targets]
 
 
 BUCKETS = (8, 12, 16, 20, 25, 30, 40, 60, 80)
@@ -137,11 +137,13 @@ BUCKETS = (8, 12, 16, 20, 25, 30, 40, 60, 80)
 def encode_pairs(sources, targets, source_vocab, target_vocab, max_length):
     """`(source ids, target input ids, target output ids)` lists; sentences
     longer than `max_length` tokens are truncated (counted in a warning)."""
-    too_long = sum(len(s.split()) > max_length or len(t.split()) + 1 > max_length for s, t in zip(sources, targets))
+    src = [source_vocab.encode(s) for s in sources]
+    out = [target_vocab.encode(t, add_end=True) for t in targets]
+    too_long = sum(len(s) > max_length or len(o) > max_length for s, o in zip(src, out))
     if too_long:
         warnings.warn(f"{too_long} pair(s) longer than {max_length} tokens were truncated", stacklevel=2)
-    src = [source_vocab.encode(s, max_length) for s in sources]
-    out = [target_vocab.encode(t, max_length, add_end=True) for t in targets]
+    src = [s[:max_length] for s in src]
+    out = [o if len(o) <= max_length else np.append(o[: max_length - 1], o[-1]) for o in out]  # the end token stays
     tgt_in = [np.concatenate([[START_ID], o[:-1]]).astype(np.int32) for o in out]
     return src, tgt_in, out
 

@@ -11,7 +11,7 @@ from keras_seq.applications.training import Prepared
 from keras_seq.applications.translate.config import TranslatorConfig
 from keras_seq.applications.translate.data import bucketed_batches, bucketed_dataset, encode_pairs, normalized, read_source
 from keras_seq.applications.translate.model import TranslatorHyperModel, output_projection
-from keras_seq.data import WordVocabulary, check_texts, detokenize, normalize, repeated_ngram_rate, tf_normalize
+from keras_seq.data import VOCABULARIES, check_texts, detokenize, normalize, repeated_ngram_rate, tf_normalize
 from keras_seq.data.word_vocabulary import END_ID, START_ID, UNK
 from keras_seq.decoding import EncoderDecoderSearch, attention_decoder_step
 from keras_seq.layers import TiedEmbedding
@@ -42,9 +42,10 @@ class Translator(Task):
 
     def __init__(self, model):
         super().__init__(model)
-        self.source_vocab = WordVocabulary(self.assets["source_words"])
-        self.target_vocab = WordVocabulary(self.assets["target_words"])
         config = self.config
+        vocabulary = VOCABULARIES[config.vocabulary]
+        self.source_vocab = vocabulary(self.assets["source_words"])
+        self.target_vocab = vocabulary(self.assets["target_words"])
         self.source_embedding = model.get_layer("source_embedding")
         self.encoders = [model.get_layer(f"encoder_{i}") for i in range(config.encoder_layers)]
         self.bridges = [model.get_layer(f"bridge_{n}") for n in (["h", "c"] if config.cell == "lstm" else ["h"])]
@@ -77,12 +78,13 @@ class Translator(Task):
     def encode_sources(self, sentences):
         """Normalized, id-encoded, right-padded sources `(B, Ts)`; empty
         sentences are an error, longer ones are truncated with a warning."""
-        normalized = [normalize(s) for s in check_texts(sentences, "sentence")]
+        normalized = [normalize(s, self.config.lowercase) for s in check_texts(sentences, "sentence")]
         limit = self.config.max_length
-        long = [i + 1 for i, s in enumerate(normalized) if len(s.split()) > limit]
+        encoded = [self.source_vocab.encode(s) for s in normalized]
+        long = [i + 1 for i, e in enumerate(encoded) if len(e) > limit]
         if long:
             warnings.warn(f"{len(long)} sentence(s) (first: number {long[0]}) are longer than {limit} tokens and were truncated", stacklevel=3)
-        encoded = [self.source_vocab.encode(s, limit) for s in normalized]
+        encoded = [e[:limit] for e in encoded]
         ids = np.zeros((len(encoded), max(len(e) for e in encoded)), np.int32)
         for row, e in enumerate(encoded):
             ids[row, : len(e)] = e
@@ -174,7 +176,7 @@ class Translator(Task):
         `[UNK]` words in them."""
         import sacrebleu
 
-        references = [detokenize(normalize(t)) for t in pairs.targets]
+        references = [detokenize(normalize(t, self.config.lowercase)) for t in pairs.targets]
         beam_width = self.config.beam_width if beam_width is None else beam_width
         metrics = {"count": len(pairs)}
         with warnings.catch_warnings():
@@ -197,10 +199,9 @@ class Translator(Task):
             self._tables = (self.source_vocab.lookup_table(), self.target_vocab.lookup_table())
         source_table, target_table = self._tables
         limit = self.config.max_length
-        src = tf.strings.split(tf_normalize(sources))[:, :limit]  # ragged (B, Ts)
-        tgt = tf.strings.split(tf_normalize(targets))[:, : limit - 1]  # ragged (B, Tt - 1)
-        src = tf.ragged.map_flat_values(source_table.lookup, src)
-        tgt = tf.ragged.map_flat_values(target_table.lookup, tgt)
+        lowercase = self.config.lowercase
+        src = self.source_vocab.tf_encode(source_table, tf.strings.split(tf_normalize(sources, lowercase)))[:, :limit]  # ragged (B, Ts)
+        tgt = self.target_vocab.tf_encode(target_table, tf.strings.split(tf_normalize(targets, lowercase)))[:, : limit - 1]  # ragged (B, Tt - 1)
         batch = tf.shape(sources)[0]
         end = tf.RaggedTensor.from_tensor(tf.fill([batch, 1], END_ID))
         start = tf.RaggedTensor.from_tensor(tf.fill([batch, 1], START_ID))
@@ -224,19 +225,20 @@ class Translator(Task):
 
     @classmethod
     def prepare(cls, config, train, validation):
-        sources, targets = normalized(train)
-        source_vocab = WordVocabulary.build(sources, config.max_vocab)
-        target_vocab = WordVocabulary.build(targets, config.max_vocab)
+        sources, targets = normalized(train, config.lowercase)
+        vocabulary = VOCABULARIES[config.vocabulary]
+        source_vocab = vocabulary.build(sources, config.max_vocab)
+        target_vocab = vocabulary.build(targets, config.max_vocab)
         config = config.replace(src_vocab_size=source_vocab.size, tgt_vocab_size=target_vocab.size)
         encoded = encode_pairs(sources, targets, source_vocab, target_vocab, config.max_length)
         train_data = bucketed_dataset(*encoded, config.batch_size, True, config.seed)
-        val_sources, val_targets = normalized(validation)
+        val_sources, val_targets = normalized(validation, config.lowercase)
         val_data = bucketed_dataset(
             *encode_pairs(val_sources, val_targets, source_vocab, target_vocab, config.max_length), config.batch_size, False, config.seed
         )
         summary = (
             f"Data: {train.description}; {len(train)} training and {len(validation)} validation pairs; "
-            f"vocabularies {source_vocab.size} / {target_vocab.size} words."
+            f"{config.vocabulary} vocabularies of {source_vocab.size} / {target_vocab.size} tokens."
         )
         steps = bucketed_batches(encoded[0], encoded[2], config.batch_size)
         return Prepared(config, train_data, val_data, {"source_vocab": source_vocab, "target_vocab": target_vocab}, validation, summary, steps=steps)

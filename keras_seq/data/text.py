@@ -1,7 +1,7 @@
 """Reading text files, and the word-level text normalization shared by
 Python (training data) and TensorFlow string ops (inside exports).
 
-The two normalizations agree token for token: lowercase, punctuation split
+The two normalizations agree token for token: lowercase (optional), punctuation split
 off as its own token, whitespace collapsed; `detokenize` (and its
 TensorFlow twin) undoes the space before closing punctuation.
 """
@@ -85,17 +85,19 @@ def repeated_ngram_rate(texts, n=3):
     return repeated / len(texts) if texts else 0.0
 
 
-def normalize(text):
-    """`"Hello, World!" -> "hello , world !"`."""
-    text = re.sub(PUNCTUATION, r" \1 ", text.lower())
+def normalize(text, lowercase=True):
+    """`"Hello, World!" -> "hello , world !"` (`"Hello , World !"` with
+    `lowercase=False`)."""
+    text = re.sub(PUNCTUATION, r" \1 ", text.lower() if lowercase else text)
     return " ".join(text.split())
 
 
-def tf_normalize(texts):
+def tf_normalize(texts, lowercase=True):
     """`normalize` with TensorFlow string ops, for a string tensor."""
     import tensorflow as tf  # export
 
-    texts = tf.strings.lower(texts, encoding="utf-8")
+    if lowercase:
+        texts = tf.strings.lower(texts, encoding="utf-8")
     texts = tf.strings.regex_replace(texts, PUNCTUATION, r" \1 ")
     texts = tf.strings.regex_replace(texts, r"\s+", " ")
     return tf.strings.strip(texts)

@@ -68,6 +68,17 @@ class WordVocabulary:
             out.append(self.tokens[i] if 0 <= i < len(self.tokens) else UNK)
         return " ".join(out)
 
+    @staticmethod
+    def join(text):
+        """Tokens joined by spaces, as they are (a `SubwordVocabulary` joins
+        its pieces into words here)."""
+        return text
+
+    @staticmethod
+    def tf_join(texts):
+        """`join` for a string tensor."""
+        return texts
+
     def lookup_table(self):
         """A `tf.lookup.StaticHashTable` from word to id (`[UNK]` for the
         rest), for the same lookup inside an export."""
@@ -76,3 +87,10 @@ class WordVocabulary:
         words = self.words
         ids = tf.range(len(SPECIAL), len(SPECIAL) + len(words), dtype=tf.int32)
         return tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(tf.constant(words, tf.string), ids), default_value=UNK_ID)
+
+    def tf_encode(self, table, words):
+        """`encode` in TensorFlow ops: words `(B, W)` (ragged strings) ->
+        ids `(B, W)` (ragged int32), with the `lookup_table`."""
+        import tensorflow as tf  # export
+
+        return tf.ragged.map_flat_values(table.lookup, words)
