@@ -137,6 +137,31 @@ def bleu(hypotheses, references):
     return (round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2), round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2))
 
 
+def train_alternating(models, streams, budget, chunk, learning_rate):
+    """Train each model of `{name: model}` on its stream of batches for
+    `budget` seconds of its own time, taking turns in chunks of `chunk`
+    seconds, with a cosine learning rate from `learning_rate` down to a
+    tenth over the budget. Returns `{name: steps}`."""
+    clocks = {name: 0.0 for name in models}
+    steps = {name: 0 for name in models}
+    while any(clocks[n] < budget for n in models):
+        for name, model in models.items():
+            stop = min(clocks[name] + chunk, budget)
+            losses = []
+            while clocks[name] < stop:
+                progress = clocks[name] / budget
+                model.optimizer.learning_rate.assign(learning_rate * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))))
+                s, ti, to = next(streams[name])
+                begin = time.perf_counter()
+                model.reset_metrics()
+                losses.append(float(np.ravel(model.train_on_batch([s, ti], to))[0]))  # this batch's loss
+                clocks[name] += time.perf_counter() - begin
+                steps[name] += 1
+            if losses:
+                print(f"  {name:>5}: {clocks[name]:6.0f} s, {steps[name]:6d} steps, mean loss of the chunk {np.mean(losses):.3f}", flush=True)
+    return steps
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=DEFAULT_DATA)
@@ -182,24 +207,8 @@ def main():
         flush=True,
     )
 
-    clocks = {name: 0.0 for name in models}
-    steps = {name: 0 for name in models}
     streams = {name: batches(src, tgt_in, tgt_out, config.batch_size, np.random.default_rng(args.seed)) for name in models}
-    while any(clocks[n] < args.budget for n in models):
-        for name, model in models.items():
-            stop = min(clocks[name] + args.chunk, args.budget)
-            losses = []
-            while clocks[name] < stop:
-                progress = clocks[name] / args.budget
-                model.optimizer.learning_rate.assign(config.learning_rate * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))))
-                s, ti, to = next(streams[name])
-                begin = time.perf_counter()
-                model.reset_metrics()
-                losses.append(float(np.ravel(model.train_on_batch([s, ti], to))[0]))  # this batch's loss
-                clocks[name] += time.perf_counter() - begin
-                steps[name] += 1
-            if losses:
-                print(f"  {name:>5}: {clocks[name]:6.0f} s, {steps[name]:6d} steps, mean loss of the chunk {np.mean(losses):.3f}", flush=True)
+    steps = train_alternating(models, streams, args.budget, args.chunk, config.learning_rate)
 
     references = [detokenize(normalize(t)) for t in val_targets_raw]
     results = {"budget_s": args.budget, "train_pairs": len(src), "val_pairs": len(references), "ours_overrides": overrides}

@@ -22,6 +22,8 @@ def test_in_graph_normalization_matches_python():
 
     texts = ["Hello, World!", "  Ein  Mann (Ümlaut) fährt.  "]
     assert [t.decode() for t in tf_normalize(tf.constant(texts)).numpy()] == [normalize(t) for t in texts]
+    cased = [t.decode() for t in tf_normalize(tf.constant(texts), lowercase=False).numpy()]
+    assert cased == [normalize(t, lowercase=False) for t in texts] and cased[1] == "Ein Mann ( Ümlaut ) fährt ."
 
 
 def test_parallel_files_gz_and_mismatch(tmp_path):
