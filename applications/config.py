@@ -211,7 +211,7 @@ class WordDecoderFields:
             repeats one of an output's n-grams (`keras_seq.decoding.beam_search`).
     """
 
-    max_vocab: int = field(8000, "words (subword pieces, for a subword vocabulary) per language")
+    max_vocab: int = field(8000, "words per language")
     max_length: int = field(40, "tokens per sentence; longer ones are truncated with a warning", maximum=MAX_DECODE_LENGTH)
     cell: str = field("gru", "recurrent cell of the encoder and the decoder", choices=DECODER_CELLS)
     embedding_dim: int = field(256, "word embedding size")

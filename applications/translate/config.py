@@ -54,6 +54,7 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
 
     src_vocab_size: int = field(0, "source ids, set from the data", flag=False)
     tgt_vocab_size: int = field(0, "target ids, set from the data", flag=False)
+    max_vocab: int = field(8000, "tokens per language: subword pieces, or words with --vocabulary word")
     vocabulary: str = field("subword", "subword: WordPiece pieces learned from the data; word: whole words", choices=("subword", "word"))
     lowercase: bool = field(False, "lowercase the text first (translations are then lowercase)")
     encoder_units: int = field(256, "units per direction of each bidirectional encoder layer")

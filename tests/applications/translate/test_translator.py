@@ -136,3 +136,37 @@ def test_no_repeat_ngram_keeps_repeated_phrases_out_and_is_reported(trained):
     assert metrics["unknown_words_greedy"] == sum(t.split().count("[UNK]") for t in translator.translate(val_pairs.sources, beam_width=1))
     with pytest.raises(UserInputError, match="no_repeat_ngram"):
         translator.translate(sources, no_repeat_ngram=1)
+
+
+def test_subword_default_spells_unseen_words_of_seen_characters(trained):
+    from keras_seq.data.word_vocabulary import UNK_ID
+
+    translator, _, _, _ = trained
+    assert translator.config.vocabulary == "subword" and not translator.config.lowercase
+    ids = translator.encode_sources(["a bladder", "a purple cat"])  # "bladder": known letters; "p", "h": never seen
+    assert UNK_ID not in ids[0].tolist()
+    assert ids[1].tolist().count(UNK_ID) == 2  # the two "p"s of "purple", each alone
+    assert translator.source_vocab.decode(ids[0]) == "a bladder"
+
+
+@pytest.mark.parametrize("vocabulary, lowercase", [("subword", False), ("word", True)])
+def test_in_graph_encoding_matches_training_and_the_export_matches_python(vocabulary, lowercase, tmp_path):
+    from keras_seq.applications.translate.data import Pairs, encode_pairs, normalized
+    from keras_seq.data import VOCABULARIES
+    from tests.applications.translate.conftest import toy_pairs
+
+    pairs = Pairs(*zip(*[(s.capitalize() + ".", t.capitalize() + ".") for s, t in toy_pairs(200)]), "toy")
+    config = SMALL.replace(vocabulary=vocabulary, lowercase=lowercase)
+    sources, targets = normalized(pairs, lowercase)
+    source_vocab, target_vocab = (VOCABULARIES[vocabulary].build(texts, 40) for texts in (sources, targets))
+    translator = Translator(build_translator(config, source_vocab, target_vocab))
+    test_sources = list(pairs.sources[:5]) + ["Bladder, cat!", "Zebra"]
+    test_targets = list(pairs.targets[:5]) + ["Katze.", "Zebra"]
+    (src, tgt_in), tgt_out = translator.encode_batch(tf.constant(test_sources), tf.constant(test_targets))
+    expected = encode_pairs(*normalized(Pairs(test_sources, test_targets, "t"), lowercase), source_vocab, target_vocab, config.max_length)
+    for got, want in zip((src, tgt_in, tgt_out), expected):
+        assert [row[row != 0].tolist() for row in got.numpy()] == [w.tolist() for w in want]
+    translator.export(str(tmp_path / "export"))
+    module = tf.saved_model.load(str(tmp_path / "export"))
+    got = [t.decode() for t in module.translate(tf.constant(test_sources)).numpy()]
+    assert got == [" ".join(t.replace("[UNK]", "").split()) for t in translator.translate(test_sources)]  # the export writes [UNK] as nothing
