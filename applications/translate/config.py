@@ -74,6 +74,15 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
     seed: int = field(0, "seed of the split, the weights and the shuffling", bound=None)
     no_repeat_ngram: int = field(3, "decoding never repeats an n-gram of this length in a translation; 0: off", bound="ngram", maximum=MAX_DECODE_LENGTH)
 
+    @classmethod
+    def from_dict(cls, values):
+        """As `AppConfig.from_dict`; a saved config without `vocabulary`
+        comes from a translator saved before subword vocabularies, which
+        was word-level and lowercase, and loads as one."""
+        if "max_vocab" in values and "vocabulary" not in values:
+            values = {"vocabulary": "word", "lowercase": True, **values}
+        return super().from_dict(values)
+
 
 @dataclasses.dataclass
 class TranslatorDataOptions(AppConfig):

@@ -71,3 +71,10 @@ def test_attention_none_gives_the_decoder_the_mean_of_the_source():
     assert np.all(np.isfinite(np.asarray(logits))) and logits.shape == (2, 6, 60)
     with pytest.raises(UserInputError, match="attention"):
         build_translator(config.replace(attention="mean"))
+
+
+def test_a_config_saved_before_subwords_loads_as_word_level_and_lowercase():
+    old = {k: v for k, v in TranslatorConfig().to_dict().items() if k not in ("vocabulary", "lowercase")}
+    assert (TranslatorConfig.from_dict(old).vocabulary, TranslatorConfig.from_dict(old).lowercase) == ("word", True)
+    new = TranslatorConfig.from_dict(TranslatorConfig().to_dict())
+    assert (new.vocabulary, new.lowercase) == ("subword", False)
