@@ -26,6 +26,7 @@ within a pair both models have the same core for the same time.
 
     python benchmarks/translation_defaults.py --budget 1800 --pairs de cs --parallel   # the recorded run
     python benchmarks/translation_defaults.py --budget 60 --pairs de --limit 2000 --val-limit 100   # a smoke run
+    python benchmarks/translation_defaults.py --budget 600 --parallel --no-peer --variants "" "--max-vocab 4000" "--vocabulary word --lowercase"
 """
 
 import argparse
@@ -56,28 +57,30 @@ def scores(hypotheses, references):
     }
 
 
-def run_ours(args, lang, train_prefix, sources, references, rows, samples):
+def run_ours(args, lang, train_prefix, sources, references, rows, samples, flags="", label="ours"):
+    """Train with the CLI (the defaults, plus `flags`) and score the model,
+    its rows named after `label`."""
     from keras_seq.applications.translate import Translator
 
-    model_dir = os.path.join(args.folder, f"en-{lang}")
+    model_dir = os.path.join(args.folder, f"en-{lang}-{label}")
     command = [sys.executable, "-m", "keras_seq.applications.cli", "translate", "train", "--data", train_prefix, "--tgt-lang", lang]
-    command += ["--model-dir", model_dir, "--time-budget", str(args.budget), "--quiet"]
+    command += ["--model-dir", model_dir, "--time-budget", str(args.budget), "--quiet", *flags.split()]
     begin = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise SystemExit(f"en-{lang}: training failed:\n{result.stderr[-3000:]}")
-    print(f"en-{lang} ours trained in {time.perf_counter() - begin:.0f} s: {result.stdout.strip().splitlines()[-1][:300]}", flush=True)
+        raise SystemExit(f"en-{lang} {label}: training failed:\n{result.stderr[-3000:]}")
+    print(f"en-{lang} {label} trained in {time.perf_counter() - begin:.0f} s: {result.stdout.strip().splitlines()[-1][:300]}", flush=True)
     translator = Translator.load(model_dir)
     config = translator.config
     for ban in (config.no_repeat_ngram, 0):
         for width in (1, config.beam_width):
             begin = time.perf_counter()
             hypotheses = translator.translate(sources, beam_width=width, no_repeat_ngram=ban)
-            name = f"ours_{'greedy' if width == 1 else f'beam{width}'}" + ("" if ban == config.no_repeat_ngram else "_no_ban")
+            name = f"{label}_{'greedy' if width == 1 else f'beam{width}'}" + ("" if ban == config.no_repeat_ngram else "_no_ban")
             rows[name] = {**scores(hypotheses, references), "sentences_per_s": round(len(hypotheses) / (time.perf_counter() - begin), 1)}
             samples[name] = hypotheses[:SAMPLES]
-    rows["ours_settings"] = {"vocabulary": config.vocabulary, "lowercase": config.lowercase, "no_repeat_ngram": config.no_repeat_ngram}
-    rows["ours_vocab_sizes"] = [config.src_vocab_size, config.tgt_vocab_size]
+    rows[f"{label}_settings"] = {"flags": flags, "vocabulary": config.vocabulary, "lowercase": config.lowercase, "no_repeat_ngram": config.no_repeat_ngram}
+    rows[f"{label}_vocab_sizes"] = [config.src_vocab_size, config.tgt_vocab_size]
 
 
 def run_peer(args, lang, train_prefix, sources, references, rows, samples):
@@ -122,8 +125,10 @@ def run_pair(args, lang):
     val = read_parallel(os.path.join(args.data, "val"), "en", lang)
     sources, references = val.sources[: args.val_limit], val.targets[: args.val_limit]
     rows, samples = {"pair": f"en-{lang}", "budget_s": args.budget, "val_pairs": len(sources)}, {"source": sources[:SAMPLES], "reference": references[:SAMPLES]}
-    run_ours(args, lang, train_prefix, sources, references, rows, samples)
-    run_peer(args, lang, train_prefix, sources, references, rows, samples)
+    for number, flags in enumerate(args.variants):
+        run_ours(args, lang, train_prefix, sources, references, rows, samples, flags, "ours" if number == 0 else f"ours{number}")
+    if args.peer:
+        run_peer(args, lang, train_prefix, sources, references, rows, samples)
     for name, row in rows.items():
         if isinstance(row, dict):
             print(f"en-{lang} {name:>20}: " + ", ".join(f"{k} {v}" for k, v in row.items()), flush=True)
@@ -137,6 +142,14 @@ def main():
     parser.add_argument("--budget", type=float, default=1800.0, help="training seconds of each model")
     parser.add_argument("--pairs", nargs="+", default=["de", "cs"], help="target languages (English is the source)")
     parser.add_argument("--parallel", action="store_true", help="one process per pair, each pinned to its own core")
+    parser.add_argument(
+        "--variants",
+        nargs="+",
+        default=[""],
+        metavar="FLAGS",
+        help="train ours once per quoted string of extra CLI flags (with a space in it), in order (rows ours, ours1, ...); default: the defaults alone",
+    )
+    parser.add_argument("--no-peer", dest="peer", action="store_false", help="train ours only (to compare settings of ours)")
     parser.add_argument("--core", type=int, default=None, help=argparse.SUPPRESS)  # set by --parallel
     parser.add_argument("--limit", type=int, default=None, help="train on this many pairs only")
     parser.add_argument("--val-limit", type=int, default=None, help="score this many val sentences only")
@@ -147,20 +160,8 @@ def main():
     if args.parallel:
         children = []
         for core, lang in enumerate(args.pairs):
-            command = [
-                sys.executable,
-                __file__,
-                "--pairs",
-                lang,
-                "--core",
-                str(core),
-                "--budget",
-                str(args.budget),
-                "--folder",
-                args.folder,
-                "--data",
-                args.data,
-            ]
+            command = [sys.executable, __file__, "--pairs", lang, "--core", str(core), "--budget", str(args.budget), "--folder", args.folder]
+            command += ["--data", args.data, "--variants", *args.variants] + ([] if args.peer else ["--no-peer"])
             command += ["--limit", str(args.limit)] if args.limit else []
             command += ["--val-limit", str(args.val_limit)] if args.val_limit else []
             children.append(subprocess.Popen(command))
