@@ -26,7 +26,7 @@ within a pair both models have the same core for the same time.
 
     python benchmarks/translation_defaults.py --budget 1800 --pairs de cs --parallel   # the recorded run
     python benchmarks/translation_defaults.py --budget 60 --pairs de --limit 2000 --val-limit 100   # a smoke run
-    python benchmarks/translation_defaults.py --budget 600 --parallel --no-peer --variants "" "--max-vocab 4000" "--vocabulary word --lowercase"
+    python benchmarks/translation_defaults.py --budget 900 --parallel --no-peer --no-ban-off --variants "" "--max-vocab 4000 "   # a setting of ours
 """
 
 import argparse
@@ -72,7 +72,7 @@ def run_ours(args, lang, train_prefix, sources, references, rows, samples, flags
     print(f"en-{lang} {label} trained in {time.perf_counter() - begin:.0f} s: {result.stdout.strip().splitlines()[-1][:300]}", flush=True)
     translator = Translator.load(model_dir)
     config = translator.config
-    for ban in (config.no_repeat_ngram, 0):
+    for ban in (config.no_repeat_ngram, 0)[: 2 if args.ban_off else 1]:
         for width in (1, config.beam_width):
             begin = time.perf_counter()
             hypotheses = translator.translate(sources, beam_width=width, no_repeat_ngram=ban)
@@ -149,6 +149,7 @@ def main():
         metavar="FLAGS",
         help="train ours once per quoted string of extra CLI flags (with a space in it), in order (rows ours, ours1, ...); default: the defaults alone",
     )
+    parser.add_argument("--no-ban-off", dest="ban_off", action="store_false", help="skip the rows that decode without the n-gram ban")
     parser.add_argument("--no-peer", dest="peer", action="store_false", help="train ours only (to compare settings of ours)")
     parser.add_argument("--core", type=int, default=None, help=argparse.SUPPRESS)  # set by --parallel
     parser.add_argument("--limit", type=int, default=None, help="train on this many pairs only")
@@ -161,7 +162,7 @@ def main():
         children = []
         for core, lang in enumerate(args.pairs):
             command = [sys.executable, __file__, "--pairs", lang, "--core", str(core), "--budget", str(args.budget), "--folder", args.folder]
-            command += ["--data", args.data, "--variants", *args.variants] + ([] if args.peer else ["--no-peer"])
+            command += ["--data", args.data, "--variants", *args.variants] + ([] if args.peer else ["--no-peer"]) + ([] if args.ban_off else ["--no-ban-off"])
             command += ["--limit", str(args.limit)] if args.limit else []
             command += ["--val-limit", str(args.val_limit)] if args.val_limit else []
             children.append(subprocess.Popen(command))
