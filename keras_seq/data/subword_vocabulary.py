@@ -1,8 +1,6 @@
 """A WordPiece subword vocabulary, learned from the data, that splits words
 the same way in Python and in TensorFlow string ops (inside exports)."""
 
-import functools
-
 import numpy as np
 
 from keras_seq.data.word_vocabulary import END_ID, PAD_ID, SPECIAL, START_ID, UNK, UNK_ID
@@ -16,7 +14,7 @@ class SubwordVocabulary:
 
     A word is split greedily into the longest pieces of the vocabulary,
     left to right (WordPiece); a piece after the first is written with a
-    `##` prefix (`"Gitarren"` -> `Gitarre ##n`). Every character of the
+    `##` prefix (e.g. `"Baumwolle"` -> `Baum ##wol ##le`). Every character of the
     training data is a piece both at the start of a word and inside one, so
     only a character never seen in training becomes `[UNK]` (that character
     alone, not its word). Case is whatever the sentences have.
@@ -34,13 +32,14 @@ class SubwordVocabulary:
 
     Example:
     >>> vocab = SubwordVocabulary.build(["a cat", "a catalog"], max_size=40)
-    >>> vocab.decode(vocab.encode("a catalog of cats"))
-    'a catalog of cats'
+    >>> vocab.decode(vocab.encode("a tall cat at a catalog"))  # "tall": pieces
+    'a tall cat at a catalog'
     """
 
     def __init__(self, words):
         self.tokens = SPECIAL + [t for t in words if t not in SPECIAL]
         self._ids = {t: i for i, t in enumerate(self.tokens)}
+        self._pieces = {}  # word -> its ids, filled as words come
         self.longest = max([len(t) - (len(CONTINUATION) if t.startswith(CONTINUATION) else 0) for t in self.words] + [1])
 
     @classmethod
@@ -70,10 +69,11 @@ class SubwordVocabulary:
     def size(self):
         return len(self.tokens)
 
-    @functools.lru_cache(maxsize=200_000)  # noqa: B019 (a vocabulary lives as long as its model)
     def split(self, word):
         """One word -> the ids of its pieces (longest first, left to right;
         a character without a piece -> `[UNK]`)."""
+        if word in self._pieces:
+            return self._pieces[word]
         ids, start = [], 0
         while start < len(word):
             prefix = CONTINUATION if start else ""
@@ -86,6 +86,8 @@ class SubwordVocabulary:
             else:
                 ids.append(UNK_ID)
                 start += 1
+        if len(self._pieces) < 500_000:  # a bound for endless streams of new words
+            self._pieces[word] = ids
         return ids
 
     def encode(self, sentence, max_length=None, add_end=False):
