@@ -1,16 +1,16 @@
 """A WordPiece subword vocabulary, learned from the data, that splits words
 the same way in Python and in TensorFlow string ops (inside exports)."""
 
-import numpy as np
-
-from keras_seq.data.word_vocabulary import END_ID, PAD_ID, SPECIAL, START_ID, UNK, UNK_ID
+from keras_seq.data.word_vocabulary import SPECIAL, UNK, UNK_ID, WordVocabulary
 
 CONTINUATION = "##"  # marks a piece that continues a word
 
 
-class SubwordVocabulary:
+class SubwordVocabulary(WordVocabulary):
     """Pieces of words <-> ids, with `[PAD]`=0, `[UNK]`=1, `[START]`=2,
-    `[END]`=3, as `WordVocabulary`.
+    `[END]`=3: a `WordVocabulary` whose words are split into pieces
+    (`encode` and `decode` are inherited; they call this class' `split`
+    and `join`).
 
     A word is split greedily into the longest pieces of the vocabulary,
     left to right (WordPiece); a piece after the first is written with a
@@ -37,8 +37,7 @@ class SubwordVocabulary:
     """
 
     def __init__(self, words):
-        self.tokens = SPECIAL + [t for t in words if t not in SPECIAL]
-        self._ids = {t: i for i, t in enumerate(self.tokens)}
+        super().__init__(words)
         self._pieces = {}  # word -> its ids, filled as words come
         self.longest = max([len(t) - (len(CONTINUATION) if t.startswith(CONTINUATION) else 0) for t in self.words] + [1])
 
@@ -60,15 +59,6 @@ class SubwordVocabulary:
         missing = [p for c in characters for p in (c, CONTINUATION + c) if p not in learned]
         return cls(pieces + missing)
 
-    @property
-    def words(self):
-        """The regular pieces, in id order (what rebuilds the vocabulary)."""
-        return self.tokens[len(SPECIAL) :]
-
-    @property
-    def size(self):
-        return len(self.tokens)
-
     def split(self, word):
         """One word -> the ids of its pieces (longest first, left to right;
         a character without a piece -> `[UNK]`)."""
@@ -89,28 +79,6 @@ class SubwordVocabulary:
         if len(self._pieces) < 500_000:  # a bound for endless streams of new words
             self._pieces[word] = ids
         return ids
-
-    def encode(self, sentence, max_length=None, add_end=False):
-        """A normalized sentence -> int32 piece ids."""
-        ids = [i for word in sentence.split() for i in self.split(word)]
-        if max_length is not None:
-            ids = ids[: max_length - (1 if add_end else 0)]
-        if add_end:
-            ids.append(END_ID)
-        return np.array(ids, dtype=np.int32)
-
-    def decode(self, ids):
-        """Ids -> words joined by spaces, stopping at `[END]` and skipping
-        `[PAD]`/`[START]`."""
-        out = []
-        for i in np.asarray(ids).ravel():
-            i = int(i)
-            if i == END_ID:
-                break
-            if i in (PAD_ID, START_ID):
-                continue
-            out.append(self.tokens[i] if 0 <= i < len(self.tokens) else UNK)
-        return self.join(" ".join(out))
 
     @staticmethod
     def join(text):

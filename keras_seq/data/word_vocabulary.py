@@ -47,9 +47,14 @@ class WordVocabulary:
     def size(self):
         return len(self.tokens)
 
+    def split(self, word):
+        """One word -> its ids: `[its id]`, or `[[UNK]]` for an unknown word
+        (a `SubwordVocabulary` gives the ids of its pieces)."""
+        return [self._ids.get(word, UNK_ID)]
+
     def encode(self, sentence, max_length=None, add_end=False):
-        """A normalized sentence -> int32 ids (unknown words -> `[UNK]`)."""
-        ids = [self._ids.get(t, UNK_ID) for t in sentence.split()]
+        """A normalized sentence -> int32 ids (`split` word by word)."""
+        ids = [i for word in sentence.split() for i in self.split(word)]
         if max_length is not None:
             ids = ids[: max_length - (1 if add_end else 0)]
         if add_end:
@@ -66,7 +71,7 @@ class WordVocabulary:
             if i in (PAD_ID, START_ID):
                 continue
             out.append(self.tokens[i] if 0 <= i < len(self.tokens) else UNK)
-        return " ".join(out)
+        return self.join(" ".join(out))
 
     @staticmethod
     def join(text):
