@@ -242,14 +242,21 @@ def report_ours(results, translator, val_sources_raw, references, save, prefix="
             results[f"{prefix}_examples"] = list(zip(val_sources_raw[:3], hypotheses[:3]))
 
 
-def report_peer(results, peer, val_sources_raw, references, source_vocab, target_vocab, config):
-    ids = pad([source_vocab.encode(normalize(s), config.max_length) for s in val_sources_raw])  # as Translator.encode_sources
+def peer_translations(peer, sentences, source_vocab, target_vocab, max_length):
+    """The peer's greedy translations of raw `sentences` (normalized and
+    encoded as `Translator.encode_sources` does, decoded 256 at a time) and
+    the seconds the decoding took."""
+    ids = pad([source_vocab.encode(normalize(s), max_length) for s in sentences])
     begin = time.perf_counter()
     out = np.concatenate(
-        [peer.translate(ids[i : i + 256, : max(1, int((ids[i : i + 256] != 0).sum(1).max()))], 2 * config.max_length) for i in range(0, len(ids), 256)]
+        [peer.translate(ids[i : i + 256, : max(1, int((ids[i : i + 256] != 0).sum(1).max()))], 2 * max_length) for i in range(0, len(ids), 256)]
     )
     seconds = time.perf_counter() - begin
-    hypotheses = [detokenize(target_vocab.decode(row)) for row in out]
+    return [detokenize(target_vocab.decode(row)) for row in out], seconds
+
+
+def report_peer(results, peer, val_sources_raw, references, source_vocab, target_vocab, config):
+    hypotheses, seconds = peer_translations(peer, val_sources_raw, source_vocab, target_vocab, config.max_length)
     results["keras_greedy_bleu"], results["keras_greedy_chrf"] = bleu(hypotheses, references)
     results["keras_greedy_sentences_per_s"] = round(len(hypotheses) / seconds, 1)
 

@@ -85,11 +85,11 @@ def run_ours(args, lang, train_prefix, sources, references, rows, samples, flags
 
 def run_peer(args, lang, train_prefix, sources, references, rows, samples):
     import numpy as np
-    from translation import PlainKerasTranslator, batches, pad, train_alternating
+    from translation import PlainKerasTranslator, batches, peer_translations, train_alternating
 
     from keras_seq.applications.translate import TranslatorConfig
     from keras_seq.applications.translate.data import encode_pairs, read_parallel
-    from keras_seq.data import WordVocabulary, detokenize, normalize
+    from keras_seq.data import WordVocabulary, normalize
 
     train = read_parallel(train_prefix, "en", lang)
     src_text = [normalize(s) for s in train.sources][: args.limit]
@@ -100,13 +100,8 @@ def run_peer(args, lang, train_prefix, sources, references, rows, samples):
     peer = PlainKerasTranslator(config, config.seed)
     stream = batches(src, tgt_in, tgt_out, config.batch_size, np.random.default_rng(config.seed))
     steps = train_alternating({"keras": peer.model}, {"keras": stream}, args.budget, 60.0, config.learning_rate)
-    ids = pad([source_vocab.encode(normalize(s), config.max_length) for s in sources])
-    begin = time.perf_counter()
-    out = np.concatenate(
-        [peer.translate(ids[i : i + 256, : max(1, int((ids[i : i + 256] != 0).sum(1).max()))], 2 * config.max_length) for i in range(0, len(ids), 256)]
-    )
-    hypotheses = [detokenize(target_vocab.decode(row)) for row in out]
-    rows["keras_greedy"] = {**scores(hypotheses, references), "sentences_per_s": round(len(hypotheses) / (time.perf_counter() - begin), 1)}
+    hypotheses, seconds = peer_translations(peer, sources, source_vocab, target_vocab, config.max_length)
+    rows["keras_greedy"] = {**scores(hypotheses, references), "sentences_per_s": round(len(hypotheses) / seconds, 1)}
     rows["keras_steps"] = steps["keras"]
     samples["keras_greedy"] = hypotheses[:SAMPLES]
 
