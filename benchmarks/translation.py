@@ -193,7 +193,8 @@ def main():
     val_sources_raw = read(args.data, "val", "en")[: args.val_limit]
     val_targets_raw = read(args.data, "val", "de")[: args.val_limit]
     source_vocab, target_vocab = WordVocabulary.build(sources, 8000), WordVocabulary.build(targets, 8000)
-    config = TranslatorConfig(src_vocab_size=source_vocab.size, tgt_vocab_size=target_vocab.size, seed=args.seed)
+    config = TranslatorConfig(vocabulary="word", lowercase=True, max_vocab=8000, seed=args.seed)  # the word model this script compares
+    config = config.replace(src_vocab_size=source_vocab.size, tgt_vocab_size=target_vocab.size)
     src, tgt_in, tgt_out = encode_pairs(sources, targets, source_vocab, target_vocab, config.max_length)
     ours_config = config.replace(**overrides)
     ours = build_translator(ours_config, source_vocab, target_vocab) if "ours" in args.models else None
