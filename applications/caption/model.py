@@ -5,7 +5,7 @@ import keras
 from keras_seq.applications.caption.config import CaptionerConfig
 from keras_seq.applications.task import AppModel
 from keras_seq.applications.training import TaskHyperModel
-from keras_seq.layers import AttentionDecoder, AttentionDecoderCell, AttentionPenalty, GRUCell, LSTMCell, PositionEmbedding, make_attention
+from keras_seq.layers import AttentionDecoder, AttentionDecoderCell, AttentionPenalty, GRUCell, LSTMCell, PaddingMask, PositionEmbedding, make_attention
 from keras_seq.training import SmoothedSparseCrossEntropy
 
 CELLS = {"gru": GRUCell, "lstm": LSTMCell}
@@ -113,10 +113,11 @@ def build_captioner(config, vocabulary=None):
         context_gate=config.context_gate,
         name="attention_decoder_cell",
     )
-    words = keras.layers.Embedding(config.vocab_size, config.embedding_dim, mask_zero=True, name="word_embedding")(caption_in)  # (B, T, E)
-    outputs, alignments = AttentionDecoder(cell, name="decoder")(words, grid, initial_state=states)  # (B, T, A), (B, T, N)
+    caption_mask = PaddingMask(name="caption_mask")(caption_in)  # (B, T): passed explicitly; the grid has no padding
+    words = keras.layers.Embedding(config.vocab_size, config.embedding_dim, name="word_embedding")(caption_in)  # (B, T, E)
+    outputs, alignments = AttentionDecoder(cell, name="decoder")(words, grid, initial_state=states, mask=caption_mask)  # (B, T, A), (B, T, N)
     if config.attention_penalty > 0:
-        outputs = AttentionPenalty(config.attention_penalty, name="attention_penalty")(outputs, alignments)
+        outputs = AttentionPenalty(config.attention_penalty, name="attention_penalty")(outputs, alignments, mask=caption_mask)
     outputs = keras.layers.Dropout(config.dropout, seed=config.seed, name="output_dropout")(outputs)
     logits = keras.layers.Dense(config.vocab_size, name="logits")(outputs)  # (B, T, V)
     model = AppModel([images, caption_in], logits, name="captioner")

@@ -10,14 +10,14 @@ from keras_seq.applications.sentiment.word_vectors import load_word_vectors
 from keras_seq.applications.task import AppModel
 from keras_seq.applications.training import TaskHyperModel
 from keras_seq.errors import UserInputError
-from keras_seq.layers import AttentionPooling, MaskedGlobalMaxPooling, make_recurrent
+from keras_seq.layers import AttentionPooling, MaskedGlobalMaxPooling, PaddingMask, make_recurrent
 
 
 def build_sentiment_classifier(config, vocabulary):
     """Raw strings in, class probabilities out.
 
     `TextVectorization` (lowercase, punctuation stripped, the given
-    vocabulary, `sequence_length` tokens) -> `Embedding(mask_zero=True)` ->
+    vocabulary, `sequence_length` tokens) -> `Embedding` ->
     dropout -> our recurrent layers (bidirectional by default) -> pooling
     (attention, last, mean or max over real tokens) -> dropout -> `Dense`
     (sigmoid for two classes, softmax otherwise).
@@ -60,7 +60,8 @@ def build_sentiment_classifier(config, vocabulary):
         name="vectorize",
     )
     tokens = vectorize(texts)  # (B, T) int
-    x = keras.layers.Embedding(len(vectorize.get_vocabulary()), config.embedding_dim, mask_zero=True, name="embedding")(tokens)
+    mask = PaddingMask(name="token_mask")(tokens)  # (B, T): every layer below gets it explicitly
+    x = keras.layers.Embedding(len(vectorize.get_vocabulary()), config.embedding_dim, name="embedding")(tokens)
     x = keras.layers.Dropout(config.dropout, seed=config.seed, name="embedding_dropout")(x)  # (B, T, E)
     if polarity:
         # The lexicon has its own lookup, aligned token for token with the
@@ -87,13 +88,13 @@ def build_sentiment_classifier(config, vocabulary):
             layer = keras.layers.Bidirectional(layer, name=f"rnn_{i}")
         else:
             layer.name = f"rnn_{i}"
-        x = layer(x)  # (B, T, H) or (B, H)
+        x = layer(x, mask=mask)  # (B, T, H) or (B, H)
     if config.pooling == "attention":
-        x = AttentionPooling(config.attention_units, name="pooling")(x)  # (B, H)
+        x = AttentionPooling(config.attention_units, name="pooling")(x, mask=mask)  # (B, H)
     elif config.pooling == "mean":
-        x = keras.layers.GlobalAveragePooling1D(name="pooling")(x)
+        x = keras.layers.GlobalAveragePooling1D(name="pooling")(x, mask=mask)
     elif config.pooling == "max":
-        x = MaskedGlobalMaxPooling(name="pooling")(x)
+        x = MaskedGlobalMaxPooling(name="pooling")(x, mask=mask)
     x = keras.layers.Dropout(config.dropout, seed=config.seed, name="output_dropout")(x)
     binary = config.num_classes == 2
     outputs = keras.layers.Dense(1 if binary else config.num_classes, activation="sigmoid" if binary else "softmax", name="probabilities")(x)

@@ -12,6 +12,7 @@ from keras_seq.layers import (
     AttentionDecoderCell,
     GRUCell,
     LSTMCell,
+    PaddingMask,
     ScheduledSampler,
     TiedEmbedding,
     make_attention,
@@ -34,7 +35,9 @@ def build_translator(config, source_vocab=None, target_vocab=None):
     Inputs: source ids `(B, Ts)` and target ids shifted right (`[START]`
     first) `(B, Tt)`, 0 = padding. Output: next-token logits `(B, Tt, Vt)`.
 
-    - encoder: source embedding (masked, `embedding_dropout`) -> `encoder_layers` bidirectional
+    - masks: `PaddingMask` of the source and target ids, passed to every
+      layer that reads them (nothing relies on Keras propagating masks);
+    - encoder: source embedding (`embedding_dropout`) -> `encoder_layers` bidirectional
       GRU/LSTM layers of ours; the memory is the last layer's outputs
       `(B, Ts, 2 * encoder_units)`;
     - bridge: `Dense(tanh)` from the final forward and backward states to
@@ -50,7 +53,7 @@ def build_translator(config, source_vocab=None, target_vocab=None):
       raised by the `ScheduledSampling` callback).
 
     The loss is a masked cross-entropy (target padding, id 0, does not
-    count, with or without Keras masks), with label smoothing as
+    count), with label smoothing as
     configured; gradients are clipped by global norm. With `ema_momentum`
     the optimizer keeps a moving average of the weights, which `fit` copies
     into the model when it ends.
@@ -72,12 +75,14 @@ def build_translator(config, source_vocab=None, target_vocab=None):
     keras.utils.set_random_seed(config.seed)
     source = keras.Input((None,), dtype="int32", name="source")
     target_in = keras.Input((None,), dtype="int32", name="target_in")
-    x = keras.layers.Embedding(config.src_vocab_size, config.embedding_dim, mask_zero=True, name="source_embedding")(source)
+    source_mask = PaddingMask(name="source_mask")(source)  # (B, Ts): the masks are explicit, computed from the ids
+    target_mask = PaddingMask(name="target_mask")(target_in)  # (B, Tt)
+    x = keras.layers.Embedding(config.src_vocab_size, config.embedding_dim, name="source_embedding")(source)
     x = keras.layers.Dropout(config.embedding_dropout, name="source_dropout")(x)
     final = None
     for i in range(config.encoder_layers):
         layer = LAYERS[config.cell](config.encoder_units, return_sequences=True, return_state=True, seed=config.seed + i)
-        outputs = keras.layers.Bidirectional(layer, name=f"encoder_{i}")(x)
+        outputs = keras.layers.Bidirectional(layer, name=f"encoder_{i}")(x, mask=source_mask)
         x, final = outputs[0], outputs[1:]  # (B, Ts, 2U); forward then backward states
     memory = x
     half = len(final) // 2
@@ -96,15 +101,15 @@ def build_translator(config, source_vocab=None, target_vocab=None):
     decoder = AttentionDecoder(cell, name="decoder")
     output_dropout = keras.layers.Dropout(config.dropout, name="output_dropout")
     if config.tie_embeddings:  # one table embeds target words and scores them
-        target_embedding = TiedEmbedding(config.tgt_vocab_size, config.embedding_dim, mask_zero=True, name="target_embedding")
+        target_embedding = TiedEmbedding(config.tgt_vocab_size, config.embedding_dim, name="target_embedding")
         project = output_projection(target_embedding)
     else:
-        target_embedding = keras.layers.Embedding(config.tgt_vocab_size, config.embedding_dim, mask_zero=True, name="target_embedding")
+        target_embedding = keras.layers.Embedding(config.tgt_vocab_size, config.embedding_dim, name="target_embedding")
         project = keras.layers.Dense(config.tgt_vocab_size, name="logits")
 
     def decode(tokens):
         y = keras.layers.Dropout(config.embedding_dropout)(target_embedding(tokens))
-        outputs, _ = decoder(y, memory, initial_state=states)  # (B, Tt, A)
+        outputs, _ = decoder(y, memory, memory_mask=source_mask, initial_state=states, mask=target_mask)  # (B, Tt, A)
         return project(output_dropout(outputs))  # (B, Tt, Vt)
 
     logits = decode(target_in)

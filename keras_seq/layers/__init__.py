@@ -19,6 +19,7 @@ from keras_seq.layers.masked_global_max_pooling import MaskedGlobalMaxPooling
 from keras_seq.layers.mean_attention import MeanAttention
 from keras_seq.layers.ntm import NTM
 from keras_seq.layers.ntm_cell import NTMCell
+from keras_seq.layers.padding_mask import PaddingMask
 from keras_seq.layers.position_embedding import PositionEmbedding
 from keras_seq.layers.scheduled_sampler import ScheduledSampler
 from keras_seq.layers.simple_rnn import SimpleRNN
@@ -46,6 +47,7 @@ __all__ = [
     "make_recurrent",
     "NTM",
     "NTMCell",
+    "PaddingMask",
     "PositionEmbedding",
     "ScheduledSampler",
     "SimpleRNN",

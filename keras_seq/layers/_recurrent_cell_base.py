@@ -145,6 +145,12 @@ class RecurrentCellBase(keras.layers.Layer):
         """Hand the cell the masks of the sequence being run (or `None`s)."""
         self._dropout_mask, self._recurrent_dropout_mask = masks
 
+    @property
+    def dropout_masks(self):
+        """The masks of the sequence being run, `(B, D)` and `(B, U)`, as
+        `set_dropout_masks` handed them (`None`s outside a layer's call)."""
+        return self._dropout_mask, self._recurrent_dropout_mask
+
     def drop_inputs(self, inputs, training):
         if not training or self.dropout == 0:
             return inputs

@@ -3,87 +3,50 @@
 import keras
 from keras import ops
 
-_CELL_ARGS = (
-    "units",
-    "activation",
-    "use_bias",
-    "kernel_initializer",
-    "recurrent_initializer",
-    "bias_initializer",
-    "kernel_regularizer",
-    "recurrent_regularizer",
-    "bias_regularizer",
-    "kernel_constraint",
-    "recurrent_constraint",
-    "bias_constraint",
-    "dropout",
-    "recurrent_dropout",
-    "seed",
-)
+from keras_seq.layers._fused_rnn import FusedRNN
 
 
-class RecurrentLayerBase(keras.layers.RNN):
-    """A `keras.layers.RNN` around one of our cells, with a fused fast path.
+class RecurrentLayerBase(FusedRNN):
+    """A `FusedRNN` around one of our gated cells (SimpleRNN, GRU, LSTM).
 
-    `keras.layers.RNN` owns the loop, masking, `return_sequences`,
-    `return_state`, `go_backwards` and `stateful`. This class adds:
+    `keras.layers.RNN` owns the loop, `return_sequences`, `return_state`,
+    `go_backwards` and `stateful`; `FusedRNN` the masks and the choice of
+    the fused path. This class adds:
 
-    - the cell's arguments exposed as attributes and in `get_config`, so the
-      layer reads and serializes like `keras.layers.LSTM`;
+    - the cell's arguments as properties of the layer and in `get_config`,
+      so the layer reads and serializes like `keras.layers.LSTM`;
     - dropout masks drawn once per sequence before the loop;
-    - checks that name the problem (input rank, mask shape);
-    - `fused`: when the configuration allows (standard activations, not
-      unrolled), the whole sequence runs through a kernel of
+    - a check of the input's rank that names it;
+    - the fused path of the gated cells: with the standard activations and
+      no unrolling, the whole sequence runs through a kernel of
       `keras_seq.ops` whose input projection is one matmul and whose
       backward pass is written by hand; recurrent dropout runs inside it,
-      with the mask of the sequence drawn before the loop. `"auto"` takes
-      it when it can, `True` insists (and raises otherwise), `False`
-      always runs the cell step by step. Both paths give the same numbers.
+      with the mask of the sequence drawn before the loop.
     """
 
-    cell_class = None
-    extra_cell_args = ()
+    fused_requirements = "the default activations, unroll=False and none of the cell's step-only options"
 
-    def __init__(
-        self,
-        cell,
-        return_sequences=False,
-        return_state=False,
-        go_backwards=False,
-        stateful=False,
-        unroll=False,
-        fused="auto",
-        **kwargs,
-    ):
-        if fused not in ("auto", True, False):
-            raise ValueError(f"`fused` must be 'auto', True or False; received fused={fused!r}.")
-        super().__init__(
-            cell,
-            return_sequences=return_sequences,
-            return_state=return_state,
-            go_backwards=go_backwards,
-            stateful=stateful,
-            unroll=unroll,
-            **kwargs,
-        )
-        self.fused = fused
-        if fused is True and not self.can_fuse():
-            raise ValueError(
-                f"fused=True is not possible for this {type(self).__name__}: "
-                "it needs the default activations, unroll=False and none of "
-                "the cell's step-only options. Pass fused='auto' to fall back to the step loop."
-            )
+    # --------------------------------------------- the cell's arguments
+    units = property(lambda self: self.cell.units, doc="Size of the hidden state.")
+    activation = property(lambda self: self.cell.activation)
+    use_bias = property(lambda self: self.cell.use_bias)
+    kernel_initializer = property(lambda self: self.cell.kernel_initializer)
+    recurrent_initializer = property(lambda self: self.cell.recurrent_initializer)
+    bias_initializer = property(lambda self: self.cell.bias_initializer)
+    kernel_regularizer = property(lambda self: self.cell.kernel_regularizer)
+    recurrent_regularizer = property(lambda self: self.cell.recurrent_regularizer)
+    bias_regularizer = property(lambda self: self.cell.bias_regularizer)
+    kernel_constraint = property(lambda self: self.cell.kernel_constraint)
+    recurrent_constraint = property(lambda self: self.cell.recurrent_constraint)
+    bias_constraint = property(lambda self: self.cell.bias_constraint)
+    dropout = property(lambda self: self.cell.dropout)
+    recurrent_dropout = property(lambda self: self.cell.recurrent_dropout)
+    seed = property(lambda self: self.cell.seed)
 
-    @classmethod
-    def make_cell(cls, args, kwargs):
-        """Build the cell from the layer's arguments (`locals()` of __init__)."""
-        cell_kwargs = {name: args[name] for name in _CELL_ARGS + cls.extra_cell_args}
-        return cls.cell_class(
-            **cell_kwargs,
-            dtype=kwargs.get("dtype"),
-            trainable=kwargs.get("trainable", True),
-            name=f"{cls.cell_class.__name__[:-4].lower()}_cell",
-        )
+    @staticmethod
+    def cell_options(kwargs, name):
+        """The `dtype`, `trainable` and `name` a layer gives its cell."""
+        return {"dtype": kwargs.get("dtype"), "trainable": kwargs.get("trainable", True), "name": name}
 
     # ------------------------------------------------------------- checks
     def check_rank(self, shape):
@@ -97,13 +60,7 @@ class RecurrentLayerBase(keras.layers.RNN):
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
         self.check_rank(sequences.shape)  # later calls of a built layer
-        if mask is not None:
-            mask = mask[0] if isinstance(mask, (list, tuple)) else mask
-            expected = tuple(sequences.shape[:2])
-            got = tuple(mask.shape)
-            fits = len(got) == 2 and all(e is None or g is None or e == g for e, g in zip(expected, got))
-            if not fits:
-                raise ValueError(f"{type(self).__name__} expects a mask of shape (batch, timesteps) = {expected}; received a mask of shape {got}.")
+        mask = self.check_mask(sequences, mask)
         self.cell.set_dropout_masks(self.cell.make_dropout_masks(sequences[:, 0, :]) if training else (None, None))
         try:
             return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
@@ -111,19 +68,13 @@ class RecurrentLayerBase(keras.layers.RNN):
             self.cell.set_dropout_masks((None, None))
 
     # ---------------------------------------------------------- fast path
-    def can_fuse(self):
+    def fused_supported(self, mask=None):
         cell = self.cell
         recurrent = getattr(cell, "recurrent_activation", keras.activations.sigmoid)
-        return (
-            self.fused is not False
-            and not self.unroll
-            and cell.activation is keras.activations.tanh
-            and recurrent is keras.activations.sigmoid
-            and self.fused_supported()
-        )
+        return cell.activation is keras.activations.tanh and recurrent is keras.activations.sigmoid and self.cell_fusable()
 
-    def fused_supported(self):
-        """Extra conditions of a subclass' kernel."""
+    def cell_fusable(self):
+        """Extra conditions of a subclass' kernel on its cell."""
         return True
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
@@ -132,7 +83,7 @@ class RecurrentLayerBase(keras.layers.RNN):
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
         x = sequences  # (B, T, D)
-        input_mask = self.cell._dropout_mask
+        input_mask, state_mask = self.cell.dropout_masks  # (B, D), (B, U): one per sequence
         if training and input_mask is not None:
             x = x * ops.expand_dims(input_mask, 1)  # same mask at every step
         if self.go_backwards:
@@ -142,7 +93,7 @@ class RecurrentLayerBase(keras.layers.RNN):
         if mask is not None:
             time_mask = ops.cast(ops.transpose(mask)[..., None], x.dtype)  # (T, B, 1)
         x = ops.transpose(x, (1, 0, 2))  # (T, B, D)
-        state_mask = self.cell._recurrent_dropout_mask if training else None  # (B, U), one per sequence
+        state_mask = state_mask if training else None
         states = self.run_fused(x, list(initial_state), time_mask, state_mask)  # each (T, B, U)
         outputs = states[0]  # (T, B, U)
         if time_mask is not None:
@@ -178,23 +129,8 @@ class RecurrentLayerBase(keras.layers.RNN):
         for key in ("name", "trainable", "dtype"):
             cell_config.pop(key, None)
         config.update(cell_config)
-        config["fused"] = self.fused
         return config
 
     @classmethod
     def from_config(cls, config):
         return cls(**config)
-
-
-def forward_cell_attributes(layer_class, names):
-    """Expose the cell's arguments as read-only attributes of the layer."""
-    for name in names:
-        setattr(
-            layer_class,
-            name,
-            property(lambda self, n=name: getattr(self.cell, n)),
-        )
-    return layer_class
-
-
-forward_cell_attributes(RecurrentLayerBase, _CELL_ARGS)

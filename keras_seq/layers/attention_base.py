@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_seq.layers._masking import check_mask
+
 
 def masked_softmax(scores, mask):
     """Softmax over the last axis, exactly 0 where `mask` is False.
@@ -51,7 +53,9 @@ class AttentionBase(keras.layers.Layer):
     Call arguments:
         query: `(B, Dq)` (one step) or `(B, Tq, Dq)`.
         value: `(B, Tv, Dv)`, the memory.
-        value_mask: optional bool `(B, Tv)`; defaults to `value`'s Keras mask.
+        value_mask: optional bool `(B, Tv)`, the real positions of the
+            memory. Pass it explicitly (Keras fills it from `value`'s own
+            mask only where its layers still propagate one).
 
     Returns:
         `(context, weights)`: `(B, Tq, Dv)` and `(B, Tq, Tv)`, without the
@@ -123,13 +127,7 @@ class AttentionBase(keras.layers.Layer):
         return context, weights
 
     def call(self, query, value, value_mask=None):
-        if value_mask is None:
-            value_mask = getattr(value, "_keras_mask", None)
-        if value_mask is not None:
-            expected = (value.shape[0], value.shape[1])
-            got = tuple(value_mask.shape)
-            if len(got) != 2 or any(e is not None and g is not None and e != g for e, g in zip(expected, got)):
-                raise ValueError(f"{type(self).__name__} expects value_mask of shape (batch, Tv) = {expected}; received value_mask of shape {got}.")
+        check_mask(type(self).__name__, value_mask, (value.shape[0], value.shape[1]), "value_mask")
         return self.attend(query, self.prepare_keys(value), value, value_mask)
 
     def compute_mask(self, query, value, value_mask=None, mask=None):

@@ -2,6 +2,7 @@
 
 import keras
 
+from keras_seq.layers._masking import check_mask
 from keras_seq.layers.attention_decoder_cell import AttentionDecoderCell
 
 
@@ -24,12 +25,13 @@ class AttentionDecoder(keras.layers.RNN):
 
     Call arguments:
         sequences: `(B, Tq, D)` decoder inputs (e.g. embedded target tokens
-            shifted right). Its Keras mask, if any, masks the steps.
+            shifted right).
         memory: `(B, Tv, Dv)` encoder outputs.
-        memory_mask: bool `(B, Tv)` or None; taken from `memory`'s Keras mask
-            when not given.
-        mask (or `sequences_mask`): bool `(B, Tq)` or None; taken from
-            `sequences`' Keras mask when not given.
+        memory_mask: bool `(B, Tv)` or None (every position real): the
+            real positions of the memory, such as `PaddingMask()(source)`.
+        mask: bool `(B, Tq)` or None: the real steps of `sequences`.
+            Pass both masks explicitly: Keras fills them from the inputs'
+            own masks only where its layers still propagate one.
         initial_state: list of the cell's states; the wrapped cell's states
             alone (e.g. the encoder's final states) are completed with a zero
             attentional output.
@@ -62,6 +64,7 @@ class AttentionDecoder(keras.layers.RNN):
             unroll=unroll,
             **kwargs,
         )
+        self.supports_masking = True  # the outputs carry the steps' mask (see compute_mask)
 
     def build(self, sequences_shape, memory_shape, memory_mask_shape=None, initial_state_shape=None):
         if len(sequences_shape) != 3:
@@ -76,10 +79,10 @@ class AttentionDecoder(keras.layers.RNN):
 
     def call(self, sequences, memory, memory_mask=None, initial_state=None, mask=None, training=False, sequences_mask=None):
         # with several tensor arguments Keras fills `<name>_mask` from each
-        # argument's Keras mask, not `mask`
+        # argument's own mask, not `mask`
         mask = sequences_mask if mask is None else mask
-        if memory_mask is None:
-            memory_mask = getattr(memory, "_keras_mask", None)
+        check_mask("AttentionDecoder", mask, tuple(sequences.shape[:2]))
+        check_mask("AttentionDecoder", memory_mask, tuple(memory.shape[:2]), "memory_mask")
         prepared = self.cell.prepare_memory(memory, memory_mask)
         if initial_state is not None or self.cell.tracks_alignments:
             initial_state = self.cell.complete_state([] if initial_state is None else initial_state, prepared)

@@ -23,8 +23,8 @@ class AttentionPenalty(keras.layers.Layer):
     Call arguments:
         outputs: the decoder's outputs `(B, T, ...)`, passed through.
         alignments: `(B, T, Tv)` attention weights over the steps.
-        mask: bool `(B, T)` or None; True at real decoder steps. Taken from
-            `outputs`' Keras mask when not given.
+        mask: bool `(B, T)` or None; True at real decoder steps. Pass it
+            explicitly (e.g. `PaddingMask()(caption_ids)`).
 
     Returns:
         `outputs`, unchanged (with their mask).
@@ -43,7 +43,7 @@ class AttentionPenalty(keras.layers.Layer):
         self.supports_masking = True
 
     def call(self, outputs, alignments, mask=None, outputs_mask=None, alignments_mask=None):
-        # with several tensor arguments Keras fills `<name>_mask` from each one's Keras mask
+        # with several tensor arguments Keras fills `<name>_mask` from each one's own mask
         mask = outputs_mask if mask is None else mask
         alpha = ops.cast(alignments, "float32")  # (B, T, Tv)
         if mask is not None:

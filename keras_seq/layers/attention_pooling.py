@@ -23,7 +23,8 @@ class AttentionPooling(keras.layers.Layer):
 
     Call arguments:
         inputs: `(B, T, D)`.
-        mask: bool `(B, T)` or None (taken from the input's Keras mask).
+        mask: bool `(B, T)` or None: the real steps. Pass it explicitly
+            (e.g. `PaddingMask()(ids)`).
 
     Returns:
         `(B, D)`, and the weights `(B, T)` if `return_weights=True`.

@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_seq.layers._recurrent_layer_base import RecurrentLayerBase, forward_cell_attributes
+from keras_seq.layers._recurrent_layer_base import RecurrentLayerBase
 from keras_seq.layers.gru_cell import GRUCell
 from keras_seq.ops.recurrence import gru_sequence
 
@@ -44,8 +44,8 @@ class GRU(RecurrentLayerBase):
     (2, 5, 8)
     """
 
-    cell_class = GRUCell
-    extra_cell_args = ("recurrent_activation", "reset_after")
+    recurrent_activation = property(lambda self: self.cell.recurrent_activation)
+    reset_after = property(lambda self: self.cell.reset_after)
 
     def __init__(
         self,
@@ -75,8 +75,28 @@ class GRU(RecurrentLayerBase):
         fused="auto",
         **kwargs,
     ):
+        cell = GRUCell(
+            units,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            seed=seed,
+            recurrent_activation=recurrent_activation,
+            reset_after=reset_after,
+            **self.cell_options(kwargs, "gru_cell"),
+        )
         super().__init__(
-            self.make_cell(locals(), kwargs),
+            cell,
             return_sequences=return_sequences,
             return_state=return_state,
             go_backwards=go_backwards,
@@ -87,7 +107,7 @@ class GRU(RecurrentLayerBase):
             **kwargs,
         )
 
-    def fused_supported(self):
+    def cell_fusable(self):
         return self.cell.reset_after
 
     def run_fused(self, x, initial_state, time_mask, state_mask=None):
@@ -105,6 +125,3 @@ class GRU(RecurrentLayerBase):
             state_mask,
         )
         return [hs]
-
-
-forward_cell_attributes(GRU, GRU.extra_cell_args)

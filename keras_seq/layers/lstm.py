@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_seq.layers._recurrent_layer_base import RecurrentLayerBase, forward_cell_attributes
+from keras_seq.layers._recurrent_layer_base import RecurrentLayerBase
 from keras_seq.layers.lstm_cell import LSTMCell
 from keras_seq.ops.recurrence import lstm_sequence
 
@@ -56,8 +56,13 @@ class LSTM(RecurrentLayerBase):
     ((2, 5, 8), (2, 8))
     """
 
-    cell_class = LSTMCell
-    extra_cell_args = ("recurrent_activation", "unit_forget_bias", "layer_norm", "norm_epsilon", "peephole", "zoneout", "proj_size")
+    recurrent_activation = property(lambda self: self.cell.recurrent_activation)
+    unit_forget_bias = property(lambda self: self.cell.unit_forget_bias)
+    layer_norm = property(lambda self: self.cell.layer_norm)
+    norm_epsilon = property(lambda self: self.cell.norm_epsilon)
+    peephole = property(lambda self: self.cell.peephole)
+    zoneout = property(lambda self: self.cell.zoneout)
+    proj_size = property(lambda self: self.cell.proj_size)
 
     def __init__(
         self,
@@ -92,8 +97,33 @@ class LSTM(RecurrentLayerBase):
         fused="auto",
         **kwargs,
     ):
+        cell = LSTMCell(
+            units,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            seed=seed,
+            recurrent_activation=recurrent_activation,
+            unit_forget_bias=unit_forget_bias,
+            layer_norm=layer_norm,
+            norm_epsilon=norm_epsilon,
+            peephole=peephole,
+            zoneout=zoneout,
+            proj_size=proj_size,
+            **self.cell_options(kwargs, "lstm_cell"),
+        )
         super().__init__(
-            self.make_cell(locals(), kwargs),
+            cell,
             return_sequences=return_sequences,
             return_state=return_state,
             go_backwards=go_backwards,
@@ -104,7 +134,7 @@ class LSTM(RecurrentLayerBase):
             **kwargs,
         )
 
-    def fused_supported(self):
+    def cell_fusable(self):
         return not self.cell.variants
 
     def run_fused(self, x, initial_state, time_mask, state_mask=None):
@@ -120,6 +150,3 @@ class LSTM(RecurrentLayerBase):
             state_mask,
         )
         return [hs, cs]
-
-
-forward_cell_attributes(LSTM, LSTM.extra_cell_args)

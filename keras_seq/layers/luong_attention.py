@@ -34,7 +34,7 @@ class LuongAttention(AttentionBase):
         query: `(B, Tq, Dq)`, or `(B, Dq)` for a single step.
         value: `(B, Tv, Dv)`, the memory.
         value_mask: bool `(B, Tv)` or None; True where the memory is real.
-            Taken from `value`'s Keras mask when not given.
+            Pass it explicitly (e.g. `PaddingMask()(ids)`).
 
     Returns:
         `(context, weights)`: context `(B, Tq, Dv)` and attention weights

@@ -14,7 +14,8 @@ class MaskedGlobalMaxPooling(keras.layers.Layer):
 
     Call arguments:
         inputs: `(B, T, D)`.
-        mask: bool `(B, T)` or None (taken from the input's Keras mask).
+        mask: bool `(B, T)` or None: the real steps. Pass it explicitly
+            (e.g. `PaddingMask()(ids)`).
 
     Returns:
         `(B, D)`.

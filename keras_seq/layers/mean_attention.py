@@ -23,7 +23,7 @@ class MeanAttention(AttentionBase):
             is used).
         value: `(B, Tv, Dv)`, the memory.
         value_mask: bool `(B, Tv)` or None; True where the memory is real.
-            Taken from `value`'s Keras mask when not given.
+            Pass it explicitly (e.g. `PaddingMask()(ids)`).
 
     Returns:
         `(context, weights)`: the masked mean of the memory `(B, Tq, Dv)`

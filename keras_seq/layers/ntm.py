@@ -3,27 +3,13 @@
 import keras
 from keras import ops
 
+from keras_seq.layers._fused_rnn import FusedRNN
 from keras_seq.layers.ntm_cell import NTMCell
 from keras_seq.ops.ntm import ntm_sequence
 
-_CELL_ARGS = (
-    "units",
-    "memory_size",
-    "memory_width",
-    "read_heads",
-    "write_heads",
-    "shift_range",
-    "controller",
-    "clip",
-    "memory_init",
-    "epsilon",
-    "return_weightings",
-    "kernel_initializer",
-)
-
 
 @keras.saving.register_keras_serializable(package="keras_seq")
-class NTM(keras.layers.RNN):
+class NTM(FusedRNN):
     """A Neural Turing Machine over a sequence: `keras.layers.RNN(NTMCell(...))`.
 
     `keras.layers.RNN` owns the loop, masking, `return_sequences`,
@@ -68,6 +54,8 @@ class NTM(keras.layers.RNN):
     ((2, 5, 40), (2, 5, 1, 16))
     """
 
+    fused_requirements = "controller='lstm' and unroll=False"
+
     def __init__(
         self,
         units,
@@ -90,11 +78,23 @@ class NTM(keras.layers.RNN):
         fused="auto",
         **kwargs,
     ):
-        if fused not in ("auto", True, False):
-            raise ValueError(f"`fused` must be 'auto', True or False; received fused={fused!r}.")
-        args = locals()
         kwargs.pop("cell", None)  # a saved config carries the cell; the arguments rebuild it
-        cell = NTMCell(**{name: args[name] for name in _CELL_ARGS}, name="ntm_cell", dtype=kwargs.get("dtype"))
+        cell = NTMCell(
+            units,
+            memory_size,
+            memory_width,
+            read_heads=read_heads,
+            write_heads=write_heads,
+            shift_range=shift_range,
+            controller=controller,
+            clip=clip,
+            memory_init=memory_init,
+            epsilon=epsilon,
+            return_weightings=return_weightings,
+            kernel_initializer=kernel_initializer,
+            name="ntm_cell",
+            dtype=kwargs.get("dtype"),
+        )
         super().__init__(
             cell,
             return_sequences=return_sequences,
@@ -102,17 +102,17 @@ class NTM(keras.layers.RNN):
             go_backwards=go_backwards,
             stateful=stateful,
             unroll=unroll,
+            fused=fused,
             **kwargs,
         )
-        self.fused = fused
-        if fused is True and not self.can_fuse():
-            raise ValueError(
-                "fused=True is not possible for this NTM: it needs controller='lstm' and unroll=False. Pass fused='auto' to fall back to the step loop."
-            )
+
+    @property
+    def output_count(self):
+        return 3 if self.cell.return_weightings else 1
 
     # ---------------------------------------------------------- fast path
-    def can_fuse(self, mask=None):
-        return self.fused is not False and self.cell.controller_type == "lstm" and not self.unroll and mask is None
+    def fused_supported(self, mask=None):
+        return self.cell.controller_type == "lstm" and mask is None
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
         if isinstance(mask, (list, tuple)):
@@ -152,6 +152,7 @@ class NTM(keras.layers.RNN):
         return outputs[:, -1], outputs, final_states
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
+        mask = self.check_mask(sequences, mask)
         result = super().call(sequences, initial_state=initial_state, mask=mask, training=training)
         if not self.cell.return_weightings:
             return result
@@ -169,20 +170,13 @@ class NTM(keras.layers.RNN):
             shapes += [(batch, size) for size in cell.state_size]
         return tuple(shapes) if len(shapes) > 1 else shapes[0]
 
-    def compute_mask(self, sequences, mask=None):
-        output_mask = mask if self.return_sequences else None
-        masks = [output_mask] * (3 if self.cell.return_weightings else 1)
-        if self.return_state:
-            masks += [None] * len(self.cell.state_size)
-        return masks if len(masks) > 1 else masks[0]
-
     def get_config(self):
         config = super().get_config()
         for key in ("cell", "zero_output_for_mask"):
             config.pop(key, None)
-        config["fused"] = self.fused
         cell = self.cell
-        config.update({name: getattr(cell, name) for name in _CELL_ARGS if name not in ("controller", "kernel_initializer")})
+        for name in ("units", "memory_size", "memory_width", "read_heads", "write_heads", "shift_range", "clip", "memory_init", "epsilon", "return_weightings"):
+            config[name] = getattr(cell, name)
         config["controller"] = cell.controller_type
         config["kernel_initializer"] = keras.saving.serialize_keras_object(cell.kernel_initializer)
         return config

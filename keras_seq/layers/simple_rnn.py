@@ -43,8 +43,6 @@ class SimpleRNN(RecurrentLayerBase):
     (2, 8)
     """
 
-    cell_class = SimpleRNNCell
-
     def __init__(
         self,
         units,
@@ -71,8 +69,26 @@ class SimpleRNN(RecurrentLayerBase):
         fused="auto",
         **kwargs,
     ):
+        cell = SimpleRNNCell(
+            units,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            seed=seed,
+            **self.cell_options(kwargs, "simplernn_cell"),
+        )
         super().__init__(
-            self.make_cell(locals(), kwargs),
+            cell,
             return_sequences=return_sequences,
             return_state=return_state,
             go_backwards=go_backwards,

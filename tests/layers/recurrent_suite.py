@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.layer_checks import assert_round_trips, run_layer_test
+from keras_seq.layers import PaddingMask
+from tests.layer_checks import assert_round_trips, run_layer_test, without_mask_propagation
 
 B, T, D, U = 3, 7, 4, 5
 VOCAB = 11
@@ -133,6 +134,31 @@ class RecurrentSuite:
         ours.set_weights(ref.get_weights())
         np.testing.assert_allclose(ours.predict(ids, verbose=0), ref.predict(ids, verbose=0), atol=1e-5)
 
+    def test_explicit_masks_in_bidirectional_without_mask_propagation(self):
+        """Two bidirectional layers given `PaddingMask`'s mask, with no mask
+        propagated by Keras, match Keras' layers fed by `mask_zero`'s
+        propagation; the layer declares its own mask semantics."""
+        ids = _tokens()
+
+        def model(layer_class, explicit):
+            keras.utils.set_random_seed(3)
+            inp = keras.Input((T,), dtype="int32")
+            mask = PaddingMask()(inp) if explicit else None
+            h = keras.layers.Embedding(VOCAB, D, mask_zero=not explicit)(inp)
+            h = keras.layers.Bidirectional(layer_class(U, return_sequences=True, **self.extra))(h, mask=mask)
+            return keras.Model(inp, keras.layers.Bidirectional(layer_class(U, **self.extra))(h, mask=mask))
+
+        ref = model(self.keras_layer, explicit=False)
+        expected = ref.predict(ids, verbose=0)
+        with without_mask_propagation():
+            ours = model(self.ours, explicit=True)
+            ours.set_weights(ref.get_weights())
+            np.testing.assert_allclose(ours.predict(ids, verbose=0), expected, atol=1e-5)
+        layer, mask = self.ours(U, return_sequences=True, return_state=True, **self.extra), ids != 0
+        assert layer.supports_masking
+        np.testing.assert_array_equal(layer.compute_mask(_inputs(), mask)[0], mask)
+        assert all(m is None for m in layer.compute_mask(_inputs(), mask)[1:])
+
     def test_weights_move_both_ways(self):
         x = _inputs()
         ours, ref = self._pair(x, return_sequences=True)
@@ -167,6 +193,7 @@ class RecurrentSuite:
     def test_recurrent_dropout_runs_fused_and_matches_the_step_path_with_the_same_mask(self, go_backwards, monkeypatch):
         if not self.fusable:
             pytest.skip("this variant has no fused kernel")
+        keras.utils.set_random_seed(0)  # weights of their own, whatever ran before: the check that dropout acts reads their size
         ids = _tokens()
         embed = keras.layers.Embedding(VOCAB, D, mask_zero=True)
         vectors, mask = embed(ids), embed.compute_mask(ids)
@@ -184,7 +211,7 @@ class RecurrentSuite:
             a = fast(vectors, mask=mask, training=True)  # both draw the same mask: the same seed, drawn first
             b = slow(vectors, mask=mask, training=True)
             la, lb = _weighted_sum(a), _weighted_sum(b)
-        assert len(calls) == 1 and calls[0] is not None  # the fused kernel ran, with the dropout mask
+        assert len(calls) == 1 and calls[0] is not None, calls  # the fused kernel ran, with the dropout mask
         for p, q in zip(_flat(a), _flat(b)):
             np.testing.assert_allclose(p, q, atol=1e-5)
         for p, q in zip(tape.gradient(la, fast.trainable_weights + [vectors]), tape.gradient(lb, slow.trainable_weights + [vectors])):
