@@ -8,6 +8,7 @@ TensorFlow.
 """
 
 import importlib
+import os
 
 
 def lazy_exports(package, exports):
@@ -32,3 +33,9 @@ def import_object(spec):
     command line's task classes, the tasks' serving modules)."""
     module, _, name = spec.partition(":")
     return getattr(importlib.import_module(module), name)
+
+
+def default_model_dir(app):
+    """Where an application's model goes unless told: `saved_models/<app>`
+    (`char_lm` for `char-lm`)."""
+    return os.path.join("saved_models", app.replace("-", "_"))

@@ -17,7 +17,8 @@ import sys
 import warnings
 
 import keras_seq
-from keras_seq.applications import flags, import_object
+from keras_seq.applications import default_model_dir, flags, import_object
+from keras_seq.applications.hypermodel import TUNERS
 from keras_seq.errors import TrainingInterrupted, UserInputError
 
 APPLICATIONS = {
@@ -55,6 +56,8 @@ class AppCommand:
             `evaluate` and keyword arguments of `Task.evaluate` (decoding
             settings, sizes), or None.
         data_help: what `--data` accepts.
+        data_sources: whether `--data` also takes tfds names and
+            `embedded` (False: `data_help` says all).
         task: `"module:Class"` of the application's `Task` subclass.
     """
 
@@ -65,6 +68,7 @@ class AppCommand:
     data_options = None
     evaluate_options = None
     data_help = None
+    data_sources = True  # whether --data takes files and tfds names (False: the application generates its data)
     task = None
     tune_flags = ()  # config fields that `tune` takes as flags besides epochs, batch size, split and seed
 
@@ -82,6 +86,7 @@ class AppCommand:
         actions = app.add_subparsers(dest="action", metavar="<action>", required=True)
 
         train = self._action(actions, "train", "train on --data and save to --model-dir", self.run_train)
+        train.set_defaults(start_runtime=start_training_runtime)
         self.add_data_flags(train)
         self.config_class.add_flags(train)
         flags.add_run(train)
@@ -100,7 +105,7 @@ class AppCommand:
         tune = self._action(actions, "tune", "keras-tuner search around the defaults, through the same builder", self.run_tune)
         self.add_data_flags(tune)
         self.config_class.add_flags(tune, only=("epochs", "batch_size", "validation_split", "seed") + self.tune_flags)
-        tune.add_argument("--tuner", choices=("random", "bayesian", "hyperband"), default="random", help="keras-tuner's search (default: %(default)s)")
+        tune.add_argument("--tuner", choices=TUNERS, default="random", help="keras-tuner's search (default: %(default)s)")
         tune.add_argument("--max-trials", type=flags.positive_int, default=6, help="trials in all, an interrupted search's included (default: %(default)s)")
         tune.add_argument("--trial-budget", type=flags.positive_float, default=None, help="seconds of training per trial")
         tune.add_argument("--overwrite", action="store_true", help="delete the trials of an earlier search in --model-dir and start afresh")
@@ -119,7 +124,7 @@ class AppCommand:
         """`--data`, `--model-dir` and the data options; with
         `validation_split`, a `--validation-split` that defaults to the
         model's own (`train` takes it from the config's flags)."""
-        flags.add_data(parser, self.data_help)
+        flags.add_data(parser, self.data_help, sources=self.data_sources)
         flags.add_model_dir(parser, self.name)
         if validation_split:
             parser.add_argument(
@@ -211,9 +216,9 @@ class AppCommand:
         print(f"SavedModel written to {export_dir}; signatures: {', '.join(task.signatures)}")
 
     def run_tune(self, args):
-        from keras_seq.applications import training
+        from keras_seq.applications import tuning
 
-        task, rows = training.tune(
+        task, rows = tuning.tune(
             self.task_class(),
             self.config_class.from_args(args),
             tuner=args.tuner,
@@ -226,7 +231,7 @@ class AppCommand:
             print(json.dumps({"worker": os.environ.get("KERASTUNER_TUNER_ID"), "done": True}))
             return
         objective = self.task_class().objective
-        print(f"Trials, best first:\n{training.format_trials(rows, objective)}")
+        print(f"Trials, best first:\n{tuning.format_trials(rows, objective)}")
         print(f"The best trial's model is in {args.model_dir}; `keras-seq {self.name} evaluate|export --model-dir {args.model_dir}` use it.")
         best = {k: v for k, v in rows[0].items() if k not in ("trial", "status", "score")}
         print(json.dumps({"best_hyperparameters": best, objective: rows[0]["score"], "trials": len(rows), "model_dir": args.model_dir}))
@@ -247,7 +252,7 @@ def build_parser():
         "for --time-budget seconds, print samples, export a SavedModel, reload "
         "it in a process that never imports keras_seq and generate from it.",
     )
-    quick.add_argument("--model-dir", default=os.path.join("saved_models", "char_lm"), help="where the model and export go (default: %(default)s)")
+    quick.add_argument("--model-dir", default=default_model_dir("char-lm"), help="where the model and export go (default: %(default)s)")
     quick.add_argument("--time-budget", type=flags.positive_float, default=120.0, help="seconds of training (default: %(default)s)")
     quick.add_argument("--units", type=flags.positive_int, default=256, help="LSTM units (default: %(default)s)")
     quick.add_argument("--batch-size", type=flags.positive_int, default=64, help="(default: %(default)s)")
@@ -283,15 +288,31 @@ def _stderr_silenced():
         os.close(null)
 
 
-def quiet_tensorflow(verbose=False):
+def start_training_runtime(args):
+    """Make `train`'s `tf.distribute` strategy before anything else starts
+    TensorFlow's runtime: a `MultiWorkerMirroredStrategy` configures the
+    collective operations, and `--cpu-replicas` splits the CPU, both only
+    possible at the program's start. `train` then finds the same
+    strategy."""
+    from keras_seq.applications.distribute import make_strategy
+
+    make_strategy(args.strategy, args.cpu_replicas)
+
+
+def quiet_tensorflow(verbose=False, start=None):
     """Start TensorFlow without its C++ log lines (unless `verbose`, or the
-    user set `TF_CPP_MIN_LOG_LEVEL`)."""
+    user set `TF_CPP_MIN_LOG_LEVEL`). `start()`, if given, is what starts
+    its runtime (an action's strategy); otherwise one small op does."""
     if verbose or "TF_CPP_MIN_LOG_LEVEL" in os.environ or "tensorflow" in sys.modules:
+        if start is not None:
+            start()
         return
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
     with _stderr_silenced():
         import tensorflow as tf
 
+        if start is not None:
+            start()
         tf.constant(0) + 0  # the device set-up logs too
 
 
@@ -309,7 +330,8 @@ def main(argv=None):
         parser.print_help()
         return 0
     try:
-        quiet_tensorflow(args.verbose)
+        start = getattr(args, "start_runtime", None)
+        quiet_tensorflow(args.verbose, start=(lambda: start(args)) if start else None)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:

@@ -4,6 +4,9 @@ Imports neither Keras nor TensorFlow."""
 import argparse
 import os
 
+from keras_seq.applications import default_model_dir
+from keras_seq.applications.distribute import STRATEGIES
+
 
 def _number(kind, noun, minimum=None, strict=True):
     def parse(text):
@@ -64,18 +67,18 @@ def or_none(parse, none="none"):
     return parse_or_none
 
 
-def add_data(parser, what):
-    parser.add_argument(
-        "--data",
-        default="embedded",
-        help=f"{what}, tfds:NAME[/CONFIG], or 'embedded' for the offline default (default: %(default)s)",
-    )
+def add_data(parser, what, sources=True):
+    """`--data`: `what` the application reads, then the sources every
+    reader takes (unless `sources` is False: an application that
+    generates its data says all in `what`)."""
+    more = ", tfds:NAME[/CONFIG], or 'embedded' for the offline default" if sources else ""
+    parser.add_argument("--data", default="embedded", help=f"{what}{more} (default: %(default)s)")
 
 
 def add_model_dir(parser, app):
     parser.add_argument(
         "--model-dir",
-        default=os.path.join("saved_models", app.replace("-", "_")),
+        default=default_model_dir(app),
         help="where train writes and the other actions read (default: %(default)s)",
     )
 
@@ -102,7 +105,7 @@ def add_strategy(parser):
     """`--strategy` and `--cpu-replicas`: where training runs."""
     parser.add_argument(
         "--strategy",
-        choices=("default", "mirrored", "multiworker"),
+        choices=STRATEGIES,
         default="default",
         help=(
             "default: one device; mirrored: tf.distribute.MirroredStrategy over the visible GPUs; multiworker: "

@@ -103,9 +103,11 @@ def read_metadata(path):
 class Task:
     """The base of the applications' trained objects.
 
-    A subclass sets `config_class` (whose `app` and `noun` it takes:
-    its `keras-seq` command and what messages call it), `hypermodel_class`
-    and `serving`, and implements the verb and `evaluate`. Its
+    A subclass declares its collaborators at the top of its class:
+    `config_class` (whose `app` and `noun` it takes: its `keras-seq`
+    command and what messages call it), `builder` (its `build_*`),
+    `hypermodel_class` (the tuner's) and `serving` (the export's
+    `tf.Module`), and implements the verb and `evaluate`. Its
     `__init__(model)` reads what it needs from the model's metadata
     (`self.config`, `self.assets`).
 
@@ -115,7 +117,10 @@ class Task:
 
     app = None
     noun = None
-    config_class = None
+    config_class = None  # the config dataclass
+    builder = None  # the application's `build_*`: config and assets -> a compiled AppModel
+    hypermodel_class = None  # the application's TaskHyperModel
+    serving = None  # "module:Class" of the `tf.Module` that `export` saves
     required_assets = ()  # what the verb needs from the metadata (vocabularies)
 
     def __init_subclass__(cls, **kwargs):
@@ -190,8 +195,6 @@ class Task:
         return cls(model)
 
     # ---------------------------------------------------------------- export
-    serving = None  # "module:Class" of the `tf.Module` that `export` saves
-
     @classmethod
     def serving_class(cls):
         """The serving `tf.Module` class: built from the task, with a
@@ -288,13 +291,10 @@ class Task:
         """Encode the examples: a `keras_seq.applications.training.Prepared`."""
         raise NotImplementedError
 
-    hypermodel_class = None  # the application's TaskHyperModel
-
     @classmethod
     def build(cls, config, **assets):
-        """The application's builder (`hypermodel_class.build_fn`): a
-        compiled `AppModel`."""
-        return cls.hypermodel_class.build_fn(config, **assets)
+        """The application's builder: a compiled `AppModel`."""
+        return cls.builder(config, **assets)
 
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         """The application's own callbacks for `fit`."""

@@ -17,6 +17,18 @@ def test_version_and_help():
     assert out.returncode == 0 and "quickstart" in out.stdout
 
 
+def test_every_help_names_the_data_sources_once(capsys):
+    for app in cli.APPLICATIONS:
+        for action in ("train", "evaluate", "tune"):
+            with pytest.raises(SystemExit):
+                cli.main([app, action, "--help"])
+            out = " ".join(capsys.readouterr().out.split())
+            assert out.count("'embedded'") == 1, (app, action, out)
+    with pytest.raises(SystemExit):
+        cli.main(["ntm", "evaluate", "--help"])
+    assert "tfds:" not in capsys.readouterr().out  # the NTM generates its data
+
+
 @pytest.mark.parametrize("flag", [["--time-budget", "0"], ["--time-budget", "abc"], ["--units", "-1"]])
 def test_bad_flag_values_exit_2(flag, capsys):
     with pytest.raises(SystemExit) as exit_info:

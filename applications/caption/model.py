@@ -3,8 +3,8 @@
 import keras
 
 from keras_seq.applications.caption.config import CaptionerConfig
+from keras_seq.applications.hypermodel import TaskHyperModel
 from keras_seq.applications.task import AppModel
-from keras_seq.applications.training import TaskHyperModel
 from keras_seq.layers import AttentionDecoder, AttentionDecoderCell, AttentionPenalty, GRUCell, LSTMCell, PaddingMask, PositionEmbedding, make_attention
 from keras_seq.training import SmoothedSparseCrossEntropy
 

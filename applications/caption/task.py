@@ -10,7 +10,7 @@ from keras import ops
 from keras_seq.applications import training
 from keras_seq.applications.caption.config import CaptionerConfig
 from keras_seq.applications.caption.data import EMBEDDED_SPLITS, caption_pairs, pairs_dataset, read_image, read_source
-from keras_seq.applications.caption.model import CaptionerHyperModel, image_resizer
+from keras_seq.applications.caption.model import CaptionerHyperModel, build_captioner, image_resizer
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.data import WordVocabulary, normalize, tf_normalize
@@ -61,9 +61,10 @@ class Captioner(Task):
     """
 
     config_class = CaptionerConfig
+    builder = staticmethod(build_captioner)
     hypermodel_class = CaptionerHyperModel
-    required_assets = ("words",)
     serving = "keras_seq.applications.caption.export:CaptionerModule"
+    required_assets = ("words",)
 
     def __init__(self, model):
         super().__init__(model)

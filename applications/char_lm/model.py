@@ -3,8 +3,8 @@
 import keras
 
 from keras_seq.applications.char_lm.config import CharLMConfig
+from keras_seq.applications.hypermodel import TaskHyperModel
 from keras_seq.applications.task import AppModel
-from keras_seq.applications.training import TaskHyperModel
 from keras_seq.errors import UserInputError
 from keras_seq.layers import make_recurrent
 from keras_seq.training import BitsPerChar, Perplexity

@@ -37,7 +37,9 @@ class CharLM(Task):
     """
 
     config_class = CharLMConfig
+    builder = staticmethod(build_char_lm)
     hypermodel_class = CharLMHyperModel
+    serving = "keras_seq.applications.char_lm.export:CharLMGenerator"
     required_assets = ("chars",)
 
     def __init__(self, model):
@@ -208,8 +210,6 @@ class CharLM(Task):
         if self.config.tbptt:
             return CharLM(self.inference_model()).save(model_dir)
         return super().save(model_dir)
-
-    serving = "keras_seq.applications.char_lm.export:CharLMGenerator"
 
     # ------------------------------------------------------------ training
     @classmethod

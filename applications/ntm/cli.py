@@ -13,6 +13,7 @@ class NTMCommand(AppCommand):
     config_class = NTMTaskConfig
     evaluate_options = NTMEvaluateOptions
     data_help = "nothing to read: the tasks generate their data; 'embedded' is the only source"
+    data_sources = False
     task = "keras_seq.applications.ntm.task:NTMTask"
     tune_flags = ("task", "model", "memory_size", "max_size", "steps_per_epoch", "jit_compile")
 

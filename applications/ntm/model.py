@@ -6,10 +6,10 @@ import math
 import keras
 from keras import ops
 
+from keras_seq.applications.hypermodel import TaskHyperModel
 from keras_seq.applications.ntm.config import NTMTaskConfig
 from keras_seq.applications.ntm.data import CHANNELS
 from keras_seq.applications.task import AppModel
-from keras_seq.applications.training import TaskHyperModel
 from keras_seq.layers import LSTM, NTM
 
 

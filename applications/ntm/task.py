@@ -8,7 +8,7 @@ import numpy as np
 from keras_seq.applications import training
 from keras_seq.applications.ntm.config import SIZE_NAMES, NTMTaskConfig
 from keras_seq.applications.ntm.data import CHANNELS, EVALUATION_BATCH, TaskBatches, bit_errors_per_sequence, generate
-from keras_seq.applications.ntm.model import NTMTaskHyperModel
+from keras_seq.applications.ntm.model import NTMTaskHyperModel, build_ntm_task
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.errors import UserInputError
@@ -41,6 +41,7 @@ class NTMTask(Task):
     """
 
     config_class = NTMTaskConfig
+    builder = staticmethod(build_ntm_task)
     hypermodel_class = NTMTaskHyperModel
     serving = "keras_seq.applications.ntm.export:NTMModule"
 

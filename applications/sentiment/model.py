@@ -4,11 +4,11 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_seq.applications.hypermodel import TaskHyperModel
 from keras_seq.applications.sentiment.config import SentimentConfig
 from keras_seq.applications.sentiment.lexicon import load_lexicon
 from keras_seq.applications.sentiment.word_vectors import load_word_vectors
 from keras_seq.applications.task import AppModel
-from keras_seq.applications.training import TaskHyperModel
 from keras_seq.errors import UserInputError
 from keras_seq.layers import AttentionPooling, MaskedGlobalMaxPooling, PaddingMask, make_recurrent
 

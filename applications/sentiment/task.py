@@ -9,7 +9,7 @@ import numpy as np
 from keras_seq.applications import training
 from keras_seq.applications.sentiment.config import INFERENCE_BATCH_SIZE, SentimentConfig
 from keras_seq.applications.sentiment.data import adapt_vocabulary, make_dataset, read_source
-from keras_seq.applications.sentiment.model import SentimentHyperModel, class_probabilities
+from keras_seq.applications.sentiment.model import SentimentHyperModel, build_sentiment_classifier, class_probabilities
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.data import check_texts
@@ -31,7 +31,9 @@ class SentimentClassifier(Task):
     """
 
     config_class = SentimentConfig
+    builder = staticmethod(build_sentiment_classifier)
     hypermodel_class = SentimentHyperModel
+    serving = "keras_seq.applications.sentiment.export:ClassifierModule"
     objective = "val_accuracy"
 
     # ------------------------------------------------------------ checks
@@ -138,8 +140,6 @@ class SentimentClassifier(Task):
             f"accuracy {metrics['accuracy']:.2%}, macro F1 {metrics['macro_f1']:.4f} on {metrics['count']} texts; "
             f"confusion matrix (rows: true {metrics['labels']}): {metrics['confusion_matrix']}"
         )
-
-    serving = "keras_seq.applications.sentiment.export:ClassifierModule"
 
     # ------------------------------------------------------------ training
     @classmethod

@@ -2,8 +2,8 @@
 
 import keras
 
+from keras_seq.applications.hypermodel import TaskHyperModel
 from keras_seq.applications.task import AppModel
-from keras_seq.applications.training import TaskHyperModel
 from keras_seq.applications.translate.config import TranslatorConfig
 from keras_seq.layers import (
     GRU,

@@ -10,7 +10,7 @@ from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.applications.translate.config import TranslatorConfig
 from keras_seq.applications.translate.data import bucketed_batches, bucketed_dataset, encode_pairs, normalized, read_source
-from keras_seq.applications.translate.model import TranslatorHyperModel, output_projection
+from keras_seq.applications.translate.model import TranslatorHyperModel, build_translator, output_projection
 from keras_seq.data import VOCABULARIES, check_texts, detokenize, normalize, repeated_ngram_rate, tf_normalize
 from keras_seq.data.word_vocabulary import END_ID, START_ID, UNK
 from keras_seq.decoding import EncoderDecoderSearch, attention_decoder_step
@@ -37,7 +37,9 @@ class Translator(Task):
     """
 
     config_class = TranslatorConfig
+    builder = staticmethod(build_translator)
     hypermodel_class = TranslatorHyperModel
+    serving = "keras_seq.applications.translate.export:TranslatorModule"
     required_assets = ("source_words", "target_words")
 
     def __init__(self, model):
@@ -215,8 +217,6 @@ class Translator(Task):
             f"{metrics['bleu_beam']}; chrF greedy {metrics['chrf_greedy']}, beam {metrics['chrf_beam']}; "
             f"a repeated 3-gram in {metrics['repeated_3gram_greedy']:.1%} / {metrics['repeated_3gram_beam']:.1%}"
         )
-
-    serving = "keras_seq.applications.translate.export:TranslatorModule"
 
     # ------------------------------------------------------------ training
     @classmethod

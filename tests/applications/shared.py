@@ -96,3 +96,38 @@ def trained_once(tmp_path_factory, name, train, load):
     own = tmp_path_factory.mktemp(name) / "model"
     shutil.copytree(folder / "model", own)
     return load(str(own)), types.SimpleNamespace(**pickle.loads(record.read_bytes())), own
+
+
+def quiet(**kwargs):
+    """Keyword arguments of `train` and `tune` that print nothing."""
+    return {"verbose": 0, "print_fn": lambda *a: None, **kwargs}
+
+
+# `runs(app)`: the small config, data and options each application trains on in the subprocess tests
+RUNS = r"""
+def runs(app):
+    if app == "char_lm":
+        from keras_seq.applications.char_lm import CharLMConfig, train
+
+        config = CharLMConfig(units=32, embedding_dim=16, sequence_length=20, batch_size=8, epochs=2, dropout=0.0, clipnorm=0.0)
+        return train, config, {"data": apps[app], "samples": False}
+    if app == "sentiment":
+        from keras_seq.applications.sentiment import SentimentConfig, train
+
+        config = SentimentConfig(units=16, embedding_dim=16, attention_units=8, dropout=0.0, batch_size=16, epochs=2)
+        return train, config, {"data": apps[app]}
+    if app == "translate":
+        from keras_seq.applications.translate import train
+        from tests.applications.translate.conftest import SMALL
+
+        return train, SMALL.replace(epochs=2, clipnorm=0.0), {"data": apps[app]}
+    if app == "caption":
+        from keras_seq.applications.caption import train
+        from tests.applications.caption.conftest import SMALL
+
+        return train, SMALL.replace(epochs=2, clipnorm=0.0), {"data": apps[app]}
+    from keras_seq.applications.ntm import train
+    from tests.applications.ntm.conftest import TINY
+
+    return train, TINY.replace(clip=0.0), {}
+"""

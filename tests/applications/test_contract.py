@@ -300,3 +300,10 @@ def test_no_tensorflow_log_lines_reach_the_terminal(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]  # one line: the error, no I0000 / cuda lines
     assert "I0000" not in result.stderr and "cuda" not in result.stderr.lower()
+
+
+def test_an_applications_model_and_task_import_no_keras_tuner():
+    packages = [f"keras_seq.applications.{package}" for package in cli.APPLICATIONS.values()]
+    script = "import sys\n" + "".join(f"import {p}.model, {p}.task\n" for p in packages) + "assert 'keras_tuner' not in sys.modules, 'imported keras_tuner'\n"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-1500:]

@@ -136,22 +136,22 @@ class RecurrentSuite:
 
     def test_explicit_masks_in_bidirectional_without_mask_propagation(self):
         """Two bidirectional layers given `PaddingMask`'s mask, with no mask
-        propagated by Keras, match Keras' layers fed by `mask_zero`'s
-        propagation; the layer declares its own mask semantics."""
+        propagated by Keras, match Keras' own layers given the same mask;
+        the layer declares its own mask semantics."""
         ids = _tokens()
 
-        def model(layer_class, explicit):
+        def model(layer_class):
             keras.utils.set_random_seed(3)
             inp = keras.Input((T,), dtype="int32")
-            mask = PaddingMask()(inp) if explicit else None
-            h = keras.layers.Embedding(VOCAB, D, mask_zero=not explicit)(inp)
+            mask = PaddingMask()(inp)
+            h = keras.layers.Embedding(VOCAB, D)(inp)
             h = keras.layers.Bidirectional(layer_class(U, return_sequences=True, **self.extra))(h, mask=mask)
             return keras.Model(inp, keras.layers.Bidirectional(layer_class(U, **self.extra))(h, mask=mask))
 
-        ref = model(self.keras_layer, explicit=False)
+        ref = model(self.keras_layer)
         expected = ref.predict(ids, verbose=0)
         with without_mask_propagation():
-            ours = model(self.ours, explicit=True)
+            ours = model(self.ours)
             ours.set_weights(ref.get_weights())
             np.testing.assert_allclose(ours.predict(ids, verbose=0), expected, atol=1e-5)
         layer, mask = self.ours(U, return_sequences=True, return_state=True, **self.extra), ids != 0

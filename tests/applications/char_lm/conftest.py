@@ -6,13 +6,6 @@ TEXT = "To be, or not to be, that is the question:\nWhether 'tis nobler in the m
 
 
 @pytest.fixture(scope="session")
-def text_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("text") / "play.txt"
-    path.write_text(TEXT, encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="session")
 def trained(tmp_path_factory, text_file):
     """A tiny char LM trained for a few epochs on a repetitive text."""
     from keras_seq.applications.char_lm import CharLM
