@@ -338,8 +338,10 @@ def main(argv=None):
                 args.run(args)
             finally:
                 _show_warnings(caught)
-    except UserInputError as error:
-        print(f"keras-seq: error: {error}", file=sys.stderr)
+    except ValueError as error:  # bad input or a bad argument (UserInputError among them); --verbose shows where
+        if getattr(args, "verbose", False) and not isinstance(error, UserInputError):
+            raise
+        print(f"keras-seq: error: {str(error).splitlines()[0] if str(error) else type(error).__name__}", file=sys.stderr)
         return 2
     except TrainingInterrupted as error:  # Ctrl-C in `train`, its checkpoint written
         print(f"keras-seq: {error}", file=sys.stderr)

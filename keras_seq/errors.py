@@ -1,9 +1,14 @@
-"""The error types the command line turns into one line and an exit status."""
+"""The library's own error types, beside the `ValueError`s of bad arguments.
+
+The command line (`keras-seq`) turns a `ValueError`, these included, into
+one line and exit status 2, and `TrainingInterrupted` into its message
+and status 130."""
 
 
 class UserInputError(ValueError):
-    """Bad user input (missing file, empty data, bad value): the command
-    line prints its message on one line and exits with status 2."""
+    """Bad input from outside the program: a missing, empty or unreadable
+    file, data of the wrong format, a model folder of another
+    application. A `ValueError`, like every bad argument of the library."""
 
 
 class TrainingInterrupted(Exception):

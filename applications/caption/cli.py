@@ -6,6 +6,15 @@ from keras_seq.applications.cli import AppCommand
 
 
 class CaptionCommand(AppCommand):
+    """`keras-seq caption`: the shared actions and `predict` (captions of
+    image files) and `plot` (an image's attention overlay, PNG).
+
+    Example:
+    >>> keras-seq caption train --data embedded --time-budget 300
+    >>> keras-seq caption predict photo.jpg --beam-width 5
+    >>> keras-seq caption plot photo.jpg --output attention.png
+    """
+
     help = "image captioner: CNN encoder, attending recurrent decoder, beam search, BLEU and CIDEr, attention overlays"
     description = "Image captioning (show, attend and tell) with our attention decoder."
     config_class = CaptionerConfig

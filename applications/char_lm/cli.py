@@ -8,6 +8,15 @@ from keras_seq.applications.cli import AppCommand
 
 
 class CharLMCommand(AppCommand):
+    """`keras-seq char-lm`: the shared actions and `generate` (text from a
+    prompt, with temperature, top-k or top-p sampling); `train` prints
+    samples after each epoch unless `--quiet`.
+
+    Example:
+    >>> keras-seq char-lm train --data play.txt --time-budget 600
+    >>> keras-seq char-lm generate --prompt "To be" --max-length 200 --temperature 0.8
+    """
+
     help = "next-character language model: train on any text, generate, export"
     description = "Next-character language model (Embedding -> our recurrent layers -> Dense)."
     config_class = CharLMConfig

@@ -8,6 +8,15 @@ from keras_seq.applications.ntm.config import NTMEvaluateOptions, NTMTaskConfig
 
 
 class NTMCommand(AppCommand):
+    """`keras-seq ntm`: the shared actions on a generated task (copy,
+    repeat copy, associative recall, priority sort) and `plot` (the
+    memory's read and write weightings over one example, PNG).
+
+    Example:
+    >>> keras-seq ntm train --task copy --time-budget 600
+    >>> keras-seq ntm plot --output copy.png
+    """
+
     help = "Neural Turing Machine tasks: copy, repeat copy, associative recall, priority sort"
     description = "Neural Turing Machine (our NTM layer) or an LSTM baseline on the algorithmic tasks of Graves et al. (2014); the data is generated."
     config_class = NTMTaskConfig

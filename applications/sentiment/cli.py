@@ -11,6 +11,15 @@ from keras_seq.errors import UserInputError
 
 
 class SentimentCommand(AppCommand):
+    """`keras-seq sentiment`: the shared actions and `predict` (a label and
+    its probability for each text, and with `--explain` the attention
+    over its words as HTML).
+
+    Example:
+    >>> keras-seq sentiment train --data reviews.csv --time-budget 300
+    >>> keras-seq sentiment predict "a fine film" "dull and long"
+    """
+
     help = "sentiment classifier: raw text in, label out; attention you can look at"
     description = "Text classifier (TextVectorization -> Embedding -> our BiLSTM/BiGRU -> pooling -> Dense)."
     config_class = SentimentConfig

@@ -8,6 +8,15 @@ from keras_seq.applications.translate.config import TranslatorConfig, Translator
 
 
 class TranslateCommand(AppCommand):
+    """`keras-seq translate`: the shared actions and `predict` (greedy or
+    beam-search translations) and `plot` (a sentence's attention heat
+    map, PNG); `train` shows a few translations when it ends.
+
+    Example:
+    >>> keras-seq translate train --data pairs.tsv --time-budget 1800
+    >>> keras-seq translate predict "A man rides a bike." --beam-width 5
+    """
+
     help = "translator: encoder-decoder with attention, beam search, BLEU, heat maps"
     description = "Sequence-to-sequence translation with our attention decoder."
     config_class = TranslatorConfig

@@ -4,7 +4,6 @@ from keras import ops
 
 from keras_seq.decoding.beam_search import beam_search
 from keras_seq.decoding.greedy import greedy_search
-from keras_seq.errors import UserInputError
 from keras_seq.limits import MAX_BEAM_WIDTH, MAX_DECODE_LENGTH
 
 
@@ -93,18 +92,18 @@ class EncoderDecoderSearch:
 
     def __call__(self, inputs, max_length, beam_width=1, length_penalty=0.0, no_repeat_ngram=0):
         if isinstance(beam_width, bool) or int(beam_width) != beam_width or not 1 <= beam_width <= MAX_BEAM_WIDTH:
-            raise UserInputError(f"beam_width must be an integer from 1 to {MAX_BEAM_WIDTH}; got {beam_width!r}")
+            raise ValueError(f"beam_width must be an integer from 1 to {MAX_BEAM_WIDTH}; got {beam_width!r}")
         if not 0 <= float(length_penalty) < float("inf"):
-            raise UserInputError(f"length_penalty must be a finite number >= 0; got {length_penalty!r}")
+            raise ValueError(f"length_penalty must be a finite number >= 0; got {length_penalty!r}")
         if isinstance(max_length, bool) or int(max_length) != max_length or not 1 <= max_length <= MAX_DECODE_LENGTH:
-            raise UserInputError(f"max_length must be an integer from 1 to {MAX_DECODE_LENGTH}; got {max_length!r}")
+            raise ValueError(f"max_length must be an integer from 1 to {MAX_DECODE_LENGTH}; got {max_length!r}")
         if (
             isinstance(no_repeat_ngram, bool)
             or int(no_repeat_ngram) != no_repeat_ngram
             or no_repeat_ngram == 1
             or not 0 <= no_repeat_ngram <= MAX_DECODE_LENGTH
         ):
-            raise UserInputError(f"no_repeat_ngram must be 0 (off) or an integer from 2 to {MAX_DECODE_LENGTH}; got {no_repeat_ngram!r}")
+            raise ValueError(f"no_repeat_ngram must be 0 (off) or an integer from 2 to {MAX_DECODE_LENGTH}; got {no_repeat_ngram!r}")
         tf = self._tf
         limit = tf.constant(int(max_length))
         if int(beam_width) == 1 and not no_repeat_ngram:

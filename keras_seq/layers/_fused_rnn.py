@@ -33,15 +33,7 @@ class FusedRNN(keras.layers.RNN):
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False, stateful=False, unroll=False, fused="auto", **kwargs):
         if fused not in ("auto", True, False):
             raise ValueError(f"`fused` must be 'auto', True or False; received fused={fused!r}.")
-        super().__init__(
-            cell,
-            return_sequences=return_sequences,
-            return_state=return_state,
-            go_backwards=go_backwards,
-            stateful=stateful,
-            unroll=unroll,
-            **kwargs,
-        )
+        super().__init__(cell, return_sequences, return_state, go_backwards, stateful, unroll, **kwargs)
         self.fused = fused
         self.supports_masking = True
         if fused is True and not self.can_fuse():

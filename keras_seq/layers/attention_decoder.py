@@ -55,15 +55,7 @@ class AttentionDecoder(keras.layers.RNN):
             cell = keras.saving.deserialize_keras_object(cell)
         if not isinstance(cell, AttentionDecoderCell):
             raise ValueError(f"AttentionDecoder needs an AttentionDecoderCell; received {cell!r}.")
-        super().__init__(
-            cell,
-            return_sequences=return_sequences,
-            return_state=return_state,
-            go_backwards=go_backwards,
-            stateful=stateful,
-            unroll=unroll,
-            **kwargs,
-        )
+        super().__init__(cell, return_sequences, return_state, go_backwards, stateful, unroll, **kwargs)
         self.supports_masking = True  # the outputs carry the steps' mask (see compute_mask)
 
     def build(self, sequences_shape, memory_shape, memory_mask_shape=None, initial_state_shape=None):

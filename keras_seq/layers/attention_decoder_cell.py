@@ -48,8 +48,11 @@ class AttentionDecoderCell(keras.layers.Layer):
     Args:
         cell: a keras_seq cell (`LSTMCell`, `GRUCell`, `SimpleRNNCell`) or
             any Keras RNN cell with `state_size` and `output_size`.
-        attention: `BahdanauAttention` or `LuongAttention` (or another layer
-            with `prepare_keys`/`attend`).
+        attention: one of our attention layers: `BahdanauAttention`,
+            `LuongAttention`, `LocationSensitiveAttention` or
+            `MeanAttention` (`make_attention` picks one by name), or
+            another `AttentionBase` subclass (a layer with
+            `prepare_keys`/`attend`).
         output_units: int > 0. Size of the attentional output `a_t`.
             Defaults to the wrapped cell's output size.
         input_feeding: bool. Feed `a_{t-1}` into the cell with the input.
@@ -92,7 +95,10 @@ class AttentionDecoderCell(keras.layers.Layer):
         if not hasattr(cell, "state_size"):
             raise ValueError(f"`cell` must be a recurrent cell with a `state_size`; received {cell!r}.")
         if not (hasattr(attention, "prepare_keys") and hasattr(attention, "attend")):
-            raise ValueError(f"`attention` must be a keras_seq attention layer (BahdanauAttention or LuongAttention); received {attention!r}.")
+            raise ValueError(
+                "`attention` must be a keras_seq attention layer (an AttentionBase such as BahdanauAttention, "
+                f"LuongAttention, LocationSensitiveAttention or MeanAttention); received {attention!r}."
+            )
         self.cell = cell
         self.attention = attention
         cell_output = getattr(cell, "output_size", None) or _as_list(cell.state_size)[0]

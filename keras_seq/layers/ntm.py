@@ -95,16 +95,7 @@ class NTM(FusedRNN):
             name="ntm_cell",
             dtype=kwargs.get("dtype"),
         )
-        super().__init__(
-            cell,
-            return_sequences=return_sequences,
-            return_state=return_state,
-            go_backwards=go_backwards,
-            stateful=stateful,
-            unroll=unroll,
-            fused=fused,
-            **kwargs,
-        )
+        super().__init__(cell, return_sequences, return_state, go_backwards, stateful, unroll, fused=fused, **kwargs)
 
     @property
     def output_count(self):

@@ -87,17 +87,7 @@ class SimpleRNN(RecurrentLayerBase):
             seed=seed,
             **self.cell_options(kwargs, "simplernn_cell"),
         )
-        super().__init__(
-            cell,
-            return_sequences=return_sequences,
-            return_state=return_state,
-            go_backwards=go_backwards,
-            stateful=stateful,
-            unroll=unroll,
-            fused=fused,
-            activity_regularizer=activity_regularizer,
-            **kwargs,
-        )
+        super().__init__(cell, return_sequences, return_state, go_backwards, stateful, unroll, fused=fused, activity_regularizer=activity_regularizer, **kwargs)
 
     def run_fused(self, x, initial_state, time_mask, state_mask=None):
         cell = self.cell

@@ -33,8 +33,27 @@ class _TokenCrossEntropy(keras.metrics.Metric):
 class BitsPerChar(_TokenCrossEntropy):
     """Mean cross-entropy per character in bits (nats / ln 2), from logits.
 
+    The mean runs over every character of every batch since the last
+    reset (weighted by `sample_weight`), not over per-batch means.
+
+    Args:
+        name: str. The metric's name in the logs. Default `"bits_per_char"`.
+        dtype: the metric's variables' dtype. Default the float policy's.
+
+    Call arguments (`update_state`):
+        y_true: int `(B, T)` character ids.
+        y_pred: logits `(B, T, V)`.
+        sample_weight: optional `(B, T)` (or broadcastable) weights.
+
+    Returns:
+        `result()`: a scalar, bits per character.
+
     Example:
     >>> model.compile("adam", loss=..., metrics=[BitsPerChar(), Perplexity()])
+    >>> metric = BitsPerChar()
+    >>> metric.update_state(np.array([[0, 1]]), np.zeros((1, 2, 4)))  # uniform over 4: 2 bits
+    >>> float(metric.result())
+    2.0
     """
 
     def __init__(self, name="bits_per_char", dtype=None):
@@ -48,7 +67,28 @@ class BitsPerChar(_TokenCrossEntropy):
 class Perplexity(_TokenCrossEntropy):
     """`exp` of the mean cross-entropy per token, from logits.
 
-    The exponential of the mean (not the mean of per-batch perplexities).
+    The exponential of the mean over every token since the last reset
+    (not the mean of per-batch perplexities), weighted by `sample_weight`.
+
+    Args:
+        name: str. The metric's name in the logs. Default `"perplexity"`.
+        dtype: the metric's variables' dtype. Default the float policy's.
+
+    Call arguments (`update_state`):
+        y_true: int `(B, T)` token ids.
+        y_pred: logits `(B, T, V)`.
+        sample_weight: optional `(B, T)` (or broadcastable) weights; 0
+            leaves a token out (padding).
+
+    Returns:
+        `result()`: a scalar, the perplexity.
+
+    Example:
+    >>> model.compile("adam", loss=..., metrics=[Perplexity()])
+    >>> metric = Perplexity()
+    >>> metric.update_state(np.array([[3, 1]]), np.zeros((1, 2, 5)))  # uniform over 5
+    >>> round(float(metric.result()), 4)
+    5.0
     """
 
     def __init__(self, name="perplexity", dtype=None):

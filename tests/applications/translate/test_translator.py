@@ -47,7 +47,7 @@ def test_bad_input(trained):
     assert translator.translate("purple elephant") is not None  # unknown words
     # huge or non-finite decoding arguments: refused, with the cap named
     for kwargs, match in (({"beam_width": 10_000}, "from 1 to 64"), ({"max_length": 10**7}, "from 1 to 1024"), ({"length_penalty": float("nan")}, "finite")):
-        with pytest.raises(UserInputError, match=match):
+        with pytest.raises(ValueError, match=match):
             translator.translate("red cat", **kwargs)
 
 
@@ -134,7 +134,7 @@ def test_no_repeat_ngram_keeps_repeated_phrases_out_and_is_reported(trained):
     metrics = translator.evaluate(val_pairs)
     assert 0 <= metrics["repeated_3gram_greedy"] <= 1 and "repeated 3-gram" in translator.describe(metrics)
     assert metrics["unknown_words_greedy"] == sum(t.split().count("[UNK]") for t in translator.translate(val_pairs.sources, beam_width=1))
-    with pytest.raises(UserInputError, match="no_repeat_ngram"):
+    with pytest.raises(ValueError, match="no_repeat_ngram"):
         translator.translate(sources, no_repeat_ngram=1)
 
 
