@@ -93,7 +93,9 @@ class AppCommand:
         flags.add_checkpoint(train)
         flags.add_strategy(train)
 
-        evaluate = self._action(actions, "evaluate", "measure the trained model on --data; JSON last line", self.run_evaluate)
+        evaluate = self._action(
+            actions, "evaluate", "measure the trained model on --data; JSON last line", self.run_evaluate
+        )
         self.add_data_flags(evaluate, validation_split=True)
         flags.add_split(evaluate)
         self.add_evaluate_flags(evaluate)
@@ -102,14 +104,31 @@ class AppCommand:
         flags.add_model_dir(export, self.name)
         export.add_argument("--export-dir", default=None, help="default: MODEL_DIR/export")
 
-        tune = self._action(actions, "tune", "keras-tuner search around the defaults, through the same builder", self.run_tune)
+        tune = self._action(
+            actions, "tune", "keras-tuner search around the defaults, through the same builder", self.run_tune
+        )
         self.add_data_flags(tune)
         self.config_class.add_flags(tune, only=("epochs", "batch_size", "validation_split", "seed") + self.tune_flags)
-        tune.add_argument("--tuner", choices=TUNERS, default="random", help="keras-tuner's search (default: %(default)s)")
-        tune.add_argument("--max-trials", type=flags.positive_int, default=6, help="trials in all, an interrupted search's included (default: %(default)s)")
-        tune.add_argument("--trial-budget", type=flags.positive_float, default=None, help="seconds of training per trial")
-        tune.add_argument("--overwrite", action="store_true", help="delete the trials of an earlier search in --model-dir and start afresh")
-        flags.add_run(tune, budget_help="seconds for the whole search: no trial starts after it, and the one in progress stops")
+        tune.add_argument(
+            "--tuner", choices=TUNERS, default="random", help="keras-tuner's search (default: %(default)s)"
+        )
+        tune.add_argument(
+            "--max-trials",
+            type=flags.positive_int,
+            default=6,
+            help="trials in all, an interrupted search's included (default: %(default)s)",
+        )
+        tune.add_argument(
+            "--trial-budget", type=flags.positive_float, default=None, help="seconds of training per trial"
+        )
+        tune.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="delete the trials of an earlier search in --model-dir and start afresh",
+        )
+        flags.add_run(
+            tune, budget_help="seconds for the whole search: no trial starts after it, and the one in progress stops"
+        )
 
         self.add_actions(actions)
         return app
@@ -128,7 +147,10 @@ class AppCommand:
         flags.add_model_dir(parser, self.name)
         if validation_split:
             parser.add_argument(
-                "--validation-split", type=flags.fraction, default=None, help="the part of --data held out for validation (default: the model's own)"
+                "--validation-split",
+                type=flags.fraction,
+                default=None,
+                help="the part of --data held out for validation (default: the model's own)",
             )
         if self.data_options is not None:
             self.data_options.add_flags(parser)
@@ -192,7 +214,11 @@ class AppCommand:
             self.after_train(task, history)
         last = {k: round(float(v[-1]), 4) for k, v in history.history.items()}
         print(f"Saved to {args.model_dir} after {history.seconds:.0f} s.")
-        print(json.dumps({**last, "epochs": len(history.history.get("loss", [])), "train_seconds": round(history.seconds, 1)}))
+        print(
+            json.dumps(
+                {**last, "epochs": len(history.history.get("loss", [])), "train_seconds": round(history.seconds, 1)}
+            )
+        )
 
     def train_callbacks(self):
         """The callbacks that show a `train` from the command line how the
@@ -232,28 +258,46 @@ class AppCommand:
             return
         objective = self.task_class().objective
         print(f"Trials, best first:\n{tuning.format_trials(rows, objective)}")
-        print(f"The best trial's model is in {args.model_dir}; `keras-seq {self.name} evaluate|export --model-dir {args.model_dir}` use it.")
+        print(
+            f"The best trial's model is in {args.model_dir}; `keras-seq {self.name} evaluate|export --model-dir "
+            f"{args.model_dir}` use it."
+        )
         best = {k: v for k, v in rows[0].items() if k not in ("trial", "status", "score")}
-        print(json.dumps({"best_hyperparameters": best, objective: rows[0]["score"], "trials": len(rows), "model_dir": args.model_dir}))
+        print(
+            json.dumps(
+                {
+                    "best_hyperparameters": best,
+                    objective: rows[0]["score"],
+                    "trials": len(rows),
+                    "model_dir": args.model_dir,
+                }
+            )
+        )
 
 
 def build_parser():
     parser = Parser(
         prog="keras-seq",
-        description="Recurrent sequence models for Keras 3: train, evaluate, generate and export ready-made applications.",
+        description="Recurrent sequence models for Keras 3: train, evaluate, generate and export ready-made "
+        "applications.",
     )
     parser.add_argument("--version", action="version", version=f"keras-seq {keras_seq.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="<command>")
 
     quick = commands.add_parser(
         "quickstart",
-        help="the demo: train the char LM on text shipped with Python, print samples, export it and generate from the export in a fresh process (no download)",
+        help="the demo: train the char LM on text shipped with Python, print samples, export it and generate from the "
+        "export in a fresh process (no download)",
         description="Train the char LM (keras-seq char-lm) on Python's help topics "
         "for --time-budget seconds, print samples, export a SavedModel, reload "
         "it in a process that never imports keras_seq and generate from it.",
     )
-    quick.add_argument("--model-dir", default=default_model_dir("char-lm"), help="where the model and export go (default: %(default)s)")
-    quick.add_argument("--time-budget", type=flags.positive_float, default=120.0, help="seconds of training (default: %(default)s)")
+    quick.add_argument(
+        "--model-dir", default=default_model_dir("char-lm"), help="where the model and export go (default: %(default)s)"
+    )
+    quick.add_argument(
+        "--time-budget", type=flags.positive_float, default=120.0, help="seconds of training (default: %(default)s)"
+    )
     quick.add_argument("--units", type=flags.positive_int, default=256, help="LSTM units (default: %(default)s)")
     quick.add_argument("--batch-size", type=flags.positive_int, default=64, help="(default: %(default)s)")
     quick.add_argument("--seed", type=int, default=0, help="(default: %(default)s)")
@@ -269,7 +313,14 @@ def build_parser():
 def _run_quickstart(args):
     from keras_seq.applications.char_lm import quickstart
 
-    quickstart.run(args.model_dir, time_budget=args.time_budget, seed=args.seed, units=args.units, batch_size=args.batch_size, verbose=0 if args.quiet else 1)
+    quickstart.run(
+        args.model_dir,
+        time_budget=args.time_budget,
+        seed=args.seed,
+        units=args.units,
+        batch_size=args.batch_size,
+        verbose=0 if args.quiet else 1,
+    )
 
 
 @contextlib.contextmanager
@@ -319,7 +370,11 @@ def quiet_tensorflow(verbose=False, start=None):
 def _show_warnings(caught):
     for warning in caught:
         where = str(warning.filename)
-        if issubclass(warning.category, UserWarning) and f"{os.sep}keras{os.sep}" not in where and "tensorflow" not in where:
+        if (
+            issubclass(warning.category, UserWarning)
+            and f"{os.sep}keras{os.sep}" not in where
+            and "tensorflow" not in where
+        ):
             print(f"keras-seq: warning: {warning.message}", file=sys.stderr)
 
 
@@ -341,7 +396,9 @@ def main(argv=None):
     except ValueError as error:  # bad input or a bad argument (UserInputError among them); --verbose shows where
         if getattr(args, "verbose", False) and not isinstance(error, UserInputError):
             raise
-        print(f"keras-seq: error: {str(error).splitlines()[0] if str(error) else type(error).__name__}", file=sys.stderr)
+        print(
+            f"keras-seq: error: {str(error).splitlines()[0] if str(error) else type(error).__name__}", file=sys.stderr
+        )
         return 2
     except TrainingInterrupted as error:  # Ctrl-C in `train`, its checkpoint written
         print(f"keras-seq: {error}", file=sys.stderr)

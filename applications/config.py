@@ -141,16 +141,29 @@ class AppConfig:
             text = meta["help"].replace("{default_epochs}", str(cls.default_epochs))
             kind = hints[f.name]
             if kind is bool:
-                parser.add_argument(option, action=argparse.BooleanOptionalAction, default=default, help=f"{text} (default: {'on' if default else 'off'})")
+                parser.add_argument(
+                    option,
+                    action=argparse.BooleanOptionalAction,
+                    default=default,
+                    help=f"{text} (default: {'on' if default else 'off'})",
+                )
                 continue
             if kind is list:
-                parser.add_argument(option, type=flags.comma_list, default=default, metavar="A,B,...", help=f"{text} (default: {','.join(map(str, default))})")
+                parser.add_argument(
+                    option,
+                    type=flags.comma_list,
+                    default=default,
+                    metavar="A,B,...",
+                    help=f"{text} (default: {','.join(map(str, default))})",
+                )
                 continue
             optional = type(None) in typing.get_args(kind)
             base = _parser(_plain(kind), meta["bound"])
             parse = flags.or_none(base, meta["none"]) if optional or default is None else base
             shown = meta["none"] if default is None else default
-            parser.add_argument(option, type=parse, default=default, choices=meta["choices"], help=f"{text} (default: {shown})")
+            parser.add_argument(
+                option, type=parse, default=default, choices=meta["choices"], help=f"{text} (default: {shown})"
+            )
 
     @classmethod
     def from_args(cls, args, **values):
@@ -212,15 +225,24 @@ class WordDecoderFields:
     """
 
     max_vocab: int = field(8000, "words per language")
-    max_length: int = field(40, "tokens per sentence; longer ones are truncated with a warning", maximum=MAX_DECODE_LENGTH)
+    max_length: int = field(
+        40, "tokens per sentence; longer ones are truncated with a warning", maximum=MAX_DECODE_LENGTH
+    )
     cell: str = field("gru", "recurrent cell of the encoder and the decoder", choices=DECODER_CELLS)
     embedding_dim: int = field(256, "word embedding size")
     decoder_units: int = field(512, "units of the decoder cell")
-    attention: str = field("bahdanau", "attention score; none: the mean of the encoder's outputs, no attention", choices=ATTENTIONS)
+    attention: str = field(
+        "bahdanau", "attention score; none: the mean of the encoder's outputs, no attention", choices=ATTENTIONS
+    )
     input_feeding: bool = field(False, "feed the attentional output back into the decoder")
     beam_width: int = field(5, "default beam width of decoding and the export; 1 is greedy", maximum=MAX_BEAM_WIDTH)
     length_penalty: float = field(0.6, "default GNMT length penalty alpha of beam search")
-    no_repeat_ngram: int = field(0, "decoding never repeats an n-gram of this length in an output; 0: off", bound="ngram", maximum=MAX_DECODE_LENGTH)
+    no_repeat_ngram: int = field(
+        0,
+        "decoding never repeats an n-gram of this length in an output; 0: off",
+        bound="ngram",
+        maximum=MAX_DECODE_LENGTH,
+    )
 
 
 @dataclasses.dataclass
@@ -231,7 +253,10 @@ class DecodeOptions:
     beam_width: typing.Optional[int] = field(None, "1 is greedy; none: the model's", maximum=MAX_BEAM_WIDTH)
     length_penalty: typing.Optional[float] = field(None, "GNMT alpha; none: the model's")
     no_repeat_ngram: typing.Optional[int] = field(
-        None, "never repeat an n-gram of this length (0: off); none: the model's", bound="ngram", maximum=MAX_DECODE_LENGTH
+        None,
+        "never repeat an n-gram of this length (0: off); none: the model's",
+        bound="ngram",
+        maximum=MAX_DECODE_LENGTH,
     )
 
 

@@ -67,7 +67,9 @@ def cluster_role(strategy):
     if not task_type:
         return True, None
     task_id = int(resolver.task_id or 0)
-    chief = task_type == "chief" or (task_type == "worker" and task_id == 0 and "chief" not in resolver.cluster_spec().as_dict())
+    chief = task_type == "chief" or (
+        task_type == "worker" and task_id == 0 and "chief" not in resolver.cluster_spec().as_dict()
+    )
     return chief, f"{task_type}-{task_id}"
 
 
@@ -77,14 +79,18 @@ def _check_cluster():
     if not text:
         raise UserInputError(
             "--strategy multiworker reads the cluster from TF_CONFIG, which is not set; "
-            'e.g. TF_CONFIG=\'{"cluster": {"worker": ["host1:12345", "host2:12345"]}, "task": {"type": "worker", "index": 0}}\''
+            'e.g. TF_CONFIG=\'{"cluster": {"worker": ["host1:12345", "host2:12345"]}, "task": {"type": "worker", '
+            '"index": 0}}\''
         )
     try:
         spec = json.loads(text)
         workers = spec["cluster"]["worker"] + spec["cluster"].get("chief", [])
         spec["task"]["type"], int(spec["task"]["index"])
     except (ValueError, KeyError, TypeError) as error:
-        raise UserInputError(f"TF_CONFIG is not a cluster with a task ({error!r}); see tf.distribute.cluster_resolver.TFConfigClusterResolver") from None
+        raise UserInputError(
+            f"TF_CONFIG is not a cluster with a task ({error!r}); see "
+            "tf.distribute.cluster_resolver.TFConfigClusterResolver"
+        ) from None
     if not workers:
         raise UserInputError("TF_CONFIG names no worker")
 
@@ -105,7 +111,10 @@ def use_cpu_replicas(count):
     except RuntimeError:
         current = tf.config.get_logical_device_configuration(cpu) or [None]
         if len(current) != count:
-            raise UserInputError(f"--cpu-replicas {count}: TensorFlow already runs with {len(current)} CPU device(s); set it when the process starts") from None
+            raise UserInputError(
+                f"--cpu-replicas {count}: TensorFlow already runs with {len(current)} CPU device(s); set it when the "
+                "process starts"
+            ) from None
 
 
 def make_strategy(name="default", cpu_replicas=None):
@@ -121,9 +130,14 @@ def make_strategy(name="default", cpu_replicas=None):
     if isinstance(name, tf.distribute.Strategy):
         return name  # the caller's own
     if name not in STRATEGIES:
-        raise ValueError(f"`strategy` must be one of {STRATEGIES} or a tf.distribute.Strategy; received strategy={name!r}.")
+        raise ValueError(
+            f"`strategy` must be one of {STRATEGIES} or a tf.distribute.Strategy; received strategy={name!r}."
+        )
     if name == "multiworker" and cpu_replicas:
-        raise UserInputError("--cpu-replicas splits one process's CPU for --strategy mirrored; with multiworker, each process of TF_CONFIG is one replica")
+        raise UserInputError(
+            "--cpu-replicas splits one process's CPU for --strategy mirrored; with multiworker, each process of "
+            "TF_CONFIG is one replica"
+        )
     if cpu_replicas:
         use_cpu_replicas(cpu_replicas)
     if name == "default":

@@ -15,7 +15,9 @@ def _number(kind, noun, minimum=None, strict=True):
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected {noun}, got {text!r}") from None
         if value != value or value in (float("inf"), float("-inf")):
-            raise argparse.ArgumentTypeError(f"expected a finite {noun[2:] if noun.startswith('a ') else noun}, got {text!r}")
+            raise argparse.ArgumentTypeError(
+                f"expected a finite {noun[2:] if noun.startswith('a ') else noun}, got {text!r}"
+            )
         if minimum is not None and (value <= minimum if strict else value < minimum):
             bound = f"> {minimum}" if strict else f">= {minimum}"
             raise argparse.ArgumentTypeError(f"expected {noun} {bound}, got {text!r}")
@@ -83,7 +85,9 @@ def add_model_dir(parser, app):
     )
 
 
-def add_run(parser, budget_help="stop training after this many seconds (finishing the current step), then save as usual"):
+def add_run(
+    parser, budget_help="stop training after this many seconds (finishing the current step), then save as usual"
+):
     """`--time-budget` and `--quiet`: how a run goes, not what it builds."""
     parser.add_argument("--time-budget", type=positive_float, default=None, help=budget_help)
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no samples")
@@ -96,7 +100,8 @@ def add_checkpoint(parser):
         type=positive_int,
         default=None,
         metavar="STEPS",
-        help="write a checkpoint every STEPS training steps (default: about every 60 s of training), and at each epoch's end; "
+        help="write a checkpoint every STEPS training steps (default: about every 60 s of training), and at each "
+        "epoch's end; "
         "a killed run resumes from the last one when the same command runs again",
     )
 
@@ -122,7 +127,11 @@ def add_strategy(parser):
 
 
 def add_split(parser):
-    parser.add_argument("--split", default="validation", help="validation (default), all (the whole --data), or a tfds split name such as test")
+    parser.add_argument(
+        "--split",
+        default="validation",
+        help="validation (default), all (the whole --data), or a tfds split name such as test",
+    )
 
 
 def read_inputs(items, input_path, noun):

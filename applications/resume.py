@@ -96,7 +96,9 @@ def data_identity(data):
             dirs.sort()
             for name in sorted(files):
                 stat = os.stat(os.path.join(root, name))
-                digest.update(f"{os.path.relpath(os.path.join(root, name), path)} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+                digest.update(
+                    f"{os.path.relpath(os.path.join(root, name), path)} {stat.st_size} {stat.st_mtime_ns}\n".encode()
+                )
         return {"source": os.path.abspath(path), "files": digest.hexdigest()}
     return {"source": path}
 
@@ -113,7 +115,9 @@ def run_fingerprint(task_class, config, data, data_options):
 def differences(old, new, prefix=""):
     """The keys where two fingerprints differ, such as `config.units`."""
     if isinstance(old, dict) and isinstance(new, dict):
-        return [d for key in sorted(set(old) | set(new)) for d in differences(old.get(key), new.get(key), f"{prefix}{key}.")]
+        return [
+            d for key in sorted(set(old) | set(new)) for d in differences(old.get(key), new.get(key), f"{prefix}{key}.")
+        ]
     return [] if old == new else [prefix.rstrip(".")]
 
 
@@ -131,7 +135,11 @@ def read_checkpoint(backup, fingerprint):
         raise UserInputError(f"{error}; delete {backup} to start afresh") from None
     if state is not None and state.get("fingerprint") != fingerprint:
         changed = differences(state.get("fingerprint") or {}, fingerprint)
-        changed = ", ".join(changed[:6]) + (f" and {len(changed) - 6} more" if len(changed) > 6 else "") if changed else "the run"
+        changed = (
+            ", ".join(changed[:6]) + (f" and {len(changed) - 6} more" if len(changed) > 6 else "")
+            if changed
+            else "the run"
+        )
         raise UserInputError(
             f"{backup} holds an interrupted run with other settings or data ({changed} differ); "
             f"run the same command as before to resume it, or delete {backup} to start afresh"
@@ -159,7 +167,12 @@ def fit_from(model, prepared, callbacks, epoch, step, done, verbose, rebuild, ep
     (`Continued`). Without a known number, epochs restart from their
     beginning (the checkpoints of the epochs' ends still hold)."""
     steps = steps_per_epoch(prepared)
-    common = {"validation_data": prepared.validation, "callbacks": callbacks, "verbose": verbose, "shuffle": False}  # the pipelines shuffle
+    common = {
+        "validation_data": prepared.validation,
+        "callbacks": callbacks,
+        "verbose": verbose,
+        "shuffle": False,
+    }  # the pipelines shuffle
     if steps is None:
         return model.fit(prepared.train, initial_epoch=epoch, epochs=epochs, **common)
     if step >= steps:  # a checkpoint of an epoch's last step alone (written by earlier versions): that epoch is done
@@ -178,11 +191,21 @@ def fit_from(model, prepared, callbacks, epoch, step, done, verbose, rebuild, ep
         return history
     again = rebuild().repeat()
     second = {**common, "callbacks": [Continued(c, begin=False) for c in callbacks]}
-    rest = model.fit(again.skip(done + steps - step), initial_epoch=epoch + 1, epochs=epochs, steps_per_epoch=steps, **second)
+    rest = model.fit(
+        again.skip(done + steps - step), initial_epoch=epoch + 1, epochs=epochs, steps_per_epoch=steps, **second
+    )
     for key, values in rest.history.items():
         history.history.setdefault(key, []).extend(values)
     history.epoch.extend(rest.epoch)
     return history
 
 
-__all__ = ["Continued", "data_identity", "differences", "fit_from", "read_checkpoint", "run_fingerprint", "steps_per_epoch"]
+__all__ = [
+    "Continued",
+    "data_identity",
+    "differences",
+    "fit_from",
+    "read_checkpoint",
+    "run_fingerprint",
+    "steps_per_epoch",
+]

@@ -45,7 +45,9 @@ class AppModel(keras.Model):
         self.metadata_json = "{}"
 
     def set_metadata(self, app, config, assets=None):
-        self.metadata_json = json.dumps({"app": app, "format_version": FORMAT_VERSION, "config": config, "assets": assets or {}}, ensure_ascii=False)
+        self.metadata_json = json.dumps(
+            {"app": app, "format_version": FORMAT_VERSION, "config": config, "assets": assets or {}}, ensure_ascii=False
+        )
 
     @property
     def metadata(self):
@@ -135,7 +137,10 @@ class Task:
         self.assets = metadata.get("assets", {})
         missing = [name for name in self.required_assets if not self.assets.get(name)]
         if missing:
-            raise UserInputError(f"this {self.noun} model has no {missing[0]}: build it with its vocabulary (see the builder's arguments)")
+            raise UserInputError(
+                f"this {self.noun} model has no {missing[0]}: build it with its vocabulary (see the builder's "
+                "arguments)"
+            )
 
     # ------------------------------------------------------ saving, loading
     def save_model(self, path):
@@ -161,7 +166,11 @@ class Task:
                 written, and the model already there is kept).
         """
         check_model_dir(model_dir)
-        broken = [w.path for w in self.model.weights if "float" in str(w.dtype) and not bool(keras.ops.all(keras.ops.isfinite(w)))]
+        broken = [
+            w.path
+            for w in self.model.weights
+            if "float" in str(w.dtype) and not bool(keras.ops.all(keras.ops.isfinite(w)))
+        ]
         if broken:
             raise UserInputError(
                 f"not saving to {model_dir}: {len(broken)} weight(s) are NaN or infinite (first: {broken[0]}); "
@@ -182,16 +191,25 @@ class Task:
         """
         path = model_dir if str(model_dir).endswith(".keras") else os.path.join(model_dir, MODEL_FILE)
         if not os.path.isfile(path):
-            raise UserInputError(f"no trained {cls.noun} in {model_dir} (missing {MODEL_FILE}); run `keras-seq {cls.app} train` first")
+            raise UserInputError(
+                f"no trained {cls.noun} in {model_dir} (missing {MODEL_FILE}); run `keras-seq {cls.app} train` first"
+            )
         metadata = read_metadata(path)
         if metadata["app"] != cls.app:
-            raise UserInputError(f"{model_dir} holds a {metadata['app']} model, not a {cls.app} one; use `keras-seq {metadata['app']} ...`")
+            raise UserInputError(
+                f"{model_dir} holds a {metadata['app']} model, not a {cls.app} one; use `keras-seq {metadata['app']} "
+                "...`"
+            )
         if metadata.get("format_version", 0) > FORMAT_VERSION:
-            raise UserInputError(f"{path} was saved by a newer keras-seq (format {metadata['format_version']}); upgrade keras-seq")
+            raise UserInputError(
+                f"{path} was saved by a newer keras-seq (format {metadata['format_version']}); upgrade keras-seq"
+            )
         try:
             model = keras.saving.load_model(path, safe_mode=True)
         except Exception as error:  # a damaged or tampered file
-            raise UserInputError(f"cannot load {path}: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
+            raise UserInputError(
+                f"cannot load {path}: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
+            ) from None
         return cls(model)
 
     # ---------------------------------------------------------------- export
@@ -235,7 +253,9 @@ class Task:
         import tensorflow as tf  # data pipeline
 
         # the user's pipeline does its own shuffling
-        return self.model.fit(data.map(self.encode_batch, num_parallel_calls=tf.data.AUTOTUNE), **{"shuffle": False, **kwargs})
+        return self.model.fit(
+            data.map(self.encode_batch, num_parallel_calls=tf.data.AUTOTUNE), **{"shuffle": False, **kwargs}
+        )
 
     def encode_batch(self, *batch):
         """A batch of raw examples -> what the model trains on (TensorFlow ops)."""
@@ -271,7 +291,9 @@ class Task:
     def training_examples(cls, source, config, **data_options):
         """`(train, validation)` raw examples: `config.validation_split` of
         the source's train split held out (seeded by `config.seed`)."""
-        return cls.split_examples(cls.read_examples(source, "train", **data_options), config.validation_split, config.seed)
+        return cls.split_examples(
+            cls.read_examples(source, "train", **data_options), config.validation_split, config.seed
+        )
 
     def evaluation_examples(self, source, split="validation", validation_split=None, **data_options):
         """The examples `evaluate --split` measures on: `validation` (the part

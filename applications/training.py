@@ -54,7 +54,10 @@ def training_callbacks(model_dir, checkpoint, budget=None, extra=(), logs_dir=No
     `extra`, then the run's `TrainingCheckpoint`, last, so that what it
     saves of an epoch's end comes after the others saw it (an early
     stop's best epoch)."""
-    callbacks = [NaNGuard(print_fn=print_fn), keras.callbacks.TensorBoard(logs_dir or os.path.join(model_dir, LOGS_DIR))]
+    callbacks = [
+        NaNGuard(print_fn=print_fn),
+        keras.callbacks.TensorBoard(logs_dir or os.path.join(model_dir, LOGS_DIR)),
+    ]
     if budget is not None:
         callbacks.append(budget)
     return callbacks + list(extra) + [checkpoint]
@@ -147,7 +150,9 @@ def train(
         print_fn(f"Training until the time budget of {time_budget:g} s is spent (no --epochs given).")
     if distribution.num_replicas_in_sync > 1:
         replicas, batch = distribution.num_replicas_in_sync, prepared.config.batch_size
-        print_fn(f"Strategy: {type(distribution).__name__} over {replicas} replicas; batches of {batch} split among them.")
+        print_fn(
+            f"Strategy: {type(distribution).__name__} over {replicas} replicas; batches of {batch} split among them."
+        )
     with distribution.scope():
         task = task_class(task_class.build(prepared.config, **prepared.assets))
     # under several workers only the chief writes model_dir (its model, logs
@@ -165,20 +170,34 @@ def train(
     spent = state["seconds"] if state else 0.0
     budget = TimeBudget(time_budget, agree=agree, spent=spent) if time_budget is not None else None
     own = prepared.callbacks + task.training_callbacks(prepared, print_fn=print_fn, verbose=verbose)
-    keep = [c for c in own + list(callbacks) if hasattr(c, "get_state") and hasattr(c, "set_state")]  # an early stop's best epoch and patience
+    keep = [
+        c for c in own + list(callbacks) if hasattr(c, "get_state") and hasattr(c, "set_state")
+    ]  # an early stop's best epoch and patience
     checkpoint = TrainingCheckpoint(
-        backup, every_steps=checkpoint_every, fingerprint=fingerprint, clock=budget, agree=agree, start=(epoch, step, done), spent=spent, keep=keep
+        backup,
+        every_steps=checkpoint_every,
+        fingerprint=fingerprint,
+        clock=budget,
+        agree=agree,
+        start=(epoch, step, done),
+        spent=spent,
+        keep=keep,
     )
     if state is not None:
         with distribution.scope():  # the optimizer's variables are made on the replicas
             TrainingCheckpoint.restore(task.model, backup, state, keep=keep)
-        print_fn(f"Resuming the interrupted run in {backup}: epoch {epoch + 1}, step {step} ({done} steps done, {state['seconds']:.0f} s of training).")
+        print_fn(
+            f"Resuming the interrupted run in {backup}: epoch {epoch + 1}, step {step} ({done} steps done, "
+            f"{state['seconds']:.0f} s of training)."
+        )
     logs = os.path.join(scratch, LOGS_DIR) if scratch else None
     every = training_callbacks(model_dir, checkpoint, budget, own + list(callbacks), logs_dir=logs, print_fn=print_fn)
     start = time.monotonic()
     try:
         rebuild = lambda: prepare(task_class, config, data, **data_options).train  # noqa: E731
-        history = fit_from(task.model, prepared, every, epoch, step, done, verbose, rebuild, prepared.config.epochs_to_run(time_budget))
+        history = fit_from(
+            task.model, prepared, every, epoch, step, done, verbose, rebuild, prepared.config.epochs_to_run(time_budget)
+        )
         history.seconds = time.monotonic() - start
         history.validation_examples = prepared.validation_examples
         task.save(scratch or model_dir)
@@ -193,7 +212,9 @@ def train(
         if last is None:
             raise TrainingInterrupted("interrupted before the first checkpoint; nothing to resume") from None
         where = f"epoch {last['epoch'] + 1}, step {last['step']}"
-        raise TrainingInterrupted(f"interrupted: a checkpoint of {where} is in {backup}; run the same command to resume") from None
+        raise TrainingInterrupted(
+            f"interrupted: a checkpoint of {where} is in {backup}; run the same command to resume"
+        ) from None
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -203,7 +203,14 @@ def tune(
     deadline = time.monotonic() + time_budget if time_budget else None
     objective = task_class.objective
     if tuner == "hyperband":
-        oracle = _oracle(tuner, deadline, max_trials, objective=objective, max_epochs=prepared.config.epochs_to_run(), seed=prepared.config.seed)
+        oracle = _oracle(
+            tuner,
+            deadline,
+            max_trials,
+            objective=objective,
+            max_epochs=prepared.config.epochs_to_run(),
+            seed=prepared.config.seed,
+        )
     else:
         oracle = _oracle(tuner, deadline, objective=objective, max_trials=max_trials, seed=prepared.config.seed)
     tuner_class = _HyperbandTuner if tuner == "hyperband" else _Tuner
@@ -222,7 +229,13 @@ def tune(
         callbacks.append(TimeBudget(trial_budget, deadline=deadline))
     budget = f", {time_budget:g} s in all" if time_budget else ""
     print_fn(f"{prepared.summary}\nSearch: {tuner}, up to {max_trials} trials{budget}; trials in {directory}.")
-    search.search(prepared.train, validation_data=prepared.validation, epochs=prepared.config.epochs_to_run(), callbacks=callbacks, verbose=verbose)
+    search.search(
+        prepared.train,
+        validation_data=prepared.validation,
+        epochs=prepared.config.epochs_to_run(),
+        callbacks=callbacks,
+        verbose=verbose,
+    )
     if worker:
         print_fn(f"Worker {tuner_id}: the oracle has no more trials; the chief writes the best model.")
         return None, []
@@ -231,7 +244,10 @@ def tune(
     rows = trial_table(search)
     best = search.oracle.get_best_trials(1)
     if not best:
-        raise UserInputError(f"no trial of the search finished (see {os.path.join(directory, project)}); give it more time with --time-budget")
+        raise UserInputError(
+            f"no trial of the search finished (see {os.path.join(directory, project)}); give it more time with "
+            "--time-budget"
+        )
     task_class(search.load_model(best[0])).save(model_dir)
     return task_class.load(model_dir), rows
 

@@ -38,7 +38,13 @@ def run(model, seed, budget, beam_width, folder):
     from keras_seq.applications.caption.data import embedded_split
 
     config = CaptionerConfig(seed=seed, epochs=100_000, **MODELS[model])
-    captioner, history = train(config, model_dir=os.path.join(folder, f"{model}-{seed}"), time_budget=budget, verbose=0, print_fn=lambda *a: None)
+    captioner, history = train(
+        config,
+        model_dir=os.path.join(folder, f"{model}-{seed}"),
+        time_budget=budget,
+        verbose=0,
+        print_fn=lambda *a: None,
+    )
     result = {"model": model, "seed": seed, "epochs": len(history.history["loss"]), "seconds": round(history.seconds)}
     for split in ("test", "longer"):
         data = embedded_split(split)
@@ -50,7 +56,9 @@ def run(model, seed, budget, beam_width, folder):
             hypotheses = captioner.caption(data.images, beam_width=1)
             lengths = np.array([len(c[0].split()) for c in data.captions])
             right = np.array([h == c[0] for h, c in zip(hypotheses, data.captions)])
-            result["test_exact_match_by_length"] = {int(n): round(float(right[lengths == n].mean()), 4) for n in sorted(set(lengths))}
+            result["test_exact_match_by_length"] = {
+                int(n): round(float(right[lengths == n].mean()), 4) for n in sorted(set(lengths))
+            }
     return result
 
 
@@ -96,10 +104,18 @@ def main():
     medians = {}
     for model in args.models.split(","):
         mine = [r for r in results if r["model"] == model]
-        medians[model] = {f"{k}_{n}": statistics.median(r[f"{k}_{n}"] for r in mine) for k in keys for n in ("greedy", "beam")}
+        medians[model] = {
+            f"{k}_{n}": statistics.median(r[f"{k}_{n}"] for r in mine) for k in keys for n in ("greedy", "beam")
+        }
         shown = ", ".join(f"{k} {medians[model][k + '_greedy']:.3f} / {medians[model][k + '_beam']:.3f}" for k in keys)
-        reached = sum(r["test_exact_match_beam"] >= 0.9 for r in mine), sum(r["longer_exact_match_beam"] >= 0.7 for r in mine)
-        print(f"  {model}: {shown}; seeds at >= 90% test / >= 70% longer exact match (beam): {reached[0]} / {reached[1]} of {len(mine)}")
+        reached = (
+            sum(r["test_exact_match_beam"] >= 0.9 for r in mine),
+            sum(r["longer_exact_match_beam"] >= 0.7 for r in mine),
+        )
+        print(
+            f"  {model}: {shown}; seeds at >= 90% test / >= 70% longer exact match (beam): {reached[0]} / "
+            f"{reached[1]} of {len(mine)}"
+        )
     if {"ours", "no_attention"} <= set(medians):
         for k in ("test_exact_match_beam", "longer_exact_match_beam", "test_cider_beam"):
             ratio = medians["ours"][k] / max(medians["no_attention"][k], 1e-9)

@@ -176,16 +176,25 @@ def main():
         for name, trainer in trainers.items():
             if not trainer.done:
                 loss = trainer.run(args.chunk)
-                print(f"  {name:>5}: {trainer.seconds:6.0f} s, {trainer.steps:6d} steps, train loss {float(np.ravel(loss)[0]):.3f}", flush=True)
+                print(
+                    f"  {name:>5}: {trainer.seconds:6.0f} s, {trainer.steps:6d} steps, train loss "
+                    f"{float(np.ravel(loss)[0]):.3f}",
+                    flush=True,
+                )
 
     results = {"budget_s": args.budget, "parameters": params, "units": args.units, "layers": args.layers}
     for name, model in models.items():
         trainer = trainers[name]
         val_loss = float(model.evaluate(vx, vy, batch_size=256, verbose=0)[0])
         results[f"{name}_val_nats_per_char"] = round(val_loss, 4)
-        results[f"{name}_train_chars_per_s"] = round(trainer.steps * config.batch_size * config.sequence_length / trainer.seconds)
+        results[f"{name}_train_chars_per_s"] = round(
+            trainer.steps * config.batch_size * config.sequence_length / trainer.seconds
+        )
         results[f"{name}_steps"] = trainer.steps
-        print(f"{name:>5}: validation {val_loss:.4f} nats/char, {results[f'{name}_train_chars_per_s']:,} training chars/s, {trainer.steps} steps")
+        print(
+            f"{name:>5}: validation {val_loss:.4f} nats/char, {results[f'{name}_train_chars_per_s']:,} training "
+            f"chars/s, {trainer.steps} steps"
+        )
 
     lm = CharLM(models["ours"])
     results["ours_generate_chars_per_s_1"] = round(generation_chars_per_s(lm, 1, 2000))
@@ -194,16 +203,25 @@ def main():
     if "keras" in models:
         results["predict_loop_chars_per_s_1"] = round(predict_loop_chars_per_s(peer_model, config, 1, 100), 1)
         results["predict_loop_chars_per_s_64"] = round(predict_loop_chars_per_s(peer_model, config, 64, 50), 1)
-        results["generate_speedup_1"] = round(results["ours_generate_chars_per_s_1"] / results["predict_loop_chars_per_s_1"], 1)
-        results["generate_speedup_64"] = round(results["ours_generate_chars_per_s_64"] / results["predict_loop_chars_per_s_64"], 1)
-    print(f"generation: ours {results['ours_generate_chars_per_s_1']:,} chars/s (1 prompt), {results['ours_generate_chars_per_s_64']:,} chars/s (64 prompts)")
+        results["generate_speedup_1"] = round(
+            results["ours_generate_chars_per_s_1"] / results["predict_loop_chars_per_s_1"], 1
+        )
+        results["generate_speedup_64"] = round(
+            results["ours_generate_chars_per_s_64"] / results["predict_loop_chars_per_s_64"], 1
+        )
+    print(
+        f"generation: ours {results['ours_generate_chars_per_s_1']:,} chars/s (1 prompt), "
+        f"{results['ours_generate_chars_per_s_64']:,} chars/s (64 prompts)"
+    )
     if "keras" in models:
         print(
-            f"            predict loop {results['predict_loop_chars_per_s_1']} / {results['predict_loop_chars_per_s_64']} chars/s; "
+            f"            predict loop {results['predict_loop_chars_per_s_1']} / "
+            f"{results['predict_loop_chars_per_s_64']} chars/s; "
             f"speed-up {results['generate_speedup_1']}x / {results['generate_speedup_64']}x"
         )
         print(
-            f"validation: ours {results['ours_val_nats_per_char']} vs Keras {results['keras_val_nats_per_char']} nats/char; "
+            f"validation: ours {results['ours_val_nats_per_char']} vs Keras {results['keras_val_nats_per_char']} "
+            "nats/char; "
             f"training speed ratio {results['ours_train_chars_per_s'] / results['keras_train_chars_per_s']:.2f}"
         )
     sample = lm.generate("ROMEO:\n", 300, temperature=0.8, seed=1)

@@ -99,7 +99,9 @@ class OurDecoder:
     @tf.function
     def beam(self, start, length):
         # end token -1: never produced, so every hypothesis runs the full length
-        return beam_search(self.step, self.state(tf.shape(start)[0]), start, length, end_token=-1, beam_width=5)["tokens"][:, 0]
+        return beam_search(self.step, self.state(tf.shape(start)[0]), start, length, end_token=-1, beam_width=5)[
+            "tokens"
+        ][:, 0]
 
 
 def median_seconds(fn, repeats):
@@ -141,7 +143,10 @@ def main():
     base = results["tutorial_predict_loop_tokens_per_s"]
     results["greedy_speedup"] = round(results["ours_greedy_tokens_per_s"] / base, 1)
     results["beam5_speedup"] = round(results["ours_beam5_tokens_per_s"] / base, 1)
-    print(f"speed-up over the predict loop: greedy {results['greedy_speedup']}x, beam-5 {results['beam5_speedup']}x; same greedy tokens: {same}")
+    print(
+        f"speed-up over the predict loop: greedy {results['greedy_speedup']}x, beam-5 {results['beam5_speedup']}x; "
+        f"same greedy tokens: {same}"
+    )
     print(json.dumps(results))
 
 

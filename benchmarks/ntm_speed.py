@@ -96,7 +96,14 @@ class PlainNTMCell(keras.layers.Layer):
         erase = ops.sigmoid(self.erase(out))
         add = ops.tanh(self.add(out))
         memory = memory * (1.0 - write_w[:, :, None] * erase[:, None, :]) + write_w[:, :, None] * add[:, None, :]
-        return ops.concatenate([out, read], -1), [h, c, ops.reshape(memory, (-1, self.n * self.m)), read, read_w, write_w]
+        return ops.concatenate([out, read], -1), [
+            h,
+            c,
+            ops.reshape(memory, (-1, self.n * self.m)),
+            read,
+            read_w,
+            write_w,
+        ]
 
 
 def make_model(kind, bits=8):

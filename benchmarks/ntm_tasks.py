@@ -48,13 +48,23 @@ def run(task, model, seed, budget, folder):
     config = NTMTaskConfig(task=task, model=model, seed=seed, epochs=10_000)
     counter = Steps()
     model_dir = os.path.join(folder, f"{task}-{model}-{seed}")
-    trained, history = train(config, model_dir=model_dir, time_budget=budget, verbose=0, print_fn=lambda *a: None, callbacks=[counter])
+    trained, history = train(
+        config, model_dir=model_dir, time_budget=budget, verbose=0, print_fn=lambda *a: None, callbacks=[counter]
+    )
     steps = counter.count
     examples = trained.evaluation_examples("embedded", "test")
     key, sizes, _ = SIZES[task]
     errors = {str(size): trained.evaluate(examples, **{key: size})["bit_errors_per_sequence"] for size in sizes}
     curve = [round(v, 2) for v in history.history.get("val_bit_errors", [])]
-    return {"task": task, "model": model, "seed": seed, "steps": steps, "seconds": round(history.seconds), "errors": errors, "val_bit_errors_by_epoch": curve}
+    return {
+        "task": task,
+        "model": model,
+        "seed": seed,
+        "steps": steps,
+        "seconds": round(history.seconds),
+        "errors": errors,
+        "val_bit_errors_by_epoch": curve,
+    }
 
 
 def main():
@@ -72,7 +82,20 @@ def main():
     results = []
     if args.jobs > 1:
         commands = [
-            [sys.executable, __file__, "--task", args.task, "--seeds", str(seed), "--models", model, "--budget", str(args.budget), "--folder", args.folder]
+            [
+                sys.executable,
+                __file__,
+                "--task",
+                args.task,
+                "--seeds",
+                str(seed),
+                "--models",
+                model,
+                "--budget",
+                str(args.budget),
+                "--folder",
+                args.folder,
+            ]
             for model, seed in runs
         ]
         for result in map_apart(commands, args.jobs):
@@ -86,10 +109,15 @@ def main():
     print(f"\n{args.task}: medians over seeds {args.seeds}, {args.budget:.0f} s of training each")
     for model in args.models.split(","):
         runs = [r for r in results if r["model"] == model]
-        medians = ", ".join(f"{key} {size}: {statistics.median(r['errors'][str(size)] for r in runs):.3f}" for size in sizes)
+        medians = ", ".join(
+            f"{key} {size}: {statistics.median(r['errors'][str(size)] for r in runs):.3f}" for size in sizes
+        )
         reached = ""
         if target is not None:
-            reached = f"; under {target} at {key} {sizes[0]}: {sum(r['errors'][str(sizes[0])] < target for r in runs)} of {len(runs)} seeds"
+            reached = (
+                f"; under {target} at {key} {sizes[0]}: "
+                f"{sum(r['errors'][str(sizes[0])] < target for r in runs)} of {len(runs)} seeds"
+            )
         print(f"  {model:5s} {medians}{reached} (median {statistics.median(r['steps'] for r in runs)} steps)")
 
 

@@ -62,7 +62,10 @@ def main():
                 loss = tf.reduce_sum(tf.square(layer(x, training=True)))
             return tape.gradient(loss, layer.trainable_weights)
 
-        print(f"{name:>20}: forward {median_ms(forward, x):6.1f} ms   forward+backward {median_ms(forward_backward, x):6.1f} ms")
+        print(
+            f"{name:>20}: forward {median_ms(forward, x):6.1f} ms   forward+backward "
+            f"{median_ms(forward_backward, x):6.1f} ms"
+        )
 
     kernel = tf.random.normal((u, 4 * u)) / u**0.5
     h = tf.random.normal((b, u))
@@ -96,7 +99,9 @@ def main():
         zi, zf, zg, zo = ops.split(zs, 4, axis=-1)
         i, f, o, g = ops.sigmoid(zi), ops.sigmoid(zf), ops.sigmoid(zo), ops.tanh(zg)
         tc = ops.tanh(seq)
-        return ops.concatenate([g * i * (1 - i), seq * f * (1 - f), i * (1 - g * g), tc * o * (1 - o)], -1), o * (1 - tc * tc)
+        return ops.concatenate([g * i * (1 - i), seq * f * (1 - f), i * (1 - g * g), tc * o * (1 - o)], -1), o * (
+            1 - tc * tc
+        )
 
     hs = tf.random.normal((t * b, u))
     dzs = tf.random.normal((t * b, 4 * u))

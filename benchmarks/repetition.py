@@ -43,7 +43,19 @@ def main():
     for lang in args.pairs:
         model_dir = os.path.join(args.folder, f"en-{lang}")
         train = os.path.join(args.data, "train")
-        keras_seq("translate", "train", "--data", train, "--tgt-lang", lang, "--model-dir", model_dir, "--time-budget", str(args.budget), "--quiet")
+        keras_seq(
+            "translate",
+            "train",
+            "--data",
+            train,
+            "--tgt-lang",
+            lang,
+            "--model-dir",
+            model_dir,
+            "--time-budget",
+            str(args.budget),
+            "--quiet",
+        )
         for ban in args.bans:
             out = keras_seq(
                 "translate", "evaluate", "--data", os.path.join(args.data, "val"), "--tgt-lang", lang, "--split", "all",

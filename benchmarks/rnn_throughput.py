@@ -106,19 +106,32 @@ def variant_rows(units, train, args):
     """The LSTM options against their peers (see the module docstring)."""
     dropout = {"recurrent_dropout": 0.25}
     comparisons = [
-        ("recurrent_dropout=0.25", {"ours": (OURS["lstm"], dropout), "ours_plain": (OURS["lstm"], {}), "keras": (KERAS["lstm"], dropout)}),
+        (
+            "recurrent_dropout=0.25",
+            {"ours": (OURS["lstm"], dropout), "ours_plain": (OURS["lstm"], {}), "keras": (KERAS["lstm"], dropout)},
+        ),
         ("layer_norm", {"ours": (OURS["lstm"], {"layer_norm": True}), "ours_plain": (OURS["lstm"], {})}),
         ("peephole", {"ours": (OURS["lstm"], {"peephole": True}), "ours_plain": (OURS["lstm"], {})}),
         ("zoneout=(0.1, 0.1)", {"ours": (OURS["lstm"], {"zoneout": (0.1, 0.1)}), "ours_plain": (OURS["lstm"], {})}),
-        (f"proj_size={units // 2}", {"ours": (OURS["lstm"], {"proj_size": units // 2}), "ours_plain": (OURS["lstm"], {})}),
+        (
+            f"proj_size={units // 2}",
+            {"ours": (OURS["lstm"], {"proj_size": units // 2}), "ours_plain": (OURS["lstm"], {})},
+        ),
     ]
     rows = []
     for name, specs in comparisons:
         models = {key: build(layer, units, args.seed, **options) for key, (layer, options) in specs.items()}
         step = time_models(models, train, args.steps, args.rounds)
-        row = {"variant": name, "units": units, **{f"{key}_chars_per_s": round(BATCH * LENGTH / s) for key, s in step.items()}}
+        row = {
+            "variant": name,
+            "units": units,
+            **{f"{key}_chars_per_s": round(BATCH * LENGTH / s) for key, s in step.items()},
+        }
         row["vs_ours_plain"] = round(step["ours_plain"] / step["ours"], 2)
-        line = f"LSTM-{units} {name:<24} ours {row['ours_chars_per_s']:>7} chars/s  {row['vs_ours_plain']:.2f}x our plain fused LSTM"
+        line = (
+            f"LSTM-{units} {name:<24} ours {row['ours_chars_per_s']:>7} chars/s  {row['vs_ours_plain']:.2f}x our "
+            "plain fused LSTM"
+        )
         if "keras" in step:
             row["vs_keras"] = round(step["keras"] / step["ours"], 2)
             line += f", {row['vs_keras']:.2f}x keras.layers.LSTM with the same option"

@@ -31,14 +31,23 @@ import numpy as np  # noqa: E402
 from overrides import parse_overrides  # noqa: E402
 
 from keras_seq.applications.sentiment import SentimentClassifier, SentimentConfig, build_sentiment_classifier  # noqa: E402
-from keras_seq.applications.sentiment.data import LabelledTexts, adapt_vocabulary, make_dataset, read_table, split_validation  # noqa: E402  # noqa: E402
+from keras_seq.applications.sentiment.data import (
+    LabelledTexts,
+    adapt_vocabulary,
+    make_dataset,
+    read_table,
+    split_validation,
+)  # noqa: E402  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_DATA = os.path.join(HERE, "..", "..", "shared", "data", "sentiment-sentences")
 
 
 def load(folder):
-    parts = [read_table(os.path.join(folder, f"{name}_labelled.txt"), label_names=["0", "1"]) for name in ("amazon_cells", "imdb", "yelp")]
+    parts = [
+        read_table(os.path.join(folder, f"{name}_labelled.txt"), label_names=["0", "1"])
+        for name in ("amazon_cells", "imdb", "yelp")
+    ]
     texts = sum((p.texts for p in parts), [])
     labels = np.concatenate([p.labels for p in parts])
     return LabelledTexts(texts, labels, ["0", "1"], folder)
@@ -92,11 +101,16 @@ def main():
         config = SentimentConfig(labels=["0", "1"], seed=seed).replace(**overrides)
         vocabulary = adapt_vocabulary(train.texts, config.max_tokens)  # {word: count}, as `train` does
         peer_vocabulary = list(adapt_vocabulary(train.texts, 20000))
-        builders = {"ours": lambda: build_sentiment_classifier(config, vocabulary), "keras": lambda: plain_keras_model(peer_vocabulary, seed)}
+        builders = {
+            "ours": lambda: build_sentiment_classifier(config, vocabulary),
+            "keras": lambda: plain_keras_model(peer_vocabulary, seed),
+        }
         models = {name: builders[name]() for name in args.models}
         row = {"seed": seed, "train": len(train), "validation": len(val), "test": len(test)}
         for name, model in models.items():
-            stop = keras.callbacks.EarlyStopping("val_accuracy", patience=args.patience, restore_best_weights=True, mode="max")
+            stop = keras.callbacks.EarlyStopping(
+                "val_accuracy", patience=args.patience, restore_best_weights=True, mode="max"
+            )
             begin = time.perf_counter()
             history = model.fit(
                 make_dataset(train, 32, True, seed),
@@ -111,10 +125,18 @@ def main():
             row[f"{name}_parameters"] = model.count_params()
             row[f"{name}_trainable_parameters"] = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
         rows.append(row)
-        print(f"seed {seed}: " + ", ".join(f"{name} {row[name + '_test_accuracy']:.2%} ({row[name + '_epochs']} epochs)" for name in models), flush=True)
+        print(
+            f"seed {seed}: "
+            + ", ".join(
+                f"{name} {row[name + '_test_accuracy']:.2%} ({row[name + '_epochs']} epochs)" for name in models
+            ),
+            flush=True,
+        )
         if seed == args.seeds[0] and "ours" in models and config.pooling == "attention":
             clf = SentimentClassifier(models["ours"])
-            for tokens, weights in clf.explain(["The food was not good, but the staff was lovely.", "Not worth the money."]):
+            for tokens, weights in clf.explain(
+                ["The food was not good, but the staff was lovely.", "Not worth the money."]
+            ):
                 print("   ", " ".join(f"{t}:{w:.2f}" for t, w in zip(tokens, weights)))
     summary = {"ours_overrides": overrides}
     for name in args.models:
@@ -122,7 +144,10 @@ def main():
     if len(args.models) == 2:
         summary["ours_never_below_keras"] = all(r["ours_test_accuracy"] >= r["keras_test_accuracy"] for r in rows)
     summary["rows"] = rows
-    print("median test accuracy: " + ", ".join(f"{name} {summary[name + '_median_test_accuracy']:.2%}" for name in args.models))
+    print(
+        "median test accuracy: "
+        + ", ".join(f"{name} {summary[name + '_median_test_accuracy']:.2%}" for name in args.models)
+    )
     print(json.dumps(summary))
 
 

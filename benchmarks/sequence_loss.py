@@ -64,7 +64,10 @@ def main():
         results.setdefault(f"{name}_ms", []).append(round(ms, 2))
         results[f"{name}_loss"] = round(value, 5)
     results["ours_to_keras_time_ratio"] = round(min(results["ours_ms"]) / min(results["keras_ms"]), 2)
-    print(f"loss forward+backward, median ms: ours {results['ours_ms']}, keras {results['keras_ms']}; ratio ours/keras {results['ours_to_keras_time_ratio']}")
+    print(
+        f"loss forward+backward, median ms: ours {results['ours_ms']}, keras {results['keras_ms']}; ratio ours/keras "
+        f"{results['ours_to_keras_time_ratio']}"
+    )
     print(json.dumps(results))
 
 

@@ -37,7 +37,13 @@ def char_lm_call(folder, budget):
     from keras_seq.applications.char_lm import CharLMConfig, train
 
     lm, _ = train(
-        CharLMConfig(), data="embedded", model_dir=os.path.join(folder, "char_lm"), time_budget=budget, verbose=0, samples=False, print_fn=lambda *a: None
+        CharLMConfig(),
+        data="embedded",
+        model_dir=os.path.join(folder, "char_lm"),
+        time_budget=budget,
+        verbose=0,
+        samples=False,
+        print_fn=lambda *a: None,
     )
     lm.export(os.path.join(folder, "char_lm_export"))
     served = tf.saved_model.load(os.path.join(folder, "char_lm_export"))
@@ -53,7 +59,12 @@ def translator_call(folder, budget):
     from keras_seq.applications.translate import TranslatorConfig, train
 
     translator, history = train(
-        TranslatorConfig(), data="embedded", model_dir=os.path.join(folder, "translate"), time_budget=budget, verbose=0, print_fn=lambda *a: None
+        TranslatorConfig(),
+        data="embedded",
+        model_dir=os.path.join(folder, "translate"),
+        time_budget=budget,
+        verbose=0,
+        print_fn=lambda *a: None,
     )
     translator.export(os.path.join(folder, "translate_export"))
     served = tf.saved_model.load(os.path.join(folder, "translate_export"))
@@ -91,7 +102,9 @@ def main():
         report["threaded_over_single"] = round(report["requests_per_s"] / single_rps, 2)
         print(json.dumps(report), flush=True)
         if report["errors"] or report["mismatches"]:
-            print(f"{app}: {report['errors']} errors, {report['mismatches']} answers unlike single calls", file=sys.stderr)
+            print(
+                f"{app}: {report['errors']} errors, {report['mismatches']} answers unlike single calls", file=sys.stderr
+            )
 
 
 if __name__ == "__main__":

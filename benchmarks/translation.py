@@ -67,7 +67,9 @@ class PlainKerasTranslator:
         src = keras.Input((None,), dtype="int32")
         tgt = keras.Input((None,), dtype="int32")
         self.src_embedding = keras.layers.Embedding(config.src_vocab_size, config.embedding_dim, mask_zero=True)
-        self.encoder = keras.layers.Bidirectional(keras.layers.GRU(config.encoder_units, return_sequences=True, return_state=True))
+        self.encoder = keras.layers.Bidirectional(
+            keras.layers.GRU(config.encoder_units, return_sequences=True, return_state=True)
+        )
         self.bridge = keras.layers.Dense(config.decoder_units, activation="tanh")
         self.tgt_embedding = keras.layers.Embedding(config.tgt_vocab_size, config.embedding_dim, mask_zero=True)
         self.decoder = keras.layers.GRU(config.decoder_units, return_sequences=True, return_state=True)
@@ -134,7 +136,10 @@ def pad(sequences):
 
 
 def bleu(hypotheses, references):
-    return (round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2), round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2))
+    return (
+        round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2),
+        round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2),
+    )
 
 
 def train_alternating(models, streams, budget, chunk, learning_rate):
@@ -150,7 +155,9 @@ def train_alternating(models, streams, budget, chunk, learning_rate):
             losses = []
             while clocks[name] < stop:
                 progress = clocks[name] / budget
-                model.optimizer.learning_rate.assign(learning_rate * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))))
+                model.optimizer.learning_rate.assign(
+                    learning_rate * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+                )
                 s, ti, to = next(streams[name])
                 begin = time.perf_counter()
                 model.reset_metrics()
@@ -158,7 +165,11 @@ def train_alternating(models, streams, budget, chunk, learning_rate):
                 clocks[name] += time.perf_counter() - begin
                 steps[name] += 1
             if losses:
-                print(f"  {name:>5}: {clocks[name]:6.0f} s, {steps[name]:6d} steps, mean loss of the chunk {np.mean(losses):.3f}", flush=True)
+                print(
+                    f"  {name:>5}: {clocks[name]:6.0f} s, {steps[name]:6d} steps, mean loss of the chunk "
+                    f"{np.mean(losses):.3f}",
+                    flush=True,
+                )
     return steps
 
 
@@ -175,7 +186,8 @@ def main():
         nargs="+",
         choices=["ours", "keras", "no_attention"],
         default=["ours", "keras"],
-        help="train only some (for exploring settings; the recorded run trains both); no_attention is ours with --attention none",
+        help="train only some (for exploring settings; the recorded run trains both); no_attention is ours with "
+        "--attention none",
     )
     parser.add_argument(
         "--set",
@@ -193,14 +205,24 @@ def main():
     val_sources_raw = read(args.data, "val", "en")[: args.val_limit]
     val_targets_raw = read(args.data, "val", "de")[: args.val_limit]
     source_vocab, target_vocab = WordVocabulary.build(sources, 8000), WordVocabulary.build(targets, 8000)
-    config = TranslatorConfig(vocabulary="word", lowercase=True, max_vocab=8000, seed=args.seed)  # the word model this script compares
+    config = TranslatorConfig(
+        vocabulary="word", lowercase=True, max_vocab=8000, seed=args.seed
+    )  # the word model this script compares
     config = config.replace(src_vocab_size=source_vocab.size, tgt_vocab_size=target_vocab.size)
     src, tgt_in, tgt_out = encode_pairs(sources, targets, source_vocab, target_vocab, config.max_length)
     ours_config = config.replace(**overrides)
     ours = build_translator(ours_config, source_vocab, target_vocab) if "ours" in args.models else None
     peer = PlainKerasTranslator(config, args.seed) if "keras" in args.models else None
-    bare = build_translator(ours_config.replace(attention="none"), source_vocab, target_vocab) if "no_attention" in args.models else None
-    models = {name: model for name, model in (("ours", ours), ("keras", peer and peer.model), ("no_attention", bare)) if model is not None}
+    bare = (
+        build_translator(ours_config.replace(attention="none"), source_vocab, target_vocab)
+        if "no_attention" in args.models
+        else None
+    )
+    models = {
+        name: model
+        for name, model in (("ours", ours), ("keras", peer and peer.model), ("no_attention", bare))
+        if model is not None
+    }
     print(
         f"{len(src)} training pairs, vocabularies {source_vocab.size}/{target_vocab.size}; parameters: "
         + ", ".join(f"{name} {model.count_params():,}" for name, model in models.items())
@@ -208,11 +230,18 @@ def main():
         flush=True,
     )
 
-    streams = {name: batches(src, tgt_in, tgt_out, config.batch_size, np.random.default_rng(args.seed)) for name in models}
+    streams = {
+        name: batches(src, tgt_in, tgt_out, config.batch_size, np.random.default_rng(args.seed)) for name in models
+    }
     steps = train_alternating(models, streams, args.budget, args.chunk, config.learning_rate)
 
     references = [detokenize(normalize(t)) for t in val_targets_raw]
-    results = {"budget_s": args.budget, "train_pairs": len(src), "val_pairs": len(references), "ours_overrides": overrides}
+    results = {
+        "budget_s": args.budget,
+        "train_pairs": len(src),
+        "val_pairs": len(references),
+        "ours_overrides": overrides,
+    }
     results.update({f"{name}_steps": count for name, count in steps.items()})
     translator = Translator(ours) if ours is not None else None
     if translator is not None and ours.optimizer.use_ema:  # the last weights too, for a paired comparison
@@ -226,7 +255,10 @@ def main():
     if peer is not None:
         report_peer(results, peer, val_sources_raw, references, source_vocab, target_vocab, config)
     print("BLEU on Multi30k val: " + ", ".join(f"{k[:-5]} {v}" for k, v in results.items() if k.endswith("_bleu")))
-    print("decoding sentences/s: " + ", ".join(f"{k[:-16]} {v}" for k, v in results.items() if k.endswith("_sentences_per_s")))
+    print(
+        "decoding sentences/s: "
+        + ", ".join(f"{k[:-16]} {v}" for k, v in results.items() if k.endswith("_sentences_per_s"))
+    )
     print(json.dumps(results, ensure_ascii=False))
 
 
@@ -250,7 +282,10 @@ def peer_translations(peer, sentences, source_vocab, target_vocab, max_length):
     ids = pad([source_vocab.encode(normalize(s), max_length) for s in sentences])
     begin = time.perf_counter()
     out = np.concatenate(
-        [peer.translate(ids[i : i + 256, : max(1, int((ids[i : i + 256] != 0).sum(1).max()))], 2 * max_length) for i in range(0, len(ids), 256)]
+        [
+            peer.translate(ids[i : i + 256, : max(1, int((ids[i : i + 256] != 0).sum(1).max()))], 2 * max_length)
+            for i in range(0, len(ids), 256)
+        ]
     )
     seconds = time.perf_counter() - begin
     return [detokenize(target_vocab.decode(row)) for row in out], seconds

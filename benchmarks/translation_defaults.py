@@ -26,7 +26,9 @@ within a pair both models have the same core for the same time.
 
     python benchmarks/translation_defaults.py --budget 1800 --pairs de cs --parallel   # the recorded run
     python benchmarks/translation_defaults.py --budget 60 --pairs de --limit 2000 --val-limit 100   # a smoke run
-    python benchmarks/translation_defaults.py --budget 900 --parallel --no-peer --no-ban-off --variants "" "--max-vocab 4000 "   # a setting of ours
+    # a setting of ours:
+    python benchmarks/translation_defaults.py --budget 900 --parallel --no-peer --no-ban-off \
+        --variants "" "--max-vocab 4000 "
 """
 
 import argparse
@@ -63,23 +65,47 @@ def run_ours(args, lang, train_prefix, sources, references, rows, samples, flags
     from keras_seq.applications.translate import Translator
 
     model_dir = os.path.join(args.folder, f"en-{lang}-{label}")
-    command = [sys.executable, "-m", "keras_seq.applications.cli", "translate", "train", "--data", train_prefix, "--tgt-lang", lang]
+    command = [
+        sys.executable,
+        "-m",
+        "keras_seq.applications.cli",
+        "translate",
+        "train",
+        "--data",
+        train_prefix,
+        "--tgt-lang",
+        lang,
+    ]
     command += ["--model-dir", model_dir, "--time-budget", str(args.budget), "--quiet", *flags.split()]
     begin = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"en-{lang} {label}: training failed:\n{result.stderr[-3000:]}")
-    print(f"en-{lang} {label} trained in {time.perf_counter() - begin:.0f} s: {result.stdout.strip().splitlines()[-1][:300]}", flush=True)
+    print(
+        f"en-{lang} {label} trained in {time.perf_counter() - begin:.0f} s: "
+        f"{result.stdout.strip().splitlines()[-1][:300]}",
+        flush=True,
+    )
     translator = Translator.load(model_dir)
     config = translator.config
     for ban in (config.no_repeat_ngram, 0)[: 2 if args.ban_off else 1]:
         for width in (1, config.beam_width):
             begin = time.perf_counter()
             hypotheses = translator.translate(sources, beam_width=width, no_repeat_ngram=ban)
-            name = f"{label}_{'greedy' if width == 1 else f'beam{width}'}" + ("" if ban == config.no_repeat_ngram else "_no_ban")
-            rows[name] = {**scores(hypotheses, references), "sentences_per_s": round(len(hypotheses) / (time.perf_counter() - begin), 1)}
+            name = f"{label}_{'greedy' if width == 1 else f'beam{width}'}" + (
+                "" if ban == config.no_repeat_ngram else "_no_ban"
+            )
+            rows[name] = {
+                **scores(hypotheses, references),
+                "sentences_per_s": round(len(hypotheses) / (time.perf_counter() - begin), 1),
+            }
             samples[name] = hypotheses[:SAMPLES]
-    rows[f"{label}_settings"] = {"flags": flags, "vocabulary": config.vocabulary, "lowercase": config.lowercase, "no_repeat_ngram": config.no_repeat_ngram}
+    rows[f"{label}_settings"] = {
+        "flags": flags,
+        "vocabulary": config.vocabulary,
+        "lowercase": config.lowercase,
+        "no_repeat_ngram": config.no_repeat_ngram,
+    }
     rows[f"{label}_vocab_sizes"] = [config.src_vocab_size, config.tgt_vocab_size]
 
 
@@ -95,7 +121,9 @@ def run_peer(args, lang, train_prefix, sources, references, rows, samples):
     src_text = [normalize(s) for s in train.sources][: args.limit]
     tgt_text = [normalize(t) for t in train.targets][: args.limit]
     source_vocab, target_vocab = WordVocabulary.build(src_text, 8000), WordVocabulary.build(tgt_text, 8000)
-    config = TranslatorConfig(vocabulary="word", lowercase=True, src_vocab_size=source_vocab.size, tgt_vocab_size=target_vocab.size)
+    config = TranslatorConfig(
+        vocabulary="word", lowercase=True, src_vocab_size=source_vocab.size, tgt_vocab_size=target_vocab.size
+    )
     src, tgt_in, tgt_out = encode_pairs(src_text, tgt_text, source_vocab, target_vocab, config.max_length)
     peer = PlainKerasTranslator(config, config.seed)
     stream = batches(src, tgt_in, tgt_out, config.batch_size, np.random.default_rng(config.seed))
@@ -119,9 +147,22 @@ def run_pair(args, lang):
         train_prefix = os.path.join(args.data, "train")
     val = read_parallel(os.path.join(args.data, "val"), "en", lang)
     sources, references = val.sources[: args.val_limit], val.targets[: args.val_limit]
-    rows, samples = {"pair": f"en-{lang}", "budget_s": args.budget, "val_pairs": len(sources)}, {"source": sources[:SAMPLES], "reference": references[:SAMPLES]}
+    rows, samples = (
+        {"pair": f"en-{lang}", "budget_s": args.budget, "val_pairs": len(sources)},
+        {"source": sources[:SAMPLES], "reference": references[:SAMPLES]},
+    )
     for number, flags in enumerate(args.variants):
-        run_ours(args, lang, train_prefix, sources, references, rows, samples, flags, "ours" if number == 0 else f"ours{number}")
+        run_ours(
+            args,
+            lang,
+            train_prefix,
+            sources,
+            references,
+            rows,
+            samples,
+            flags,
+            "ours" if number == 0 else f"ours{number}",
+        )
     if args.peer:
         run_peer(args, lang, train_prefix, sources, references, rows, samples)
     for name, row in rows.items():
@@ -142,10 +183,15 @@ def main():
         nargs="+",
         default=[""],
         metavar="FLAGS",
-        help="train ours once per quoted string of extra CLI flags (with a space in it), in order (rows ours, ours1, ...); default: the defaults alone",
+        help="train ours once per quoted string of extra CLI flags (with a space in it), in order (rows ours, ours1, "
+        "...); default: the defaults alone",
     )
-    parser.add_argument("--no-ban-off", dest="ban_off", action="store_false", help="skip the rows that decode without the n-gram ban")
-    parser.add_argument("--no-peer", dest="peer", action="store_false", help="train ours only (to compare settings of ours)")
+    parser.add_argument(
+        "--no-ban-off", dest="ban_off", action="store_false", help="skip the rows that decode without the n-gram ban"
+    )
+    parser.add_argument(
+        "--no-peer", dest="peer", action="store_false", help="train ours only (to compare settings of ours)"
+    )
     parser.add_argument("--core", type=int, default=None, help=argparse.SUPPRESS)  # set by --parallel
     parser.add_argument("--limit", type=int, default=None, help="train on this many pairs only")
     parser.add_argument("--val-limit", type=int, default=None, help="score this many val sentences only")
@@ -156,8 +202,23 @@ def main():
     if args.parallel:
         children = []
         for core, lang in enumerate(args.pairs):
-            command = [sys.executable, __file__, "--pairs", lang, "--core", str(core), "--budget", str(args.budget), "--folder", args.folder]
-            command += ["--data", args.data, "--variants", *args.variants] + ([] if args.peer else ["--no-peer"]) + ([] if args.ban_off else ["--no-ban-off"])
+            command = [
+                sys.executable,
+                __file__,
+                "--pairs",
+                lang,
+                "--core",
+                str(core),
+                "--budget",
+                str(args.budget),
+                "--folder",
+                args.folder,
+            ]
+            command += (
+                ["--data", args.data, "--variants", *args.variants]
+                + ([] if args.peer else ["--no-peer"])
+                + ([] if args.ban_off else ["--no-ban-off"])
+            )
             command += ["--limit", str(args.limit)] if args.limit else []
             command += ["--val-limit", str(args.val_limit)] if args.val_limit else []
             children.append(subprocess.Popen(command))

@@ -35,7 +35,16 @@ from keras_seq.export import beam_search_text, save_module  # noqa: E402
 from keras_seq.layers import LSTM, AttentionDecoder, AttentionDecoderCell, BahdanauAttention, LSTMCell, LuongAttention  # noqa: E402
 from keras_seq.training import SequenceLoss  # noqa: E402
 
-WORDS = {"red": "rot", "blue": "blau", "cat": "katze", "dog": "hund", "big": "gross", "small": "klein", "sees": "sieht", "a": "ein"}
+WORDS = {
+    "red": "rot",
+    "blue": "blau",
+    "cat": "katze",
+    "dog": "hund",
+    "big": "gross",
+    "small": "klein",
+    "sees": "sieht",
+    "a": "ein",
+}
 
 
 def toy_pairs(count, seed=0):
@@ -71,13 +80,19 @@ class Translator:
         self.source_vocab, self.target_vocab, self.max_length = source_vocab, target_vocab, max_length
         source = keras.Input((None,), dtype="int32", name="source")
         decoder_input = keras.Input((None,), dtype="int32", name="decoder_input")
-        self.source_embedding = keras.layers.Embedding(source_vocab.size, embedding_dim, mask_zero=True, name="source_embedding")
+        self.source_embedding = keras.layers.Embedding(
+            source_vocab.size, embedding_dim, mask_zero=True, name="source_embedding"
+        )
         self.encoder = LSTM(units, return_sequences=True, return_state=True, name="encoder")
         memory, h, c = self.encoder(self.source_embedding(source))  # (B, Ts, U), (B, U), (B, U)
         # AttentionWrapper(LSTMCell, LuongAttention(units), attention_layer_size=units)
         mechanism = LuongAttention("general") if attention == "luong" else BahdanauAttention(units)
-        self.decoder = AttentionDecoder(AttentionDecoderCell(LSTMCell(units), mechanism, output_units=units), name="decoder")
-        self.target_embedding = keras.layers.Embedding(target_vocab.size, embedding_dim, mask_zero=True, name="target_embedding")
+        self.decoder = AttentionDecoder(
+            AttentionDecoderCell(LSTMCell(units), mechanism, output_units=units), name="decoder"
+        )
+        self.target_embedding = keras.layers.Embedding(
+            target_vocab.size, embedding_dim, mask_zero=True, name="target_embedding"
+        )
         outputs, _ = self.decoder(self.target_embedding(decoder_input), memory, initial_state=[h, c])  # (B, Tt, U)
         self.logits = keras.layers.Dense(target_vocab.size, name="logits")  # BasicDecoder's output_layer
         self.model = keras.Model([source, decoder_input], self.logits(outputs))
@@ -96,7 +111,9 @@ class Translator:
         sources = encode(self.source_vocab, [s for s, _ in pairs], self.max_length)
         targets = encode(self.target_vocab, [t for _, t in pairs], self.max_length, start=True, end=True)
         # teacher forcing: the decoder reads the target shifted right and predicts the next token
-        return self.model.fit([sources, targets[:, :-1]], targets[:, 1:], epochs=epochs, batch_size=batch_size, verbose=0)
+        return self.model.fit(
+            [sources, targets[:, :-1]], targets[:, 1:], epochs=epochs, batch_size=batch_size, verbose=0
+        )
 
     def translate(self, sentences, beam_width=1, length_penalty=0.6):
         ids = encode(self.source_vocab, [normalize(s) for s in sentences], self.max_length)
@@ -117,9 +134,21 @@ class Translator:
             @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="sentences")])
             def translate(self, sentences):
                 words = tf.strings.split(tf_normalize(sentences))[:, : translator.max_length]  # ragged (B, None)
-                ids = tf.pad(tf.ragged.map_flat_values(self.table.lookup, words).to_tensor(0), [[0, 0], [0, 1]])  # (B, Ts + 1)
+                ids = tf.pad(
+                    tf.ragged.map_flat_values(self.table.lookup, words).to_tensor(0), [[0, 0], [0, 1]]
+                )  # (B, Ts + 1)
                 memory, state = translator.encode(ids)
-                text = beam_search_text(translator.step, state, memory, self.words, 2 * translator.max_length, beam_width, length_penalty, START_ID, END_ID)
+                text = beam_search_text(
+                    translator.step,
+                    state,
+                    memory,
+                    self.words,
+                    2 * translator.max_length,
+                    beam_width,
+                    length_penalty,
+                    START_ID,
+                    END_ID,
+                )
                 return tf.strings.strip(text)  # (B,), without the padding's separators
 
         return save_module(Module(), path, ["translate"])
@@ -129,7 +158,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="source<TAB>target lines (default: a toy language)")
     parser.add_argument("--epochs", type=int, default=15)
-    parser.add_argument("--toy-pairs", type=int, default=2000, help="sentence pairs of the toy language (without --data)")
+    parser.add_argument(
+        "--toy-pairs", type=int, default=2000, help="sentence pairs of the toy language (without --data)"
+    )
     parser.add_argument("--units", type=int, default=64)
     parser.add_argument("--attention", choices=["luong", "bahdanau"], default="luong")
     parser.add_argument("--export", default=os.path.join("saved_models", "tfa_nmt_port"), help="SavedModel folder")
@@ -144,9 +175,13 @@ def main(argv=None):
     history = translator.fit(pairs, args.epochs)
     print(f"loss {history.history['loss'][0]:.3f} -> {history.history['loss'][-1]:.3f} over {args.epochs} epochs")
     sources = [s for s, _ in held_out[:5]]
-    for source, greedy, beam in zip(sources, translator.translate(sources), translator.translate(sources, beam_width=4)):
+    for source, greedy, beam in zip(
+        sources, translator.translate(sources), translator.translate(sources, beam_width=4)
+    ):
         print(f"{source}\n  greedy: {greedy}\n  beam 4: {beam}")
-    exact = np.mean([a == t for a, (_, t) in zip(translator.translate([s for s, _ in held_out], beam_width=4), held_out)])
+    exact = np.mean(
+        [a == t for a, (_, t) in zip(translator.translate([s for s, _ in held_out], beam_width=4), held_out)]
+    )
     print(f"held-out exact matches (beam 4): {exact:.0%}")
     translator.export(args.export)
     served = tf.saved_model.load(args.export).signatures["translate"](sentences=tf.constant(sources))

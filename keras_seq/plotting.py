@@ -41,11 +41,20 @@ def plot_memory(path, panels, title=None):
     import matplotlib.pyplot as plt
 
     steps = max(a.shape[0] for _, a in arrays)
-    heights = [min(4.0, max(1.0, 0.12 * a.shape[1])) for _, a in arrays]  # inches: a few bits short, a memory of 128 slots capped
+    heights = [
+        min(4.0, max(1.0, 0.12 * a.shape[1])) for _, a in arrays
+    ]  # inches: a few bits short, a memory of 128 slots capped
     size = (max(4.0, 0.18 * steps + 1.5), sum(heights) + 0.6 * len(arrays))
     fig, axes = plt.subplots(len(arrays), 1, figsize=size, squeeze=False, gridspec_kw={"height_ratios": heights})
     for ax, (name, array) in zip(axes[:, 0], arrays):
-        ax.imshow(array.T, cmap="viridis", aspect="auto", interpolation="nearest", vmin=min(0.0, float(array.min())), vmax=max(1.0, float(array.max())))
+        ax.imshow(
+            array.T,
+            cmap="viridis",
+            aspect="auto",
+            interpolation="nearest",
+            vmin=min(0.0, float(array.min())),
+            vmax=max(1.0, float(array.max())),
+        )
         ax.set_ylabel(name)
         ax.set_xlim(-0.5, steps - 0.5)
         ax.set_yticks([])

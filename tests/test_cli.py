@@ -11,7 +11,9 @@ from keras_seq.applications import cli
 
 
 def test_version_and_help():
-    out = subprocess.run([sys.executable, "-m", "keras_seq.applications.cli", "--version"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "keras_seq.applications.cli", "--version"], capture_output=True, text=True
+    )
     assert out.returncode == 0 and out.stdout.strip() == f"keras-seq {keras_seq.__version__}"
     out = subprocess.run([sys.executable, "-m", "keras_seq.applications.cli", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "quickstart" in out.stdout

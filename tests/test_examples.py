@@ -15,7 +15,9 @@ def _load(name):
 
 def test_the_tfa_nmt_port_trains_translates_and_serves(tmp_path, capsys):
     port = _load("tfa_nmt_port")
-    translator, exact, sources, served = port.main(["--toy-pairs", "800", "--epochs", "8", "--export", str(tmp_path / "export")])
+    translator, exact, sources, served = port.main(
+        ["--toy-pairs", "800", "--epochs", "8", "--export", str(tmp_path / "export")]
+    )
     assert exact >= 0.8, capsys.readouterr().out  # the toy language is learned (held-out sentences)
     assert served == translator.translate(sources, beam_width=4)  # the SavedModel decodes as the Python model does
     assert "greedy:" in capsys.readouterr().out

@@ -19,14 +19,22 @@ class CaptionCommand(AppCommand):
     description = "Image captioning (show, attend and tell) with our attention decoder."
     config_class = CaptionerConfig
     evaluate_options = CaptionerDecodeOptions
-    data_help = "a folder of images with a captions file (Flickr8k's, CSV image,caption or COCO's captions_*.json), or that file"
+    data_help = (
+        "a folder of images with a captions file (Flickr8k's, CSV image,caption or COCO's captions_*.json), "
+        "or that file"
+    )
     task = "keras_seq.applications.caption.task:Captioner"
 
     def add_actions(self, actions):
         predict = self.add_predict(actions, "caption images given on the command line or in --input", "image")
         self.add_evaluate_flags(predict)
 
-        plot = self._action(actions, "plot", "write the attention overlay of an image's caption as a PNG: the image under each word's weights", self.run_plot)
+        plot = self._action(
+            actions,
+            "plot",
+            "write the attention overlay of an image's caption as a PNG: the image under each word's weights",
+            self.run_plot,
+        )
         flags.add_model_dir(plot, self.name)
         plot.add_argument("image")
         plot.add_argument("--output", default="attention.png", help="(default: %(default)s)")

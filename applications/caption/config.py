@@ -63,27 +63,41 @@ class CaptionerConfig(WordDecoderFields, AppConfig):
     noun = "captioner"
 
     vocab_size: int = field(0, "caption word ids, set from the data", flag=False)
-    max_length: int = field(20, "words per caption; longer ones are truncated with a warning", maximum=MAX_DECODE_LENGTH)
+    max_length: int = field(
+        20, "words per caption; longer ones are truncated with a warning", maximum=MAX_DECODE_LENGTH
+    )
     embedding_dim: int = field(64, "word embedding size")
     decoder_units: int = field(256, "units of the decoder cell")
-    attention: str = field("location", "attention score; location: additive, reading where it looked before; none: no attention", choices=ATTENTIONS)
+    attention: str = field(
+        "location",
+        "attention score; location: additive, reading where it looked before; none: no attention",
+        choices=ATTENTIONS,
+    )
     input_feeding: bool = field(True, "feed the attentional output back into the decoder")
     image_height: int = field(16, "height images are resized to")
     image_width: int = field(72, "width images are resized to")
-    backbone: str = field("none", "none (a small CNN trained from scratch) or a keras.applications network", choices=BACKBONES)
-    backbone_weights: typing.Optional[str] = field(None, "weights file of the backbone, without its top; none: random weights")
+    backbone: str = field(
+        "none", "none (a small CNN trained from scratch) or a keras.applications network", choices=BACKBONES
+    )
+    backbone_weights: typing.Optional[str] = field(
+        None, "weights file of the backbone, without its top; none: random weights"
+    )
     fine_tune: bool = field(False, "train the backbone's weights too")
     filters: int = field(32, "channels of the first convolution block, doubled by each further block")
     conv_blocks: int = field(2, "blocks of two 3x3 convolutions and a 2x2 max pooling")
     position_embedding: bool = field(True, "add a learned vector per grid cell to the features")
-    attention_penalty: float = field(0.0, "weight of the doubly stochastic attention penalty; 0 disables", bound="non_negative")
+    attention_penalty: float = field(
+        0.0, "weight of the doubly stochastic attention penalty; 0 disables", bound="non_negative"
+    )
     init_from_mean: bool = field(True, "start the decoder from the mean grid feature")
     context_gate: bool = field(True, "scale the context by a learned gate of the decoder state")
     dropout: float = field(0.2, "dropout on the decoder output", bound="rate")
     learning_rate: float = field(1e-3, "Adam's learning rate", bound="positive")
     clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
     batch_size: int = field(32, "captions per batch, each with its image")
-    epochs: typing.Optional[int] = field(None, "passes over the training images; none: {default_epochs}, or until --time-budget runs out")
+    epochs: typing.Optional[int] = field(
+        None, "passes over the training images; none: {default_epochs}, or until --time-budget runs out"
+    )
     validation_split: float = field(0.1, "the part of --data held out for validation (seeded)", bound="fraction")
     seed: int = field(0, "seed of the split, the weights and the shuffling", bound=None)
 
@@ -104,7 +118,8 @@ class CaptionerConfig(WordDecoderFields, AppConfig):
         rows, columns = self.grid
         if rows < 1 or columns < 1:
             raise UserInputError(
-                f"conv_blocks {self.conv_blocks} halve a {self.image_height} x {self.image_width} image to nothing; use fewer blocks or larger images"
+                f"conv_blocks {self.conv_blocks} halve a {self.image_height} x {self.image_width} image to nothing; "
+                "use fewer blocks or larger images"
             )
         return self
 

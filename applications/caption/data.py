@@ -58,7 +58,9 @@ def read_csv(path):
     """`image,caption` rows, with or without that header (Kaggle's Flickr8k
     `captions.txt` is this format)."""
     rows = []
-    for number, row in enumerate(csv.reader(io.StringIO(read_text(path), newline="")), 1):  # read_text: one clear error for non-UTF-8
+    for number, row in enumerate(
+        csv.reader(io.StringIO(read_text(path), newline="")), 1
+    ):  # read_text: one clear error for non-UTF-8
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) < 2:
@@ -202,7 +204,9 @@ def array_to_rgb(array):
     if array.ndim == 2:
         array = array[..., None]
     if array.ndim != 3 or array.shape[-1] not in (1, 3, 4) or 0 in array.shape:
-        raise UserInputError(f"an image array must be (height, width) or (height, width, 1, 3 or 4); got shape {array.shape}")
+        raise UserInputError(
+            f"an image array must be (height, width) or (height, width, 1, 3 or 4); got shape {array.shape}"
+        )
     if array.dtype.kind not in "biuf":
         raise UserInputError(f"an image array must hold numbers; got dtype {array.dtype}")
     if array.dtype.kind == "f" and not np.isfinite(array).all():
@@ -230,7 +234,9 @@ def check_images(data):
         except UserInputError as error:
             bad.append(str(error))
     if bad:
-        warnings.warn(f"{data.description}: skipped {len(bad)} image(s) that cannot be read (first: {bad[0]})", stacklevel=2)
+        warnings.warn(
+            f"{data.description}: skipped {len(bad)} image(s) that cannot be read (first: {bad[0]})", stacklevel=2
+        )
     if not keep:
         raise UserInputError(f"{data.description}: no usable image with a caption")
     return data.subset(keep) if bad else data
@@ -255,8 +261,14 @@ def embedded_captions(count, seed=0, pool="train", min_digits=1, max_digits=4, w
     `keras_seq.data.digit_strips`), one caption per image."""
     from keras_seq.data.digit_strips import digit_strips
 
-    images, captions, _ = digit_strips(count, seed=seed, min_digits=min_digits, max_digits=max_digits, pool=pool, width_digits=width_digits)
-    return Captioned(list(images), [[caption] for caption in captions], f"embedded digit strips ({pool} handwriting, {min_digits}-{max_digits} digits)")
+    images, captions, _ = digit_strips(
+        count, seed=seed, min_digits=min_digits, max_digits=max_digits, pool=pool, width_digits=width_digits
+    )
+    return Captioned(
+        list(images),
+        [[caption] for caption in captions],
+        f"embedded digit strips ({pool} handwriting, {min_digits}-{max_digits} digits)",
+    )
 
 
 def embedded_split(split):
@@ -264,9 +276,13 @@ def embedded_split(split):
     `test` (handwriting never trained on) or `longer` (the same, with one
     digit more than any training strip)."""
     if split not in EMBEDDED_SPLITS:
-        raise UserInputError(f"--split {split!r}: the embedded strips have the splits validation, all, {', '.join(EMBEDDED_SPLITS)}")
+        raise UserInputError(
+            f"--split {split!r}: the embedded strips have the splits validation, all, {', '.join(EMBEDDED_SPLITS)}"
+        )
     count, seed, pool, (low, high) = EMBEDDED_SPLITS[split]
-    return embedded_captions(count, seed=seed, pool=pool, min_digits=low, max_digits=high, width_digits=EMBEDDED_WIDTH_DIGITS)
+    return embedded_captions(
+        count, seed=seed, pool=pool, min_digits=low, max_digits=high, width_digits=EMBEDDED_WIDTH_DIGITS
+    )
 
 
 # -------------------------------------------------------------------- tfds
@@ -276,7 +292,11 @@ def read_tfds(name, split):
     examples = load_tfds(name, split)
     images, captions = [], []
     for example in examples:
-        texts = example.get("captions", {}).get("text") if isinstance(example.get("captions"), dict) else example.get("caption")
+        texts = (
+            example.get("captions", {}).get("text")
+            if isinstance(example.get("captions"), dict)
+            else example.get("caption")
+        )
         if "image" not in example or texts is None:
             raise UserInputError(f"tfds:{name} has no image and captions features (found {', '.join(sorted(example))})")
         texts = [texts] if isinstance(texts, bytes) else list(texts)

@@ -32,7 +32,9 @@ class CaptionerModule(tf.Module):
 
     def decode_images(self, images):
         def one(data):
-            image = tf.io.decode_image(data, channels=3, dtype=tf.uint8, expand_animations=False)  # (H', W', 3), a static rank
+            image = tf.io.decode_image(
+                data, channels=3, dtype=tf.uint8, expand_animations=False
+            )  # (H', W', 3), a static rank
             return fit_images(self.captioner.resize, image[None])[0]  # (H, W, 3)
 
         return tf.map_fn(one, images, fn_output_signature=tf.uint8)  # (B, H, W, 3)
@@ -41,7 +43,16 @@ class CaptionerModule(tf.Module):
     def caption(self, images):
         memory, state = self.captioner.encode(self.decode_images(images))
         text = beam_search_text(
-            self.captioner.step, state, memory, self.words, self.max_length, self.beam_width, self.length_penalty, START_ID, END_ID, self.no_repeat_ngram
+            self.captioner.step,
+            state,
+            memory,
+            self.words,
+            self.max_length,
+            self.beam_width,
+            self.length_penalty,
+            START_ID,
+            END_ID,
+            self.no_repeat_ngram,
         )
         return tf.strings.strip(tf.strings.regex_replace(text, " +", " "))
 

@@ -5,7 +5,16 @@ import keras
 from keras_seq.applications.caption.config import CaptionerConfig
 from keras_seq.applications.hypermodel import TaskHyperModel
 from keras_seq.applications.task import AppModel
-from keras_seq.layers import AttentionDecoder, AttentionDecoderCell, AttentionPenalty, GRUCell, LSTMCell, PaddingMask, PositionEmbedding, make_attention
+from keras_seq.layers import (
+    AttentionDecoder,
+    AttentionDecoderCell,
+    AttentionPenalty,
+    GRUCell,
+    LSTMCell,
+    PaddingMask,
+    PositionEmbedding,
+    make_attention,
+)
 from keras_seq.training import SmoothedSparseCrossEntropy
 
 CELLS = {"gru": GRUCell, "lstm": LSTMCell}
@@ -49,7 +58,9 @@ def encode_images(config, images):
         for block in range(config.conv_blocks):
             for k in range(2):
                 x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"conv_{block}_{k}")(x)
-                x = keras.layers.BatchNormalization(momentum=0.9, synchronized=True, name=f"norm_{block}_{k}")(x)  # one set of batch statistics across replicas
+                x = keras.layers.BatchNormalization(momentum=0.9, synchronized=True, name=f"norm_{block}_{k}")(
+                    x
+                )  # one set of batch statistics across replicas
                 x = keras.layers.ReLU(name=f"relu_{block}_{k}")(x)
             x = keras.layers.MaxPooling2D(2, name=f"pool_{block}")(x)  # (B, H / 2^(b+1), W / 2^(b+1), F)
             filters *= 2
@@ -58,7 +69,9 @@ def encode_images(config, images):
             x = keras.layers.Rescaling(1 / 127.5, offset=-1.0, name="scale")(x)
         x = backbone(config)(x, training=False)  # BatchNorm keeps its statistics, frozen or fine-tuned
     rows, columns, channels = x.shape[1:]
-    grid = keras.layers.Reshape((rows * columns, channels), name="grid" if config.position_embedding else "features")(x)  # (B, N, C)
+    grid = keras.layers.Reshape((rows * columns, channels), name="grid" if config.position_embedding else "features")(
+        x
+    )  # (B, N, C)
     if config.position_embedding:
         grid = PositionEmbedding(name="features")(grid)  # (B, N, C)
     return grid
@@ -105,7 +118,9 @@ def build_captioner(config, vocabulary=None):
     states = None
     if config.init_from_mean:
         mean = keras.layers.GlobalAveragePooling1D(name="mean_feature")(grid)  # (B, C)
-        states = [keras.layers.Dense(config.decoder_units, activation="tanh", name=f"init_{name}")(mean) for name in names]
+        states = [
+            keras.layers.Dense(config.decoder_units, activation="tanh", name=f"init_{name}")(mean) for name in names
+        ]
     cell = AttentionDecoderCell(
         CELLS[config.cell](config.decoder_units, name="decoder_cell"),
         make_attention(config.attention, config.decoder_units),
@@ -114,14 +129,22 @@ def build_captioner(config, vocabulary=None):
         name="attention_decoder_cell",
     )
     caption_mask = PaddingMask(name="caption_mask")(caption_in)  # (B, T): passed explicitly; the grid has no padding
-    words = keras.layers.Embedding(config.vocab_size, config.embedding_dim, name="word_embedding")(caption_in)  # (B, T, E)
-    outputs, alignments = AttentionDecoder(cell, name="decoder")(words, grid, initial_state=states, mask=caption_mask)  # (B, T, A), (B, T, N)
+    words = keras.layers.Embedding(config.vocab_size, config.embedding_dim, name="word_embedding")(
+        caption_in
+    )  # (B, T, E)
+    outputs, alignments = AttentionDecoder(cell, name="decoder")(
+        words, grid, initial_state=states, mask=caption_mask
+    )  # (B, T, A), (B, T, N)
     if config.attention_penalty > 0:
-        outputs = AttentionPenalty(config.attention_penalty, name="attention_penalty")(outputs, alignments, mask=caption_mask)
+        outputs = AttentionPenalty(config.attention_penalty, name="attention_penalty")(
+            outputs, alignments, mask=caption_mask
+        )
     outputs = keras.layers.Dropout(config.dropout, seed=config.seed, name="output_dropout")(outputs)
     logits = keras.layers.Dense(config.vocab_size, name="logits")(outputs)  # (B, T, V)
     model = AppModel([images, caption_in], logits, name="captioner")
-    model.set_metadata(CaptionerConfig.app, config.to_dict(), {"words": vocabulary.words} if vocabulary is not None else {})
+    model.set_metadata(
+        CaptionerConfig.app, config.to_dict(), {"words": vocabulary.words} if vocabulary is not None else {}
+    )
     model.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm or None),
         loss=SmoothedSparseCrossEntropy(0.0, ignore_class=0),  # 0 = caption padding
@@ -153,7 +176,8 @@ class CaptionerHyperModel(TaskHyperModel):
         vocabulary: the training captions' `WordVocabulary` (optional).
 
     Example:
-    >>> tuner = keras_tuner.RandomSearch(CaptionerHyperModel(config, vocabulary=vocab), objective="val_loss", max_trials=4)
+    >>> tuner = keras_tuner.RandomSearch(CaptionerHyperModel(config, vocabulary=vocab),
+    ...                                  objective="val_loss", max_trials=4)
     """
 
     build_fn = staticmethod(build_captioner)

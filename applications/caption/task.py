@@ -70,7 +70,11 @@ class Captioner(Task):
         super().__init__(model)
         self.vocab = WordVocabulary(self.assets["words"])
         config = self.config
-        states = [model.get_layer(f"init_{n}").output for n in (["h", "c"] if config.cell == "lstm" else ["h"])] if config.init_from_mean else []
+        states = (
+            [model.get_layer(f"init_{n}").output for n in (["h", "c"] if config.cell == "lstm" else ["h"])]
+            if config.init_from_mean
+            else []
+        )
         self.encoder = keras.Model(model.inputs[0], [model.get_layer("features").output, *states], name="encoder")
         self.embedding = model.get_layer("word_embedding")
         self.decoder = model.get_layer("decoder")
@@ -120,8 +124,12 @@ class Captioner(Task):
             The caption (lowercase words separated by spaces), or a list of
             them for a list of images.
         """
-        single = isinstance(images, (str, bytes, bytearray)) or (isinstance(images, np.ndarray) and images.ndim in (2, 3))
-        captions = self.caption_pixels(self.read_images(images), beam_width, length_penalty, max_length, no_repeat_ngram)
+        single = isinstance(images, (str, bytes, bytearray)) or (
+            isinstance(images, np.ndarray) and images.ndim in (2, 3)
+        )
+        captions = self.caption_pixels(
+            self.read_images(images), beam_width, length_penalty, max_length, no_repeat_ngram
+        )
         return captions[0] if single else captions
 
     def caption_pixels(self, pixels, beam_width=None, length_penalty=None, max_length=None, no_repeat_ngram=None):
@@ -131,7 +139,10 @@ class Captioner(Task):
         ban = self.config.no_repeat_ngram if no_repeat_ngram is None else no_repeat_ngram
         limit = max_length or self.config.max_length
         tokens = np.concatenate(
-            [self.search(pixels[i : i + DECODE_BATCH_SIZE], limit, beam_width, alpha, ban) for i in range(0, len(pixels), DECODE_BATCH_SIZE)]
+            [
+                self.search(pixels[i : i + DECODE_BATCH_SIZE], limit, beam_width, alpha, ban)
+                for i in range(0, len(pixels), DECODE_BATCH_SIZE)
+            ]
         )
         return [self.vocab.decode(row) for row in tokens]
 
@@ -143,7 +154,9 @@ class Captioner(Task):
         ids = self.vocab.encode(" ".join(words), self.config.max_length, add_end=True)
         previous = np.concatenate([[START_ID], ids[:-1]]).astype("int32")[None]  # (1, T)
         grid, *states = self.encode_grid(pixels)
-        _, alignments = self.decoder(self.embedding(previous), grid, initial_state=states or None, training=False)  # (1, T, N)
+        _, alignments = self.decoder(
+            self.embedding(previous), grid, initial_state=states or None, training=False
+        )  # (1, T, N)
         rows, columns = self.grid_shape()
         return ops.convert_to_numpy(alignments)[0].reshape(len(ids), rows, columns), words[: len(ids) - 1] + ["[END]"]
 
@@ -171,7 +184,12 @@ class Captioner(Task):
         columns = 1 if width > 2 * height else 4  # wide images one under the other
         rows = -(-len(words) // columns)
         fig, axes = plt.subplots(
-            rows, columns, figsize=(3.2 * columns * max(1.0, width / height / 2), 1.2 + rows * 3.0 * height / max(width / columns, height))
+            rows,
+            columns,
+            figsize=(
+                3.2 * columns * max(1.0, width / height / 2),
+                1.2 + rows * 3.0 * height / max(width / columns, height),
+            ),
         )
         for k, ax in enumerate(np.ravel(axes)):
             ax.axis("off")
@@ -179,7 +197,9 @@ class Captioner(Task):
                 continue
             ax.imshow(pixels)
             scaled = weights[k] / max(float(weights[k].max()), 1e-9)  # (rows, columns) in [0, 1]
-            overlay = plt.get_cmap("autumn")(scaled)  # (rows, columns, 4); opaque where the weight is high, clear where it is low
+            overlay = plt.get_cmap("autumn")(
+                scaled
+            )  # (rows, columns, 4); opaque where the weight is high, clear where it is low
             overlay[..., 3] = 0.8 * scaled
             ax.imshow(overlay, extent=(0, width, height, 0), interpolation="bilinear")
             ax.set_title(words[k], fontsize=10)
@@ -196,24 +216,33 @@ class Captioner(Task):
         from keras_seq.training.cider import corpus_cider
 
         references = [[normalize(c) for c in captions] for captions in data.captions]
-        streams = [[refs[k] if k < len(refs) else None for refs in references] for k in range(max(map(len, references)))]
+        streams = [
+            [refs[k] if k < len(refs) else None for refs in references] for k in range(max(map(len, references)))
+        ]
         beam_width = self.config.beam_width if beam_width is None else beam_width
         metrics = {"count": len(data)}
         pixels = self.read_images(data.images)  # read once for both searches
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for name, width in (("greedy", 1), ("beam", beam_width)):
-                hypotheses = self.caption_pixels(pixels, beam_width=width, length_penalty=length_penalty, no_repeat_ngram=no_repeat_ngram)
+                hypotheses = self.caption_pixels(
+                    pixels, beam_width=width, length_penalty=length_penalty, no_repeat_ngram=no_repeat_ngram
+                )
                 for n in range(1, 5):
-                    metrics[f"bleu_{n}_{name}"] = round(BLEU(max_ngram_order=n).corpus_score(hypotheses, streams).score, 2)
+                    metrics[f"bleu_{n}_{name}"] = round(
+                        BLEU(max_ngram_order=n).corpus_score(hypotheses, streams).score, 2
+                    )
                 metrics[f"cider_{name}"] = round(corpus_cider(hypotheses, references), 4)
-                metrics[f"exact_match_{name}"] = round(float(np.mean([h in refs for h, refs in zip(hypotheses, references)])), 4)
+                metrics[f"exact_match_{name}"] = round(
+                    float(np.mean([h in refs for h, refs in zip(hypotheses, references)])), 4
+                )
         metrics["beam_width"] = beam_width
         return metrics
 
     def describe(self, metrics):
         return (
-            f"{metrics['count']} images: exact match greedy {metrics['exact_match_greedy']:.1%}, beam-{metrics['beam_width']} "
+            f"{metrics['count']} images: exact match greedy {metrics['exact_match_greedy']:.1%}, "
+            f"beam-{metrics['beam_width']} "
             f"{metrics['exact_match_beam']:.1%}; BLEU-4 {metrics['bleu_4_greedy']} / {metrics['bleu_4_beam']}; "
             f"CIDEr {metrics['cider_greedy']} / {metrics['cider_beam']}"
         )
@@ -255,13 +284,18 @@ class Captioner(Task):
 
         def dataset(data, shuffle):
             images = fit_image_list(resize, [read_image(image) for image in data.images])
-            return pairs_dataset(images, caption_pairs(data, vocabulary, config.max_length), config.batch_size, shuffle, config.seed)
+            return pairs_dataset(
+                images, caption_pairs(data, vocabulary, config.max_length), config.batch_size, shuffle, config.seed
+            )
 
         summary = (
-            f"Data: {train.description}; {len(train)} training images ({len(captions)} captions) and {len(validation)} validation images; "
+            f"Data: {train.description}; {len(train)} training images ({len(captions)} captions) and "
+            f"{len(validation)} validation images; "
             f"vocabulary {vocabulary.size} words; images resized to {config.image_height} x {config.image_width}."
         )
-        return Prepared(config, dataset(train, True), dataset(validation, False), {"vocabulary": vocabulary}, validation, summary)
+        return Prepared(
+            config, dataset(train, True), dataset(validation, False), {"vocabulary": vocabulary}, validation, summary
+        )
 
 
 def train(config=None, data="embedded", **kwargs):

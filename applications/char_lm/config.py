@@ -54,7 +54,9 @@ class CharLMConfig(NTMCellFields, AppConfig):
     learning_rate: float = field(2e-3, "Adam's learning rate", bound="positive")
     clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
     tbptt: bool = field(False, "stateful truncated backpropagation through time (state carried across windows)")
-    epochs: typing.Optional[int] = field(None, "passes over the training text; none: {default_epochs}, or until --time-budget runs out")
+    epochs: typing.Optional[int] = field(
+        None, "passes over the training text; none: {default_epochs}, or until --time-budget runs out"
+    )
     validation_split: float = field(0.1, "the last part of the text held out for validation", bound="fraction")
     seed: int = field(0, "seed of the weights, the shuffling and the dropout", bound=None)
 

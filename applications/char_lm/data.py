@@ -130,7 +130,8 @@ def stream_dataset(ids, sequence_length, batch_size):
     windows = stream // sequence_length
     if windows < 1:
         raise UserInputError(
-            f"{len(ids)} characters are too few for {batch_size} streams of one window of {sequence_length}; use a smaller --batch-size or --sequence-length"
+            f"{len(ids)} characters are too few for {batch_size} streams of one window of {sequence_length}; use a "
+            "smaller --batch-size or --sequence-length"
         )
     used = windows * sequence_length
     starts = np.arange(batch_size) * stream  # (B,)

@@ -43,7 +43,9 @@ class CharLMGenerator(tf.Module):
         checks = [
             tf.debugging.assert_greater(temperature, 0.0, message="temperature must be > 0"),
             tf.debugging.assert_non_negative(length, message="max_length must be >= 0"),
-            tf.debugging.assert_less_equal(length, MAX_GENERATE_LENGTH, message=f"max_length must be at most {MAX_GENERATE_LENGTH}"),
+            tf.debugging.assert_less_equal(
+                length, MAX_GENERATE_LENGTH, message=f"max_length must be at most {MAX_GENERATE_LENGTH}"
+            ),
         ]
         with tf.control_dependencies(checks):  # before any of the work
             prompts = tf.identity(prompts)
@@ -55,7 +57,9 @@ class CharLMGenerator(tf.Module):
         dense = ids.to_tensor(0)  # (B, T)
         batch = tf.shape(dense)[0]
         state, start = prefill(self.lm.step, self.lm.initial_state(batch), dense, lengths)
-        tokens, _ = sample(self.lm.step, state, start, length, temperature=temperature, top_k=top_k, seed=self.seed_generator)  # (B, length)
+        tokens, _ = sample(
+            self.lm.step, state, start, length, temperature=temperature, top_k=top_k, seed=self.seed_generator
+        )  # (B, length)
         return tf.strings.reduce_join(tf.gather(self.id_to_char, tokens), axis=-1)  # (B,)
 
     @tf.function(

@@ -53,7 +53,9 @@ def build_char_lm(config, vocabulary=None):
         x = keras.layers.Dropout(config.dropout, seed=config.seed, name="output_dropout")(x)
     logits = keras.layers.Dense(config.vocab_size, name="logits")(x)  # (B, T, V)
     model = AppModel(inputs, logits, name="char_lm")
-    model.set_metadata(CharLMConfig.app, config.to_dict(), {"chars": list(vocabulary.chars) if vocabulary is not None else None})
+    model.set_metadata(
+        CharLMConfig.app, config.to_dict(), {"chars": list(vocabulary.chars) if vocabulary is not None else None}
+    )
     model.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm or None),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),

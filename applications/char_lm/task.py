@@ -152,7 +152,11 @@ class CharLM(Task):
 
     @staticmethod
     def _check(length, temperature, top_k, top_p):
-        if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or not 0 <= length <= MAX_GENERATE_LENGTH:
+        if (
+            isinstance(length, bool)
+            or not isinstance(length, (int, np.integer))
+            or not 0 <= length <= MAX_GENERATE_LENGTH
+        ):
             raise UserInputError(f"max_length must be an integer from 0 to {MAX_GENERATE_LENGTH:,}; got {length!r}")
         try:
             check_sampling_args(temperature, top_k, top_p)
@@ -167,12 +171,25 @@ class CharLM(Task):
         text = text.text if isinstance(text, Text) else text
         length = self.config.sequence_length
         if len(text) < length + 1:
-            raise UserInputError(f"the text to evaluate has {len(text)} characters, fewer than one window of {length + 1}")
+            raise UserInputError(
+                f"the text to evaluate has {len(text)} characters, fewer than one window of {length + 1}"
+            )
         model = self.inference_model()
-        data = window_dataset(self.vocabulary.encode(text), length, batch_size or self.config.batch_size, shuffle=False, drop_remainder=False)
+        data = window_dataset(
+            self.vocabulary.encode(text),
+            length,
+            batch_size or self.config.batch_size,
+            shuffle=False,
+            drop_remainder=False,
+        )
         loss, bpc, ppl = model.evaluate(data, verbose=0)
         chars = ((len(text) - 1) // length) * length
-        return {"val_loss": round(float(loss), 4), "bits_per_char": round(float(bpc), 4), "perplexity": round(float(ppl), 3), "chars": chars}
+        return {
+            "val_loss": round(float(loss), 4),
+            "bits_per_char": round(float(bpc), 4),
+            "perplexity": round(float(ppl), 3),
+            "chars": chars,
+        }
 
     def encode_batch(self, texts):
         """Strings `(B,)` -> next-character `(inputs, targets, weights)`,
@@ -182,9 +199,12 @@ class CharLM(Task):
         if not hasattr(self, "_table"):
             chars = self.vocabulary.chars
             self._table = tf.lookup.StaticHashTable(
-                tf.lookup.KeyValueTensorInitializer(tf.constant(chars), tf.range(1, len(chars) + 1, dtype=tf.int32)), default_value=0
+                tf.lookup.KeyValueTensorInitializer(tf.constant(chars), tf.range(1, len(chars) + 1, dtype=tf.int32)),
+                default_value=0,
             )
-        ids = tf.ragged.map_flat_values(self._table.lookup, tf.strings.unicode_split(texts, "UTF-8"))  # ragged (B, T + 1)
+        ids = tf.ragged.map_flat_values(
+            self._table.lookup, tf.strings.unicode_split(texts, "UTF-8")
+        )  # ragged (B, T + 1)
         inputs, targets = ids[:, :-1], ids[:, 1:]  # ragged (B, T)
         weights = tf.ones_like(targets, dtype="float32").to_tensor(0.0)  # (B, T): 0 on padding
         return inputs.to_tensor(0), targets.to_tensor(0), weights
@@ -233,7 +253,9 @@ class CharLM(Task):
             val_data = stream_dataset(val_ids, config.sequence_length, config.batch_size)
         else:
             train_data = window_dataset(train_ids, config.sequence_length, config.batch_size, seed=config.seed)
-            val_data = window_dataset(val_ids, config.sequence_length, config.batch_size, shuffle=False, drop_remainder=False)
+            val_data = window_dataset(
+                val_ids, config.sequence_length, config.batch_size, shuffle=False, drop_remainder=False
+            )
         summary = (
             f"Data: {train.description}; {len(train.text):,} training and {len(validation.text):,} "
             f"validation characters, {vocabulary.size - 1} distinct. Model: {config.layers} x "

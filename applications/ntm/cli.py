@@ -18,7 +18,10 @@ class NTMCommand(AppCommand):
     """
 
     help = "Neural Turing Machine tasks: copy, repeat copy, associative recall, priority sort"
-    description = "Neural Turing Machine (our NTM layer) or an LSTM baseline on the algorithmic tasks of Graves et al. (2014); the data is generated."
+    description = (
+        "Neural Turing Machine (our NTM layer) or an LSTM baseline on the algorithmic tasks of Graves et "
+        "al. (2014); the data is generated."
+    )
     config_class = NTMTaskConfig
     evaluate_options = NTMEvaluateOptions
     data_help = "nothing to read: the tasks generate their data; 'embedded' is the only source"
@@ -27,7 +30,12 @@ class NTMCommand(AppCommand):
     tune_flags = ("task", "model", "memory_size", "max_size", "steps_per_epoch", "jit_compile")
 
     def add_actions(self, actions):
-        plot = self._action(actions, "plot", "heat maps of one sequence: input, target, output, read and write weightings (PNG)", self.run_plot)
+        plot = self._action(
+            actions,
+            "plot",
+            "heat maps of one sequence: input, target, output, read and write weightings (PNG)",
+            self.run_plot,
+        )
         flags.add_model_dir(plot, self.name)
         self.add_evaluate_flags(plot, only=("length", "items"))
         plot.add_argument("--output", default=None, help="the PNG (default: MODEL_DIR/plot.png)")
@@ -35,7 +43,12 @@ class NTMCommand(AppCommand):
 
     def run_plot(self, args):
         task = self.load(args)
-        path = task.plot(args.output or os.path.join(args.model_dir, "plot.png"), length=args.length, items=args.items, seed=args.seed)
+        path = task.plot(
+            args.output or os.path.join(args.model_dir, "plot.png"),
+            length=args.length,
+            items=args.items,
+            seed=args.seed,
+        )
         print(f"Wrote {path}")
 
 

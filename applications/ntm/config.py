@@ -77,13 +77,19 @@ class NTMTaskConfig(AppConfig):
     curriculum: bool = field(False, "start small and grow the sizes up to --max-size (off: measured slower on copy)")
     curriculum_steps: int = field(4000, "steps over which the curriculum grows to --max-size")
     steps_per_epoch: int = field(1000, "generated training batches per epoch")
-    epochs: typing.Optional[int] = field(None, "epochs of --steps-per-epoch batches; none: {default_epochs}, or until --time-budget runs out")
+    epochs: typing.Optional[int] = field(
+        None, "epochs of --steps-per-epoch batches; none: {default_epochs}, or until --time-budget runs out"
+    )
     batch_size: int = field(1, "sequences per training batch (one: the most updates per second)")
-    optimizer: str = field("rmsprop", "rmsprop (momentum 0.9, value clipping) or adam (global-norm clipping)", choices=OPTIMIZERS)
+    optimizer: str = field(
+        "rmsprop", "rmsprop (momentum 0.9, value clipping) or adam (global-norm clipping)", choices=OPTIMIZERS
+    )
     learning_rate: float = field(1e-4, "the optimizer's learning rate", bound="positive")
     clip: float = field(10.0, "gradient clipping: value (rmsprop) or global norm (adam); 0 disables")
     validation_split: float = field(0.05, "validation batches, as a part of --steps-per-epoch", bound="fraction")
-    keep_best: bool = field(True, "save the weights of the epoch with the fewest validation bit errors, not the last epoch's")
+    keep_best: bool = field(
+        True, "save the weights of the epoch with the fewest validation bit errors, not the last epoch's"
+    )
     jit_compile: bool = field(True, "compile the training step with XLA")
     seed: int = field(0, "seed of the weights and of the generated data", bound=None)
 
@@ -99,7 +105,8 @@ class NTMTaskConfig(AppConfig):
         self.check_fields()
         if 2 * self.shift_range + 1 > self.memory_size:
             raise UserInputError(
-                f"shift_range {self.shift_range} is as large as the memory of {self.memory_size} slots (2 * shift_range + 1 must be <= memory_size)"
+                f"shift_range {self.shift_range} is as large as the memory of {self.memory_size} slots (2 * "
+                "shift_range + 1 must be <= memory_size)"
             )
         if self.task == "associative-recall" and 0 < self.max_size < 2:
             raise UserInputError(f"max_size must be 0 (the paper's) or a size the task allows; got {self.max_size!r}")
@@ -111,7 +118,8 @@ class NTMTaskConfig(AppConfig):
         needed = slots_needed(self.task, size)
         if self.model == "ntm" and needed > self.memory_size:
             raise UserInputError(
-                f"{what} {size} needs {needed} memory slots for {self.task}, more than the memory's {self.memory_size}; "
+                f"{what} {size} needs {needed} memory slots for {self.task}, more than the memory's "
+                f"{self.memory_size}; "
                 "lower it or train with a larger --memory-size"
             )
 

@@ -17,7 +17,9 @@ class NTMModule(tf.Module):
         from keras_seq.applications.ntm.data import CHANNELS
 
         channels = CHANNELS[task.config.task][0]
-        self.run = tf.function(self._run, input_signature=[tf.TensorSpec([None, None, channels], tf.float32, name="bits")])
+        self.run = tf.function(
+            self._run, input_signature=[tf.TensorSpec([None, None, channels], tf.float32, name="bits")]
+        )
 
     def _run(self, bits):
         logits = self.model(bits, training=False)  # (B, T, output_bits)

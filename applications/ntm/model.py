@@ -138,4 +138,12 @@ class NTMTaskHyperModel(TaskHyperModel):
     search_space = staticmethod(search_space)
 
 
-__all__ = ["BitErrorsPerSequence", "NTMTaskConfig", "NTMTaskHyperModel", "baseline_units", "build_ntm_task", "ntm_weights", "search_space"]
+__all__ = [
+    "BitErrorsPerSequence",
+    "NTMTaskConfig",
+    "NTMTaskHyperModel",
+    "baseline_units",
+    "build_ntm_task",
+    "ntm_weights",
+    "search_space",
+]

@@ -51,10 +51,15 @@ class NTMTask(Task):
         try:
             inputs = np.asarray(inputs, dtype="float32")
         except (TypeError, ValueError):
-            raise UserInputError(f"{self.config.task} takes bits, numbers of shape (batch, time, {channels}); got {type(inputs).__name__}") from None
+            raise UserInputError(
+                f"{self.config.task} takes bits, numbers of shape (batch, time, {channels}); got "
+                f"{type(inputs).__name__}"
+            ) from None
         inputs = inputs[None] if inputs.ndim == 2 else inputs
         if inputs.ndim != 3 or inputs.shape[-1] != channels or inputs.shape[1] == 0:
-            raise UserInputError(f"{self.config.task} takes bits of shape (batch, time, {channels}); got shape {inputs.shape}")
+            raise UserInputError(
+                f"{self.config.task} takes bits of shape (batch, time, {channels}); got shape {inputs.shape}"
+            )
         if not np.isfinite(inputs).all():
             raise UserInputError(f"{self.config.task} takes bits; the input holds NaN or infinite values")
         return inputs
@@ -77,8 +82,15 @@ class NTMTask(Task):
             if value is not None and other != name:
                 raise UserInputError(f"--{other} does not apply to {config.task}; it is measured by --{name}")
         size = given[name] if given[name] is not None else config.size
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < (2 if config.task == "associative-recall" else 1):
-            raise UserInputError(f"--{name} must be a positive integer{' >= 2' if config.task == 'associative-recall' else ''}; got {size!r}")
+        if (
+            isinstance(size, bool)
+            or not isinstance(size, (int, np.integer))
+            or size < (2 if config.task == "associative-recall" else 1)
+        ):
+            raise UserInputError(
+                f"--{name} must be a positive integer{' >= 2' if config.task == 'associative-recall' else ''}; got "
+                f"{size!r}"
+            )
         config.check_capacity(int(size), f"--{name}")
         return int(size)
 
@@ -93,11 +105,17 @@ class NTMTask(Task):
         rng = np.random.default_rng([examples.seed, size])
         errors, sequences = 0.0, 0
         for _ in range(examples.batches):
-            inputs, targets, weights = generate(config.task, rng, EVALUATION_BATCH, size, repeats=repeats, max_repeats=config.max_repeats)
+            inputs, targets, weights = generate(
+                config.task, rng, EVALUATION_BATCH, size, repeats=repeats, max_repeats=config.max_repeats
+            )
             logits = self.model.predict_on_batch(inputs)
             errors += bit_errors_per_sequence(logits, targets, weights) * len(inputs)
             sequences += len(inputs)
-        metrics = {"bit_errors_per_sequence": round(errors / sequences, 4), "sequences": sequences, SIZE_NAMES[config.task]: size}
+        metrics = {
+            "bit_errors_per_sequence": round(errors / sequences, 4),
+            "sequences": sequences,
+            SIZE_NAMES[config.task]: size,
+        }
         if repeats is not None:
             metrics["repeats"] = repeats
         return metrics
@@ -105,7 +123,8 @@ class NTMTask(Task):
     def describe(self, metrics):
         name = SIZE_NAMES[self.config.task]
         return (
-            f"{self.config.task} at {name} {metrics[name]}: {metrics['bit_errors_per_sequence']} bit errors per sequence over {metrics['sequences']} sequences"
+            f"{self.config.task} at {name} {metrics[name]}: {metrics['bit_errors_per_sequence']} bit errors per "
+            f"sequence over {metrics['sequences']} sequences"
         )
 
     def evaluation_examples(self, source, split="validation", validation_split=None):
@@ -115,7 +134,9 @@ class NTMTask(Task):
         if split not in SPLIT_SEEDS:
             raise UserInputError(f"--split {split!r}: the NTM tasks generate their data; use validation or test")
         config = self.config if validation_split is None else self.config.replace(validation_split=validation_split)
-        return Generated(config.seed + SPLIT_SEEDS[split], validation_batches(config), f"{config.task}, generated ({split})")
+        return Generated(
+            config.seed + SPLIT_SEEDS[split], validation_batches(config), f"{config.task}, generated ({split})"
+        )
 
     # ----------------------------------------------------------------- plot
     def plot(self, path, length=None, items=None, seed=0):
@@ -127,7 +148,9 @@ class NTMTask(Task):
         check_output_folder(path)
         config = self.config
         size = self.size_for(length, items)
-        inputs, targets, weights = generate(config.task, np.random.default_rng(seed), 1, size, max_repeats=config.max_repeats)
+        inputs, targets, weights = generate(
+            config.task, np.random.default_rng(seed), 1, size, max_repeats=config.max_repeats
+        )
         panels = [("input", inputs[0]), ("target", targets[0] * weights[0, :, None])]
         if config.model == "ntm":
             trained = self.model.get_layer("ntm")
@@ -136,7 +159,11 @@ class NTMTask(Task):
             probe.set_weights(trained.get_weights())
             outputs, reads, writes = probe(inputs)
             probabilities = keras.ops.sigmoid(self.model.get_layer("logits")(outputs))
-            panels += [("output", keras.ops.convert_to_numpy(probabilities)[0]), ("read", np.asarray(reads)[0, :, 0]), ("write", np.asarray(writes)[0, :, 0])]
+            panels += [
+                ("output", keras.ops.convert_to_numpy(probabilities)[0]),
+                ("read", np.asarray(reads)[0, :, 0]),
+                ("write", np.asarray(writes)[0, :, 0]),
+            ]
         else:
             panels.append(("output", 1 / (1 + np.exp(-self.model.predict_on_batch(inputs)[0]))))
         errors = np.sum(((panels[2][1] > 0.5) != (targets[0] > 0.5)) * weights[0][:, None])
@@ -147,7 +174,10 @@ class NTMTask(Task):
     @staticmethod
     def check_source(source):
         if source not in (None, "embedded"):
-            raise UserInputError(f"--data {source!r}: no such source for the NTM tasks, which generate their data; leave --data out (or pass embedded)")
+            raise UserInputError(
+                f"--data {source!r}: no such source for the NTM tasks, which generate their data; leave --data out "
+                "(or pass embedded)"
+            )
 
     @classmethod
     def read_examples(cls, source, split="train"):
@@ -158,21 +188,31 @@ class NTMTask(Task):
         """The generated training batches (curriculum included) and the
         validation batches (full size, their own seed)."""
         cls.check_source(source)
-        validation = TaskBatches(config, validation_batches(config), config.seed + 1, full=True, batch_size=EVALUATION_BATCH)
+        validation = TaskBatches(
+            config, validation_batches(config), config.seed + 1, full=True, batch_size=EVALUATION_BATCH
+        )
         return TaskBatches(config, config.steps_per_epoch, config.seed), validation
 
     @classmethod
     def prepare(cls, config, train, validation):
         size = f"{SIZE_NAMES[config.task]} up to {config.size}"
         if config.model == "ntm":
-            model = f"NTM, {config.controller} controller {config.units}, memory {config.memory_size} x {config.memory_width}"
+            model = (
+                f"NTM, {config.controller} controller {config.units}, memory {config.memory_size} x "
+                f"{config.memory_width}"
+            )
         else:
             from keras_seq.applications.ntm.model import baseline_units
 
             model = f"LSTM baseline of {baseline_units(config)} units"
         curriculum = ", with a curriculum" if config.curriculum else ""
-        summary = f"Data: {config.task}, generated, {size}{curriculum}; {config.steps_per_epoch} batches of {config.batch_size} an epoch. Model: {model}."
-        return Prepared(config, train.dataset(), validation.dataset(), {}, validation, summary, steps=config.steps_per_epoch)
+        summary = (
+            f"Data: {config.task}, generated, {size}{curriculum}; {config.steps_per_epoch} batches of "
+            f"{config.batch_size} an epoch. Model: {model}."
+        )
+        return Prepared(
+            config, train.dataset(), validation.dataset(), {}, validation, summary, steps=config.steps_per_epoch
+        )
 
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         return [BestWeights("val_bit_errors", print_fn=print_fn)] if prepared.config.keep_best else []

@@ -44,7 +44,15 @@ class SentimentCommand(AppCommand):
         classifier = self.load(args)
         labels, probabilities = classifier.classify(texts)
         for text, label, p in zip(texts, labels, probabilities):
-            print(json.dumps({"text": text, "label": label, "probabilities": {n: round(float(x), 4) for n, x in zip(classifier.config.labels, p)}}))
+            print(
+                json.dumps(
+                    {
+                        "text": text,
+                        "label": label,
+                        "probabilities": {n: round(float(x), 4) for n, x in zip(classifier.config.labels, p)},
+                    }
+                )
+            )
         if explain:
             with atomic_file(explain) as tmp:
                 if explain.endswith(".png"):

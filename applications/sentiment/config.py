@@ -73,19 +73,28 @@ class SentimentConfig(NTMCellFields, AppConfig):
     pooling: str = field("attention", "how the token states become one vector", choices=POOLINGS)
     attention_units: int = field(64, "size of the attention pooling's projections")
     lexicon: typing.Optional[str] = field(
-        "vader", "word polarities as a frozen extra feature: 'vader' (from the vaderSentiment package), a word<TAB>score file, or 'none'"
+        "vader",
+        "word polarities as a frozen extra feature: 'vader' (from the vaderSentiment package), a word<TAB>score file, "
+        "or 'none'",
     )
     word_vectors: typing.Optional[str] = field(
         "wordllama",
-        "pretrained word vectors as frozen extra features: 'wordllama' (from the wordllama package), a GloVe-style 'word v1 ... vD' text file, or 'none'",
+        "pretrained word vectors as frozen extra features: 'wordllama' (from the wordllama package), a GloVe-style "
+        "'word v1 ... vD' text file, or 'none'",
     )
     dropout: float = field(0.5, "dropout on the embeddings and before the output", bound="rate")
     learning_rate: float = field(1e-3, "Adam's learning rate", bound="positive")
     weight_averaging: bool = field(False, "keep a moving average of the weights (momentum 0.99) and end with it")
     clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
     batch_size: int = field(32, "texts per training batch")
-    epochs: typing.Optional[int] = field(None, "passes over the training texts; none: {default_epochs}, or until --time-budget runs out")
-    patience: int = field(3, "early stopping on validation accuracy after this many epochs without a gain; 0 disables", bound="non_negative")
+    epochs: typing.Optional[int] = field(
+        None, "passes over the training texts; none: {default_epochs}, or until --time-budget runs out"
+    )
+    patience: int = field(
+        3,
+        "early stopping on validation accuracy after this many epochs without a gain; 0 disables",
+        bound="non_negative",
+    )
     validation_split: float = field(0.2, "the part of --data held out for validation (seeded)", bound="fraction")
     seed: int = field(0, "seed of the split, the weights, the shuffling and the dropout", bound=None)
 
@@ -96,9 +105,14 @@ class SentimentConfig(NTMCellFields, AppConfig):
     def validate(self):
         self.check_fields()
         if self.lexicon not in (None, "vader") and not os.path.isfile(str(self.lexicon)):
-            raise UserInputError(f"lexicon must be 'vader', None or an existing word<TAB>score file; got {self.lexicon!r}")
+            raise UserInputError(
+                f"lexicon must be 'vader', None or an existing word<TAB>score file; got {self.lexicon!r}"
+            )
         if self.word_vectors not in (None, "wordllama") and not os.path.isfile(str(self.word_vectors)):
-            raise UserInputError(f"word_vectors must be 'wordllama', None or an existing 'word v1 ... vD' file; got {self.word_vectors!r}")
+            raise UserInputError(
+                "word_vectors must be 'wordllama', None or an existing 'word v1 ... vD' file; got "
+                f"{self.word_vectors!r}"
+            )
         if len(self.labels) < 2 or len(set(self.labels)) != len(self.labels):
             raise UserInputError(f"labels must be at least two distinct names; got {self.labels!r}")
         return self
@@ -108,6 +122,10 @@ class SentimentConfig(NTMCellFields, AppConfig):
 class SentimentDataOptions(AppConfig):
     """How to read a CSV/TSV source (flags of every action that reads `--data`)."""
 
-    text_column: typing.Optional[str] = field(None, "name or 0-based position (default: text/sentence/review..., else the first)")
-    label_column: typing.Optional[str] = field(None, "name or 0-based position (default: label/sentiment/class..., else the last)")
+    text_column: typing.Optional[str] = field(
+        None, "name or 0-based position (default: text/sentence/review..., else the first)"
+    )
+    label_column: typing.Optional[str] = field(
+        None, "name or 0-based position (default: label/sentiment/class..., else the last)"
+    )
     labels: typing.Optional[str] = field(None, "comma-separated label set; other labels are an error")

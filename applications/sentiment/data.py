@@ -42,7 +42,10 @@ def _encode_labels(raw, description, label_names=None):
         except ValueError:
             label_names = sorted(found)
         if len(label_names) < 2:
-            raise UserInputError(f"{description}: only one label ({label_names[0] if label_names else 'none'}); need at least two classes")
+            raise UserInputError(
+                f"{description}: only one label ({label_names[0] if label_names else 'none'}); need at least two "
+                "classes"
+            )
     index = {name: i for i, name in enumerate(label_names)}
     unknown = sorted(set(raw) - set(index))
     if unknown:
@@ -81,7 +84,13 @@ def read_table(path, text_column=None, label_column=None, label_names=None):
     delimiter = "\t" if path.endswith((".tsv", ".txt")) else ","
     try:
         with open(path, encoding="utf-8", newline="") as f:
-            rows = [row for row in csv.reader(f, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE) if row]
+            rows = [
+                row
+                for row in csv.reader(
+                    f, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE
+                )
+                if row
+            ]
     except UnicodeDecodeError:
         raise UserInputError(f"{path} is not UTF-8 text") from None
     except OSError as error:
@@ -117,7 +126,9 @@ def read_folder(path, label_names=None):
     texts, raw = [], []
     for name in classes:
         folder = os.path.join(path, name)
-        files = sorted(f for f in os.listdir(folder) if os.path.isfile(os.path.join(folder, f)) and not f.startswith("."))
+        files = sorted(
+            f for f in os.listdir(folder) if os.path.isfile(os.path.join(folder, f)) and not f.startswith(".")
+        )
         if not files:
             raise UserInputError(f"class folder {folder} has no files")
         for file in files:

@@ -29,7 +29,9 @@ def _vader_path():
     try:
         return str(importlib.resources.files("vaderSentiment").joinpath("vader_lexicon.txt"))
     except ModuleNotFoundError as error:
-        raise UserInputError("the 'vader' lexicon needs the vaderSentiment package: pip install vaderSentiment") from error
+        raise UserInputError(
+            "the 'vader' lexicon needs the vaderSentiment package: pip install vaderSentiment"
+        ) from error
 
 
 def load_lexicon(source):
@@ -61,7 +63,9 @@ def load_lexicon(source):
         try:
             score = float(fields[1])
         except (IndexError, ValueError):
-            raise UserInputError(f"{path}, line {number}: expected 'word<TAB>score', got {line.strip()[:60]!r}") from None
+            raise UserInputError(
+                f"{path}, line {number}: expected 'word<TAB>score', got {line.strip()[:60]!r}"
+            ) from None
         word = standardize_word(fields[0])
         if not word or len(word.split()) != 1:
             continue

@@ -67,10 +67,14 @@ def build_sentiment_classifier(config, vocabulary):
         # The lexicon has its own lookup, aligned token for token with the
         # main one, so that words training never saw keep their polarity.
         words = sorted(polarity)
-        prior = _frozen_token_features(texts, words, np.array([[polarity[w]] for w in words], "float32"), config, "lexicon")
+        prior = _frozen_token_features(
+            texts, words, np.array([[polarity[w]] for w in words], "float32"), config, "lexicon"
+        )
         x = keras.layers.Concatenate(name="with_lexicon")([x, prior])  # (B, T, E + 1)
     if config.word_vectors:
-        known, vectors = load_word_vectors(config.word_vectors, [w for w in training_words + sorted(polarity or []) if w])
+        known, vectors = load_word_vectors(
+            config.word_vectors, [w for w in training_words + sorted(polarity or []) if w]
+        )
         v = _frozen_token_features(texts, known, vectors, config, "word_vectors")  # (B, T, D)
         v = keras.layers.Dropout(config.dropout, seed=config.seed + 1, name="word_vectors_dropout")(v)
         x = keras.layers.Concatenate(name="with_word_vectors")([x, v])  # (B, T, E + 1 + D)
@@ -97,11 +101,18 @@ def build_sentiment_classifier(config, vocabulary):
         x = MaskedGlobalMaxPooling(name="pooling")(x, mask=mask)
     x = keras.layers.Dropout(config.dropout, seed=config.seed, name="output_dropout")(x)
     binary = config.num_classes == 2
-    outputs = keras.layers.Dense(1 if binary else config.num_classes, activation="sigmoid" if binary else "softmax", name="probabilities")(x)
+    outputs = keras.layers.Dense(
+        1 if binary else config.num_classes, activation="sigmoid" if binary else "softmax", name="probabilities"
+    )(x)
     model = AppModel(texts, outputs, name="sentiment_classifier")
     model.set_metadata(SentimentConfig.app, config.to_dict())
     model.compile(
-        optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm or None, use_ema=config.weight_averaging, ema_momentum=0.99),
+        optimizer=keras.optimizers.Adam(
+            config.learning_rate,
+            global_clipnorm=config.clipnorm or None,
+            use_ema=config.weight_averaging,
+            ema_momentum=0.99,
+        ),
         loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
@@ -113,8 +124,12 @@ def _frozen_token_features(texts, words, rows, config, name):
     array) for `words[i]`, zeros for padding and other words, through a
     lookup of their own (`{name}_vectorize`) and a frozen `Embedding`
     (`name`). Returns `(B, T, D)`."""
-    lookup = keras.layers.TextVectorization(output_sequence_length=config.sequence_length, vocabulary=list(words), name=f"{name}_vectorize")
-    table = np.zeros((len(lookup.get_vocabulary()), rows.shape[1]), "float32")  # (W + 2, D): padding and OOV rows stay 0
+    lookup = keras.layers.TextVectorization(
+        output_sequence_length=config.sequence_length, vocabulary=list(words), name=f"{name}_vectorize"
+    )
+    table = np.zeros(
+        (len(lookup.get_vocabulary()), rows.shape[1]), "float32"
+    )  # (W + 2, D): padding and OOV rows stay 0
     table[2:] = rows
     embedding = keras.layers.Embedding(len(table), rows.shape[1], trainable=False, name=name)
     features = embedding(lookup(texts))  # (B, T, D)
@@ -160,4 +175,10 @@ class SentimentHyperModel(TaskHyperModel):
     search_space = staticmethod(search_space)
 
 
-__all__ = ["SentimentConfig", "SentimentHyperModel", "build_sentiment_classifier", "class_probabilities", "search_space"]
+__all__ = [
+    "SentimentConfig",
+    "SentimentHyperModel",
+    "build_sentiment_classifier",
+    "class_probabilities",
+    "search_space",
+]

@@ -52,7 +52,9 @@ class SentimentClassifier(Task):
     def predict_proba(self, texts):
         """`(N, C)` class probabilities."""
         texts = self._check_texts(texts)
-        return class_probabilities(self.model.predict(np.array(texts, dtype=object), batch_size=INFERENCE_BATCH_SIZE, verbose=0))
+        return class_probabilities(
+            self.model.predict(np.array(texts, dtype=object), batch_size=INFERENCE_BATCH_SIZE, verbose=0)
+        )
 
     def classify(self, texts):
         """`(labels, probabilities)`: label names and `(N, C)` probabilities."""
@@ -69,7 +71,9 @@ class SentimentClassifier(Task):
         vectorize = self.model.get_layer("vectorize")
         pooling = self.model.get_layer("pooling")
         # The model's own graph up to the pooling's input (dropout off).
-        features = keras.Model(self.model.input, [vectorize.output, self.model.get_layer(f"rnn_{self.config.layers - 1}").output])
+        features = keras.Model(
+            self.model.input, [vectorize.output, self.model.get_layer(f"rnn_{self.config.layers - 1}").output]
+        )
         vocabulary = vectorize.get_vocabulary()
         out = []
         for start in range(0, len(texts), INFERENCE_BATCH_SIZE):
@@ -91,10 +95,15 @@ class SentimentClassifier(Task):
         for (tokens, weights), label, p in zip(self.explain(texts), labels, probabilities):
             top = max(weights) if weights else 1.0
             spans = " ".join(
-                f'<span style="background: rgba(255, 140, 0, {w / top:.2f})" title="{w:.3f}">{html.escape(t)}</span>' for t, w in zip(tokens, weights)
+                f'<span style="background: rgba(255, 140, 0, {w / top:.2f})" title="{w:.3f}">{html.escape(t)}</span>'
+                for t, w in zip(tokens, weights)
             )
             rows.append(f"<p><b>{html.escape(label)}</b> ({p.max():.0%}): {spans}</p>")
-        return "<!doctype html><meta charset='utf-8'><title>attention</title><body style='font-family: sans-serif'>" + "\n".join(rows) + "</body>"
+        return (
+            "<!doctype html><meta charset='utf-8'><title>attention</title><body style='font-family: sans-serif'>"
+            + "\n".join(rows)
+            + "</body>"
+        )
 
     def explanation_png(self, texts, path):
         """A PNG of the same highlighting, one text per row."""
@@ -148,7 +157,9 @@ class SentimentClassifier(Task):
 
     def evaluation_examples(self, source, split="validation", validation_split=None, **data_options):
         """As `Task.evaluation_examples`, with the model's own label set."""
-        return super().evaluation_examples(source, split, validation_split, **{**data_options, "labels": None, "label_names": self.config.labels})
+        return super().evaluation_examples(
+            source, split, validation_split, **{**data_options, "labels": None, "label_names": self.config.labels}
+        )
 
     @classmethod
     def prepare(cls, config, train, validation):
@@ -157,7 +168,8 @@ class SentimentClassifier(Task):
         summary = (
             f"Data: {train.description}; {len(train)} training and {len(validation)} validation texts, "
             f"labels {config.labels}, {len(vocabulary)} words "
-            f"({sum(c >= config.min_count for c in vocabulary.values())} seen at least {config.min_count} times get a trainable embedding)."
+            f"({sum(c >= config.min_count for c in vocabulary.values())} seen at least {config.min_count} times get a "
+            "trainable embedding)."
         )
         return Prepared(
             config,

@@ -21,8 +21,12 @@ def _wordllama_files():
     try:
         root = importlib.resources.files("wordllama")
     except ModuleNotFoundError as error:
-        raise UserInputError("the 'wordllama' word vectors need the wordllama package: pip install wordllama") from error
-    return str(root.joinpath("weights", "l2_supercat_256.safetensors")), str(root.joinpath("tokenizers", "l2_supercat_tokenizer_config.json"))
+        raise UserInputError(
+            "the 'wordllama' word vectors need the wordllama package: pip install wordllama"
+        ) from error
+    return str(root.joinpath("weights", "l2_supercat_256.safetensors")), str(
+        root.joinpath("tokenizers", "l2_supercat_tokenizer_config.json")
+    )
 
 
 def _wordllama(words):
@@ -35,10 +39,14 @@ def _wordllama(words):
         table = f.get_tensor("embedding.weight").astype("float32")  # (32000, 256)
     # The whole-word tokens (a leading "▁", letters only) are words the
     # tokenizer knows; they extend the lookup beyond the given words.
-    known = {standardize_word(t[1:]) for t in tokenizer.get_vocab() if t.startswith("▁") and t[1:].isalpha() and len(t) > 2}
+    known = {
+        standardize_word(t[1:]) for t in tokenizer.get_vocab() if t.startswith("▁") and t[1:].isalpha() and len(t) > 2
+    }
     words = words + sorted(known - set(words))  # `words` has no duplicates already
     encodings = tokenizer.encode_batch(words, add_special_tokens=False)
-    vectors = np.stack([table[e.ids].mean(axis=0) if e.ids else np.zeros(table.shape[1], "float32") for e in encodings])  # (W, 256)
+    vectors = np.stack(
+        [table[e.ids].mean(axis=0) if e.ids else np.zeros(table.shape[1], "float32") for e in encodings]
+    )  # (W, 256)
     return words, vectors
 
 
@@ -57,7 +65,9 @@ def _read_text_vectors(path, words):
             try:
                 vector = np.asarray(fields[1:], dtype="float32")
             except ValueError:
-                raise UserInputError(f"{path}, line {number}: expected 'word v1 v2 ...', got {line.strip()[:60]!r}") from None
+                raise UserInputError(
+                    f"{path}, line {number}: expected 'word v1 v2 ...', got {line.strip()[:60]!r}"
+                ) from None
             if dim is None:
                 dim = len(vector)
             elif len(vector) != dim:

@@ -30,7 +30,9 @@ class TranslateCommand(AppCommand):
         predict.add_argument("--plot", metavar="PNG", help="write the attention heat map of the first sentence")
         self.add_evaluate_flags(predict)
 
-        plot = self._action(actions, "plot", "write the attention heat map of a sentence's translation as a PNG", self.run_plot)
+        plot = self._action(
+            actions, "plot", "write the attention heat map of a sentence's translation as a PNG", self.run_plot
+        )
         flags.add_model_dir(plot, self.name)
         plot.add_argument("sentence")
         plot.add_argument("--output", default="attention.png", help="(default: %(default)s)")

@@ -56,8 +56,12 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
 
     src_vocab_size: int = field(0, "source ids, set from the data", flag=False)
     tgt_vocab_size: int = field(0, "target ids, set from the data", flag=False)
-    max_vocab: int = field(4000, "tokens per language: subword pieces, or words with --vocabulary word (which wants more, e.g. 8000)")
-    vocabulary: str = field("subword", "subword: WordPiece pieces learned from the data; word: whole words", choices=("subword", "word"))
+    max_vocab: int = field(
+        4000, "tokens per language: subword pieces, or words with --vocabulary word (which wants more, e.g. 8000)"
+    )
+    vocabulary: str = field(
+        "subword", "subword: WordPiece pieces learned from the data; word: whole words", choices=("subword", "word")
+    )
     lowercase: bool = field(False, "lowercase the text first (translations are then lowercase)")
     encoder_units: int = field(256, "units per direction of each bidirectional encoder layer")
     encoder_layers: int = field(1, "stacked encoder layers")
@@ -66,15 +70,28 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
     dropout: float = field(0.2, "dropout on the decoder output", bound="rate")
     embedding_dropout: float = field(0.0, "dropout on both embeddings", bound="rate")
     label_smoothing: float = field(0.0, "label smoothing of the cross-entropy", bound="rate")
-    scheduled_sampling: float = field(0.0, "largest probability of feeding the model's own tokens, reached linearly; 0 is off", bound="rate")
+    scheduled_sampling: float = field(
+        0.0, "largest probability of feeding the model's own tokens, reached linearly; 0 is off", bound="rate"
+    )
     learning_rate: float = field(1e-3, "Adam's learning rate", bound="positive")
     clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
-    ema_momentum: float = field(0.0, "keep a moving average of the weights with this momentum and end with it, e.g. 0.999; 0 is off", bound="rate")
+    ema_momentum: float = field(
+        0.0,
+        "keep a moving average of the weights with this momentum and end with it, e.g. 0.999; 0 is off",
+        bound="rate",
+    )
     batch_size: int = field(64, "sentence pairs per batch")
-    epochs: typing.Optional[int] = field(None, "passes over the training pairs; none: {default_epochs}, or until --time-budget runs out")
+    epochs: typing.Optional[int] = field(
+        None, "passes over the training pairs; none: {default_epochs}, or until --time-budget runs out"
+    )
     validation_split: float = field(0.05, "the part of --data held out for validation (seeded)", bound="fraction")
     seed: int = field(0, "seed of the split, the weights and the shuffling", bound=None)
-    no_repeat_ngram: int = field(3, "decoding never repeats an n-gram of this length in a translation; 0: off", bound="ngram", maximum=MAX_DECODE_LENGTH)
+    no_repeat_ngram: int = field(
+        3,
+        "decoding never repeats an n-gram of this length in a translation; 0: off",
+        bound="ngram",
+        maximum=MAX_DECODE_LENGTH,
+    )
 
     @classmethod
     def from_dict(cls, values):

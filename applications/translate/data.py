@@ -50,7 +50,10 @@ def read_parallel(prefix, src_lang, tgt_lang):
     src_path, tgt_path = _find(prefix, src_lang), _find(prefix, tgt_lang)
     sources, targets = read_lines(src_path), read_lines(tgt_path)
     if len(sources) != len(targets):
-        raise UserInputError(f"{src_path} has {len(sources)} lines but {tgt_path} has {len(targets)}: parallel files must align line by line")
+        raise UserInputError(
+            f"{src_path} has {len(sources)} lines but {tgt_path} has {len(targets)}: parallel files must align line "
+            "by line"
+        )
     return _clean(sources, targets, f"{prefix}.{{{src_lang},{tgt_lang}}}")
 
 
@@ -73,7 +76,11 @@ def read_tfds(name, split, src_lang, tgt_lang):
     keys = list(examples[0])
     src_key = src_lang if src_lang in keys else keys[0]
     tgt_key = tgt_lang if tgt_lang in keys else keys[-1]
-    return _clean([e[src_key].decode("utf-8") for e in examples], [e[tgt_key].decode("utf-8") for e in examples], f"tfds:{name} ({split})")
+    return _clean(
+        [e[src_key].decode("utf-8") for e in examples],
+        [e[tgt_key].decode("utf-8") for e in examples],
+        f"tfds:{name} ({split})",
+    )
 
 
 def embedded_pairs(count=12000, seed=0):
@@ -118,7 +125,9 @@ def read_source(source="embedded", src_lang="en", tgt_lang="de", split="train"):
         return read_tsv(source)
     if os.path.exists(f"{source}.{src_lang}") or os.path.exists(f"{source}.{src_lang}.gz"):
         return read_parallel(source, src_lang, tgt_lang)
-    raise UserInputError(f"no such data: {source} (give a TSV file, a prefix with .{src_lang}/.{tgt_lang} files, tfds:NAME or embedded)")
+    raise UserInputError(
+        f"no such data: {source} (give a TSV file, a prefix with .{src_lang}/.{tgt_lang} files, tfds:NAME or embedded)"
+    )
 
 
 def split_validation(pairs, fraction, seed):

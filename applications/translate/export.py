@@ -35,12 +35,14 @@ class TranslatorModule(tf.Module):
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="sentences")])
     def translate(self, sentences):
         words = tf.strings.split(tf_normalize(sentences, self.lowercase))  # ragged (B, W)
-        ids = self.translator.source_vocab.tf_encode(self.source_table, words)[:, : self.max_length].to_tensor(0)  # (B, Ts)
+        ids = self.translator.source_vocab.tf_encode(self.source_table, words)[:, : self.max_length].to_tensor(
+            0
+        )  # (B, Ts)
         ids = tf.pad(ids, [[0, 0], [0, 1]])  # at least one column; a zero column is masked
         memory, state = self.translator.encode(ids)
         text = beam_search_text(
-            self.translator.step, state, memory, self.target_words, 2 * self.max_length, self.beam_width, self.length_penalty, START_ID, END_ID,
-            self.no_repeat_ngram,
+            self.translator.step, state, memory, self.target_words, 2 * self.max_length, self.beam_width,
+            self.length_penalty, START_ID, END_ID, self.no_repeat_ngram,
         )  # fmt: skip
         text = tf_detokenize(self.translator.target_vocab.tf_join(text))
         empty = tf.strings.length(tf.strings.strip(sentences)) == 0

@@ -81,7 +81,9 @@ def build_translator(config, source_vocab=None, target_vocab=None):
     x = keras.layers.Dropout(config.embedding_dropout, name="source_dropout")(x)
     final = None
     for i in range(config.encoder_layers):
-        layer = LAYERS[config.cell](config.encoder_units, return_sequences=True, return_state=True, seed=config.seed + i)
+        layer = LAYERS[config.cell](
+            config.encoder_units, return_sequences=True, return_state=True, seed=config.seed + i
+        )
         outputs = keras.layers.Bidirectional(layer, name=f"encoder_{i}")(x, mask=source_mask)
         x, final = outputs[0], outputs[1:]  # (B, Ts, 2U); forward then backward states
     memory = x

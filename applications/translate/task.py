@@ -9,7 +9,13 @@ from keras_seq.applications import training
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.applications.translate.config import TranslatorConfig
-from keras_seq.applications.translate.data import bucketed_batches, bucketed_dataset, encode_pairs, normalized, read_source
+from keras_seq.applications.translate.data import (
+    bucketed_batches,
+    bucketed_dataset,
+    encode_pairs,
+    normalized,
+    read_source,
+)
 from keras_seq.applications.translate.model import TranslatorHyperModel, build_translator, output_projection
 from keras_seq.data import VOCABULARIES, check_texts, detokenize, normalize, repeated_ngram_rate, tf_normalize
 from keras_seq.data.word_vocabulary import END_ID, START_ID, UNK
@@ -69,7 +75,9 @@ class Translator(Task):
             outputs = encoder(x, mask=mask)
             x, final = outputs[0], outputs[1:]
         half = len(final) // 2
-        states = [bridge(ops.concatenate([final[k], final[half + k]], axis=-1)) for k, bridge in enumerate(self.bridges)]
+        states = [
+            bridge(ops.concatenate([final[k], final[half + k]], axis=-1)) for k, bridge in enumerate(self.bridges)
+        ]
         memory = self.cell.prepare_memory(x, mask)
         return memory, self.cell.complete_state(states, memory)
 
@@ -85,7 +93,10 @@ class Translator(Task):
         encoded = [self.source_vocab.encode(s) for s in normalized]
         long = [i + 1 for i, e in enumerate(encoded) if len(e) > limit]
         if long:
-            warnings.warn(f"{len(long)} sentence(s) (first: number {long[0]}) are longer than {limit} tokens and were truncated", stacklevel=3)
+            warnings.warn(
+                f"{len(long)} sentence(s) (first: number {long[0]}) are longer than {limit} tokens and were truncated",
+                stacklevel=3,
+            )
         encoded = [e[:limit] for e in encoded]
         ids = np.zeros((len(encoded), max(len(e) for e in encoded)), np.int32)
         for row, e in enumerate(encoded):
@@ -93,7 +104,15 @@ class Translator(Task):
         return ids
 
     # ---------------------------------------------------------------- use
-    def translate(self, sentences, beam_width=None, length_penalty=None, max_length=None, return_attention=False, no_repeat_ngram=None):
+    def translate(
+        self,
+        sentences,
+        beam_width=None,
+        length_penalty=None,
+        max_length=None,
+        return_attention=False,
+        no_repeat_ngram=None,
+    ):
         """Translate a sentence or a list of sentences.
 
         Args:
@@ -162,7 +181,9 @@ class Translator(Task):
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        translation, ((source_tokens, target_tokens, weights),) = self.translate([sentence], beam_width=beam_width, return_attention=True)
+        translation, ((source_tokens, target_tokens, weights),) = self.translate(
+            [sentence], beam_width=beam_width, return_attention=True
+        )
         fig, ax = plt.subplots(figsize=(1 + 0.5 * len(source_tokens), 1 + 0.4 * len(target_tokens)))
         ax.imshow(weights, cmap="viridis", vmin=0, vmax=1, aspect="auto")
         ax.set_xticks(range(len(source_tokens)), source_tokens, rotation=60, ha="right")
@@ -184,7 +205,9 @@ class Translator(Task):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for name, width in (("greedy", 1), ("beam", beam_width)):
-                hypotheses = self.translate(pairs.sources, beam_width=width, length_penalty=length_penalty, no_repeat_ngram=no_repeat_ngram)
+                hypotheses = self.translate(
+                    pairs.sources, beam_width=width, length_penalty=length_penalty, no_repeat_ngram=no_repeat_ngram
+                )
                 metrics[f"bleu_{name}"] = round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2)
                 metrics[f"chrf_{name}"] = round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2)
                 metrics[f"repeated_3gram_{name}"] = round(repeated_ngram_rate(hypotheses, 3), 4)
@@ -202,8 +225,12 @@ class Translator(Task):
         source_table, target_table = self._tables
         limit = self.config.max_length
         lowercase = self.config.lowercase
-        src = self.source_vocab.tf_encode(source_table, tf.strings.split(tf_normalize(sources, lowercase)))[:, :limit]  # ragged (B, Ts)
-        tgt = self.target_vocab.tf_encode(target_table, tf.strings.split(tf_normalize(targets, lowercase)))[:, : limit - 1]  # ragged (B, Tt - 1)
+        src = self.source_vocab.tf_encode(source_table, tf.strings.split(tf_normalize(sources, lowercase)))[
+            :, :limit
+        ]  # ragged (B, Ts)
+        tgt = self.target_vocab.tf_encode(target_table, tf.strings.split(tf_normalize(targets, lowercase)))[
+            :, : limit - 1
+        ]  # ragged (B, Tt - 1)
         batch = tf.shape(sources)[0]
         end = tf.RaggedTensor.from_tensor(tf.fill([batch, 1], END_ID))
         start = tf.RaggedTensor.from_tensor(tf.fill([batch, 1], START_ID))
@@ -234,19 +261,33 @@ class Translator(Task):
         train_data = bucketed_dataset(*encoded, config.batch_size, True, config.seed)
         val_sources, val_targets = normalized(validation, config.lowercase)
         val_data = bucketed_dataset(
-            *encode_pairs(val_sources, val_targets, source_vocab, target_vocab, config.max_length), config.batch_size, False, config.seed
+            *encode_pairs(val_sources, val_targets, source_vocab, target_vocab, config.max_length),
+            config.batch_size,
+            False,
+            config.seed,
         )
         summary = (
             f"Data: {train.description}; {len(train)} training and {len(validation)} validation pairs; "
             f"{config.vocabulary} vocabularies of {source_vocab.size} / {target_vocab.size} tokens."
         )
         steps = bucketed_batches(encoded[0], encoded[2], config.batch_size)
-        return Prepared(config, train_data, val_data, {"source_vocab": source_vocab, "target_vocab": target_vocab}, validation, summary, steps=steps)
+        return Prepared(
+            config,
+            train_data,
+            val_data,
+            {"source_vocab": source_vocab, "target_vocab": target_vocab},
+            validation,
+            summary,
+            steps=steps,
+        )
 
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         if not self.config.scheduled_sampling:
             return []
-        epochs, top = self.config.epochs_to_run(), self.config.scheduled_sampling  # under a budget alone: over the default epochs
+        epochs, top = (
+            self.config.epochs_to_run(),
+            self.config.scheduled_sampling,
+        )  # under a budget alone: over the default epochs
         return [ScheduledSampling("linear", rate=top / max(epochs - 1, 1), max_probability=top)]
 
 

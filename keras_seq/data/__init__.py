@@ -6,11 +6,23 @@ from keras_seq.data.embedded import pydoc_topics_text
 from keras_seq.data.splits import seeded_split
 from keras_seq.data.subword_vocabulary import SubwordVocabulary
 from keras_seq.data.synthetic_reviews import synthetic_reviews
-from keras_seq.data.text import check_texts, detokenize, normalize, read_lines, read_text, repeated_ngram_rate, tf_detokenize, tf_normalize
+from keras_seq.data.text import (
+    check_texts,
+    detokenize,
+    normalize,
+    read_lines,
+    read_text,
+    repeated_ngram_rate,
+    tf_detokenize,
+    tf_normalize,
+)
 from keras_seq.data.tfds import load_tfds
 from keras_seq.data.word_vocabulary import WordVocabulary
 
-VOCABULARIES = {"subword": SubwordVocabulary, "word": WordVocabulary}  # a translator's `vocabulary` setting -> its class
+VOCABULARIES = {
+    "subword": SubwordVocabulary,
+    "word": WordVocabulary,
+}  # a translator's `vocabulary` setting -> its class
 
 __all__ = [
     "CharVocabulary",

@@ -68,7 +68,9 @@ def digit_strips(count, seed=0, min_digits=1, max_digits=4, pool="train", width_
 
     width_digits = width_digits or max_digits
     if not 1 <= min_digits <= max_digits <= width_digits:
-        raise ValueError(f"need 1 <= min_digits <= max_digits <= width_digits; got {min_digits}, {max_digits}, {width_digits}")
+        raise ValueError(
+            f"need 1 <= min_digits <= max_digits <= width_digits; got {min_digits}, {max_digits}, {width_digits}"
+        )
     if height < digit_size:
         raise ValueError(f"height {height} is smaller than digit_size {digit_size}")
     scans, labels = digit_scans()
@@ -90,7 +92,9 @@ def digit_strips(count, seed=0, min_digits=1, max_digits=4, pool="train", width_
             scan = Image.fromarray((scans[index] * (255 / 16)).astype("uint8"))
             digit = np.asarray(scan.resize((digit_size, digit_size), Image.BILINEAR), "float32") / 255  # (S, S)
             y = int(rng.integers(0, height - digit_size + 1))
-            darkness[y : y + digit_size, x : x + digit_size] = np.maximum(darkness[y : y + digit_size, x : x + digit_size], digit)
+            darkness[y : y + digit_size, x : x + digit_size] = np.maximum(
+                darkness[y : y + digit_size, x : x + digit_size], digit
+            )
             strip_boxes.append((x, x + digit_size))
             x += digit_size + (int(gaps[k]) if k < len(gaps) else 0)
         noise = rng.normal(0, 6, size=(height, width, 1))  # (H, W, 1)

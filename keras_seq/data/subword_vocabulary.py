@@ -39,7 +39,9 @@ class SubwordVocabulary(WordVocabulary):
     def __init__(self, words):
         super().__init__(words)
         self._pieces = {}  # word -> its ids, filled as words come
-        self.longest = max([len(t) - (len(CONTINUATION) if t.startswith(CONTINUATION) else 0) for t in self.words] + [1])
+        self.longest = max(
+            [len(t) - (len(CONTINUATION) if t.startswith(CONTINUATION) else 0) for t in self.words] + [1]
+        )
 
     @classmethod
     def build(cls, sentences, max_size):
@@ -51,7 +53,9 @@ class SubwordVocabulary(WordVocabulary):
 
         tokenizer = Tokenizer(models.WordPiece(unk_token=UNK, continuing_subword_prefix=CONTINUATION))
         tokenizer.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-        trainer = trainers.WordPieceTrainer(vocab_size=max_size, special_tokens=SPECIAL, continuing_subword_prefix=CONTINUATION, show_progress=False)
+        trainer = trainers.WordPieceTrainer(
+            vocab_size=max_size, special_tokens=SPECIAL, continuing_subword_prefix=CONTINUATION, show_progress=False
+        )
         tokenizer.train_from_iterator(sentences, trainer)
         learned = tokenizer.get_vocab()
         pieces = sorted((t for t in learned if t not in SPECIAL), key=learned.get)
@@ -98,7 +102,9 @@ class SubwordVocabulary(WordVocabulary):
         import tensorflow as tf  # export
 
         ids = tf.range(len(SPECIAL), self.size, dtype=tf.int32)
-        return tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(tf.constant(self.words, tf.string), ids), default_value=-1)
+        return tf.lookup.StaticHashTable(
+            tf.lookup.KeyValueTensorInitializer(tf.constant(self.words, tf.string), ids), default_value=-1
+        )
 
     def tf_encode(self, table, words):
         """`split` in TensorFlow ops: words `(B, W)` (ragged strings) ->
@@ -113,7 +119,10 @@ class SubwordVocabulary(WordVocabulary):
             """Each word's longest piece from `start` -> (id, its length)."""
             shape = [tf.size(flat), self.longest]
             candidates = tf.strings.substr(
-                tf.broadcast_to(flat[:, None], shape), tf.broadcast_to(start[:, None], shape), tf.broadcast_to(spans[None], shape), unit="UTF8_CHAR"
+                tf.broadcast_to(flat[:, None], shape),
+                tf.broadcast_to(start[:, None], shape),
+                tf.broadcast_to(spans[None], shape),
+                unit="UTF8_CHAR",
             )  # (N, L)
             candidates = tf.where(start[:, None] > 0, CONTINUATION + candidates, candidates)
             found = table.lookup(candidates)  # (N, L), -1: not a piece
@@ -133,7 +142,12 @@ class SubwordVocabulary(WordVocabulary):
         _, _, pieces, valid = tf.while_loop(
             lambda step, *_: step < steps,
             body,
-            (0, tf.zeros_like(lengths), tf.TensorArray(tf.int32, size=steps, element_shape=[None]), tf.TensorArray(tf.bool, size=steps, element_shape=[None])),
+            (
+                0,
+                tf.zeros_like(lengths),
+                tf.TensorArray(tf.int32, size=steps, element_shape=[None]),
+                tf.TensorArray(tf.bool, size=steps, element_shape=[None]),
+            ),
         )
         pieces = tf.transpose(pieces.stack())  # (N, S), S = the longest word's characters
         valid = tf.transpose(valid.stack())  # (N, S)

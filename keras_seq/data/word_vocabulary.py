@@ -91,7 +91,9 @@ class WordVocabulary:
 
         words = self.words
         ids = tf.range(len(SPECIAL), len(SPECIAL) + len(words), dtype=tf.int32)
-        return tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(tf.constant(words, tf.string), ids), default_value=UNK_ID)
+        return tf.lookup.StaticHashTable(
+            tf.lookup.KeyValueTensorInitializer(tf.constant(words, tf.string), ids), default_value=UNK_ID
+        )
 
     def tf_encode(self, table, words):
         """`encode` in TensorFlow ops: words `(B, W)` (ragged strings) ->

@@ -9,4 +9,13 @@ from keras_seq.decoding.greedy import greedy_search
 from keras_seq.decoding.prefill import prefill
 from keras_seq.decoding.sampling import filter_logits, sample
 
-__all__ = ["attention_decoder_step", "EncoderDecoderSearch", "beam_search", "filter_logits", "greedy_search", "length_penalty_factor", "prefill", "sample"]
+__all__ = [
+    "attention_decoder_step",
+    "EncoderDecoderSearch",
+    "beam_search",
+    "filter_logits",
+    "greedy_search",
+    "length_penalty_factor",
+    "prefill",
+    "sample",
+]

@@ -41,11 +41,23 @@ def repeated_ngram_ban(buffer, i, n, vocab):
     rows = ops.broadcast_to(ops.reshape(ops.arange(batch, dtype="int32"), (-1, 1, 1)), (batch, k, starts))
     beams = ops.broadcast_to(ops.reshape(ops.arange(k, dtype="int32"), (1, -1, 1)), (batch, k, starts))
     indices = ops.stack([rows, beams, ops.cast(follows, "int32")], axis=-1)  # (B, K, S, 3)
-    counts = ops.scatter(ops.reshape(indices, (-1, 3)), ops.reshape(ops.cast(match, "float32"), (-1,)), (batch, k, vocab))
+    counts = ops.scatter(
+        ops.reshape(indices, (-1, 3)), ops.reshape(ops.cast(match, "float32"), (-1,)), (batch, k, vocab)
+    )
     return counts > 0  # (B, K, V)
 
 
-def beam_search(step_fn, initial_state, start_tokens, max_length, end_token, beam_width=4, length_penalty=0.0, constants=None, no_repeat_ngram=0):
+def beam_search(
+    step_fn,
+    initial_state,
+    start_tokens,
+    max_length,
+    end_token,
+    beam_width=4,
+    length_penalty=0.0,
+    constants=None,
+    no_repeat_ngram=0,
+):
     """Keep the `beam_width` best partial outputs of every row at each step.
 
     Hypotheses are ranked by `score = log_prob / ((5 + length) / 6) **
@@ -91,8 +103,15 @@ def beam_search(step_fn, initial_state, start_tokens, max_length, end_token, bea
     if isinstance(length_penalty, (int, float)) and length_penalty < 0:
         raise ValueError(f"`length_penalty` must be >= 0; received length_penalty={length_penalty}.")
     _common.check_max_length(max_length)
-    if isinstance(no_repeat_ngram, bool) or not isinstance(no_repeat_ngram, int) or no_repeat_ngram == 1 or no_repeat_ngram < 0:
-        raise ValueError(f"`no_repeat_ngram` must be 0 (off) or an integer >= 2; received no_repeat_ngram={no_repeat_ngram!r}.")
+    if (
+        isinstance(no_repeat_ngram, bool)
+        or not isinstance(no_repeat_ngram, int)
+        or no_repeat_ngram == 1
+        or no_repeat_ngram < 0
+    ):
+        raise ValueError(
+            f"`no_repeat_ngram` must be 0 (off) or an integer >= 2; received no_repeat_ngram={no_repeat_ngram!r}."
+        )
     k = beam_width
     start = _common.as_tokens(start_tokens)
     batch = ops.shape(start)[0]
@@ -137,7 +156,9 @@ def beam_search(step_fn, initial_state, start_tokens, max_length, end_token, bea
         state = _common.gather_rows(state, rows)
         return i + 1, buffer, ops.reshape(token, (-1,)), state, log_probs, finished, lengths
 
-    _, buffer, _, _, log_probs, finished, lengths = ops.while_loop(cond, body, (0, buffer, tokens, state, log_probs, finished, lengths))
+    _, buffer, _, _, log_probs, finished, lengths = ops.while_loop(
+        cond, body, (0, buffer, tokens, state, log_probs, finished, lengths)
+    )
     scores = log_probs / length_penalty_factor(lengths, length_penalty)  # (B, K)
     scores, order = ops.top_k(scores, k)  # best first
     order = ops.cast(order, "int32")

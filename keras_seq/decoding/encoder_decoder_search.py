@@ -72,7 +72,9 @@ class EncoderDecoderSearch:
 
     def _greedy_tokens(self, inputs, max_length):
         memory, state = self.encode(inputs)
-        return greedy_search(self.step, state, self._start(inputs), max_length, end_token=self.end_id, constants=memory)[0]
+        return greedy_search(
+            self.step, state, self._start(inputs), max_length, end_token=self.end_id, constants=memory
+        )[0]
 
     def beam_function(self, beam_width, no_repeat_ngram=0):
         """The compiled `(inputs, max_length, length_penalty) -> (tokens (B, K, L), scores (B, K))`."""
@@ -103,11 +105,15 @@ class EncoderDecoderSearch:
             or no_repeat_ngram == 1
             or not 0 <= no_repeat_ngram <= MAX_DECODE_LENGTH
         ):
-            raise ValueError(f"no_repeat_ngram must be 0 (off) or an integer from 2 to {MAX_DECODE_LENGTH}; got {no_repeat_ngram!r}")
+            raise ValueError(
+                f"no_repeat_ngram must be 0 (off) or an integer from 2 to {MAX_DECODE_LENGTH}; got {no_repeat_ngram!r}"
+            )
         tf = self._tf
         limit = tf.constant(int(max_length))
         if int(beam_width) == 1 and not no_repeat_ngram:
             return self._greedy(inputs, limit).numpy()
-        search = self.beam_function(int(beam_width), int(no_repeat_ngram))  # a width of 1 with the ban: greedy that never repeats
+        search = self.beam_function(
+            int(beam_width), int(no_repeat_ngram)
+        )  # a width of 1 with the ban: greedy that never repeats
         tokens, _ = search(inputs, limit, tf.constant(float(length_penalty), tf.float32))
         return tokens.numpy()[:, 0]

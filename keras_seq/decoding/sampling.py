@@ -57,7 +57,17 @@ def _filter(logits, top_k, top_p):
 
 
 def sample(
-    step_fn, initial_state, start_tokens, max_length, end_token=None, temperature=1.0, top_k=0, top_p=1.0, seed=None, constants=None, return_state=False
+    step_fn,
+    initial_state,
+    start_tokens,
+    max_length,
+    end_token=None,
+    temperature=1.0,
+    top_k=0,
+    top_p=1.0,
+    seed=None,
+    constants=None,
+    return_state=False,
 ):
     """Draw each token from the model's (filtered) distribution.
 
@@ -87,4 +97,6 @@ def sample(
         logits = filter_logits(logits, temperature, top_k, top_p)
         return keras.random.categorical(logits, 1, seed=seed)[:, 0]  # (B,)
 
-    return _common.token_loop(step_fn, choose, initial_state, start_tokens, max_length, end_token, constants, return_state)
+    return _common.token_loop(
+        step_fn, choose, initial_state, start_tokens, max_length, end_token, constants, return_state
+    )

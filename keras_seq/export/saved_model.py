@@ -25,7 +25,9 @@ def save_module(module, export_dir, signatures):
     return export_dir
 
 
-def beam_search_text(step, state, memory, words, max_length, beam_width, length_penalty, start_id, end_id, no_repeat_ngram=0):
+def beam_search_text(
+    step, state, memory, words, max_length, beam_width, length_penalty, start_id, end_id, no_repeat_ngram=0
+):
     """Beam search inside a serving graph, ending in text: the best
     hypothesis of each input as its words joined by spaces (nothing after
     the end token).
@@ -48,8 +50,11 @@ def beam_search_text(step, state, memory, words, max_length, beam_width, length_
     batch = tf.shape(tf.nest.flatten(state)[0])[0]
     out = beam_search(
         step, state, tf.fill([batch], start_id), max_length,
-        end_token=end_id, beam_width=beam_width, length_penalty=length_penalty, constants=memory, no_repeat_ngram=no_repeat_ngram,
+        end_token=end_id, beam_width=beam_width, length_penalty=length_penalty, constants=memory,
+        no_repeat_ngram=no_repeat_ngram,
     )  # fmt: skip
     tokens = out["tokens"][:, 0]  # (B, L), the best hypothesis
-    tokens = tf.where(tf.cumsum(tf.cast(tokens == end_id, tf.int32), axis=1) > 0, 0, tokens)  # (B, L), nothing from the end token on
+    tokens = tf.where(
+        tf.cumsum(tf.cast(tokens == end_id, tf.int32), axis=1) > 0, 0, tokens
+    )  # (B, L), nothing from the end token on
     return tf.strings.reduce_join(tf.gather(words, tokens), axis=-1, separator=" ")

@@ -30,7 +30,17 @@ class FusedRNN(keras.layers.RNN):
 
     fused_requirements = "the default activations and unroll=False"
 
-    def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False, stateful=False, unroll=False, fused="auto", **kwargs):
+    def __init__(
+        self,
+        cell,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
+        stateful=False,
+        unroll=False,
+        fused="auto",
+        **kwargs,
+    ):
         if fused not in ("auto", True, False):
             raise ValueError(f"`fused` must be 'auto', True or False; received fused={fused!r}.")
         super().__init__(cell, return_sequences, return_state, go_backwards, stateful, unroll, **kwargs)

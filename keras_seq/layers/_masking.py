@@ -9,4 +9,6 @@ def check_mask(owner, mask, expected, name="mask"):
     got = tuple(mask.shape)
     fits = len(got) == len(expected) and all(e is None or g is None or e == g for e, g in zip(expected, got))
     if not fits:
-        raise ValueError(f"{owner} expects {name} of shape (batch, steps) = {tuple(expected)}; received {name} of shape {got}.")
+        raise ValueError(
+            f"{owner} expects {name} of shape (batch, steps) = {tuple(expected)}; received {name} of shape {got}."
+        )

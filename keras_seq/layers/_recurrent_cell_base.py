@@ -22,7 +22,8 @@ def get_activation(name, value):
         return keras.activations.get(value)
     except (ValueError, TypeError) as error:
         raise ValueError(
-            f"Unknown activation for `{name}`: received {name}={value!r}. Use a name from `keras.activations` (e.g. 'tanh', 'sigmoid') or a callable."
+            f"Unknown activation for `{name}`: received {name}={value!r}. Use a name from `keras.activations` (e.g. "
+            "'tanh', 'sigmoid') or a callable."
         ) from error
 
 
@@ -104,7 +105,9 @@ class RecurrentCellBase(keras.layers.Layer):
     def build(self, input_shape):
         input_dim = input_shape[-1]
         if input_dim is None:
-            raise ValueError(f"{type(self).__name__} needs a known feature size; received input shape {tuple(input_shape)}.")
+            raise ValueError(
+                f"{type(self).__name__} needs a known feature size; received input shape {tuple(input_shape)}."
+            )
         self.kernel = self.add_weight(
             shape=(input_dim, self.gates * self.units),
             name="kernel",
@@ -138,7 +141,9 @@ class RecurrentCellBase(keras.layers.Layer):
         if self.dropout > 0:
             mask = keras.random.dropout(ops.ones_like(step_input), self.dropout, seed=self.seed_generator)
         if self.recurrent_dropout > 0:
-            recurrent_mask = keras.random.dropout(ops.ones_like(state), self.recurrent_dropout, seed=self.seed_generator)
+            recurrent_mask = keras.random.dropout(
+                ops.ones_like(state), self.recurrent_dropout, seed=self.seed_generator
+            )
         return mask, recurrent_mask
 
     def set_dropout_masks(self, masks):

@@ -52,7 +52,10 @@ class RecurrentLayerBase(FusedRNN):
     def check_rank(self, shape):
         """Raise a ValueError naming the shape unless it is `(B, T, D)`."""
         if len(shape) != 3:
-            raise ValueError(f"{type(self).__name__} expects a 3D input (batch, timesteps, features); received an input of shape {tuple(shape)}.")
+            raise ValueError(
+                f"{type(self).__name__} expects a 3D input (batch, timesteps, features); received an input of shape "
+                f"{tuple(shape)}."
+            )
 
     def build(self, sequences_shape, initial_state_shape=None):
         self.check_rank(sequences_shape)  # first call
@@ -71,7 +74,9 @@ class RecurrentLayerBase(FusedRNN):
     def fused_supported(self, mask=None):
         cell = self.cell
         recurrent = getattr(cell, "recurrent_activation", keras.activations.sigmoid)
-        return cell.activation is keras.activations.tanh and recurrent is keras.activations.sigmoid and self.cell_fusable()
+        return (
+            cell.activation is keras.activations.tanh and recurrent is keras.activations.sigmoid and self.cell_fusable()
+        )
 
     def cell_fusable(self):
         """Extra conditions of a subclass' kernel on its cell."""

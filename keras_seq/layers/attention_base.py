@@ -81,10 +81,14 @@ class AttentionBase(keras.layers.Layer):
     def build(self, query_shape, value_shape, value_mask_shape=None):
         if len(query_shape) not in (2, 3):
             raise ValueError(
-                f"{type(self).__name__} expects a query of shape (batch, dim) or (batch, Tq, dim); received a query of shape {tuple(query_shape)}."
+                f"{type(self).__name__} expects a query of shape (batch, dim) or (batch, Tq, dim); received a query "
+                f"of shape {tuple(query_shape)}."
             )
         if len(value_shape) != 3:
-            raise ValueError(f"{type(self).__name__} expects a value of shape (batch, Tv, dim); received a value of shape {tuple(value_shape)}.")
+            raise ValueError(
+                f"{type(self).__name__} expects a value of shape (batch, Tv, dim); received a value of shape "
+                f"{tuple(value_shape)}."
+            )
         self.build_scoring(query_shape[-1], value_shape[-1])
 
     def build_scoring(self, query_dim, value_dim):

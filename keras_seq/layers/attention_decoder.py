@@ -50,7 +50,16 @@ class AttentionDecoder(keras.layers.RNN):
     (2, 7, 5)
     """
 
-    def __init__(self, cell, return_sequences=True, return_state=False, go_backwards=False, stateful=False, unroll=False, **kwargs):
+    def __init__(
+        self,
+        cell,
+        return_sequences=True,
+        return_state=False,
+        go_backwards=False,
+        stateful=False,
+        unroll=False,
+        **kwargs,
+    ):
         if isinstance(cell, dict):
             cell = keras.saving.deserialize_keras_object(cell)
         if not isinstance(cell, AttentionDecoderCell):
@@ -60,16 +69,24 @@ class AttentionDecoder(keras.layers.RNN):
 
     def build(self, sequences_shape, memory_shape, memory_mask_shape=None, initial_state_shape=None):
         if len(sequences_shape) != 3:
-            raise ValueError(f"AttentionDecoder expects sequences of shape (batch, timesteps, features); received shape {tuple(sequences_shape)}.")
+            raise ValueError(
+                "AttentionDecoder expects sequences of shape (batch, timesteps, features); received shape "
+                f"{tuple(sequences_shape)}."
+            )
         if len(memory_shape) != 3:
-            raise ValueError(f"AttentionDecoder expects a memory of shape (batch, Tv, features); received shape {tuple(memory_shape)}.")
+            raise ValueError(
+                "AttentionDecoder expects a memory of shape (batch, Tv, features); received shape "
+                f"{tuple(memory_shape)}."
+            )
         if not self.cell.built:
             step_shape = (sequences_shape[0], sequences_shape[-1])
             self.cell.build(step_shape, memory_shape)
             self.cell.built = True
         super().build(sequences_shape, initial_state_shape)
 
-    def call(self, sequences, memory, memory_mask=None, initial_state=None, mask=None, training=False, sequences_mask=None):
+    def call(
+        self, sequences, memory, memory_mask=None, initial_state=None, mask=None, training=False, sequences_mask=None
+    ):
         # with several tensor arguments Keras fills `<name>_mask` from each
         # argument's own mask, not `mask`
         mask = sequences_mask if mask is None else mask

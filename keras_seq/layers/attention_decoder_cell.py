@@ -85,7 +85,15 @@ class AttentionDecoderCell(keras.layers.Layer):
     """
 
     def __init__(
-        self, cell, attention, output_units=None, input_feeding=True, use_bias=False, kernel_initializer="glorot_uniform", context_gate=False, **kwargs
+        self,
+        cell,
+        attention,
+        output_units=None,
+        input_feeding=True,
+        use_bias=False,
+        kernel_initializer="glorot_uniform",
+        context_gate=False,
+        **kwargs,
     ):
         super().__init__(**kwargs)
         if isinstance(cell, dict):
@@ -109,14 +117,21 @@ class AttentionDecoderCell(keras.layers.Layer):
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.cell_state_count = len(_as_list(cell.state_size))
         self.tracks_alignments = bool(getattr(attention, "tracks_alignments", False))
-        self.state_size = _as_list(cell.state_size) + ([self.output_units] if self.input_feeding else []) + ([None, None] if self.tracks_alignments else [])
+        self.state_size = (
+            _as_list(cell.state_size)
+            + ([self.output_units] if self.input_feeding else [])
+            + ([None, None] if self.tracks_alignments else [])
+        )
         self.output_size = self.output_units
         self._handed_memory = None
         self.supports_masking = True  # the step mask is handled by keras.layers.RNN
 
     def build(self, inputs_shape, memory_shape=None):
         if memory_shape is None:
-            raise ValueError("AttentionDecoderCell needs the memory's shape to build: call build(inputs_shape, memory_shape) or use it in AttentionDecoder.")
+            raise ValueError(
+                "AttentionDecoderCell needs the memory's shape to build: call build(inputs_shape, memory_shape) or "
+                "use it in AttentionDecoder."
+            )
         batch, depth = inputs_shape[0], inputs_shape[-1]
         feed = self.output_units if self.input_feeding else 0
         if not self.cell.built:
@@ -129,17 +144,24 @@ class AttentionDecoderCell(keras.layers.Layer):
             shape=(cell_output + memory_shape[-1], self.output_units),
             initializer=self.kernel_initializer,
         )
-        self.output_bias = self.add_weight(name="output_bias", shape=(self.output_units,), initializer="zeros") if self.use_bias else None
+        self.output_bias = (
+            self.add_weight(name="output_bias", shape=(self.output_units,), initializer="zeros")
+            if self.use_bias
+            else None
+        )
         self.gate_kernel = self.gate_bias = None
         if self.context_gate:
-            self.gate_kernel = self.add_weight(name="gate_kernel", shape=(cell_output, 1), initializer=self.kernel_initializer)
+            self.gate_kernel = self.add_weight(
+                name="gate_kernel", shape=(cell_output, 1), initializer=self.kernel_initializer
+            )
             self.gate_bias = self.add_weight(name="gate_bias", shape=(1,), initializer="zeros")
 
     def prepare_memory(self, value, value_mask=None):
         """`(keys, value, value_mask)` for `call(..., memory=...)`."""
         if not self.built:
             raise ValueError(
-                "Build the AttentionDecoderCell before preparing a memory: cell.build(inputs_shape, memory_shape), or run it in AttentionDecoder once."
+                "Build the AttentionDecoderCell before preparing a memory: cell.build(inputs_shape, memory_shape), or "
+                "run it in AttentionDecoder once."
             )
         if value_mask is None:
             value_mask = ops.ones(ops.shape(value)[:2], dtype="bool")  # (B, Tv)
@@ -152,7 +174,10 @@ class AttentionDecoderCell(keras.layers.Layer):
     def call(self, inputs, states, memory=None, training=False):
         memory = memory if memory is not None else self._handed_memory
         if memory is None:
-            raise ValueError("AttentionDecoderCell needs a memory: pass memory=cell.prepare_memory(value) or run the cell inside AttentionDecoder.")
+            raise ValueError(
+                "AttentionDecoderCell needs a memory: pass memory=cell.prepare_memory(value) or run the cell inside "
+                "AttentionDecoder."
+            )
         keys, value, value_mask = memory
         states = list(states)
         cell_states = states[: self.cell_state_count]
@@ -167,7 +192,9 @@ class AttentionDecoderCell(keras.layers.Layer):
         new_cell_states = _as_list(new_cell_states)
         context, weights = self.attention.attend(h, keys, value, value_mask, history)  # (B, Dv), (B, Tv)
         if self.context_gate:
-            gate = ops.sigmoid(ops.matmul(h, ops.cast(self.gate_kernel, h.dtype)) + ops.cast(self.gate_bias, h.dtype))  # (B, 1)
+            gate = ops.sigmoid(
+                ops.matmul(h, ops.cast(self.gate_kernel, h.dtype)) + ops.cast(self.gate_bias, h.dtype)
+            )  # (B, 1)
             context = context * ops.cast(gate, context.dtype)  # (B, Dv)
         kernel = ops.cast(self.output_kernel, h.dtype)
         attentional = ops.matmul(ops.concatenate([h, context], axis=-1), kernel)  # (B, A)
@@ -222,7 +249,9 @@ class AttentionDecoderCell(keras.layers.Layer):
             return cell_states
         if memory is None and (self.tracks_alignments or not cell_states):
             why = "its attention tracks its alignments" if self.tracks_alignments else "no cell state is given"
-            raise ValueError(f"AttentionDecoderCell.complete_state needs the memory (cell.prepare_memory(value)): {why}.")
+            raise ValueError(
+                f"AttentionDecoderCell.complete_state needs the memory (cell.prepare_memory(value)): {why}."
+            )
         if not cell_states:
             cell_states = self._wrapped_initial_state(ops.shape(memory[1])[0])
         batch, dtype = ops.shape(cell_states[0])[0], cell_states[0].dtype

@@ -59,7 +59,9 @@ class BahdanauAttention(AttentionBase):
         self.key_kernel = self.add_weight(name="key_kernel", shape=(value_dim, self.units), initializer=init)
         self.score_vector = self.add_weight(name="score_vector", shape=(self.units,), initializer="glorot_uniform")
         if self.normalize:
-            self.score_gain = self.add_weight(name="score_gain", shape=(), initializer=keras.initializers.Constant(self.units**-0.5))
+            self.score_gain = self.add_weight(
+                name="score_gain", shape=(), initializer=keras.initializers.Constant(self.units**-0.5)
+            )
             self.score_bias = self.add_weight(name="score_bias", shape=(self.units,), initializer="zeros")
 
     def prepare_keys(self, value):

@@ -48,7 +48,9 @@ class ContentAddressing(AttentionBase):
 
     def build_scoring(self, query_dim, value_dim):
         if query_dim is not None and value_dim is not None and query_dim != value_dim:
-            raise ValueError(f"ContentAddressing needs queries as wide as the memory rows; received {query_dim} and {value_dim}.")
+            raise ValueError(
+                f"ContentAddressing needs queries as wide as the memory rows; received {query_dim} and {value_dim}."
+            )
 
     def scaled_query(self, key, strength):
         """`strength * key / |key|`: `(B, H, M)` from a key `(B, H, M)` and a

@@ -95,7 +95,17 @@ class GRU(RecurrentLayerBase):
             reset_after=reset_after,
             **self.cell_options(kwargs, "gru_cell"),
         )
-        super().__init__(cell, return_sequences, return_state, go_backwards, stateful, unroll, fused=fused, activity_regularizer=activity_regularizer, **kwargs)
+        super().__init__(
+            cell,
+            return_sequences,
+            return_state,
+            go_backwards,
+            stateful,
+            unroll,
+            fused=fused,
+            activity_regularizer=activity_regularizer,
+            **kwargs,
+        )
 
     def cell_fusable(self):
         return self.cell.reset_after

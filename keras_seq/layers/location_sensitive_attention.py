@@ -52,7 +52,9 @@ class LocationSensitiveAttention(BahdanauAttention):
 
     tracks_alignments = True
 
-    def __init__(self, units, filters=16, kernel_size=7, normalize=False, kernel_initializer="glorot_uniform", **kwargs):
+    def __init__(
+        self, units, filters=16, kernel_size=7, normalize=False, kernel_initializer="glorot_uniform", **kwargs
+    ):
         super().__init__(units, normalize=normalize, kernel_initializer=kernel_initializer, **kwargs)
         self.filters = check_units(filters)
         self.kernel_size = check_units(kernel_size)
@@ -60,8 +62,12 @@ class LocationSensitiveAttention(BahdanauAttention):
     def build_scoring(self, query_dim, value_dim):
         super().build_scoring(query_dim, value_dim)
         init = self.kernel_initializer
-        self.location_kernel = self.add_weight(name="location_kernel", shape=(self.kernel_size, 2, self.filters), initializer=init)
-        self.location_projection = self.add_weight(name="location_projection", shape=(self.filters, self.units), initializer=init)
+        self.location_kernel = self.add_weight(
+            name="location_kernel", shape=(self.kernel_size, 2, self.filters), initializer=init
+        )
+        self.location_projection = self.add_weight(
+            name="location_projection", shape=(self.filters, self.units), initializer=init
+        )
 
     def score(self, query, keys, history):
         dtype = keys.dtype

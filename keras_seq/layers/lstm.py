@@ -122,7 +122,17 @@ class LSTM(RecurrentLayerBase):
             proj_size=proj_size,
             **self.cell_options(kwargs, "lstm_cell"),
         )
-        super().__init__(cell, return_sequences, return_state, go_backwards, stateful, unroll, fused=fused, activity_regularizer=activity_regularizer, **kwargs)
+        super().__init__(
+            cell,
+            return_sequences,
+            return_state,
+            go_backwards,
+            stateful,
+            unroll,
+            fused=fused,
+            activity_regularizer=activity_regularizer,
+            **kwargs,
+        )
 
     def cell_fusable(self):
         return not self.cell.variants

@@ -19,7 +19,9 @@ def _check_zoneout(zoneout):
     try:
         z_h, z_c = (check_rate("zoneout", value) for value in zoneout)
     except (TypeError, ValueError):
-        raise ValueError(f"`zoneout` must be a pair (z_h, z_c) of floats in [0, 1), or None; received zoneout={zoneout!r}.") from None
+        raise ValueError(
+            f"`zoneout` must be a pair (z_h, z_c) of floats in [0, 1), or None; received zoneout={zoneout!r}."
+        ) from None
     return (z_h, z_c) if (z_h or z_c) else None
 
 
@@ -144,7 +146,9 @@ class LSTMCell(RecurrentCellBase):
                 setattr(self, f"{name}_beta", self.add_weight(shape=(size,), name=f"{name}_beta", initializer="zeros"))
         if self.peephole:
             for gate in ("input", "forget", "output"):
-                weight = self.add_weight(shape=(u,), name=f"{gate}_gate_peephole_weights", initializer=self.kernel_initializer)
+                weight = self.add_weight(
+                    shape=(u,), name=f"{gate}_gate_peephole_weights", initializer=self.kernel_initializer
+                )
                 setattr(self, f"{gate}_gate_peephole_weights", weight)
         if self.proj_size:
             self.projection_kernel = self.add_weight(

@@ -110,7 +110,9 @@ class NTM(FusedRNN):
             mask = mask[0]
         if not self.can_fuse(mask):
             if self.fused is True:
-                raise ValueError("NTM(fused=True) cannot run a masked sequence; pass fused='auto' to run the cell step by step.")
+                raise ValueError(
+                    "NTM(fused=True) cannot run a masked sequence; pass fused='auto' to run the cell step by step."
+                )
             return super().inner_loop(sequences, initial_state, mask, training)
         cell = self.cell
         n, m, r, w = cell.memory_size, cell.memory_width, cell.read_heads, cell.write_heads
@@ -121,7 +123,9 @@ class NTM(FusedRNN):
         inputs_dim = x.shape[-1]
         inputs_proj = ops.matmul(x, kernel[:inputs_dim]) + ops.cast(controller.bias, x.dtype)  # (T, B, 4U)
         h0, c0, memory0, reads0, read_w0, write_w0 = initial_state
-        weights0 = ops.concatenate([ops.reshape(read_w0, (-1, r, n)), ops.reshape(write_w0, (-1, w, n))], axis=1)  # (B, R+W, N)
+        weights0 = ops.concatenate(
+            [ops.reshape(read_w0, (-1, r, n)), ops.reshape(write_w0, (-1, w, n))], axis=1
+        )  # (B, R+W, N)
         hs, cs, reads, weights, memory = ntm_sequence(
             inputs_proj,
             (h0, c0, ops.reshape(memory0, (-1, n, m)), reads0, weights0),
@@ -166,7 +170,18 @@ class NTM(FusedRNN):
         for key in ("cell", "zero_output_for_mask"):
             config.pop(key, None)
         cell = self.cell
-        for name in ("units", "memory_size", "memory_width", "read_heads", "write_heads", "shift_range", "clip", "memory_init", "epsilon", "return_weightings"):
+        for name in (
+            "units",
+            "memory_size",
+            "memory_width",
+            "read_heads",
+            "write_heads",
+            "shift_range",
+            "clip",
+            "memory_init",
+            "epsilon",
+            "return_weightings",
+        ):
             config[name] = getattr(cell, name)
         config["controller"] = cell.controller_type
         config["kernel_initializer"] = keras.saving.serialize_keras_object(cell.kernel_initializer)

@@ -124,9 +124,13 @@ class NTMCell(keras.layers.Layer):
             self.controller = LSTMCell(units, kernel_initializer=kernel_initializer, name="controller")
             controller_states = [units, units]
         else:
-            self.controller = keras.layers.Dense(units, activation="tanh", kernel_initializer=kernel_initializer, name="controller")
+            self.controller = keras.layers.Dense(
+                units, activation="tanh", kernel_initializer=kernel_initializer, name="controller"
+            )
             controller_states = []
-        self.interface = keras.layers.Dense(r * self.head_size + w * (self.head_size + 2 * m), kernel_initializer=kernel_initializer, name="interface")
+        self.interface = keras.layers.Dense(
+            r * self.head_size + w * (self.head_size + 2 * m), kernel_initializer=kernel_initializer, name="interface"
+        )
         self.addressing = ContentAddressing(epsilon=epsilon, name="addressing")
         self.state_size = controller_states + [n * m, r * m, r * n, w * n]
         self.output_units = units + r * m
@@ -189,10 +193,14 @@ class NTMCell(keras.layers.Layer):
         write_params = ops.reshape(write_params, (-1, w, self.head_size + 2 * m))  # (B, W, P_h + 2M)
         write_params, erase, add = ops.split(write_params, [self.head_size, self.head_size + m], axis=-1)
         # all heads address the memory together, as rows of one batch of heads
-        previous = ops.concatenate([ops.reshape(read_w, (-1, r, n)), ops.reshape(write_w, (-1, w, n))], axis=1)  # (B, R+W, N)
+        previous = ops.concatenate(
+            [ops.reshape(read_w, (-1, r, n)), ops.reshape(write_w, (-1, w, n))], axis=1
+        )  # (B, R+W, N)
         weightings = self.address(ops.concatenate([read_params, write_params], axis=1), memory, previous)  # (B, R+W, N)
         read_w, write_w = ops.split(weightings, [r], axis=1)  # (B, R, N), (B, W, N)
-        read = ops.sum(ops.expand_dims(read_w, -1) * ops.expand_dims(memory, 1), axis=2)  # (B, R, M), a broadcast product (see ContentAddressing.score)
+        read = ops.sum(
+            ops.expand_dims(read_w, -1) * ops.expand_dims(memory, 1), axis=2
+        )  # (B, R, M), a broadcast product (see ContentAddressing.score)
         erase = ops.sigmoid(erase)  # (B, W, M)
         add = ops.tanh(add)  # (B, W, M)
         kept, added = 1.0, 0.0

@@ -36,7 +36,10 @@ class PositionEmbedding(keras.layers.Layer):
 
     def build(self, input_shape):
         if len(input_shape) != 3 or input_shape[1] is None or input_shape[2] is None:
-            raise ValueError(f"PositionEmbedding needs inputs (batch, positions, features) with known sizes; received shape {tuple(input_shape)}.")
+            raise ValueError(
+                "PositionEmbedding needs inputs (batch, positions, features) with known sizes; received shape "
+                f"{tuple(input_shape)}."
+            )
         self.table = self.add_weight(name="table", shape=tuple(input_shape[1:]), initializer=self.initializer)
 
     def call(self, inputs):

@@ -87,7 +87,17 @@ class SimpleRNN(RecurrentLayerBase):
             seed=seed,
             **self.cell_options(kwargs, "simplernn_cell"),
         )
-        super().__init__(cell, return_sequences, return_state, go_backwards, stateful, unroll, fused=fused, activity_regularizer=activity_regularizer, **kwargs)
+        super().__init__(
+            cell,
+            return_sequences,
+            return_state,
+            go_backwards,
+            stateful,
+            unroll,
+            fused=fused,
+            activity_regularizer=activity_regularizer,
+            **kwargs,
+        )
 
     def run_fused(self, x, initial_state, time_mask, state_mask=None):
         cell = self.cell

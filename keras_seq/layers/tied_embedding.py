@@ -46,7 +46,9 @@ class TiedEmbedding(keras.layers.Layer):
     ((1, 3, 8), (1, 3, 100))
     """
 
-    def __init__(self, input_dim, output_dim, mask_zero=False, use_bias=True, embeddings_initializer="uniform", **kwargs):
+    def __init__(
+        self, input_dim, output_dim, mask_zero=False, use_bias=True, embeddings_initializer="uniform", **kwargs
+    ):
         super().__init__(**kwargs)
         self.input_dim = check_units(input_dim)
         self.output_dim = check_units(output_dim)
@@ -56,13 +58,21 @@ class TiedEmbedding(keras.layers.Layer):
         self.supports_masking = True
 
     def build(self, input_shape=None):
-        self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim), initializer=self.embeddings_initializer, name="embeddings")
-        self.reverse_bias = self.add_weight(shape=(self.input_dim,), initializer="zeros", name="reverse_bias") if self.use_bias else None
+        self.embeddings = self.add_weight(
+            shape=(self.input_dim, self.output_dim), initializer=self.embeddings_initializer, name="embeddings"
+        )
+        self.reverse_bias = (
+            self.add_weight(shape=(self.input_dim,), initializer="zeros", name="reverse_bias")
+            if self.use_bias
+            else None
+        )
         self.built = True
 
     def call(self, inputs, reverse=False):
         if not reverse:
-            return ops.take(ops.cast(self.embeddings, self.compute_dtype), ops.cast(inputs, "int32"), axis=0)  # (B, ..., E)
+            return ops.take(
+                ops.cast(self.embeddings, self.compute_dtype), ops.cast(inputs, "int32"), axis=0
+            )  # (B, ..., E)
         table = ops.cast(self.embeddings, inputs.dtype)  # (V, E)
         logits = ops.matmul(inputs, ops.transpose(table))  # (B, ..., V)
         if self.reverse_bias is not None:

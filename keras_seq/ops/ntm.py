@@ -32,7 +32,9 @@ from keras import ops
 from keras_seq.ops._scan import compiled, scan
 from keras_seq.ops.recurrence import _flat, _grad_or_zeros, _shift_right, _weight_grad
 
-NTMShape = collections.namedtuple("NTMShape", "memory_size memory_width read_heads write_heads shift_range clip epsilon")
+NTMShape = collections.namedtuple(
+    "NTMShape", "memory_size memory_width read_heads write_heads shift_range clip epsilon"
+)
 
 
 def _sum(x, axis):
@@ -83,7 +85,9 @@ def _kernels(shape):
             out = out + ops.roll(gated, offset, axis=-1) * shift[..., k : k + 1]  # (B, H, N)
         return out
 
-    def step_forward(xp_t, h, c, memory, reads, previous, read_kernel, recurrent_kernel, interface_kernel, interface_bias):
+    def step_forward(
+        xp_t, h, c, memory, reads, previous, read_kernel, recurrent_kernel, interface_kernel, interface_bias
+    ):
         z = xp_t + ops.matmul(reads, read_kernel) + ops.matmul(h, recurrent_kernel)  # (B, 4U)
         z_i, z_f, z_g, z_o = ops.split(z, 4, axis=-1)
         c_new = ops.sigmoid(z_f) * c + ops.sigmoid(z_i) * ops.tanh(z_g)  # (B, U)
@@ -111,7 +115,9 @@ def _kernels(shape):
     def forward(xp, h0, c0, memory0, reads0, weights0, read_kernel, recurrent_kernel, interface_kernel, interface_bias):
         def step(carry, inputs):
             (x_t,) = inputs
-            new_carry, saved = step_forward(x_t, *carry, read_kernel, recurrent_kernel, interface_kernel, interface_bias)
+            new_carry, saved = step_forward(
+                x_t, *carry, read_kernel, recurrent_kernel, interface_kernel, interface_bias
+            )
             h_new, c_new, _, new_reads, weights = new_carry
             return new_carry, (h_new, c_new, new_reads, weights, *saved)
 
@@ -148,7 +154,9 @@ def _kernels(shape):
             read_w, write_w = ops.split(w_t, [r], axis=1)  # (B, R, N), (B, W, N)
             erase_a, add_a = ops.sigmoid(erase), ops.tanh(add)  # (B, W, M)
             # ---- the memory's update: M' = M * prod_j K_j + sum_j w_j a_j^T
-            factors = [1.0 - ops.expand_dims(write_w[:, j], -1) * ops.expand_dims(erase_a[:, j], 1) for j in range(w)]  # (B, N, M) each
+            factors = [
+                1.0 - ops.expand_dims(write_w[:, j], -1) * ops.expand_dims(erase_a[:, j], 1) for j in range(w)
+            ]  # (B, N, M) each
             kept = functools.reduce(lambda a, b: a * b, factors)
             dmem_prev = dmem * kept  # (B, N, M)
             d_kept = dmem * memory
@@ -205,7 +213,9 @@ def _kernels(shape):
             d_heads = ops.concatenate([d_key, d_beta, d_gate, d_shift, d_gamma], axis=-1)  # (B, H, P_h)
             d_read_p, d_write_p = ops.split(d_heads, [r], axis=1)
             d_write_p = ops.concatenate([d_write_p, d_erase, d_add], axis=-1)  # (B, W, P_h + 2M)
-            d_p = ops.concatenate([ops.reshape(d_read_p, (-1, r * head)), ops.reshape(d_write_p, (-1, w * (head + 2 * m)))], axis=-1)
+            d_p = ops.concatenate(
+                [ops.reshape(d_read_p, (-1, r * head)), ops.reshape(d_write_p, (-1, w * (head + 2 * m)))], axis=-1
+            )
             d_p = d_p * ops.cast((p_raw >= -clip) & (p_raw <= clip), d_p.dtype)  # (B, P)
             # ---- the controller
             d_hc = ops.matmul(d_p, interface_t) * ops.cast((h_t >= -clip) & (h_t <= clip), d_p.dtype)
@@ -215,7 +225,10 @@ def _kernels(shape):
             i, f, o, g = ops.sigmoid(z_i), ops.sigmoid(z_f), ops.sigmoid(z_o), ops.tanh(z_g)
             tc = ops.tanh(c_t)
             dc = dc + dh * o * (1.0 - tc * tc)
-            dz = ops.concatenate([dc * g * i * (1.0 - i), dc * cp_t * f * (1.0 - f), dc * i * (1.0 - g * g), dh * tc * o * (1.0 - o)], axis=-1)  # (B, 4U)
+            dz = ops.concatenate(
+                [dc * g * i * (1.0 - i), dc * cp_t * f * (1.0 - f), dc * i * (1.0 - g * g), dh * tc * o * (1.0 - o)],
+                axis=-1,
+            )  # (B, 4U)
             new_carry = (ops.matmul(dz, recurrent_t), dc * f, dmem_prev, ops.matmul(dz, read_t), dw_prev)
             return new_carry, (dz, d_p)
 

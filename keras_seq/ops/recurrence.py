@@ -287,7 +287,9 @@ def _simple_rnn_backward(d_hs, hs, steps, h_init, kernel, mask, state_mask):
             dh_prev = dh_prev + dh * (1.0 - m_t)
         return (dh_prev,), dz
 
-    (dh0,), dzs = scan(back, (ops.zeros_like(h_init),), _with_mask((d_hs, factors), mask), reverse=True)  # dzs (T, B, U)
+    (dh0,), dzs = scan(
+        back, (ops.zeros_like(h_init),), _with_mask((d_hs, factors), mask), reverse=True
+    )  # dzs (T, B, U)
     d_kernel = _weight_grad(_dropped(_shift_right(hs, h_init), state_mask), dzs)  # (U, U)
     return dzs, dh0, d_kernel
 

@@ -93,9 +93,14 @@ class BestWeights(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         if self.stopped_epoch is not None and self.print_fn is not None:
-            self.print_fn(f"keras-seq: no better {self.monitor} in {self.patience} epochs; stopped after epoch {self.stopped_epoch + 1}")
+            self.print_fn(
+                f"keras-seq: no better {self.monitor} in {self.patience} epochs; stopped after epoch "
+                f"{self.stopped_epoch + 1}"
+            )
         if self.weights is None or self.best_epoch == self.last_epoch:
             return
         self.model.set_weights(self.weights)
         if self.print_fn is not None:
-            self.print_fn(f"keras-seq: kept the weights of epoch {self.best_epoch + 1}, the best {self.monitor} ({self.best:.4g})")
+            self.print_fn(
+                f"keras-seq: kept the weights of epoch {self.best_epoch + 1}, the best {self.monitor} ({self.best:.4g})"
+            )

@@ -40,7 +40,9 @@ def corpus_cider(hypotheses, references, sigma=SIGMA):
     >>> corpus_cider(["a dog runs", "two cats"], [["a dog runs", "a dog is running"], ["two cats sit"]])
     """
     if len(hypotheses) != len(references):
-        raise ValueError(f"need one reference list per hypothesis; got {len(hypotheses)} hypotheses and {len(references)} lists")
+        raise ValueError(
+            f"need one reference list per hypothesis; got {len(hypotheses)} hypotheses and {len(references)} lists"
+        )
     if not hypotheses:
         raise ValueError("no captions to score")
     if any(not refs for refs in references):
@@ -55,7 +57,10 @@ def corpus_cider(hypotheses, references, sigma=SIGMA):
         """Per n: the tf-idf weights of the n-grams, and the vector's norm."""
         out = []
         for n in range(1, MAX_N + 1):
-            weights = {gram: count * (log_images - math.log(max(1.0, documents[gram]))) for gram, count in _ngrams(words, n).items()}
+            weights = {
+                gram: count * (log_images - math.log(max(1.0, documents[gram])))
+                for gram, count in _ngrams(words, n).items()
+            }
             out.append((weights, math.sqrt(sum(w * w for w in weights.values()))))
         return out
 

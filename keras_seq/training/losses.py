@@ -40,7 +40,13 @@ class SmoothedSparseCrossEntropy(keras.losses.Loss):
     >>> model.compile("adam", SmoothedSparseCrossEntropy(0.1, ignore_class=0))
     """
 
-    def __init__(self, label_smoothing=0.0, ignore_class=None, name="smoothed_sparse_cross_entropy", reduction="sum_over_batch_size"):
+    def __init__(
+        self,
+        label_smoothing=0.0,
+        ignore_class=None,
+        name="smoothed_sparse_cross_entropy",
+        reduction="sum_over_batch_size",
+    ):
         super().__init__(name=name, reduction=reduction)
         if not 0 <= label_smoothing < 1:
             raise ValueError(f"`label_smoothing` must be in [0, 1); received {label_smoothing}.")
@@ -80,4 +86,9 @@ class SmoothedSparseCrossEntropy(keras.losses.Loss):
         return (1.0 - self.label_smoothing) * nll + self.label_smoothing * uniform
 
     def get_config(self):
-        return {"label_smoothing": self.label_smoothing, "ignore_class": self.ignore_class, "name": self.name, "reduction": self.reduction}
+        return {
+            "label_smoothing": self.label_smoothing,
+            "ignore_class": self.ignore_class,
+            "name": self.name,
+            "reduction": self.reduction,
+        }

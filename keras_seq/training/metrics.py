@@ -17,7 +17,9 @@ class _TokenCrossEntropy(keras.metrics.Metric):
     def update_state(self, y_true, y_pred, sample_weight=None):
         loss = keras.losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits=True)  # (B, T)
         loss = ops.cast(loss, "float32")
-        weight = ops.ones_like(loss) if sample_weight is None else ops.cast(sample_weight, "float32") * ops.ones_like(loss)
+        weight = (
+            ops.ones_like(loss) if sample_weight is None else ops.cast(sample_weight, "float32") * ops.ones_like(loss)
+        )
         self.total.assign_add(ops.sum(loss * weight))
         self.count.assign_add(ops.sum(weight))
 

@@ -43,7 +43,10 @@ class NaNGuard(keras.callbacks.Callback):
         self.model.stop_training = True
         self.model.set_weights(self.good)
         where = f"epoch {self.epoch + 1}, batch {batch + 1}"
-        self.print_fn(f"keras-seq: the loss became {float(loss)} at {where}; training stopped and the weights of the last good epoch were kept")
+        self.print_fn(
+            f"keras-seq: the loss became {float(loss)} at {where}; training stopped and the weights of the last good "
+            "epoch were kept"
+        )
 
     def on_epoch_end(self, epoch, logs=None):
         if self.stopped_at is None:

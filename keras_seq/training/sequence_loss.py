@@ -21,7 +21,9 @@ def _divide(numerator, denominator):
     return ops.where(ops.equal(denominator, 0), ops.zeros_like(numerator), numerator / safe)
 
 
-def _reduce(losses, weights, average_across_timesteps, average_across_batch, sum_over_timesteps, sum_over_batch, total=ops.sum):
+def _reduce(
+    losses, weights, average_across_timesteps, average_across_batch, sum_over_timesteps, sum_over_batch, total=ops.sum
+):
     """The weighted per-token `losses (B, T)` reduced as `sequence_loss` says;
     `total` sums the scalar denominators (over the replicas, for a `Loss`)."""
     weighted = losses * weights  # (B, T)
@@ -141,7 +143,12 @@ class SequenceLoss(keras.losses.Loss):
         if ignore_class is not None and (isinstance(ignore_class, bool) or int(ignore_class) != ignore_class):
             raise ValueError(f"`ignore_class` must be an integer or None; received {ignore_class!r}.")
         self.ignore_class = None if ignore_class is None else int(ignore_class)
-        self.modes = (bool(average_across_timesteps), bool(average_across_batch), bool(sum_over_timesteps), bool(sum_over_batch))
+        self.modes = (
+            bool(average_across_timesteps),
+            bool(average_across_batch),
+            bool(sum_over_timesteps),
+            bool(sum_over_batch),
+        )
 
     @property
     def label_smoothing(self):

@@ -61,7 +61,9 @@ class TimeBudget(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         now = time.monotonic()
         used = self.spent + now - self.start
-        stop = (self.seconds is not None and used >= self.seconds) or (self.deadline is not None and now >= self.deadline)
+        stop = (self.seconds is not None and used >= self.seconds) or (
+            self.deadline is not None and now >= self.deadline
+        )
         if self.agree is not None:
             stop = self.agree(stop)
         if stop:

@@ -69,9 +69,22 @@ class TrainingCheckpoint(keras.callbacks.Callback):
     >>> model.fit(data, epochs=10, callbacks=[checkpoint])
     """
 
-    def __init__(self, folder, every_steps=None, every_seconds=60.0, fingerprint=None, clock=None, agree=None, start=(0, 0, 0), spent=0.0, keep=()):
+    def __init__(
+        self,
+        folder,
+        every_steps=None,
+        every_seconds=60.0,
+        fingerprint=None,
+        clock=None,
+        agree=None,
+        start=(0, 0, 0),
+        spent=0.0,
+        keep=(),
+    ):
         super().__init__()
-        if every_steps is not None and (isinstance(every_steps, bool) or not isinstance(every_steps, int) or every_steps <= 0):
+        if every_steps is not None and (
+            isinstance(every_steps, bool) or not isinstance(every_steps, int) or every_steps <= 0
+        ):
             raise ValueError(f"`every_steps` must be a positive integer or None; received every_steps={every_steps!r}.")
         if not every_seconds > 0:
             raise ValueError(f"`every_seconds` must be positive; received every_seconds={every_seconds!r}.")
@@ -122,14 +135,19 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         model.load_weights(os.path.join(folder, state["weights"]))
         kept = state.get("callbacks", [])
         if [type(c).__name__ for c in keep] != [entry["class"] for entry in kept]:
-            raise ValueError(f"the checkpoint in {folder} holds the state of {[e['class'] for e in kept]}, not of {[type(c).__name__ for c in keep]}")
+            raise ValueError(
+                f"the checkpoint in {folder} holds the state of {[e['class'] for e in kept]}, not of "
+                f"{[type(c).__name__ for c in keep]}"
+            )
         arrays = {}
         if state.get("callback_arrays"):
             with np.load(os.path.join(folder, state["callback_arrays"]), allow_pickle=False) as file:
                 arrays = {name: file[name] for name in file.files}
         for index, (callback, entry) in enumerate(zip(keep, kept)):
             count = entry["arrays"]
-            callback.set_state(entry["values"], None if count is None else [arrays[f"{index}/{j}"] for j in range(count)])
+            callback.set_state(
+                entry["values"], None if count is None else [arrays[f"{index}/{j}"] for j in range(count)]
+            )
 
     # ------------------------------------------------------------ writing
     def elapsed(self):
@@ -141,12 +159,20 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         """Write a checkpoint of the model as it is now."""
         os.makedirs(self.folder, exist_ok=True)
         name = WEIGHTS_PATTERN.format(step=self.global_step)
-        with atomic_file(os.path.join(self.folder, name)) as partial:  # a folder of its own: an interrupted write may hold a file open
+        with atomic_file(
+            os.path.join(self.folder, name)
+        ) as partial:  # a folder of its own: an interrupted write may hold a file open
             self.model.save_weights(partial, overwrite=True)
         kept, arrays = [], {}
         for index, callback in enumerate(self.keep):
             values, weights = callback.get_state()
-            kept.append({"class": type(callback).__name__, "values": values, "arrays": None if weights is None else len(weights)})
+            kept.append(
+                {
+                    "class": type(callback).__name__,
+                    "values": values,
+                    "arrays": None if weights is None else len(weights),
+                }
+            )
             arrays.update({f"{index}/{j}": np.asarray(w) for j, w in enumerate(weights or [])})
         extra = KEPT_PATTERN.format(step=self.global_step) if arrays else None
         if extra:
@@ -162,7 +188,10 @@ class TrainingCheckpoint(keras.callbacks.Callback):
             "callback_arrays": extra,
             "fingerprint": self.fingerprint,
         }
-        with atomic_file(os.path.join(self.folder, STATE_FILE)) as partial, open(partial, "w", encoding="utf-8") as file:
+        with (
+            atomic_file(os.path.join(self.folder, STATE_FILE)) as partial,
+            open(partial, "w", encoding="utf-8") as file,
+        ):
             json.dump(state, file)
         for pattern in (WEIGHTS_PATTERN, KEPT_PATTERN):
             for old in glob.glob(os.path.join(self.folder, pattern.format(step="*"))):

@@ -64,7 +64,9 @@ def refuses_each(capsys, folder, cases):
     may name `{dir}`, which is `folder` (made with `bad_files`). Returns
     the error lines, one per case."""
     bad_files(folder)
-    return [expect_refusal(capsys, folder, *[arg.format(dir=folder) for arg in args], match=match) for args, match in cases]
+    return [
+        expect_refusal(capsys, folder, *[arg.format(dir=folder) for arg in args], match=match) for args, match in cases
+    ]
 
 
 def trained_once(tmp_path_factory, name, train, load):
@@ -91,7 +93,11 @@ def trained_once(tmp_path_factory, name, train, load):
         if not record.is_file():
             folder.mkdir(exist_ok=True)
             _, history = train(str(folder / "model"))
-            kept = {"history": history.history, "seconds": history.seconds, "validation_examples": history.validation_examples}
+            kept = {
+                "history": history.history,
+                "seconds": history.seconds,
+                "validation_examples": history.validation_examples,
+            }
             record.write_bytes(pickle.dumps(kept))
     own = tmp_path_factory.mktemp(name) / "model"
     shutil.copytree(folder / "model", own)
@@ -109,7 +115,9 @@ def runs(app):
     if app == "char_lm":
         from keras_seq.applications.char_lm import CharLMConfig, train
 
-        config = CharLMConfig(units=32, embedding_dim=16, sequence_length=20, batch_size=8, epochs=2, dropout=0.0, clipnorm=0.0)
+        config = CharLMConfig(
+            units=32, embedding_dim=16, sequence_length=20, batch_size=8, epochs=2, dropout=0.0, clipnorm=0.0
+        )
         return train, config, {"data": apps[app], "samples": False}
     if app == "sentiment":
         from keras_seq.applications.sentiment import SentimentConfig, train

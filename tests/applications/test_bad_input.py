@@ -15,10 +15,18 @@ READS = [app for app in APPS if app != "ntm"]  # the NTM generates its data
 @pytest.mark.parametrize("data", ["missing.txt", "empty.txt", "blank.txt", "binary.bin", "latin1.txt", "a_folder"])
 def test_train_refuses_unusable_data(app, data, tmp_path, capsys):
     bad_files(tmp_path)
-    expect_refusal(capsys, tmp_path, app, "train", "--data", str(tmp_path / data), "--model-dir", str(tmp_path / "out"), "--quiet")
+    expect_refusal(
+        capsys, tmp_path, app, "train", "--data", str(tmp_path / data), "--model-dir", str(tmp_path / "out"), "--quiet"
+    )
 
 
-FLAGS = [("--epochs", "0"), ("--epochs", "-3"), ("--batch-size", "0"), ("--learning-rate", "inf"), ("--learning-rate", "nan")]
+FLAGS = [
+    ("--epochs", "0"),
+    ("--epochs", "-3"),
+    ("--batch-size", "0"),
+    ("--learning-rate", "inf"),
+    ("--learning-rate", "nan"),
+]
 FLAGS += [("--time-budget", "-1"), ("--seed", "x")]
 
 
@@ -35,8 +43,12 @@ def test_train_refuses_out_of_range_and_non_finite_flags(app, flag, value, tmp_p
 @pytest.mark.parametrize("app", APPS)
 def test_a_model_dir_that_is_a_file_or_holds_nothing(app, tmp_path, capsys):
     bad_files(tmp_path)
-    expect_refusal(capsys, tmp_path, app, "train", "--model-dir", str(tmp_path / "model_is_a_file"), "--quiet", match="is a file")
+    expect_refusal(
+        capsys, tmp_path, app, "train", "--model-dir", str(tmp_path / "model_is_a_file"), "--quiet", match="is a file"
+    )
     for action in ("evaluate", "export"):
         expect_refusal(capsys, tmp_path, app, action, "--model-dir", str(tmp_path / "a_folder"), match="run `keras-seq")
     (tmp_path / "a_folder" / "model.keras").write_bytes(b"PK\x03\x04 not really a zip")  # a damaged model file
-    expect_refusal(capsys, tmp_path, app, "evaluate", "--model-dir", str(tmp_path / "a_folder"), match="not a Keras model file")
+    expect_refusal(
+        capsys, tmp_path, app, "evaluate", "--model-dir", str(tmp_path / "a_folder"), match="not a Keras model file"
+    )

@@ -31,38 +31,93 @@ def _strips(folder):
     return str(write_strips(folder / "strips", 40))
 
 
-# app -> (data file maker, tiny train flags, predict action args (or a function of the data), a call of the export's serving signature `m`)
+# app -> (data file maker, tiny train flags, predict action args (or a function of the data), a call of the export's
+# serving signature `m`)
 APPS = {
     "caption": (
         _strips,
-        ["--image-height", "16", "--image-width", "40", "--filters", "4", "--decoder-units", "8", "--embedding-dim", "4", "--batch-size", "8"],
+        [
+            "--image-height",
+            "16",
+            "--image-width",
+            "40",
+            "--filters",
+            "4",
+            "--decoder-units",
+            "8",
+            "--embedding-dim",
+            "4",
+            "--batch-size",
+            "8",
+        ],
         lambda data: ["predict", os.path.join(data, "strip0.png"), "--beam-width", "2"],
-        "[x.decode() for x in m.signatures['caption'](images=tf.stack([tf.io.encode_png(tf.zeros((16, 40, 3), tf.uint8))] * 2))['output_0'].numpy()]",
+        "[x.decode() for x in m.signatures['caption'](images=tf.stack([tf.io.encode_png(tf.zeros((16, 40, 3), "
+        "tf.uint8))] * 2))['output_0'].numpy()]",
     ),
     "char-lm": (
         lambda d: _write(d / "t.txt", [TEXT]),
         ["--units", "8", "--embedding-dim", "4", "--sequence-length", "20", "--batch-size", "8"],
         ["generate", "--prompt", "To", "--max-length", "12", "--seed", "1"],
-        "m.signatures['generate'](prompt=tf.constant('To'), max_length=tf.constant(5), temperature=tf.constant(0.05), top_k=tf.constant(1))"
+        "m.signatures['generate'](prompt=tf.constant('To'), max_length=tf.constant(5), temperature=tf.constant(0.05), "
+        "top_k=tf.constant(1))"
         "['output_0'].numpy().decode()",
     ),
     "sentiment": (
         lambda d: _write(d / "r.csv", REVIEWS),
-        ["--units", "4", "--embedding-dim", "4", "--attention-units", "4", "--lexicon", "none", "--word-vectors", "none"],
+        [
+            "--units",
+            "4",
+            "--embedding-dim",
+            "4",
+            "--attention-units",
+            "4",
+            "--lexicon",
+            "none",
+            "--word-vectors",
+            "none",
+        ],
         ["predict", "I loved it", "Awful"],
         "[x.decode() for x in m.signatures['classify'](texts=tf.constant(['I loved it', 'Awful']))['labels'].numpy()]",
     ),
     "ntm": (
         lambda d: "embedded",  # the tasks generate their data
-        ["--units", "8", "--memory-size", "8", "--memory-width", "4", "--max-size", "3", "--steps-per-epoch", "4", "--batch-size", "8", "--no-jit-compile"],
+        [
+            "--units",
+            "8",
+            "--memory-size",
+            "8",
+            "--memory-width",
+            "4",
+            "--max-size",
+            "3",
+            "--steps-per-epoch",
+            "4",
+            "--batch-size",
+            "8",
+            "--no-jit-compile",
+        ],
         ["evaluate", "--length", "5"],
         "m.signatures['run'](bits=tf.ones((1, 7, 9)) * 0.5)['bits'].numpy().tolist()",
     ),
     "translate": (
         lambda d: _write(d / "p.tsv", PAIRS),
-        ["--embedding-dim", "8", "--encoder-units", "8", "--decoder-units", "8", "--max-length", "6", "--batch-size", "16", "--validation-split", "0.2"],
+        [
+            "--embedding-dim",
+            "8",
+            "--encoder-units",
+            "8",
+            "--decoder-units",
+            "8",
+            "--max-length",
+            "6",
+            "--batch-size",
+            "16",
+            "--validation-split",
+            "0.2",
+        ],
         ["predict", "red cat", "--beam-width", "2"],
-        "[x.decode() for x in m.signatures['translate'](sentences=tf.constant(['red cat', 'big dog']))['output_0'].numpy()]",
+        "[x.decode() for x in m.signatures['translate'](sentences=tf.constant(['red cat', 'big "
+        "dog']))['output_0'].numpy()]",
     ),
 }
 
@@ -123,7 +178,9 @@ def test_train_leaves_one_model_file_without_optimizer_state(trained):
         archive.extract("model.weights.h5", model_dir + "-weights")
     with h5py.File(os.path.join(model_dir + "-weights", "model.weights.h5")) as weights:
         optimizer_values = []
-        weights["optimizer"].visititems(lambda name, obj: optimizer_values.append(obj.size) if isinstance(obj, h5py.Dataset) else None)
+        weights["optimizer"].visititems(
+            lambda name, obj: optimizer_values.append(obj.size) if isinstance(obj, h5py.Dataset) else None
+        )
     assert sum(optimizer_values) <= 2  # the iteration count and learning rate only, no moment estimates
 
 
@@ -247,7 +304,13 @@ def test_bad_input_is_one_line_and_exit_2(app, tmp_path, capsys):
 
 def test_another_applications_model_is_one_clear_error(trained, capsys):
     app, _, model_dir = trained
-    other = {"caption": "char-lm", "char-lm": "sentiment", "sentiment": "translate", "translate": "ntm", "ntm": "caption"}[app]
+    other = {
+        "caption": "char-lm",
+        "char-lm": "sentiment",
+        "sentiment": "translate",
+        "translate": "ntm",
+        "ntm": "caption",
+    }[app]
     code, _, err = run_cli(capsys, other, "export", "--model-dir", model_dir)
     assert code == 2 and f"holds a {app} model, not a {other} one" in err
 
@@ -304,6 +367,10 @@ def test_no_tensorflow_log_lines_reach_the_terminal(tmp_path):
 
 def test_an_applications_model_and_task_import_no_keras_tuner():
     packages = [f"keras_seq.applications.{package}" for package in cli.APPLICATIONS.values()]
-    script = "import sys\n" + "".join(f"import {p}.model, {p}.task\n" for p in packages) + "assert 'keras_tuner' not in sys.modules, 'imported keras_tuner'\n"
+    script = (
+        "import sys\n"
+        + "".join(f"import {p}.model, {p}.task\n" for p in packages)
+        + "assert 'keras_tuner' not in sys.modules, 'imported keras_tuner'\n"
+    )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-1500:]

@@ -33,7 +33,9 @@ for app in apps:
     train, config, kwargs = runs(app)
     losses = []
     for name, strategy in (("one", one), ("two", two)):
-        _, history = train(config, model_dir=f"{folder}/{app}-{name}", verbose=0, print_fn=lambda *a: None, strategy=strategy, **kwargs)
+        _, history = train(
+            config, model_dir=f"{folder}/{app}-{name}", verbose=0, print_fn=lambda *a: None, strategy=strategy, **kwargs
+        )
         losses.append(history.history["loss"] + history.history["val_loss"])
     result[app] = {"gap": max(abs(a - b) for a, b in zip(*losses)), "losses": losses}
 print(json.dumps(result))
@@ -45,7 +47,9 @@ def _mirrored_gaps(apps, folder):
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-c", MIRRORED, json.dumps(apps), str(folder)], capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-c", MIRRORED, json.dumps(apps), str(folder)], capture_output=True, text=True, timeout=900
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -54,7 +58,18 @@ def test_mirrored_training_matches_one_device_on_the_same_batches(tmp_path, text
     result = _mirrored_gaps({"char_lm": str(text_file)}, tmp_path)
     assert result["char_lm"]["gap"] < 1e-5, result  # losses of both epochs and validation losses
     # a strategy cannot split the char LM's stateful streams: one line, exit 2, nothing written
-    code, _, err = run_cli(capsys, "char-lm", "train", "--tbptt", "--strategy", "mirrored", "--data", str(text_file), "--model-dir", str(tmp_path / "t"))
+    code, _, err = run_cli(
+        capsys,
+        "char-lm",
+        "train",
+        "--tbptt",
+        "--strategy",
+        "mirrored",
+        "--data",
+        str(text_file),
+        "--model-dir",
+        str(tmp_path / "t"),
+    )
     assert code == 2 and "--tbptt" in err and not (tmp_path / "t").exists()
 
 
@@ -65,7 +80,12 @@ def test_every_application_trains_the_same_on_two_replicas(tmp_path, text_file):
     from tests.applications.translate.conftest import toy_pairs
 
     reviews = tmp_path / "reviews.csv"
-    reviews.write_text("review,sentiment\n" + "".join(f'"{t}",pos\n' for t in POSITIVE * 8) + "".join(f'"{t}",neg\n' for t in NEGATIVE * 8), encoding="utf-8")
+    reviews.write_text(
+        "review,sentiment\n"
+        + "".join(f'"{t}",pos\n' for t in POSITIVE * 8)
+        + "".join(f'"{t}",neg\n' for t in NEGATIVE * 8),
+        encoding="utf-8",
+    )
     pairs = tmp_path / "pairs.tsv"
     pairs.write_text("".join(f"{s}\t{t}\n" for s, t in toy_pairs(400)), encoding="utf-8")
     with pytest.raises(UserInputError, match="raw strings"):  # refused before anything is read
@@ -116,7 +136,8 @@ for app in apps:
     train, config, kwargs = runs(app)
     config = config.replace(**options.get("config", {}))
     _, history = train(
-        config, model_dir=f"{folder}/{app}", verbose=0, strategy=strategy, time_budget=options.get("budget"), callbacks=[Watch()], **kwargs
+        config, model_dir=f"{folder}/{app}", verbose=0, strategy=strategy, time_budget=options.get("budget"),
+        callbacks=[Watch()], **kwargs,
     )
     result[app] = history.history["loss"] + history.history["val_loss"]
 print(json.dumps(result))
@@ -136,7 +157,10 @@ def _worker_environments():
     for sock in sockets:
         sock.close()
     plain = {key: value for key, value in os.environ.items() if key != "TF_CONFIG"}
-    return [{**plain, "TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": i}})} for i in range(2)], plain
+    return [
+        {**plain, "TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": i}})}
+        for i in range(2)
+    ], plain
 
 
 def _run_all(commands, timeout):
@@ -144,9 +168,14 @@ def _run_all(commands, timeout):
     `[(exit code, stdout, stderr)]`."""
     import subprocess
 
-    processes = [subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for argv, env in commands]
+    processes = [
+        subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for argv, env in commands
+    ]
     try:
-        outputs = [process.communicate(timeout=timeout) for process in processes]  # a bounded wait: a lost worker would block the others
+        outputs = [
+            process.communicate(timeout=timeout) for process in processes
+        ]  # a bounded wait: a lost worker would block the others
     finally:
         for process in processes:
             if process.poll() is None:
@@ -161,9 +190,14 @@ def _cluster(apps, folder, options=None, reference=False, timeout=600):
     import sys
 
     workers, plain = _worker_environments()
-    runs = [("multi", env, folder / "cluster") for env in workers] + ([("one", plain, folder / "one")] if reference else [])
-    script = lambda mode, where: [sys.executable, "-c", MULTIWORKER, mode, json.dumps(apps), str(where), json.dumps(options or {})]  # noqa: E731
-    return _run_all([(script(mode, where), env) for mode, env, where in runs], timeout)
+    runs = [("multi", env, folder / "cluster") for env in workers] + (
+        [("one", plain, folder / "one")] if reference else []
+    )
+    script = [sys.executable, "-c", MULTIWORKER]
+    arguments = [json.dumps(apps), json.dumps(options or {})]
+    return _run_all(
+        [([*script, mode, arguments[0], str(where), arguments[1]], env) for mode, env, where in runs], timeout
+    )
 
 
 def _last_json(out):
@@ -183,7 +217,16 @@ def test_multiworker_training_matches_one_device_and_only_the_chief_writes(tmp_p
     assert CharLM.load(str(model_dir)).config.units == 32
     # without a cluster, or with a split CPU: one line, exit 2, nothing written
     monkeypatch.delenv("TF_CONFIG", raising=False)
-    train = ["char-lm", "train", "--strategy", "multiworker", "--data", str(text_file), "--model-dir", str(tmp_path / "t")]
+    train = [
+        "char-lm",
+        "train",
+        "--strategy",
+        "multiworker",
+        "--data",
+        str(text_file),
+        "--model-dir",
+        str(tmp_path / "t"),
+    ]
     for extra, why in (([], "TF_CONFIG"), (["--cpu-replicas", "2"], "each process")):
         code, _, err = run_cli(capsys, *train, *extra)
         assert code == 2 and why in err and len(err.strip().splitlines()) == 1 and not (tmp_path / "t").exists()
@@ -210,7 +253,8 @@ def test_a_lost_cluster_resumes_and_the_time_budget_stops_every_worker_at_the_sa
     assert sorted(os.listdir(model_dir)) == ["logs", "model.keras"]
 
 
-@pytest.mark.slow  # three applications on two workers and one device (about 3 minutes); the char LM's is in the default run
+# three applications on two workers and one device (about 3 minutes); the char LM's is in the default run
+@pytest.mark.slow
 def test_every_application_trains_the_same_on_two_workers(tmp_path):
     from tests.applications.caption.conftest import write_strips
     from tests.applications.translate.conftest import toy_pairs
@@ -225,10 +269,26 @@ def test_every_application_trains_the_same_on_two_workers(tmp_path):
     tolerance = {"caption": 1e-3}  # batch statistics summed over the workers, as under MirroredStrategy
     for app in apps:
         assert results[0][app] == results[1][app], app
-        assert max(abs(a - b) for a, b in zip(results[0][app], results[2][app])) < tolerance.get(app, 1e-4), (app, results[0][app], results[2][app])
+        assert max(abs(a - b) for a, b in zip(results[0][app], results[2][app])) < tolerance.get(app, 1e-4), (
+            app,
+            results[0][app],
+            results[2][app],
+        )
 
 
-CLI = ["-m", "keras_seq.applications.cli", "char-lm", "train", "--units", "16", "--sequence-length", "20", "--batch-size", "8", "--quiet"]
+CLI = [
+    "-m",
+    "keras_seq.applications.cli",
+    "char-lm",
+    "train",
+    "--units",
+    "16",
+    "--sequence-length",
+    "20",
+    "--batch-size",
+    "8",
+    "--quiet",
+]
 
 
 def test_the_command_trains_on_two_workers(tmp_path, text_file):
@@ -237,7 +297,18 @@ def test_the_command_trains_on_two_workers(tmp_path, text_file):
     import sys
 
     workers, _ = _worker_environments()
-    argv = [sys.executable, *CLI, "--strategy", "multiworker", "--data", str(text_file), "--epochs", "1", "--model-dir", str(tmp_path / "m")]
+    argv = [
+        sys.executable,
+        *CLI,
+        "--strategy",
+        "multiworker",
+        "--data",
+        str(text_file),
+        "--epochs",
+        "1",
+        "--model-dir",
+        str(tmp_path / "m"),
+    ]
     results = _run_all([(argv, env) for env in workers], timeout=300)
     for code, out, err in results:
         assert code == 0, err[-3000:]

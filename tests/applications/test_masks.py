@@ -42,7 +42,9 @@ def _both_ways(build, x, y):
 
 @pytest.mark.parametrize("attention", ["bahdanau", "luong", "location"])
 def test_the_translator_never_attends_to_padding(attention):
-    config = SMALL_TRANSLATOR.replace(attention=attention, src_vocab_size=12, tgt_vocab_size=12, cell="lstm" if attention == "luong" else "gru")
+    config = SMALL_TRANSLATOR.replace(
+        attention=attention, src_vocab_size=12, tgt_vocab_size=12, cell="lstm" if attention == "luong" else "gru"
+    )
     with without_mask_propagation():
         model = build_translator(config)
         decoder = model.get_layer("decoder")
@@ -87,4 +89,6 @@ def test_the_classifier_is_unchanged_by_padding_and_propagation(pooling):
     with without_mask_propagation():  # the same weights, 22 more padding tokens after every text
         longer = build_sentiment_classifier(config.replace(sequence_length=30), words)
         longer.set_weights(model.get_weights())
-        np.testing.assert_allclose(keras.ops.convert_to_numpy(longer(texts)), keras.ops.convert_to_numpy(model(texts)), atol=1e-6)
+        np.testing.assert_allclose(
+            keras.ops.convert_to_numpy(longer(texts)), keras.ops.convert_to_numpy(model(texts)), atol=1e-6
+        )

@@ -53,27 +53,54 @@ def _kill_after_checkpoint(command, state_file, steps, timeout=240):
 RESUMABLE = CharLMConfig(units=32, embedding_dim=16, sequence_length=20, batch_size=8, epochs=3, dropout=0.0)
 
 
-def test_a_killed_run_resumes_at_its_last_checkpoint_and_ends_where_an_uninterrupted_one_does(tmp_path, text_file, capsys):
+def test_a_killed_run_resumes_at_its_last_checkpoint_and_ends_where_an_uninterrupted_one_does(
+    tmp_path, text_file, capsys
+):
     import sys
 
     import numpy as np
 
     model_dir = tmp_path / "killed"
     script = [sys.executable, "-c", KILLED, str(text_file), str(model_dir), json.dumps(RESUMABLE.to_dict())]
-    state, trained, err = _kill_after_checkpoint(script, model_dir / "backup" / "state.json", 6)  # in the middle of the first epoch
+    state, trained, err = _kill_after_checkpoint(
+        script, model_dir / "backup" / "state.json", 6
+    )  # in the middle of the first epoch
     assert state["epoch"] == 0 and 6 <= state["global_step"] <= trained, (state, trained, err[-2000:])
     assert trained - state["global_step"] <= 3  # lost: the steps since the last checkpoint, at most
     # another config is refused while the killed run's checkpoint is there: one line, nothing touched
-    same = ["--embedding-dim", "16", "--sequence-length", "20", "--batch-size", "8", "--epochs", "3", "--dropout", "0", "--quiet"]
-    code, _, message = run_cli(capsys, "char-lm", "train", "--data", str(text_file), "--model-dir", str(model_dir), "--units", "16", *same)
-    assert code == 2 and "(config.units differ)" in message and "delete" in message and len(message.strip().splitlines()) == 1
+    same = [
+        "--embedding-dim",
+        "16",
+        "--sequence-length",
+        "20",
+        "--batch-size",
+        "8",
+        "--epochs",
+        "3",
+        "--dropout",
+        "0",
+        "--quiet",
+    ]
+    code, _, message = run_cli(
+        capsys, "char-lm", "train", "--data", str(text_file), "--model-dir", str(model_dir), "--units", "16", *same
+    )
+    assert (
+        code == 2
+        and "(config.units differ)" in message
+        and "delete" in message
+        and len(message.strip().splitlines()) == 1
+    )
     from keras_seq.applications.char_lm import train
 
     messages = []
-    resumed, history = train(RESUMABLE, data=str(text_file), model_dir=str(model_dir), **quiet(print_fn=messages.append, samples=False))
+    resumed, history = train(
+        RESUMABLE, data=str(text_file), model_dir=str(model_dir), **quiet(print_fn=messages.append, samples=False)
+    )
     assert any(f"{state['global_step']} steps done" in m for m in messages), messages
     assert len(history.history["loss"]) == 3  # the rest of the first epoch, then the two others
-    fresh, fresh_history = train(RESUMABLE, data=str(text_file), model_dir=str(tmp_path / "fresh"), **quiet(samples=False))
+    fresh, fresh_history = train(
+        RESUMABLE, data=str(text_file), model_dir=str(tmp_path / "fresh"), **quiet(samples=False)
+    )
     gaps = [np.abs(a - b).max() for a, b in zip(resumed.model.get_weights(), fresh.model.get_weights())]
     assert max(gaps) < 1e-5, max(gaps)  # the same batches in the same order: the same model
     assert abs(history.history["val_loss"][-1] - fresh_history.history["val_loss"][-1]) < 1e-5
@@ -94,19 +121,31 @@ def test_a_keyboard_interrupt_writes_a_checkpoint_and_the_command_exits_130(tmp_
 
     model_dir = tmp_path / "stopped"
     with pytest.raises(TrainingInterrupted, match="epoch 1, step 5 .* run the same command to resume"):
-        train(RESUMABLE, data=str(text_file), model_dir=str(model_dir), checkpoint_every=100, callbacks=[CtrlC()], **quiet(samples=False))
+        train(
+            RESUMABLE,
+            data=str(text_file),
+            model_dir=str(model_dir),
+            checkpoint_every=100,
+            callbacks=[CtrlC()],
+            **quiet(samples=False),
+        )
     state = TrainingCheckpoint.read(str(model_dir / "backup"))
-    assert (state["epoch"], state["step"], state["global_step"]) == (0, 5, 5) and not (model_dir / "model.keras").exists()
+    assert (state["epoch"], state["step"], state["global_step"]) == (0, 5, 5) and not (
+        model_dir / "model.keras"
+    ).exists()
 
     def interrupted(*args, **kwargs):
-        raise TrainingInterrupted("interrupted: a checkpoint of epoch 1, step 5 is in X; run the same command to resume")
+        raise TrainingInterrupted(
+            "interrupted: a checkpoint of epoch 1, step 5 is in X; run the same command to resume"
+        )
 
     monkeypatch.setattr(training, "train", interrupted)
     code, _, err = run_cli(capsys, "char-lm", "train", "--data", str(text_file), "--model-dir", str(tmp_path / "cli"))
     assert code == 130 and err.strip().splitlines()[-1].endswith("run the same command to resume")
 
 
-@pytest.mark.slow  # alone it passes; in the full run it did not exit within 120 s of SIGINT, twice (not understood yet, see BENCHMARKS)
+# alone it passes; in the full run it did not exit within 120 s of SIGINT, twice (not understood yet, see BENCHMARKS)
+@pytest.mark.slow
 def test_ctrl_c_writes_a_checkpoint_and_exits_130(tmp_path, text_file):
     import signal
     import subprocess
@@ -114,15 +153,38 @@ def test_ctrl_c_writes_a_checkpoint_and_exits_130(tmp_path, text_file):
     import time
 
     model_dir = tmp_path / "stopped"
-    command = [sys.executable, "-X", "faulthandler", "-c", "import sys; from keras_seq.applications import cli; sys.exit(cli.main(sys.argv[1:]))"]
-    command += ["char-lm", "train", "--data", str(text_file), "--model-dir", str(model_dir), "--sequence-length", "20", "--batch-size", "8"]
+    command = [
+        sys.executable,
+        "-X",
+        "faulthandler",
+        "-c",
+        "import sys; from keras_seq.applications import cli; sys.exit(cli.main(sys.argv[1:]))",
+    ]
+    command += [
+        "char-lm",
+        "train",
+        "--data",
+        str(text_file),
+        "--model-dir",
+        str(model_dir),
+        "--sequence-length",
+        "20",
+        "--batch-size",
+        "8",
+    ]
     command += ["--epochs", "100000", "--checkpoint-every", "2", "--quiet"]
     # a pytest-xdist worker ignores SIGINT, and a child inherits that: give the command the default, as a terminal does
     default_sigint = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)  # noqa: E731
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint
+    )
     try:
         deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and process.poll() is None and not (model_dir / "backup" / "state.json").exists():
+        while (
+            time.monotonic() < deadline
+            and process.poll() is None
+            and not (model_dir / "backup" / "state.json").exists()
+        ):
             time.sleep(0.1)
         assert (model_dir / "backup" / "state.json").exists(), "no checkpoint before the deadline"
         process.send_signal(signal.SIGINT)
@@ -180,7 +242,12 @@ def test_every_application_resumes_a_killed_run_where_an_uninterrupted_one_ends(
 
     if app == "sentiment":
         data = tmp_path / "reviews.csv"
-        data.write_text("review,sentiment\n" + "".join(f'"{t}",pos\n' for t in POSITIVE * 8) + "".join(f'"{t}",neg\n' for t in NEGATIVE * 8), encoding="utf-8")
+        data.write_text(
+            "review,sentiment\n"
+            + "".join(f'"{t}",pos\n' for t in POSITIVE * 8)
+            + "".join(f'"{t}",neg\n' for t in NEGATIVE * 8),
+            encoding="utf-8",
+        )
     elif app == "translate":
         data = tmp_path / "pairs.tsv"
         data.write_text("".join(f"{s}\t{t}\n" for s, t in toy_pairs(400)), encoding="utf-8")
@@ -208,6 +275,13 @@ def test_every_application_resumes_a_killed_run_where_an_uninterrupted_one_ends(
     assert 1 <= tail <= 3
     partial = 1 if state["step"] > 0 and tail == len(fresh.history["loss"]) - state["epoch"] else 0
     pairs = {"val_loss": (resumed.history["val_loss"], fresh.history["val_loss"][-tail:])}
-    pairs["loss"] = (resumed.history["loss"][partial:], fresh.history["loss"][len(fresh.history["loss"]) - tail + partial :])
+    pairs["loss"] = (
+        resumed.history["loss"][partial:],
+        fresh.history["loss"][len(fresh.history["loss"]) - tail + partial :],
+    )
     for key, (got, want) in pairs.items():
-        assert len(got) == len(want) and float(np.abs(np.array(got) - np.array(want)).max(initial=0.0)) < 1e-4, (key, got, want)
+        assert len(got) == len(want) and float(np.abs(np.array(got) - np.array(want)).max(initial=0.0)) < 1e-4, (
+            key,
+            got,
+            want,
+        )

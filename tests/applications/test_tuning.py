@@ -41,7 +41,9 @@ def test_search_writes_the_best_model_resumes_and_refuses_other_data(tmp_path):
         tuning.tune(CharLM, CONFIG, data=str(other), model_dir=model_dir, max_trials=3, **quiet())
     with pytest.raises(UserInputError, match="another tuner"):
         tuning.tune(CharLM, CONFIG, data=str(text), model_dir=model_dir, tuner="bayesian", max_trials=3, **quiet())
-    _, fresh = tuning.tune(CharLM, CONFIG, data=str(other), model_dir=model_dir, max_trials=1, overwrite=True, **quiet())
+    _, fresh = tuning.tune(
+        CharLM, CONFIG, data=str(other), model_dir=model_dir, max_trials=1, overwrite=True, **quiet()
+    )
     assert len(fresh) == 1
     with open(os.path.join(model_dir, "tuning", "char_lm", "search.json")) as file:
         assert json.load(file)["data"]["source"] == str(other.resolve())
@@ -74,7 +76,21 @@ def test_cli_searches_prints_the_trials_and_leaves_a_usable_model(tmp_path, text
     model_dir = str(tmp_path / tuner)
     # Hyperband's brackets run up to --epochs per trial: 1 would make a single trial
     epochs = ["--epochs", "3"] if tuner == "hyperband" else []
-    code, out, _ = run_cli(capsys, "char-lm", "tune", "--tuner", tuner, "--data", str(text_file), "--model-dir", model_dir, "--max-trials", "2", *TUNE, *epochs)
+    code, out, _ = run_cli(
+        capsys,
+        "char-lm",
+        "tune",
+        "--tuner",
+        tuner,
+        "--data",
+        str(text_file),
+        "--model-dir",
+        model_dir,
+        "--max-trials",
+        "2",
+        *TUNE,
+        *epochs,
+    )
     assert code == 0
     lines = out.strip().splitlines()
     result = json.loads(lines[-1])
@@ -100,7 +116,11 @@ def test_distributed_search_with_a_chief_and_two_workers(tmp_path, text_file):
     import sys
 
     model_dir = tmp_path / "distributed"
-    command = [sys.executable, "-c", "import sys; from keras_seq.applications import cli; sys.exit(cli.main(sys.argv[1:]))"]
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from keras_seq.applications import cli; sys.exit(cli.main(sys.argv[1:]))",
+    ]
     command += ["char-lm", "tune", "--data", str(text_file), "--model-dir", str(model_dir), "--max-trials", "3", *TUNE]
     env = {**os.environ, "KERASTUNER_ORACLE_IP": "127.0.0.1", "KERASTUNER_ORACLE_PORT": str(_free_port())}
     names = ["worker0", "worker1", "chief"]  # workers first: they make the folder before the chief checks it
@@ -125,7 +145,9 @@ def test_distributed_search_with_a_chief_and_two_workers(tmp_path, text_file):
             trials.append(json.load(file))
     assert sorted(t["trial_id"] for t in trials) == ["0", "1", "2"]  # every trial ran once
     assert all(t["status"] == "COMPLETED" for t in trials)
-    assert CharLM.load(str(model_dir)).model.metadata["config"]["units"] == chief_result["best_hyperparameters"]["units"]
+    assert (
+        CharLM.load(str(model_dir)).model.metadata["config"]["units"] == chief_result["best_hyperparameters"]["units"]
+    )
 
 
 # each application's small training run, equal batches and no dropout (the

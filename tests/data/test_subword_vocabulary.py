@@ -57,5 +57,9 @@ def test_tensorflow_splits_as_python_does(vocab):
     table = vocab.lookup_table()
     got = vocab.tf_encode(table, tf.strings.split(tf.constant(sentences))).to_list()
     assert got == [vocab.encode(s).tolist() for s in sentences]
-    joined = vocab.tf_join(tf.constant([" ".join(vocab.tokens[i] for i in vocab.encode("Gitarren im Park"))])).numpy()[0].decode()
+    joined = (
+        vocab.tf_join(tf.constant([" ".join(vocab.tokens[i] for i in vocab.encode("Gitarren im Park"))]))
+        .numpy()[0]
+        .decode()
+    )
     assert joined == "Gitarren im Park"

@@ -51,12 +51,29 @@ class TinyTranslator(tf.Module):
     @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32), tf.TensorSpec([], tf.int32)])
     def beam(self, src, max_length):
         memory, state = self.encode(src)
-        return beam_search(self.step, state, self.start(src), max_length, end_token=END, beam_width=3, length_penalty=0.6, constants=memory)["tokens"]
+        return beam_search(
+            self.step,
+            state,
+            self.start(src),
+            max_length,
+            end_token=END,
+            beam_width=3,
+            length_penalty=0.6,
+            constants=memory,
+        )["tokens"]
 
-    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32), tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.int32)])
+    @tf.function(
+        input_signature=[
+            tf.TensorSpec([None, None], tf.int32),
+            tf.TensorSpec([], tf.int32),
+            tf.TensorSpec([], tf.int32),
+        ]
+    )
     def sample_top_k(self, src, max_length, top_k):
         memory, state = self.encode(src)
-        return sample(self.step, state, self.start(src), max_length, end_token=END, top_k=top_k, seed=self.seed, constants=memory)[0]
+        return sample(
+            self.step, state, self.start(src), max_length, end_token=END, top_k=top_k, seed=self.seed, constants=memory
+        )[0]
 
 
 SRC = np.array([[3, 4, 5, 6, 0, 0], [7, 8, 9, 10, 11, 12], [3, 3, 0, 0, 0, 0]], "int32")

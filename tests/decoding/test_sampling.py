@@ -55,7 +55,13 @@ def test_filter_logits():
 
 @pytest.mark.parametrize(
     "kwargs,match",
-    [({"temperature": 0}, "temperature"), ({"temperature": -1.0}, "temperature"), ({"top_k": -2}, "top_k"), ({"top_p": 0}, "top_p"), ({"top_p": 1.5}, "top_p")],
+    [
+        ({"temperature": 0}, "temperature"),
+        ({"temperature": -1.0}, "temperature"),
+        ({"top_k": -2}, "top_k"),
+        ({"top_p": 0}, "top_p"),
+        ({"top_p": 1.5}, "top_p"),
+    ],
 )
 def test_bad_arguments(kwargs, match):
     lm = TinyLM()

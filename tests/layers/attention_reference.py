@@ -19,7 +19,9 @@ def location_features(previous, cumulative, kernel, projection):
     size, steps = kernel.shape[0], looked.shape[1]
     left = (size - 1) // 2
     padded = np.pad(looked, ((0, 0), (left, size - 1 - left), (0, 0)))
-    features = np.stack([np.einsum("bkc,kcf->bf", padded[:, j : j + size], kernel) for j in range(steps)], 1)  # (B, Tv, F)
+    features = np.stack(
+        [np.einsum("bkc,kcf->bf", padded[:, j : j + size], kernel) for j in range(steps)], 1
+    )  # (B, Tv, F)
     return features @ projection
 
 
@@ -39,7 +41,9 @@ def luong(query, value, mode, weights_by_name, mask=None, scale=None):
     elif mode == "general":
         scores = query @ (value @ weights_by_name["key_kernel"]).transpose(0, 2, 1)
     else:
-        hidden = (query @ weights_by_name["query_kernel"])[:, :, None, :] + (value @ weights_by_name["key_kernel"])[:, None, :, :]
+        hidden = (query @ weights_by_name["query_kernel"])[:, :, None, :] + (value @ weights_by_name["key_kernel"])[
+            :, None, :, :
+        ]
         scores = np.tanh(hidden) @ weights_by_name["score_vector"]
     if scale is not None:
         scores = scores * scale

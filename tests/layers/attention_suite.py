@@ -82,7 +82,9 @@ class AttentionSuite:
         path = str(tmp_path / "attention.keras")
         model.save(path)
         loaded = keras.saving.load_model(path, safe_mode=True)
-        np.testing.assert_allclose(loaded.predict([QUERY, VALUE], verbose=0)[1], model.predict([QUERY, VALUE], verbose=0)[1], atol=1e-6)
+        np.testing.assert_allclose(
+            loaded.predict([QUERY, VALUE], verbose=0)[1], model.predict([QUERY, VALUE], verbose=0)[1], atol=1e-6
+        )
 
     def test_layer_checks(self, tmp_path):  # config, JSON, .keras, a fit step, mixed_bfloat16
         layer = self.make()
@@ -92,7 +94,9 @@ class AttentionSuite:
         keras.config.set_dtype_policy("mixed_bfloat16")
         context, weights = self.make()(QUERY, VALUE, value_mask=MASK)
         assert "bfloat16" in str(context.dtype)
-        np.testing.assert_allclose(keras.ops.convert_to_numpy(keras.ops.cast(weights, "float32")).sum(-1), 1.0, atol=2e-2)
+        np.testing.assert_allclose(
+            keras.ops.convert_to_numpy(keras.ops.cast(weights, "float32")).sum(-1), 1.0, atol=2e-2
+        )
 
     def test_bad_value_rank(self):
         with pytest.raises(ValueError, match="value of shape"):

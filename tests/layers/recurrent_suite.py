@@ -193,11 +193,20 @@ class RecurrentSuite:
     def test_recurrent_dropout_runs_fused_and_matches_the_step_path_with_the_same_mask(self, go_backwards, monkeypatch):
         if not self.fusable:
             pytest.skip("this variant has no fused kernel")
-        keras.utils.set_random_seed(0)  # weights of their own, whatever ran before: the check that dropout acts reads their size
+        keras.utils.set_random_seed(
+            0
+        )  # weights of their own, whatever ran before: the check that dropout acts reads their size
         ids = _tokens()
         embed = keras.layers.Embedding(VOCAB, D, mask_zero=True)
         vectors, mask = embed(ids), embed.compute_mask(ids)
-        options = dict(return_sequences=True, return_state=True, go_backwards=go_backwards, recurrent_dropout=0.4, seed=3, **self.extra)
+        options = dict(
+            return_sequences=True,
+            return_state=True,
+            go_backwards=go_backwards,
+            recurrent_dropout=0.4,
+            seed=3,
+            **self.extra,
+        )
         fast, slow = self.ours(U, **options), self.ours(U, fused=False, **options)
         fast(vectors)
         slow(vectors)
@@ -205,7 +214,9 @@ class RecurrentSuite:
         assert fast.can_fuse()
         calls = []
         original = self.ours.run_fused
-        monkeypatch.setattr(self.ours, "run_fused", lambda layer, *args: calls.append(args[-1]) or original(layer, *args))
+        monkeypatch.setattr(
+            self.ours, "run_fused", lambda layer, *args: calls.append(args[-1]) or original(layer, *args)
+        )
         with tf.GradientTape(persistent=True) as tape:
             tape.watch(vectors)
             a = fast(vectors, mask=mask, training=True)  # both draw the same mask: the same seed, drawn first
@@ -214,7 +225,9 @@ class RecurrentSuite:
         assert len(calls) == 1 and calls[0] is not None, calls  # the fused kernel ran, with the dropout mask
         for p, q in zip(_flat(a), _flat(b)):
             np.testing.assert_allclose(p, q, atol=1e-5)
-        for p, q in zip(tape.gradient(la, fast.trainable_weights + [vectors]), tape.gradient(lb, slow.trainable_weights + [vectors])):
+        for p, q in zip(
+            tape.gradient(la, fast.trainable_weights + [vectors]), tape.gradient(lb, slow.trainable_weights + [vectors])
+        ):
             np.testing.assert_allclose(np.asarray(p), np.asarray(q), rtol=1e-6, atol=1e-5)
         # and dropout did act: without it the outputs differ
         assert not np.allclose(_flat(a)[0], _flat(fast(vectors, mask=mask))[0], atol=1e-3)
@@ -259,7 +272,13 @@ class RecurrentSuite:
         run_layer_test(self.ours, {"units": U, "return_sequences": True, **self.extra}, _inputs(), tmp_path, atol=1e-5)
 
     def test_cell_checks(self, tmp_path):  # the cell in keras.layers.RNN: config, JSON, .keras, fit, mixed_bfloat16
-        run_layer_test(keras.layers.RNN, lambda: {"cell": self.ours_cell(U, **self.extra), "return_sequences": True}, _inputs(), tmp_path, atol=1e-5)
+        run_layer_test(
+            keras.layers.RNN,
+            lambda: {"cell": self.ours_cell(U, **self.extra), "return_sequences": True},
+            _inputs(),
+            tmp_path,
+            atol=1e-5,
+        )
 
     def test_layer_round_trips(self, tmp_path):
         x = _inputs()
@@ -304,7 +323,9 @@ class RecurrentSuite:
     @pytest.mark.parametrize("fused", ["auto", False])
     def test_dropout_only_in_training(self, fused):
         x = _inputs()
-        layer = self.ours(U, dropout=0.5, recurrent_dropout=0.0 if fused == "auto" else 0.3, seed=1, fused=fused, **self.extra)
+        layer = self.ours(
+            U, dropout=0.5, recurrent_dropout=0.0 if fused == "auto" else 0.3, seed=1, fused=fused, **self.extra
+        )
         inference = np.asarray(layer(x))
         np.testing.assert_allclose(np.asarray(layer(x)), inference)  # deterministic
         assert not np.allclose(np.asarray(layer(x, training=True)), inference)
@@ -369,6 +390,8 @@ class RecurrentSuite:
             self.ours(4, fused="yes")
         with pytest.raises(ValueError, match="fused=True"):
             self.ours(4, fused=True, unroll=True)
-        assert self.ours(4, recurrent_dropout=0.2, **self.extra).can_fuse() is self.fusable  # recurrent dropout runs in the kernel
+        assert (
+            self.ours(4, recurrent_dropout=0.2, **self.extra).can_fuse() is self.fusable
+        )  # recurrent dropout runs in the kernel
         with pytest.raises(ValueError, match="dropout"):
             self.ours(4, dropout=1.5)

@@ -125,7 +125,9 @@ def test_outputs_carry_the_target_mask():
 def test_trains_and_round_trips(tmp_path):
     src = keras.Input((5, 12))
     tgt = keras.Input((7, 8))
-    outputs, alignments = AttentionDecoder(AttentionDecoderCell(LSTMCell(16), BahdanauAttention(8, normalize=True)))(tgt, src)
+    outputs, alignments = AttentionDecoder(AttentionDecoderCell(LSTMCell(16), BahdanauAttention(8, normalize=True)))(
+        tgt, src
+    )
     logits = keras.layers.Dense(4)(outputs)
     model = keras.Model([src, tgt], [logits, alignments])
     model.compile("adam", loss=[keras.losses.SparseCategoricalCrossentropy(from_logits=True), None])

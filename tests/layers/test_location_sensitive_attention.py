@@ -19,7 +19,9 @@ def _np(w):
 
 def _reference(layer, q, v, mask, previous, cumulative):
     location = ref.location_features(previous, cumulative, _np(layer.location_kernel), _np(layer.location_projection))
-    return ref.bahdanau(q, v, _np(layer.query_kernel), _np(layer.key_kernel), _np(layer.score_vector), mask, location=location)
+    return ref.bahdanau(
+        q, v, _np(layer.query_kernel), _np(layer.key_kernel), _np(layer.score_vector), mask, location=location
+    )
 
 
 class TestLocationSensitiveAttention(AttentionSuite):

@@ -119,7 +119,9 @@ def test_projection_loads_a_pytorch_state_dict_by_the_documented_mapping():
     x = rng.normal(size=(B, T, D)).astype("float32")
     layer(x)
     s = torch_state
-    layer.set_weights([s["weight_ih_l0"].T, s["weight_hh_l0"].T, s["bias_ih_l0"] + s["bias_hh_l0"], s["weight_hr_l0"].T])
+    layer.set_weights(
+        [s["weight_ih_l0"].T, s["weight_hh_l0"].T, s["bias_ih_l0"] + s["bias_hh_l0"], s["weight_hr_l0"].T]
+    )
     # PyTorch's documented recurrence, with its own (output, input) weight layout
     h, c = np.zeros((B, P)), np.zeros((B, U))
     for t in range(T):
@@ -140,7 +142,9 @@ def test_round_trips_bidirectional_and_layer_checks(name, tmp_path):
     both = keras.layers.Bidirectional(LSTM(U, return_sequences=True, **options))
     assert np.asarray(both(x)).shape == (B, T, 2 * (options.get("proj_size") or U))
     assert_round_trips(both, x, tmp_path / "bidirectional")
-    run_layer_test(LSTM, {"units": U, "return_sequences": True, **options}, x, tmp_path / "checks", atol=1e-5, bfloat16=False)
+    run_layer_test(
+        LSTM, {"units": U, "return_sequences": True, **options}, x, tmp_path / "checks", atol=1e-5, bfloat16=False
+    )
     config = LSTMCell(U, **options).get_config()
     assert LSTMCell.from_config(config).get_config() == config
 

@@ -146,7 +146,15 @@ def test_layer_checks(controller, tmp_path):  # config, JSON, .keras, a fit step
 
 
 def test_cell_in_a_plain_keras_rnn_round_trips(tmp_path):
-    run_layer_test(keras.layers.RNN, lambda: {"cell": NTMCell(**SMALL, read_heads=2)}, X, tmp_path, atol=1e-5, fit=False, bfloat16=False)
+    run_layer_test(
+        keras.layers.RNN,
+        lambda: {"cell": NTMCell(**SMALL, read_heads=2)},
+        X,
+        tmp_path,
+        atol=1e-5,
+        fit=False,
+        bfloat16=False,
+    )
 
 
 def test_trains_under_xla():
@@ -169,7 +177,9 @@ def test_saved_model_export_gives_the_same_outputs(tmp_path):
 
 def test_fused_kernel_and_step_loop_agree_on_every_output():
     x = tf.constant(RNG.normal(size=(2, 7, 5)).astype("float32"))
-    kwargs = dict(**SMALL, read_heads=2, return_sequences=True, return_state=True, return_weightings=True, go_backwards=True)
+    kwargs = dict(
+        **SMALL, read_heads=2, return_sequences=True, return_state=True, return_weightings=True, go_backwards=True
+    )
     fused, stepped = NTM(**kwargs, fused=True), NTM(**kwargs, fused=False)
     fused.build(x.shape)
     stepped.build(x.shape)

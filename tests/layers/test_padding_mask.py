@@ -14,7 +14,9 @@ def test_marks_the_real_tokens():
 
 
 def test_layer_checks(tmp_path):  # config, JSON, .keras under safe_mode (nothing to fit, no float to cast)
-    loaded = run_layer_test(PaddingMask, {"padding_id": 2}, np.array([[1, 2, 3], [2, 2, 5]], "int32"), tmp_path, fit=False, bfloat16=False)
+    loaded = run_layer_test(
+        PaddingMask, {"padding_id": 2}, np.array([[1, 2, 3], [2, 2, 5]], "int32"), tmp_path, fit=False, bfloat16=False
+    )
     assert loaded.layers[-1].padding_id == 2
 
 

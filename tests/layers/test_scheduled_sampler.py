@@ -59,4 +59,6 @@ def test_two_pass_model_trains_and_saves(tmp_path):
 
 
 def test_layer_checks(tmp_path):  # config, JSON, .keras (no weights to fit; integer output)
-    run_layer_test(ScheduledSampler, {"probability": 0.5, "seed": 1}, (GOLD, LOGITS), tmp_path, fit=False, bfloat16=False)
+    run_layer_test(
+        ScheduledSampler, {"probability": 0.5, "seed": 1}, (GOLD, LOGITS), tmp_path, fit=False, bfloat16=False
+    )

@@ -14,7 +14,10 @@ B, T, D = 2, 7, 3
 
 def _loss_terms(seed, units, n, m, r, w):
     rng = np.random.default_rng(seed)
-    return [tf.constant(rng.normal(size=shape).astype("float32")) for shape in [(T, B, units), (T, B, units), (T, B, r * m), (T, B, r + w, n), (B, n, m)]]
+    return [
+        tf.constant(rng.normal(size=shape).astype("float32"))
+        for shape in [(T, B, units), (T, B, units), (T, B, r * m), (T, B, r + w, n), (B, n, m)]
+    ]
 
 
 @pytest.mark.parametrize("heads,shift_range,clip", [((1, 1), 1, 20.0), ((2, 2), 2, 0.5)])
@@ -42,7 +45,12 @@ def test_gradients_match_autodiff_of_the_cell(heads, shift_range, clip):
             _, states = cell(x[t], states)
             h, c, _, reads, read_w, write_w = states
             weights = tf.concat([tf.reshape(read_w, (B, r, n)), tf.reshape(write_w, (B, w, n))], axis=1)
-            loss += tf.reduce_sum(h * d_h[t]) + tf.reduce_sum(c * d_c[t]) + tf.reduce_sum(reads * d_reads[t]) + tf.reduce_sum(weights * d_weights[t])
+            loss += (
+                tf.reduce_sum(h * d_h[t])
+                + tf.reduce_sum(c * d_c[t])
+                + tf.reduce_sum(reads * d_reads[t])
+                + tf.reduce_sum(weights * d_weights[t])
+            )
         loss += tf.reduce_sum(tf.reshape(states[2], (B, n, m)) * d_memory)
     expected = tape.gradient(loss, watched + cell.trainable_weights)
 
@@ -58,7 +66,10 @@ def test_gradients_match_autodiff_of_the_cell(heads, shift_range, clip):
             tf.identity(interface.bias),
             (n, m, r, w, shift_range, clip, cell.epsilon),
         )
-        loss = sum(tf.reduce_sum(a * b) for a, b in [(hs, d_h), (cs, d_c), (reads, d_reads), (weights, d_weights), (memory, d_memory)])
+        loss = sum(
+            tf.reduce_sum(a * b)
+            for a, b in [(hs, d_h), (cs, d_c), (reads, d_reads), (weights, d_weights), (memory, d_memory)]
+        )
     got = tape.gradient(loss, watched + cell.trainable_weights)
 
     np.testing.assert_allclose(memory.numpy().reshape(B, -1), states[2].numpy(), atol=1e-5)

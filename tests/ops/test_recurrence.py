@@ -66,7 +66,9 @@ def test_gradients_match_autodiff(kind, gates, masked):
                 tf.reduce_sum(ref_hs * w_h) + tf.reduce_sum(ref_cs * w_c),
             )
         else:
-            hs = gru_sequence(xp, h0, kernel, bias, mask) if kind == "gru" else simple_rnn_sequence(xp, h0, kernel, mask)
+            hs = (
+                gru_sequence(xp, h0, kernel, bias, mask) if kind == "gru" else simple_rnn_sequence(xp, h0, kernel, mask)
+            )
             loss, ref_loss = ops.sum(hs * w_h), tf.reduce_sum(ref_hs * w_h)
     np.testing.assert_allclose(np.asarray(hs), np.asarray(ref_hs), atol=1e-6)
     grads = tape.gradient(loss, inputs)

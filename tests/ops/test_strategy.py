@@ -52,7 +52,8 @@ print(json.dumps(result))
 """
 
 
-@pytest.mark.slow  # about 30 s; the default run keeps the applications' mirrored test, which trains through these kernels
+# about 30 s; the default run keeps the applications' mirrored test, which trains through these kernels
+@pytest.mark.slow
 def test_kernels_train_the_same_under_mirrored_strategy():
     done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -27,7 +27,9 @@ def fit(callbacks, epochs):
     return model
 
 
-@pytest.mark.parametrize("mode, scores, best", [("min", [3.0, 1.0, 2.0, float("nan")], 1), ("max", [0.2, 0.1, 0.9, 0.5], 2)])
+@pytest.mark.parametrize(
+    "mode, scores, best", [("min", [3.0, 1.0, 2.0, float("nan")], 1), ("max", [0.2, 0.1, 0.9, 0.5], 2)]
+)
 def test_the_best_epochs_weights_are_put_back(mode, scores, best):
     record, messages = Scores(scores), []
     keep = BestWeights("val_score", mode=mode, print_fn=messages.append)

@@ -18,7 +18,9 @@ def masked_nll_mean(logits, targets):
 @pytest.mark.parametrize("smoothing", [0.0, 0.1])
 def test_matches_keras_categorical_cross_entropy(smoothing):
     ours = SmoothedSparseCrossEntropy(smoothing)(TARGETS, LOGITS)
-    theirs = keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=smoothing)(keras.ops.one_hot(TARGETS, 6), LOGITS)
+    theirs = keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=smoothing)(
+        keras.ops.one_hot(TARGETS, 6), LOGITS
+    )
     np.testing.assert_allclose(float(ours), float(theirs), rtol=1e-5)
 
 

@@ -49,14 +49,19 @@ def test_a_sequence_without_tokens_gives_zero_not_nan():
 
 def test_the_loss_class_matches_the_function_and_weights_sequences():
     loss = SequenceLoss(ignore_class=0, label_smoothing=0.1)
-    np.testing.assert_allclose(float(loss(TARGETS, LOGITS)), float(sequence_loss(LOGITS, TARGETS, WEIGHTS, label_smoothing=0.1)), rtol=1e-6)
+    np.testing.assert_allclose(
+        float(loss(TARGETS, LOGITS)), float(sequence_loss(LOGITS, TARGETS, WEIGHTS, label_smoothing=0.1)), rtol=1e-6
+    )
     per_sequence = np.array([1.0, 0.0, 2.0], "float32")
     weighted = float(loss(TARGETS, LOGITS, sample_weight=per_sequence))
     expected = float(sequence_loss(LOGITS, TARGETS, WEIGHTS * per_sequence[:, None], label_smoothing=0.1))
     np.testing.assert_allclose(weighted, expected, rtol=1e-6)
     again = SequenceLoss.from_config(loss.get_config())
     assert again.get_config() == loss.get_config()
-    assert keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(loss)).get_config() == loss.get_config()
+    assert (
+        keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(loss)).get_config()
+        == loss.get_config()
+    )
 
 
 def test_in_compile_and_fit_on_padded_targets(tmp_path):

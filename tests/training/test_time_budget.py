@@ -20,7 +20,9 @@ def test_stops_fit_after_budget():
 
     budget = TimeBudget(0.3)
     start = time.monotonic()
-    history = model.fit(np.zeros((4, 3)), np.zeros((4, 1)), batch_size=1, epochs=1000, verbose=0, callbacks=[Slow(), budget])
+    history = model.fit(
+        np.zeros((4, 3)), np.zeros((4, 1)), batch_size=1, epochs=1000, verbose=0, callbacks=[Slow(), budget]
+    )
     assert budget.stopped
     assert time.monotonic() - start < 5
     assert len(history.history["loss"]) < 1000
@@ -50,7 +52,9 @@ def test_a_resumed_run_gets_what_is_left_of_the_budget():
     model.compile("sgd", "mse")
 
     resumed = TimeBudget(1.0, spent=0.9)  # 0.9 s of the budget went to the run before the crash
-    history = model.fit(np.zeros((4, 3)), np.zeros((4, 1)), batch_size=1, epochs=100, verbose=0, callbacks=[Slow(), resumed])
+    history = model.fit(
+        np.zeros((4, 3)), np.zeros((4, 1)), batch_size=1, epochs=100, verbose=0, callbacks=[Slow(), resumed]
+    )
     assert resumed.stopped and len(history.history["loss"]) == 1 and resumed.elapsed() >= 1.0
     # one callback over two fits of one run counts both
     both = TimeBudget(100)

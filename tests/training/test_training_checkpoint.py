@@ -32,7 +32,10 @@ def test_writes_every_n_steps_and_at_each_epochs_end(tmp_path):
     assert saved == [0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 4, 4, 4, 5, 5, 5] and checkpoint.saves == 6
     state = TrainingCheckpoint.read(tmp_path)
     assert (state["epoch"], state["step"], state["global_step"], state["fingerprint"]) == (2, 0, 16, {"run": 1})
-    assert sorted(os.listdir(tmp_path)) == ["state.json", "weights-16.weights.h5"]  # older weights and partial files gone
+    assert sorted(os.listdir(tmp_path)) == [
+        "state.json",
+        "weights-16.weights.h5",
+    ]  # older weights and partial files gone
 
 
 def test_restore_puts_back_the_weights_and_the_optimizer(tmp_path):
@@ -62,12 +65,16 @@ def test_time_based_by_default_and_agreed_by_the_cluster(tmp_path):
 
     agreed = TrainingCheckpoint(tmp_path / "agreed", every_steps=1, agree=agree)
     _model().fit(X, Y, batch_size=4, epochs=1, verbose=0, callbacks=[agreed])
-    assert verdicts == [True] * 7 + [False] and agreed.saves == 2  # step 2, and the epoch's end (its last step is saved with the end)
+    assert (
+        verdicts == [True] * 7 + [False] and agreed.saves == 2
+    )  # step 2, and the epoch's end (its last step is saved with the end)
 
 
 def test_reading_back(tmp_path):
     assert TrainingCheckpoint.read(tmp_path) is None
-    (tmp_path / "state.json").write_text(json.dumps({"epoch": 1, "step": 0, "global_step": 8, "weights": "weights-8.weights.h5"}))
+    (tmp_path / "state.json").write_text(
+        json.dumps({"epoch": 1, "step": 0, "global_step": 8, "weights": "weights-8.weights.h5"})
+    )
     assert TrainingCheckpoint.read(tmp_path) is None  # the weights it names are not there
     (tmp_path / "state.json").write_text('{"epoch": 1, "ste')  # cannot happen through save(); a hand-edited file can
     with pytest.raises(ValueError, match="damaged"):
@@ -87,7 +94,10 @@ def test_a_write_cut_short_leaves_the_last_checkpoint(tmp_path):
     model.save_weights = power_cut
     with pytest.raises(OSError):
         checkpoint.save()
-    assert TrainingCheckpoint.read(tmp_path) == good and sorted(os.listdir(tmp_path)) == ["state.json", "weights-8.weights.h5"]
+    assert TrainingCheckpoint.read(tmp_path) == good and sorted(os.listdir(tmp_path)) == [
+        "state.json",
+        "weights-8.weights.h5",
+    ]
 
 
 def test_bad_arguments(tmp_path):
@@ -108,7 +118,9 @@ def test_it_holds_the_state_of_the_callbacks_it_keeps(tmp_path):
     checkpoint = TrainingCheckpoint(tmp_path, every_steps=100, keep=[best])
     _model().fit(X, Y, batch_size=4, epochs=3, verbose=0, callbacks=[Score(), best, checkpoint])
     state = TrainingCheckpoint.read(tmp_path)
-    assert state["callbacks"] == [{"class": "BestWeights", "values": {"best": 0.1, "best_epoch": 1, "wait": 1, "last_epoch": 2}, "arrays": 2}]
+    assert state["callbacks"] == [
+        {"class": "BestWeights", "values": {"best": 0.1, "best_epoch": 1, "wait": 1, "last_epoch": 2}, "arrays": 2}
+    ]
     assert sorted(os.listdir(tmp_path)) == ["callbacks-24.npz", "state.json", "weights-24.weights.h5"]
     again = BestWeights("val_score", patience=5)
     TrainingCheckpoint.restore(_model(), tmp_path, state, keep=[again])

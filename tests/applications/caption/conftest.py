@@ -4,7 +4,15 @@ from keras_seq.applications.caption import CaptionerConfig, train
 
 # a captioner small enough to train in seconds on strips of one or two digits
 SMALL = CaptionerConfig(
-    image_height=16, image_width=40, filters=16, decoder_units=64, embedding_dim=16, batch_size=16, learning_rate=3e-3, dropout=0.0, beam_width=3
+    image_height=16,
+    image_width=40,
+    filters=16,
+    decoder_units=64,
+    embedding_dim=16,
+    batch_size=16,
+    learning_rate=3e-3,
+    dropout=0.0,
+    beam_width=3,
 )
 
 
@@ -36,7 +44,13 @@ def trained(tmp_path_factory, strips_folder):
     from tests.applications.shared import trained_once
 
     def fit(model_dir):
-        return train(SMALL.replace(epochs=20, validation_split=0.1), data=str(strips_folder), model_dir=model_dir, verbose=0, print_fn=lambda *a: None)
+        return train(
+            SMALL.replace(epochs=20, validation_split=0.1),
+            data=str(strips_folder),
+            model_dir=model_dir,
+            verbose=0,
+            print_fn=lambda *a: None,
+        )
 
     captioner, history, model_dir = trained_once(tmp_path_factory, "captioner", fit, Captioner.load)
     return captioner, history, history.validation_examples, model_dir

@@ -15,7 +15,10 @@ def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
     cases += [
         (["caption", "plot", "--model-dir", model, "{dir}/binary.bin"], None),
         (["caption", "predict", "--model-dir", model, "{dir}/binary.bin", "--beam-width", "65"], "at most 64"),
-        (["caption", "predict", "--model-dir", model, "{dir}/binary.bin", "--length-penalty", "-inf"], "--length-penalty"),
+        (
+            ["caption", "predict", "--model-dir", model, "{dir}/binary.bin", "--length-penalty", "-inf"],
+            "--length-penalty",
+        ),
         (["caption", "export", "--model-dir", model, "--export-dir", "{dir}/model_is_a_file"], "is a file"),
     ]
     lines = refuses_each(capsys, tmp_path, cases)
@@ -24,7 +27,10 @@ def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
 
 def test_plot_refuses_a_path_in_a_missing_folder(trained, strips_folder, tmp_path, capsys):
     image = str(sorted(strips_folder.glob("*.png"))[0])
-    case = (["caption", "plot", "--model-dir", str(trained[-1]), image, "--output", "{dir}/no/such/overlay.png"], "no/such")
+    case = (
+        ["caption", "plot", "--model-dir", str(trained[-1]), image, "--output", "{dir}/no/such/overlay.png"],
+        "no/such",
+    )
     (line,) = refuses_each(capsys, tmp_path, [case])
     assert "overlay.png" in line
 
@@ -44,6 +50,8 @@ def test_plot_refuses_a_path_in_a_missing_folder(trained, strips_folder, tmp_pat
     ],
 )
 def test_caption_refuses_bad_images_and_arguments_clearly(trained, kwargs, match):
-    error = ValueError if "images" in kwargs and len(kwargs) > 1 else UserInputError  # a bad argument, or bad input (a ValueError too)
+    error = (
+        ValueError if "images" in kwargs and len(kwargs) > 1 else UserInputError
+    )  # a bad argument, or bad input (a ValueError too)
     with pytest.raises(error, match=match):
         trained[0].caption(**kwargs)

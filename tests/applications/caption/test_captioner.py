@@ -49,7 +49,11 @@ def test_attention_over_the_grid_and_its_overlay(trained, tmp_path):
 def test_bad_images_are_one_clear_error(trained, tmp_path):
     captioner, _, _, _ = trained
     (tmp_path / "text.png").write_text("not an image")
-    for images, match in [([], "no image"), ([str(tmp_path / "absent.png")], "no such file"), ([str(tmp_path / "text.png")], "not an image")]:
+    for images, match in [
+        ([], "no image"),
+        ([str(tmp_path / "absent.png")], "no such file"),
+        ([str(tmp_path / "text.png")], "not an image"),
+    ]:
         with pytest.raises(UserInputError, match=match):
             captioner.caption(images)
 
@@ -65,7 +69,9 @@ def test_save_load_and_export_caption_alike(trained, tmp_path):
     module = tf.saved_model.load(export_dir)
     encoded = [open(p, "rb").read() for p in paths]
     assert [c.decode() for c in module.caption(tf.constant(encoded)).numpy()] == expected
-    assert [c.decode() for c in module.signatures["serving_default"](images=tf.constant(encoded[:1]))["captions"].numpy()] == expected[:1]
+    assert [
+        c.decode() for c in module.signatures["serving_default"](images=tf.constant(encoded[:1]))["captions"].numpy()
+    ] == expected[:1]
 
 
 def test_a_decoder_started_from_zeros_captions_and_exports(tmp_path):
@@ -85,7 +91,10 @@ def test_a_decoder_started_from_zeros_captions_and_exports(tmp_path):
 def test_the_options_build_and_the_penalty_adds_a_loss():
     vocabulary = WordVocabulary(["one", "two"])
     images, captions = np.zeros((2, 20, 50, 3), "uint8"), np.array([[2, 4, 5], [2, 5, 0]], "int32")
-    for options in [{"attention": "none", "init_from_mean": False, "context_gate": False, "cell": "lstm"}, {"attention": "luong", "position_embedding": False}]:
+    for options in [
+        {"attention": "none", "init_from_mean": False, "context_gate": False, "cell": "lstm"},
+        {"attention": "luong", "position_embedding": False},
+    ]:
         model = build_captioner(SMALL.replace(**options), vocabulary)
         assert model((images, captions)).shape == (2, 3, vocabulary.size)
     penalized = build_captioner(SMALL.replace(attention_penalty=1.0), vocabulary)

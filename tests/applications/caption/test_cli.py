@@ -5,13 +5,19 @@ from tests.applications.shared import run_cli
 
 def test_evaluate_predict_plot(trained, strips_folder, tmp_path, capsys):
     _, _, validation, model_dir = trained
-    code, out, _ = run_cli(capsys, "caption", "evaluate", "--data", str(strips_folder), "--model-dir", str(model_dir), "--beam-width", "2")
+    code, out, _ = run_cli(
+        capsys, "caption", "evaluate", "--data", str(strips_folder), "--model-dir", str(model_dir), "--beam-width", "2"
+    )
     metrics = json.loads(out.strip().splitlines()[-1])
-    assert code == 0 and {"bleu_4_greedy", "cider_beam", "exact_match_beam"} <= set(metrics) and metrics["beam_width"] == 2
+    assert (
+        code == 0 and {"bleu_4_greedy", "cider_beam", "exact_match_beam"} <= set(metrics) and metrics["beam_width"] == 2
+    )
     images = validation.images[:2]
     code, out, _ = run_cli(capsys, "caption", "predict", "--model-dir", str(model_dir), *images)
     assert code == 0 and [line.split("\t")[0] for line in out.strip().splitlines()] == images
-    code, out, _ = run_cli(capsys, "caption", "plot", "--model-dir", str(model_dir), images[0], "--output", str(tmp_path / "o.png"))
+    code, out, _ = run_cli(
+        capsys, "caption", "plot", "--model-dir", str(model_dir), images[0], "--output", str(tmp_path / "o.png")
+    )
     assert code == 0 and (tmp_path / "o.png").exists()
 
 

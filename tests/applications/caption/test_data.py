@@ -22,10 +22,18 @@ def test_the_three_caption_formats_give_the_same_data(tmp_path):
         write_image(tmp_path / "flickr" / "Images" / name)
         write_image(tmp_path / "csv" / name)
         write_image(tmp_path / "coco" / "images" / name)
-    (tmp_path / "flickr" / "Flickr8k.token.txt").write_text("a.jpg#0\tA dog runs .\na.jpg#1\tA  dog,  running\nb.png#0\tTwo cats\n")
-    (tmp_path / "csv" / "captions.csv").write_text('image,caption\na.jpg,A dog runs .\na.jpg,"A  dog,  running"\nb.png,Two cats\n')
+    (tmp_path / "flickr" / "Flickr8k.token.txt").write_text(
+        "a.jpg#0\tA dog runs .\na.jpg#1\tA  dog,  running\nb.png#0\tTwo cats\n"
+    )
+    (tmp_path / "csv" / "captions.csv").write_text(
+        'image,caption\na.jpg,A dog runs .\na.jpg,"A  dog,  running"\nb.png,Two cats\n'
+    )
     coco = {"images": [{"id": 7, "file_name": "a.jpg"}, {"id": 9, "file_name": "b.png"}]}
-    coco["annotations"] = [{"image_id": 7, "caption": "A dog runs ."}, {"image_id": 7, "caption": "A dog, running"}, {"image_id": 9, "caption": "Two cats"}]
+    coco["annotations"] = [
+        {"image_id": 7, "caption": "A dog runs ."},
+        {"image_id": 7, "caption": "A dog, running"},
+        {"image_id": 9, "caption": "Two cats"},
+    ]
     (tmp_path / "coco" / "captions_train2017.json").write_text(json.dumps(coco))
     for folder in ("flickr", "csv", "coco"):
         data = read_folder(str(tmp_path / folder))

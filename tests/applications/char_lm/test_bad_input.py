@@ -42,4 +42,6 @@ def test_generate_refuses_bad_arguments_clearly(trained, kwargs, match):
 
 
 def test_a_blank_prompt_is_fine(trained):
-    assert isinstance(trained[0].generate(["", "  "], max_length=5, seed=0)[1], str)  # the start of a line, as documented
+    assert isinstance(
+        trained[0].generate(["", "  "], max_length=5, seed=0)[1], str
+    )  # the start of a line, as documented

@@ -13,7 +13,10 @@ def test_training_learns_and_saves_everything(trained):
     lm, history, model_dir = trained
     losses = history.history["val_loss"]
     assert losses[-1] < losses[0] and losses[-1] < 2.0  # a repetitive text is learned
-    assert sorted(f for f in os.listdir(model_dir) if not f.startswith(".")) == ["logs", "model.keras"]  # the .keras file is the whole model
+    assert sorted(f for f in os.listdir(model_dir) if not f.startswith(".")) == [
+        "logs",
+        "model.keras",
+    ]  # the .keras file is the whole model
     assert not [f for f in os.listdir(model_dir) if f.startswith(".")]  # no leftovers
 
 
@@ -80,7 +83,11 @@ def test_export_generates_like_the_task(trained, tmp_path):
     export_dir = str(tmp_path / "export")
     lm.export(export_dir)
     loaded = tf.saved_model.load(export_dir)
-    greedy_like = loaded.generate(tf.constant("To be, or not to "), tf.constant(12), tf.constant(0.05), tf.constant(1)).numpy().decode()
+    greedy_like = (
+        loaded.generate(tf.constant("To be, or not to "), tf.constant(12), tf.constant(0.05), tf.constant(1))
+        .numpy()
+        .decode()
+    )
     assert greedy_like == lm.generate("To be, or not to ", max_length=12, temperature=0.05, top_k=1, seed=0)
     batch = loaded.generate_batch(tf.constant(["", "ñ☃"]), tf.constant(5), tf.constant(1.0), tf.constant(0)).numpy()
     assert batch.shape == (2,)

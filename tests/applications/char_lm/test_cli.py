@@ -13,9 +13,23 @@ def test_evaluate_and_generate(trained, text_file, capsys):
     code, out, _ = run_cli(capsys, "char-lm", "evaluate", "--data", str(text_file), "--model-dir", model_dir)
     metrics = json.loads(out.strip().splitlines()[-1])
     assert code == 0 and set(metrics) == {"val_loss", "bits_per_char", "perplexity", "chars"}
-    code, out, _ = run_cli(capsys, "char-lm", "evaluate", "--data", str(text_file), "--model-dir", model_dir, "--split", "all")
+    code, out, _ = run_cli(
+        capsys, "char-lm", "evaluate", "--data", str(text_file), "--model-dir", model_dir, "--split", "all"
+    )
     assert code == 0 and json.loads(out.strip().splitlines()[-1])["chars"] > metrics["chars"]
-    code, out, _ = run_cli(capsys, "char-lm", "generate", "--model-dir", model_dir, "--prompt", "To be", "--max-length", "30", "--seed", "1")
+    code, out, _ = run_cli(
+        capsys,
+        "char-lm",
+        "generate",
+        "--model-dir",
+        model_dir,
+        "--prompt",
+        "To be",
+        "--max-length",
+        "30",
+        "--seed",
+        "1",
+    )
     assert code == 0 and out.startswith("To be") and len(out.rstrip("\n")) == 35
 
 

@@ -32,7 +32,13 @@ def test_interrupted_training_resumes_and_leaves_no_half_model(tmp_path, text_fi
     assert not (model_dir / "model.keras").exists()  # nothing half-written
     assert os.listdir(model_dir / "backup")
     messages, steps = [], OptimizerSteps()
-    lm, history = train(SMALL.replace(epochs=4), data=str(text_file), model_dir=str(model_dir), callbacks=[steps], **{**QUIET, "print_fn": messages.append})
+    lm, history = train(
+        SMALL.replace(epochs=4),
+        data=str(text_file),
+        model_dir=str(model_dir),
+        callbacks=[steps],
+        **{**QUIET, "print_fn": messages.append},
+    )
     assert any("Resuming" in m for m in messages)
     assert len(history.history["loss"]) == 2  # epochs 3 and 4 only
     assert steps.at_start > 0  # the optimizer's state came back too, not only the weights
@@ -52,8 +58,12 @@ def test_a_crash_while_saving_keeps_the_backup(tmp_path, text_file, monkeypatch)
             train(SMALL.replace(epochs=1), data=str(text_file), model_dir=str(model_dir), **QUIET)
     assert os.listdir(model_dir / "backup")  # the trained epoch is still there
     messages = []
-    _, history = train(SMALL.replace(epochs=1), data=str(text_file), model_dir=str(model_dir), **{**QUIET, "print_fn": messages.append})
-    assert any("Resuming" in m for m in messages) and history.history.get("loss", []) == []  # nothing left to train: saved at once
+    _, history = train(
+        SMALL.replace(epochs=1), data=str(text_file), model_dir=str(model_dir), **{**QUIET, "print_fn": messages.append}
+    )
+    assert (
+        any("Resuming" in m for m in messages) and history.history.get("loss", []) == []
+    )  # nothing left to train: saved at once
     assert (model_dir / "model.keras").exists() and not (model_dir / "backup").exists()
 
 
@@ -66,7 +76,9 @@ def test_tbptt_trains_and_generates(tmp_path, text_file):
 
 
 def test_time_budget_stops_and_saves(tmp_path, text_file):
-    lm, history = train(SMALL.replace(epochs=10_000), data=str(text_file), model_dir=str(tmp_path / "b"), time_budget=2, **QUIET)
+    lm, history = train(
+        SMALL.replace(epochs=10_000), data=str(text_file), model_dir=str(tmp_path / "b"), time_budget=2, **QUIET
+    )
     assert history.seconds < 60 and (tmp_path / "b" / "model.keras").exists()
 
 
@@ -80,7 +92,14 @@ def test_bad_data_writes_nothing(tmp_path):
 
 def test_sample_callback_prints_each_epoch(tmp_path, text_file):
     printed = []
-    train(SMALL.replace(epochs=2), data=str(text_file), model_dir=str(tmp_path / "s"), verbose=0, samples=True, print_fn=printed.append)
+    train(
+        SMALL.replace(epochs=2),
+        data=str(text_file),
+        model_dir=str(tmp_path / "s"),
+        verbose=0,
+        samples=True,
+        print_fn=printed.append,
+    )
     assert sum("sample after epoch" in p for p in printed) == 2
 
 
@@ -103,7 +122,13 @@ def test_a_nan_loss_stops_training_and_no_nan_model_is_saved(tmp_path, text_file
 
     model_dir = tmp_path / "m"
     messages = []
-    lm, history = train(SMALL.replace(epochs=4), data=str(text_file), model_dir=str(model_dir), callbacks=[Poison()], **{**QUIET, "print_fn": messages.append})
+    lm, history = train(
+        SMALL.replace(epochs=4),
+        data=str(text_file),
+        model_dir=str(model_dir),
+        callbacks=[Poison()],
+        **{**QUIET, "print_fn": messages.append},
+    )
     assert any("became nan at epoch 2, batch 2" in m for m in messages), messages
     assert len(history.history["loss"]) == 2  # stopped in the second epoch
     assert all(np.isfinite(w).all() for w in lm.model.get_weights())  # the first epoch's weights, saved
@@ -139,7 +164,9 @@ def test_a_save_killed_midway_leaves_a_model_that_loads(trained, tmp_path):
     lm, _, model_dir = trained
     copy = tmp_path / "model"
     shutil.copytree(model_dir, copy)
-    process = subprocess.Popen([sys.executable, "-c", SAVING, str(copy)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", SAVING, str(copy)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         assert process.stdout.readline().strip() == "saving", process.stderr.read()[-2000:]
         time.sleep(3.0)  # a few dozen saves
@@ -150,7 +177,8 @@ def test_a_save_killed_midway_leaves_a_model_that_loads(trained, tmp_path):
             process.kill()
     again = CharLM.load(str(copy))
     assert again.generate("To", max_length=20, seed=0) == lm.generate("To", max_length=20, seed=0)
-    # the partial file of the killed save is beside, under its own name; the next save writes over nothing of it, and clears it
+    # the partial file of the killed save is beside, under its own name; the next save writes over nothing of it, and
+    # clears it
     again.save(str(copy))
     assert CharLM.load(str(copy)).generate("To", max_length=20, seed=0) == lm.generate("To", max_length=20, seed=0)
     assert not list(copy.glob(".writing-*"))
@@ -169,13 +197,26 @@ def test_an_epochs_last_step_is_saved_with_its_end_so_a_resume_never_skips_the_e
 
     model_dir = tmp_path / "m"
     with pytest.raises(RuntimeError, match="epoch's end"):
-        train(SMALL.replace(epochs=3), data=str(text_file), model_dir=str(model_dir), checkpoint_every=1, callbacks=[CrashAtTheEpochsEnd()], **QUIET)
+        train(
+            SMALL.replace(epochs=3),
+            data=str(text_file),
+            model_dir=str(model_dir),
+            checkpoint_every=1,
+            callbacks=[CrashAtTheEpochsEnd()],
+            **QUIET,
+        )
     state = TrainingCheckpoint.read(str(model_dir / "backup"))
-    assert state["epoch"] == 0 and state["step"] > 0  # the step before the last: the last one's checkpoint is the epoch's end
+    assert (
+        state["epoch"] == 0 and state["step"] > 0
+    )  # the step before the last: the last one's checkpoint is the epoch's end
     messages = []
-    _, history = train(SMALL.replace(epochs=3), data=str(text_file), model_dir=str(model_dir), **{**QUIET, "print_fn": messages.append})
+    _, history = train(
+        SMALL.replace(epochs=3), data=str(text_file), model_dir=str(model_dir), **{**QUIET, "print_fn": messages.append}
+    )
     assert any(f"epoch 1, step {state['step']}" in m for m in messages), messages
-    assert len(history.history["loss"]) == 3  # the first epoch's last step and its end (validation), then epochs 2 and 3
+    assert (
+        len(history.history["loss"]) == 3
+    )  # the first epoch's last step and its end (validation), then epochs 2 and 3
 
 
 class Score(keras.callbacks.Callback):
@@ -204,10 +245,23 @@ def test_a_resumed_run_keeps_its_best_epoch_and_sees_one_run(tmp_path, text_file
     config = SMALL.replace(epochs=3, dropout=0.0)
     model_dir = tmp_path / "m"
     with pytest.raises(RuntimeError, match="power cut"):
-        train(config, data=str(text_file), model_dir=str(model_dir), checkpoint_every=1, callbacks=[Score(), BestWeights("val_score"), PowerCut()], **QUIET)
+        train(
+            config,
+            data=str(text_file),
+            model_dir=str(model_dir),
+            checkpoint_every=1,
+            callbacks=[Score(), BestWeights("val_score"), PowerCut()],
+            **QUIET,
+        )
     best = BestWeights("val_score")
     lm, history = train(config, data=str(text_file), model_dir=str(model_dir), callbacks=[Score(), best], **QUIET)
-    fresh, fresh_history = train(config, data=str(text_file), model_dir=str(tmp_path / "fresh"), callbacks=[Score(), BestWeights("val_score")], **QUIET)
+    fresh, fresh_history = train(
+        config,
+        data=str(text_file),
+        model_dir=str(tmp_path / "fresh"),
+        callbacks=[Score(), BestWeights("val_score")],
+        **QUIET,
+    )
     assert best.best_epoch == 0  # from the checkpoint: the resumed run saw epochs 2 and 3 only
     for a, b in zip(lm.model.get_weights(), fresh.model.get_weights()):
         np.testing.assert_allclose(a, b, atol=1e-5)  # the first epoch's, put back
@@ -220,12 +274,19 @@ def test_a_time_budget_without_epochs_trains_until_it_is_spent(tmp_path, text_fi
 
     monkeypatch.setattr(CharLMConfig, "default_epochs", 1)
     config = SMALL.replace(epochs=None)
-    assert config.epochs_to_run() == 1 and config.epochs_to_run(60) == UNTIL_BUDGET and SMALL.replace(epochs=2).epochs_to_run(60) == 2
+    assert (
+        config.epochs_to_run() == 1
+        and config.epochs_to_run(60) == UNTIL_BUDGET
+        and SMALL.replace(epochs=2).epochs_to_run(60) == 2
+    )
     messages, asked = [], OptimizerSteps()
     options = {**QUIET, "print_fn": messages.append, "callbacks": [asked]}
     _, history = train(config, data=str(text_file), model_dir=str(tmp_path / "budget"), time_budget=4.0, **options)
-    # fit was asked for epochs until the budget, not the default of 1 (how many fit in 4 s depends on the machine's load)
+    # fit was asked for epochs until the budget, not the default of 1 (how many fit in 4 s depends on the machine's
+    # load)
     assert asked.params["epochs"] == UNTIL_BUDGET and any("until the time budget" in m for m in messages)
     assert history.seconds >= 4.0  # the budget was spent (how long after it is not a test's business)
-    _, capped = train(SMALL.replace(epochs=1), data=str(text_file), model_dir=str(tmp_path / "capped"), time_budget=60.0, **QUIET)
+    _, capped = train(
+        SMALL.replace(epochs=1), data=str(text_file), model_dir=str(tmp_path / "capped"), time_budget=60.0, **QUIET
+    )
     assert len(capped.history["loss"]) == 1  # an explicit --epochs still caps it

@@ -2,7 +2,17 @@ import pytest
 
 from keras_seq.applications.ntm import NTMTaskConfig, train
 
-TINY = NTMTaskConfig(units=16, memory_size=12, memory_width=6, max_size=4, steps_per_epoch=15, batch_size=16, epochs=2, learning_rate=3e-3, jit_compile=False)
+TINY = NTMTaskConfig(
+    units=16,
+    memory_size=12,
+    memory_width=6,
+    max_size=4,
+    steps_per_epoch=15,
+    batch_size=16,
+    epochs=2,
+    learning_rate=3e-3,
+    jit_compile=False,
+)
 
 
 @pytest.fixture(scope="session")
@@ -11,4 +21,9 @@ def trained(tmp_path_factory):
     from keras_seq.applications.ntm import NTMTask
     from tests.applications.shared import trained_once
 
-    return trained_once(tmp_path_factory, "ntm", lambda model_dir: train(TINY, model_dir=model_dir, verbose=0, print_fn=lambda *a: None), NTMTask.load)
+    return trained_once(
+        tmp_path_factory,
+        "ntm",
+        lambda model_dir: train(TINY, model_dir=model_dir, verbose=0, print_fn=lambda *a: None),
+        NTMTask.load,
+    )

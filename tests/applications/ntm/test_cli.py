@@ -6,7 +6,21 @@ import pytest
 from keras_seq.applications import cli
 from tests.applications.shared import run_cli
 
-TINY = ["--units", "8", "--memory-size", "10", "--memory-width", "4", "--max-size", "3", "--steps-per-epoch", "5", "--batch-size", "8", "--no-jit-compile"]
+TINY = [
+    "--units",
+    "8",
+    "--memory-size",
+    "10",
+    "--memory-width",
+    "4",
+    "--max-size",
+    "3",
+    "--steps-per-epoch",
+    "5",
+    "--batch-size",
+    "8",
+    "--no-jit-compile",
+]
 
 
 def test_evaluate_plot_export(trained, tmp_path, capsys):
@@ -15,7 +29,9 @@ def test_evaluate_plot_export(trained, tmp_path, capsys):
     code, out, _ = run_cli(capsys, "ntm", "evaluate", "--model-dir", model_dir, "--length", "9", "--split", "test")
     metrics = json.loads(out.strip().splitlines()[-1])
     assert code == 0 and metrics["length"] == 9 and "bit_errors_per_sequence" in metrics
-    code, out, _ = run_cli(capsys, "ntm", "plot", "--model-dir", model_dir, "--length", "3", "--output", str(tmp_path / "p.png"))
+    code, out, _ = run_cli(
+        capsys, "ntm", "plot", "--model-dir", model_dir, "--length", "3", "--output", str(tmp_path / "p.png")
+    )
     assert code == 0 and (tmp_path / "p.png").is_file()
     code, out, _ = run_cli(capsys, "ntm", "export", "--model-dir", model_dir)
     assert code == 0 and "signatures: run" in out
@@ -49,6 +65,19 @@ def test_bad_flags_are_one_line_and_exit_2(tmp_path, capsys):
 
 @pytest.mark.slow  # the search itself is checked by the char LM's tune test
 def test_tune(tmp_path, capsys):
-    tune = ["--max-trials", "1", "--epochs", "1", "--steps-per-epoch", "2", "--memory-size", "10", "--max-size", "2", "--no-jit-compile", "--quiet"]
+    tune = [
+        "--max-trials",
+        "1",
+        "--epochs",
+        "1",
+        "--steps-per-epoch",
+        "2",
+        "--memory-size",
+        "10",
+        "--max-size",
+        "2",
+        "--no-jit-compile",
+        "--quiet",
+    ]
     code, out, _ = run_cli(capsys, "ntm", "tune", "--model-dir", str(tmp_path / "tune"), *tune)
     assert code == 0 and "best_hyperparameters" in json.loads(out.strip().splitlines()[-1])

@@ -2,7 +2,12 @@ import pytest
 
 from keras_seq.applications.sentiment import SentimentConfig, train
 
-POSITIVE = ["I loved this place.", "Great food and lovely staff.", "The movie was wonderful!", "Excellent phone, works great."]
+POSITIVE = [
+    "I loved this place.",
+    "Great food and lovely staff.",
+    "The movie was wonderful!",
+    "Excellent phone, works great.",
+]
 NEGATIVE = ["I hated this place.", "Awful food and rude staff.", "The movie was boring.", "Terrible phone, broke fast."]
 
 

@@ -11,10 +11,16 @@ def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
     cases = each_unusable("sentiment", "predict", "--model-dir", model, "--input")
     cases += each_unusable("sentiment", "evaluate", "--model-dir", model, "--data")
     cases += [
-        (["sentiment", "predict", "--model-dir", model, "great", "--explain", "{dir}/no/such/folder/why.html"], "no/such/folder"),
+        (
+            ["sentiment", "predict", "--model-dir", model, "great", "--explain", "{dir}/no/such/folder/why.html"],
+            "no/such/folder",
+        ),
         (["sentiment", "predict", "--model-dir", model, "great", "--explain", "{dir}/why.pdf"], None),
         (["sentiment", "predict", "--model-dir", model, "great", "--explain", "{dir}/a_folder"], None),
-        (["sentiment", "evaluate", "--model-dir", model, "--data", "embedded", "--validation-split", "1.5"], "--validation-split"),
+        (
+            ["sentiment", "evaluate", "--model-dir", model, "--data", "embedded", "--validation-split", "1.5"],
+            "--validation-split",
+        ),
         (["sentiment", "export", "--model-dir", model, "--export-dir", "{dir}/model_is_a_file"], "is a file"),
     ]
     lines = refuses_each(capsys, tmp_path, cases)
@@ -24,7 +30,13 @@ def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
 @pytest.mark.parametrize("method", ["classify", "explain"])
 @pytest.mark.parametrize(
     "texts, match",
-    [([], "no text"), ([None], "text 1 is not a string"), (["fine", ""], "text 2 is empty"), (b"great", "not bytes"), (7, "a list of texts")],
+    [
+        ([], "no text"),
+        ([None], "text 1 is not a string"),
+        (["fine", ""], "text 2 is empty"),
+        (b"great", "not bytes"),
+        (7, "a list of texts"),
+    ],
 )
 def test_the_python_entry_points_refuse_bad_texts_clearly(trained, method, texts, match):
     with pytest.raises(UserInputError, match=match):

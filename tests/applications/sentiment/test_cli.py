@@ -8,16 +8,50 @@ from tests.applications.shared import run_cli
 def test_train_on_a_csv_evaluate_predict_explain(tmp_path, csv_file, capsys):
     """A CSV's columns and labels found, `--input` and `--explain` (export is the contract's)."""
     model_dir = str(tmp_path / "m")
-    tiny = ["--units", "8", "--embedding-dim", "8", "--lexicon", "none", "--word-vectors", "none"]  # the frozen features have their own tests
-    code, out, _ = run_cli(capsys, "sentiment", "train", "--data", str(csv_file), "--model-dir", model_dir, "--epochs", "1", *tiny, "--quiet")
+    tiny = [
+        "--units",
+        "8",
+        "--embedding-dim",
+        "8",
+        "--lexicon",
+        "none",
+        "--word-vectors",
+        "none",
+    ]  # the frozen features have their own tests
+    code, out, _ = run_cli(
+        capsys,
+        "sentiment",
+        "train",
+        "--data",
+        str(csv_file),
+        "--model-dir",
+        model_dir,
+        "--epochs",
+        "1",
+        *tiny,
+        "--quiet",
+    )
     assert code == 0 and "val_accuracy" in json.loads(out.strip().splitlines()[-1])
-    code, out, _ = run_cli(capsys, "sentiment", "evaluate", "--data", str(csv_file), "--model-dir", model_dir, "--split", "all")
+    code, out, _ = run_cli(
+        capsys, "sentiment", "evaluate", "--data", str(csv_file), "--model-dir", model_dir, "--split", "all"
+    )
     metrics = json.loads(out.strip().splitlines()[-1])
     assert code == 0 and metrics["count"] == 80 and metrics["labels"] == ["neg", "pos"]
     lines = tmp_path / "in.txt"
     lines.write_text("Great food.\n\nAwful staff.\n", encoding="utf-8")
     page = tmp_path / "why.html"
-    code, out, err = run_cli(capsys, "sentiment", "predict", "--model-dir", model_dir, "Lovely place.", "--input", str(lines), "--explain", str(page))
+    code, out, err = run_cli(
+        capsys,
+        "sentiment",
+        "predict",
+        "--model-dir",
+        model_dir,
+        "Lovely place.",
+        "--input",
+        str(lines),
+        "--explain",
+        str(page),
+    )
     rows = [json.loads(line) for line in out.strip().splitlines()]
     assert code == 0 and [r["text"] for r in rows] == ["Lovely place.", "Great food.", "Awful staff."]
     assert page.exists() and "Lovely".lower() in page.read_text(encoding="utf-8")
@@ -30,7 +64,18 @@ def test_user_errors_exit_2(tmp_path, trained, capsys):
         (["predict", "--model-dir", str(model_dir)], "no text given"),
         (["predict", "--model-dir", str(tmp_path / "none"), "hi"], "no trained sentiment classifier"),
         (["train", "--data", str(tmp_path / "none.csv"), "--model-dir", str(tmp_path / "out")], "no such file"),
-        (["train", "--data", "embedded", "--lexicon", str(tmp_path / "none.tsv"), "--model-dir", str(tmp_path / "out")], "lexicon"),
+        (
+            [
+                "train",
+                "--data",
+                "embedded",
+                "--lexicon",
+                str(tmp_path / "none.tsv"),
+                "--model-dir",
+                str(tmp_path / "out"),
+            ],
+            "lexicon",
+        ),
     ]
     for args, match in cases:
         code, _, err = run_cli(capsys, "sentiment", *args)
@@ -39,7 +84,17 @@ def test_user_errors_exit_2(tmp_path, trained, capsys):
 
 
 def test_csv_without_the_named_column_exits_2(csv_file, tmp_path, capsys):
-    code, _, err = run_cli(capsys, "sentiment", "train", "--data", str(csv_file), "--text-column", "body", "--model-dir", str(tmp_path / "o"))
+    code, _, err = run_cli(
+        capsys,
+        "sentiment",
+        "train",
+        "--data",
+        str(csv_file),
+        "--text-column",
+        "body",
+        "--model-dir",
+        str(tmp_path / "o"),
+    )
     assert code == 2 and "no column named 'body'" in err
     assert not (tmp_path / "o").exists()
 
@@ -47,6 +102,17 @@ def test_csv_without_the_named_column_exits_2(csv_file, tmp_path, capsys):
 @pytest.mark.slow  # the search itself is checked by the char LM's and the NTM's tune tests
 def test_tune(tmp_path, csv_file, capsys):
     code, out, _ = run_cli(
-        capsys, "sentiment", "tune", "--data", str(csv_file), "--model-dir", str(tmp_path / "t"), "--max-trials", "1", "--epochs", "1", "--quiet"
+        capsys,
+        "sentiment",
+        "tune",
+        "--data",
+        str(csv_file),
+        "--model-dir",
+        str(tmp_path / "t"),
+        "--max-trials",
+        "1",
+        "--epochs",
+        "1",
+        "--quiet",
     )
     assert code == 0 and "pooling" in json.loads(out.strip().splitlines()[-1])["best_hyperparameters"]

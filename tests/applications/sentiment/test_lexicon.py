@@ -28,7 +28,9 @@ def test_vader_ships_with_its_package():
     assert all(-1 <= v <= 1 for v in polarity.values())
 
 
-@pytest.mark.parametrize("content, message", [("great 3\n", "line 1"), ("great\tvery\n", "line 1"), ("\n:)\t2\n", "no usable")])
+@pytest.mark.parametrize(
+    "content, message", [("great 3\n", "line 1"), ("great\tvery\n", "line 1"), ("\n:)\t2\n", "no usable")]
+)
 def test_bad_files_are_clear_errors(tmp_path, content, message):
     path = tmp_path / "bad.tsv"
     path.write_text(content, encoding="utf-8")
@@ -60,4 +62,6 @@ def test_model_adds_a_frozen_polarity_feature(lexicon_file, tmp_path):
     probe = keras.Model(model.input, model.get_layer("with_lexicon").output)
     features = probe.predict(np.array(["awful great movie"], dtype=object), verbose=0)  # (1, T, E + 1)
     np.testing.assert_allclose(features[0, :4, -1], [-1.0, 1.0, 0.0, 0.0])  # "awful" is not in the vocabulary
-    check_frozen_explained_and_saved(model, config, "lexicon", ["great movie", "awful movie", "dont"], [1, 0, 0], "awful movie", tmp_path)
+    check_frozen_explained_and_saved(
+        model, config, "lexicon", ["great movie", "awful movie", "dont"], [1, 0, 0], "awful movie", tmp_path
+    )

@@ -56,9 +56,20 @@ def test_hypermodel():
 def test_ntm_cell_bidirectional_trains_and_saves(tmp_path):
     from keras_seq.layers import NTM
 
-    config = SentimentConfig(cell="ntm", units=8, memory_size=6, memory_width=4, embedding_dim=8, sequence_length=6, lexicon=None, word_vectors=None)
+    config = SentimentConfig(
+        cell="ntm",
+        units=8,
+        memory_size=6,
+        memory_width=4,
+        embedding_dim=8,
+        sequence_length=6,
+        lexicon=None,
+        word_vectors=None,
+    )
     model = build_sentiment_classifier(config, VOCAB)
-    assert isinstance(model.get_layer("rnn_0").forward_layer, NTM) and model.get_layer("rnn_0").backward_layer.go_backwards
+    assert (
+        isinstance(model.get_layer("rnn_0").forward_layer, NTM) and model.get_layer("rnn_0").backward_layer.go_backwards
+    )
     x = np.array(["good movie", "bad", "great fun", "awful"], dtype=object)
     model.fit(x, np.array([1, 0, 1, 0]), epochs=1, verbose=0)
     path = str(tmp_path / "ntm.keras")

@@ -23,7 +23,10 @@ def test_reads_a_text_file_in_the_given_word_order(vectors_file):
     np.testing.assert_allclose(vectors, [[-1, 1], [1, -1], [0, 0]], rtol=1e-5)
 
 
-@pytest.mark.parametrize("content, message", [("good 1 x\n", "line 1"), ("good 1 2\nbad 1\n", "line 2: 1 numbers, expected 2"), ("table 1 2\n", "none of the")])
+@pytest.mark.parametrize(
+    "content, message",
+    [("good 1 x\n", "line 1"), ("good 1 2\nbad 1\n", "line 2: 1 numbers, expected 2"), ("table 1 2\n", "none of the")],
+)
 def test_bad_files_are_clear_errors(tmp_path, content, message):
     path = tmp_path / "bad.txt"
     path.write_text(content, encoding="utf-8")
@@ -56,17 +59,23 @@ def test_model_adds_frozen_word_vectors_for_words_training_never_saw(tmp_path):
     assert features.shape[-1] == 4 + 256
     assert np.abs(features[0, 0, 4:]).sum() > 0  # "wonderful" is not in the vocabulary but has a vector
     np.testing.assert_array_equal(features[0, 2:, 4:], 0.0)  # padding
-    check_frozen_explained_and_saved(model, config, "word_vectors", ["great movie", "awful movie"], [1, 0], "wonderful movie", tmp_path)
+    check_frozen_explained_and_saved(
+        model, config, "word_vectors", ["great movie", "awful movie"], [1, 0], "wonderful movie", tmp_path
+    )
 
 
 def test_word_vectors_can_be_turned_off():
-    model = build_sentiment_classifier(SentimentConfig(word_vectors=None, units=4, embedding_dim=4, attention_units=4), ["movie"])
+    model = build_sentiment_classifier(
+        SentimentConfig(word_vectors=None, units=4, embedding_dim=4, attention_units=4), ["movie"]
+    )
     assert "word_vectors" not in {layer.name for layer in model.layers}
 
 
 def test_words_seen_once_get_no_trainable_row_but_keep_their_vector():
     vocabulary = adapt_vocabulary(["great movie", "great plot", "dull movie", "movie zxqv"], 100)
-    assert list(vocabulary.items())[:2] == [("movie", 3), ("great", 2)] and {w: vocabulary[w] for w in ("plot", "dull", "zxqv")} == {
+    assert list(vocabulary.items())[:2] == [("movie", 3), ("great", 2)] and {
+        w: vocabulary[w] for w in ("plot", "dull", "zxqv")
+    } == {
         "plot": 1,
         "dull": 1,
         "zxqv": 1,

@@ -2,10 +2,28 @@ import pytest
 
 from keras_seq.applications.translate import TranslatorConfig, train
 
-SMALL = TranslatorConfig(embedding_dim=16, encoder_units=16, decoder_units=32, max_length=12, batch_size=32, learning_rate=1e-2, dropout=0.0, beam_width=3)
+SMALL = TranslatorConfig(
+    embedding_dim=16,
+    encoder_units=16,
+    decoder_units=32,
+    max_length=12,
+    batch_size=32,
+    learning_rate=1e-2,
+    dropout=0.0,
+    beam_width=3,
+)
 
 # a toy language: reverse the word order and rename the words
-WORDS = {"red": "rot", "blue": "blau", "cat": "katze", "dog": "hund", "big": "gross", "small": "klein", "sees": "sieht", "a": "ein"}
+WORDS = {
+    "red": "rot",
+    "blue": "blau",
+    "cat": "katze",
+    "dog": "hund",
+    "big": "gross",
+    "small": "klein",
+    "sees": "sieht",
+    "a": "ein",
+}
 
 
 def toy_pairs(count, seed=0):
@@ -34,7 +52,13 @@ def trained(tmp_path_factory, tsv_file):
     from tests.applications.shared import trained_once
 
     def fit(model_dir):
-        return train(SMALL.replace(epochs=6, validation_split=0.1), data=str(tsv_file), model_dir=model_dir, verbose=0, print_fn=lambda *a: None)
+        return train(
+            SMALL.replace(epochs=6, validation_split=0.1),
+            data=str(tsv_file),
+            model_dir=model_dir,
+            verbose=0,
+            print_fn=lambda *a: None,
+        )
 
     translator, history, model_dir = trained_once(tmp_path_factory, "translator", fit, Translator.load)
     return translator, history, history.validation_examples, model_dir

@@ -6,13 +6,35 @@ from tests.applications.shared import run_cli
 def test_evaluate_predict_plot(trained, tsv_file, tmp_path, capsys):
     _, _, _, model_dir = trained
     code, out, _ = run_cli(
-        capsys, "translate", "evaluate", "--data", str(tsv_file), "--model-dir", str(model_dir), "--validation-split", "0.1", "--beam-width", "2"
+        capsys,
+        "translate",
+        "evaluate",
+        "--data",
+        str(tsv_file),
+        "--model-dir",
+        str(model_dir),
+        "--validation-split",
+        "0.1",
+        "--beam-width",
+        "2",
     )
     metrics = json.loads(out.strip().splitlines()[-1])
     assert code == 0 and {"bleu_greedy", "bleu_beam", "chrf_greedy", "chrf_beam"} <= set(metrics)
-    code, out, _ = run_cli(capsys, "translate", "predict", "--model-dir", str(model_dir), "red cat", "big dog", "--plot", str(tmp_path / "a.png"))
+    code, out, _ = run_cli(
+        capsys,
+        "translate",
+        "predict",
+        "--model-dir",
+        str(model_dir),
+        "red cat",
+        "big dog",
+        "--plot",
+        str(tmp_path / "a.png"),
+    )
     assert code == 0 and len(out.strip().splitlines()) == 2 and (tmp_path / "a.png").exists()
-    code, out, _ = run_cli(capsys, "translate", "plot", "--model-dir", str(model_dir), "a small cat", "--output", str(tmp_path / "b.png"))
+    code, out, _ = run_cli(
+        capsys, "translate", "plot", "--model-dir", str(model_dir), "a small cat", "--output", str(tmp_path / "b.png")
+    )
     assert code == 0 and (tmp_path / "b.png").exists()
 
 
@@ -34,7 +56,20 @@ def test_tune_leaves_a_translator_that_translates(tmp_path, tsv_file, capsys):
     import json
 
     model_dir = str(tmp_path / "tuned")
-    code, out, _ = run_cli(capsys, "translate", "tune", "--data", str(tsv_file), "--model-dir", model_dir, "--max-trials", "1", "--epochs", "1", "--quiet")
+    code, out, _ = run_cli(
+        capsys,
+        "translate",
+        "tune",
+        "--data",
+        str(tsv_file),
+        "--model-dir",
+        model_dir,
+        "--max-trials",
+        "1",
+        "--epochs",
+        "1",
+        "--quiet",
+    )
     assert code == 0
     best = json.loads(out.strip().splitlines()[-1])["best_hyperparameters"]
     assert {"attention", "decoder_units", "learning_rate"} <= set(best)

@@ -49,7 +49,10 @@ def test_tsv_with_empty_lines_and_sides(tmp_path):
 def test_embedded_dates_reorder():
     pairs = read_source("embedded")
     assert len(pairs) == 12000
-    assert any(s.startswith(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")) for s in pairs.sources)
+    assert any(
+        s.startswith(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
+        for s in pairs.sources
+    )
     i = next(
         i
         for i, s in enumerate(pairs.sources)

@@ -12,7 +12,13 @@ TARGET_OUT = np.array([[9, 10, 3, 0, 0, 0], [9, 10, 11, 12, 13, 3]], np.int32)
 @pytest.mark.parametrize("scheduled_sampling", [0.0, 0.5])
 def test_padding_does_not_count_in_the_loss(scheduled_sampling):
     config = TranslatorConfig(
-        src_vocab_size=50, tgt_vocab_size=60, embedding_dim=8, encoder_units=8, decoder_units=16, dropout=0.0, scheduled_sampling=scheduled_sampling
+        src_vocab_size=50,
+        tgt_vocab_size=60,
+        embedding_dim=8,
+        encoder_units=8,
+        decoder_units=16,
+        dropout=0.0,
+        scheduled_sampling=scheduled_sampling,
     )
     model = build_translator(config)
     bias = model.get_layer("logits").bias
@@ -26,7 +32,15 @@ def test_padding_does_not_count_in_the_loss(scheduled_sampling):
 
 
 def test_embedding_and_output_dropout_are_separate_settings():
-    config = TranslatorConfig(src_vocab_size=50, tgt_vocab_size=60, embedding_dim=8, encoder_units=8, decoder_units=16, dropout=0.3, embedding_dropout=0.1)
+    config = TranslatorConfig(
+        src_vocab_size=50,
+        tgt_vocab_size=60,
+        embedding_dim=8,
+        encoder_units=8,
+        decoder_units=16,
+        dropout=0.3,
+        embedding_dropout=0.1,
+    )
     model = build_translator(config)
     assert model.get_layer("source_dropout").rate == 0.1 and model.get_layer("output_dropout").rate == 0.3
     assert TranslatorConfig().embedding_dropout == 0.0
@@ -35,11 +49,21 @@ def test_embedding_and_output_dropout_are_separate_settings():
 
 
 def test_ema_momentum_ends_fit_with_the_averaged_weights():
-    config = TranslatorConfig(src_vocab_size=50, tgt_vocab_size=60, embedding_dim=8, encoder_units=8, decoder_units=16, dropout=0.0, ema_momentum=0.9)
+    config = TranslatorConfig(
+        src_vocab_size=50,
+        tgt_vocab_size=60,
+        embedding_dim=8,
+        encoder_units=8,
+        decoder_units=16,
+        dropout=0.0,
+        ema_momentum=0.9,
+    )
     model = build_translator(config)
     assert model.optimizer.use_ema and model.optimizer.ema_momentum == 0.9
     model.fit([SOURCE, TARGET_IN], TARGET_OUT, epochs=6, verbose=0)
-    averages = {v.path: a for v, a in zip(model.optimizer._trainable_variables, model.optimizer._model_variables_moving_average)}
+    averages = {
+        v.path: a for v, a in zip(model.optimizer._trainable_variables, model.optimizer._model_variables_moving_average)
+    }
     for weight in model.trainable_weights:
         np.testing.assert_allclose(weight.numpy(), averages[weight.path].numpy(), rtol=1e-6)
     plain = build_translator(config.replace(ema_momentum=0.0))
@@ -62,7 +86,9 @@ def test_use_bias_adds_a_bias_to_the_attentional_output():
 def test_attention_none_gives_the_decoder_the_mean_of_the_source():
     from keras_seq.layers import BahdanauAttention, LuongAttention, MeanAttention
 
-    config = TranslatorConfig(src_vocab_size=50, tgt_vocab_size=60, embedding_dim=8, encoder_units=8, decoder_units=16, dropout=0.0)
+    config = TranslatorConfig(
+        src_vocab_size=50, tgt_vocab_size=60, embedding_dim=8, encoder_units=8, decoder_units=16, dropout=0.0
+    )
     kinds = {"bahdanau": BahdanauAttention, "luong": LuongAttention, "none": MeanAttention}
     for kind, cls in kinds.items():
         model = build_translator(config.replace(attention=kind))

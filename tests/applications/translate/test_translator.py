@@ -21,7 +21,9 @@ def test_beam_width_one_is_greedy_and_attention_shapes(trained):
     greedy = translator.translate(sentences, beam_width=1)
     one_beam = [
         translator.target_vocab.decode(row)
-        for row in translator._beam_ids(1)(translator.encode_sources(sentences), tf.constant(24), tf.constant(0.0))[0].numpy()[:, 0]
+        for row in translator._beam_ids(1)(translator.encode_sources(sentences), tf.constant(24), tf.constant(0.0))[
+            0
+        ].numpy()[:, 0]
     ]
     assert greedy == one_beam
     out, attention = translator.translate(["big dog sees a cat"], beam_width=3, return_attention=True)
@@ -46,7 +48,11 @@ def test_bad_input(trained):
         translator.translate(["red " * 30])
     assert translator.translate("purple elephant") is not None  # unknown words
     # huge or non-finite decoding arguments: refused, with the cap named
-    for kwargs, match in (({"beam_width": 10_000}, "from 1 to 64"), ({"max_length": 10**7}, "from 1 to 1024"), ({"length_penalty": float("nan")}, "finite")):
+    for kwargs, match in (
+        ({"beam_width": 10_000}, "from 1 to 64"),
+        ({"max_length": 10**7}, "from 1 to 1024"),
+        ({"length_penalty": float("nan")}, "finite"),
+    ):
         with pytest.raises(ValueError, match=match):
             translator.translate("red cat", **kwargs)
 
@@ -87,7 +93,11 @@ def test_tied_embeddings_train_translate_and_export(tsv_file, tmp_path):
 
     model_dir = tmp_path / "tied"
     translator, history = train(
-        SMALL.replace(tie_embeddings=True, epochs=2, validation_split=0.1), data=str(tsv_file), model_dir=str(model_dir), verbose=0, print_fn=lambda *a: None
+        SMALL.replace(tie_embeddings=True, epochs=2, validation_split=0.1),
+        data=str(tsv_file),
+        model_dir=str(model_dir),
+        verbose=0,
+        print_fn=lambda *a: None,
     )
     val_pairs = history.validation_examples
     names = [layer.name for layer in translator.model.layers]
@@ -109,9 +119,14 @@ def test_location_attention_trains_and_translates_with_beam_search_and_the_expor
     from keras_seq.applications.translate import train
 
     config = SMALL.replace(attention="location", epochs=2, validation_split=0.1)
-    translator, history = train(config, data=str(tsv_file), model_dir=str(tmp_path / "m"), verbose=0, print_fn=lambda *a: None)
+    translator, history = train(
+        config, data=str(tsv_file), model_dir=str(tmp_path / "m"), verbose=0, print_fn=lambda *a: None
+    )
     assert history.history["loss"][-1] < history.history["loss"][0]
-    sentences = ["a red cat", "the big dog sees a small blue cat"]  # two source lengths: the alignments' state is masked
+    sentences = [
+        "a red cat",
+        "the big dog sees a small blue cat",
+    ]  # two source lengths: the alignments' state is masked
     greedy, beam = translator.translate(sentences, beam_width=1), translator.translate(sentences, beam_width=3)
     assert all(isinstance(t, str) for t in greedy + beam)
     export_dir = str(tmp_path / "export")
@@ -130,10 +145,14 @@ def test_no_repeat_ngram_keeps_repeated_phrases_out_and_is_reported(trained):
     plain = translator.translate(sources, beam_width=3, no_repeat_ngram=0)
     banned = translator.translate(sources, beam_width=3, no_repeat_ngram=2)
     assert repeated_ngram_rate(plain, 2) > 0 and repeated_ngram_rate(banned, 2) == 0, (plain, banned)
-    assert translator.translate(sources, beam_width=1, no_repeat_ngram=2) != translator.translate(sources, beam_width=1, no_repeat_ngram=0)
+    assert translator.translate(sources, beam_width=1, no_repeat_ngram=2) != translator.translate(
+        sources, beam_width=1, no_repeat_ngram=0
+    )
     metrics = translator.evaluate(val_pairs)
     assert 0 <= metrics["repeated_3gram_greedy"] <= 1 and "repeated 3-gram" in translator.describe(metrics)
-    assert metrics["unknown_words_greedy"] == sum(t.split().count("[UNK]") for t in translator.translate(val_pairs.sources, beam_width=1))
+    assert metrics["unknown_words_greedy"] == sum(
+        t.split().count("[UNK]") for t in translator.translate(val_pairs.sources, beam_width=1)
+    )
     with pytest.raises(ValueError, match="no_repeat_ngram"):
         translator.translate(sources, no_repeat_ngram=1)
 
@@ -163,10 +182,14 @@ def test_in_graph_encoding_matches_training_and_the_export_matches_python(vocabu
     test_sources = list(pairs.sources[:5]) + ["Bladder, cat!", "Zebra"]
     test_targets = list(pairs.targets[:5]) + ["Katze.", "Zebra"]
     (src, tgt_in), tgt_out = translator.encode_batch(tf.constant(test_sources), tf.constant(test_targets))
-    expected = encode_pairs(*normalized(Pairs(test_sources, test_targets, "t"), lowercase), source_vocab, target_vocab, config.max_length)
+    expected = encode_pairs(
+        *normalized(Pairs(test_sources, test_targets, "t"), lowercase), source_vocab, target_vocab, config.max_length
+    )
     for got, want in zip((src, tgt_in, tgt_out), expected):
         assert [row[row != 0].tolist() for row in got.numpy()] == [w.tolist() for w in want]
     translator.export(str(tmp_path / "export"))
     module = tf.saved_model.load(str(tmp_path / "export"))
     got = [t.decode() for t in module.translate(tf.constant(test_sources)).numpy()]
-    assert got == [" ".join(t.replace("[UNK]", "").split()) for t in translator.translate(test_sources)]  # the export writes [UNK] as nothing
+    assert got == [
+        " ".join(t.replace("[UNK]", "").split()) for t in translator.translate(test_sources)
+    ]  # the export writes [UNK] as nothing
