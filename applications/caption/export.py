@@ -3,7 +3,7 @@
 import tensorflow as tf
 
 from keras_seq.applications.caption.task import fit_images
-from keras_seq.data.word_vocabulary import END_ID, SPECIAL, START_ID
+from keras_seq.data.word_vocabulary import END_ID, START_ID
 from keras_seq.export import beam_search_text
 
 
@@ -24,7 +24,7 @@ class CaptionerModule(tf.Module):
         super().__init__()
         self.captioner = captioner
         self.model = captioner.model  # tracked: the weights
-        self.words = tf.constant([""] * len(SPECIAL) + captioner.vocab.words)
+        self.words = tf.constant(captioner.vocab.output_words())
         self.max_length = captioner.config.max_length
         self.beam_width = captioner.config.beam_width
         self.length_penalty = captioner.config.length_penalty

@@ -1,8 +1,10 @@
 """The translator's builder and its keras-tuner HyperModel."""
 
 import keras
+from keras import layers, ops
 
 from keras_seq.applications.hypermodel import TaskHyperModel
+from keras_seq.applications.seq2seq import Seq2SeqBackbone
 from keras_seq.applications.task import AppModel
 from keras_seq.applications.translate.config import TranslatorConfig
 from keras_seq.layers import (
@@ -12,7 +14,6 @@ from keras_seq.layers import (
     AttentionDecoderCell,
     GRUCell,
     LSTMCell,
-    PaddingMask,
     ScheduledSampler,
     TiedEmbedding,
     make_attention,
@@ -23,10 +24,79 @@ LAYERS = {"gru": GRU, "lstm": LSTM}
 CELLS = {"gru": GRUCell, "lstm": LSTMCell}
 
 
-def output_projection(target_embedding):
-    """The vocabulary projection of a tied model: attentional outputs
-    `(B, ..., E)` -> logits `(B, ..., Vt)` with the `TiedEmbedding`'s table."""
-    return lambda vectors: target_embedding(vectors, reverse=True)
+@keras.saving.register_keras_serializable(package="keras_seq")
+class TranslatorBackbone(Seq2SeqBackbone):
+    """The translator's network: a bidirectional recurrent encoder and an
+    attention decoder (see `build_translator`), its parts as attributes.
+
+    Args:
+        config: dict, a `TranslatorConfig`'s `to_dict()` (the vocabulary
+            sizes set).
+        **kwargs: as for `keras.layers.Layer`.
+
+    Call arguments:
+        source: ids `(B, Ts)`, 0 = padding.
+        tokens: target ids shifted right `(B, Tt)`, `[START]` first.
+        training: bool.
+
+    Returns:
+        Next-token logits `(B, Tt, Vt)`.
+
+    Example:
+    >>> backbone = TranslatorBackbone(config.to_dict())
+    >>> logits = backbone(source_ids, target_in)
+    >>> memory, state = backbone.encode(source_ids)
+    """
+
+    def __init__(self, config, **kwargs):
+        super().__init__(config, **kwargs)
+        c = TranslatorConfig.from_dict(config)
+        self.cell_names = ["h", "c"] if c.cell == "lstm" else ["h"]
+        # the parts, in the order of their weights (that of the first format's functional graph)
+        self.source_embedding = layers.Embedding(c.src_vocab_size, c.embedding_dim, name="source_embedding")
+        self.source_dropout = layers.Dropout(c.embedding_dropout, name="source_dropout")
+        self.encoders = [
+            layers.Bidirectional(
+                LAYERS[c.cell](c.encoder_units, return_sequences=True, return_state=True, seed=c.seed + i),
+                name=f"encoder_{i}",
+            )
+            for i in range(c.encoder_layers)
+        ]
+        embedding = TiedEmbedding if c.tie_embeddings else layers.Embedding  # tied: one table embeds and scores
+        self.target_embedding = embedding(c.tgt_vocab_size, c.embedding_dim, name="target_embedding")
+        self.bridges = [layers.Dense(c.decoder_units, activation="tanh", name=f"bridge_{n}") for n in self.cell_names]
+        cell = AttentionDecoderCell(
+            CELLS[c.cell](c.decoder_units, name="decoder_cell"),
+            make_attention(c.attention, c.decoder_units),
+            output_units=c.embedding_dim if c.tie_embeddings else c.decoder_units,
+            input_feeding=c.input_feeding,
+            use_bias=c.use_bias,
+            name="attention_decoder_cell",
+        )
+        self.decoder = AttentionDecoder(cell, name="decoder")
+        self.embedding_dropout = layers.Dropout(c.embedding_dropout, name="target_dropout")
+        self.output_dropout = layers.Dropout(c.dropout, name="output_dropout")
+        self.project = None if c.tie_embeddings else layers.Dense(c.tgt_vocab_size, name="logits")
+        if c.scheduled_sampling:
+            self.sampler = ScheduledSampler(seed=c.seed, name="scheduled_sampler")
+
+    def encode_memory(self, source, training=False):
+        mask = ops.not_equal(source, 0)  # (B, Ts): explicit, computed from the ids
+        x = self.source_dropout(self.source_embedding(source), training=training)  # (B, Ts, E)
+        final = None
+        for encoder in self.encoders:
+            x, *final = encoder(x, mask=mask, training=training)  # (B, Ts, 2U); forward then backward states
+        half = len(final) // 2
+        states = [
+            bridge(ops.concatenate([final[k], final[half + k]], axis=-1))  # (B, U)
+            for k, bridge in enumerate(self.bridges)
+        ]
+        return x, mask, states
+
+    def logits(self, attentional):
+        if self.project is None:
+            return self.target_embedding(attentional, reverse=True)  # (B, ..., Vt)
+        return self.project(attentional)
 
 
 def build_translator(config, source_vocab=None, target_vocab=None):
@@ -34,12 +104,13 @@ def build_translator(config, source_vocab=None, target_vocab=None):
 
     Inputs: source ids `(B, Ts)` and target ids shifted right (`[START]`
     first) `(B, Tt)`, 0 = padding. Output: next-token logits `(B, Tt, Vt)`.
+    The network is one `TranslatorBackbone` (`model.layers[-1]`):
 
-    - masks: `PaddingMask` of the source and target ids, passed to every
+    - masks: computed from the source and target ids and passed to every
       layer that reads them (nothing relies on Keras propagating masks);
-    - encoder: source embedding (`embedding_dropout`) -> `encoder_layers` bidirectional
-      GRU/LSTM layers of ours; the memory is the last layer's outputs
-      `(B, Ts, 2 * encoder_units)`;
+    - encoder: source embedding (`embedding_dropout`) -> `encoder_layers`
+      bidirectional GRU/LSTM layers of ours; the memory is the last
+      layer's outputs `(B, Ts, 2 * encoder_units)`;
     - bridge: `Dense(tanh)` from the final forward and backward states to
       the decoder's initial state;
     - decoder: target embedding -> `AttentionDecoder` around an
@@ -53,14 +124,13 @@ def build_translator(config, source_vocab=None, target_vocab=None):
       raised by the `ScheduledSampling` callback).
 
     The loss is a masked cross-entropy (target padding, id 0, does not
-    count), with label smoothing as
-    configured; gradients are clipped by global norm. With `ema_momentum`
-    the optimizer keeps a moving average of the weights, which `fit` copies
-    into the model when it ends.
+    count), with label smoothing as configured; gradients are clipped by
+    global norm. With `ema_momentum` the optimizer keeps a moving average
+    of the weights, which `fit` copies into the model when it ends.
 
     Args:
         config: a `TranslatorConfig`.
-        source_vocab, target_vocab: the `WordVocabulary`s of the training
+        source_vocab, target_vocab: the vocabularies of the training
             pairs; they set the vocabulary sizes and travel inside the
             model (without them, the sizes in `config` are used and the
             model cannot translate text).
@@ -75,49 +145,7 @@ def build_translator(config, source_vocab=None, target_vocab=None):
     keras.utils.set_random_seed(config.seed)
     source = keras.Input((None,), dtype="int32", name="source")
     target_in = keras.Input((None,), dtype="int32", name="target_in")
-    source_mask = PaddingMask(name="source_mask")(source)  # (B, Ts): the masks are explicit, computed from the ids
-    target_mask = PaddingMask(name="target_mask")(target_in)  # (B, Tt)
-    x = keras.layers.Embedding(config.src_vocab_size, config.embedding_dim, name="source_embedding")(source)
-    x = keras.layers.Dropout(config.embedding_dropout, name="source_dropout")(x)
-    final = None
-    for i in range(config.encoder_layers):
-        layer = LAYERS[config.cell](
-            config.encoder_units, return_sequences=True, return_state=True, seed=config.seed + i
-        )
-        outputs = keras.layers.Bidirectional(layer, name=f"encoder_{i}")(x, mask=source_mask)
-        x, final = outputs[0], outputs[1:]  # (B, Ts, 2U); forward then backward states
-    memory = x
-    half = len(final) // 2
-    states = []
-    for k, name in enumerate(["h", "c"][:half]):
-        joined = keras.layers.Concatenate(name=f"final_{name}")([final[k], final[half + k]])  # (B, 2U)
-        states.append(keras.layers.Dense(config.decoder_units, activation="tanh", name=f"bridge_{name}")(joined))
-    cell = AttentionDecoderCell(
-        CELLS[config.cell](config.decoder_units, name="decoder_cell"),
-        make_attention(config.attention, config.decoder_units),
-        output_units=config.embedding_dim if config.tie_embeddings else config.decoder_units,
-        input_feeding=config.input_feeding,
-        use_bias=config.use_bias,
-        name="attention_decoder_cell",
-    )
-    decoder = AttentionDecoder(cell, name="decoder")
-    output_dropout = keras.layers.Dropout(config.dropout, name="output_dropout")
-    if config.tie_embeddings:  # one table embeds target words and scores them
-        target_embedding = TiedEmbedding(config.tgt_vocab_size, config.embedding_dim, name="target_embedding")
-        project = output_projection(target_embedding)
-    else:
-        target_embedding = keras.layers.Embedding(config.tgt_vocab_size, config.embedding_dim, name="target_embedding")
-        project = keras.layers.Dense(config.tgt_vocab_size, name="logits")
-
-    def decode(tokens):
-        y = keras.layers.Dropout(config.embedding_dropout)(target_embedding(tokens))
-        outputs, _ = decoder(y, memory, memory_mask=source_mask, initial_state=states, mask=target_mask)  # (B, Tt, A)
-        return project(output_dropout(outputs))  # (B, Tt, Vt)
-
-    logits = decode(target_in)
-    if config.scheduled_sampling:
-        mixed = ScheduledSampler(seed=config.seed, name="scheduled_sampler")(target_in, logits)
-        logits = decode(mixed)
+    logits = TranslatorBackbone(config.to_dict(), name="backbone")(source, target_in)  # (B, Tt, Vt)
     model = AppModel([source, target_in], logits, name="translator")
     words = {"source_words": source_vocab.words, "target_words": target_vocab.words} if source_vocab is not None else {}
     model.set_metadata(TranslatorConfig.app, config.to_dict(), words)
@@ -163,4 +191,4 @@ class TranslatorHyperModel(TaskHyperModel):
     search_space = staticmethod(search_space)
 
 
-__all__ = ["TranslatorConfig", "TranslatorHyperModel", "build_translator", "search_space"]
+__all__ = ["TranslatorBackbone", "TranslatorConfig", "TranslatorHyperModel", "build_translator", "search_space"]

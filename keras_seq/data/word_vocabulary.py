@@ -73,6 +73,12 @@ class WordVocabulary:
             out.append(self.tokens[i] if 0 <= i < len(self.tokens) else UNK)
         return self.join(" ".join(out))
 
+    def output_words(self):
+        """The text of every id as `decode` writes it: nothing for
+        `[PAD]`, `[START]` and `[END]`, `[UNK]` for unknown, the token
+        otherwise (what an export's decoding joins)."""
+        return ["", UNK, "", ""] + self.words
+
     @staticmethod
     def join(text):
         """Tokens joined by spaces, as they are (a `SubwordVocabulary` joins

@@ -35,8 +35,9 @@ def beam_search_text(
     Args:
         step: `(tokens, state, memory) -> (logits, state)`.
         state, memory: the decoder's initial state and its constants.
-        words: a string tensor `(V,)` of every id's word (`""` for the
-            special tokens).
+        words: a string tensor `(V,)` of every id's word as the output
+            writes it (`WordVocabulary.output_words`: `""` for the tokens
+            that write nothing, which the join leaves out).
         max_length, beam_width, length_penalty, start_id, end_id,
         no_repeat_ngram: as for `keras_seq.decoding.beam_search`.
 
@@ -57,4 +58,6 @@ def beam_search_text(
     tokens = tf.where(
         tf.cumsum(tf.cast(tokens == end_id, tf.int32), axis=1) > 0, 0, tokens
     )  # (B, L), nothing from the end token on
-    return tf.strings.reduce_join(tf.gather(words, tokens), axis=-1, separator=" ")
+    written = tf.gather(words, tokens)  # (B, L)
+    written = tf.ragged.boolean_mask(written, tf.strings.length(written) > 0)  # (B, <= L): no empty token
+    return tf.strings.reduce_join(written, axis=-1, separator=" ")

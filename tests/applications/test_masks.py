@@ -47,9 +47,9 @@ def test_the_translator_never_attends_to_padding(attention):
     )
     with without_mask_propagation():
         model = build_translator(config)
-        decoder = model.get_layer("decoder")
-        alignments = keras.Model(model.inputs, decoder.output[1])  # (B, Tt, Ts)
-        weights = keras.ops.convert_to_numpy(alignments([SOURCE, TARGET_IN], training=True))
+        backbone = model.get_layer("backbone")
+        encoded = backbone.encode_memory(SOURCE, training=True)
+        weights = keras.ops.convert_to_numpy(backbone.decode(encoded, TARGET_IN, training=True)[1])  # (B, Tt, Ts)
         assert np.all(weights[SOURCE[:, None, :].repeat(TARGET_IN.shape[1], 1) == 0] == 0.0)  # exactly 0, training mode
         np.testing.assert_allclose(weights[0, 0].sum(), 1.0, atol=1e-5)
         # one sentence alone and with 9 padding tokens after it: the same logits

@@ -21,7 +21,7 @@ def test_padding_does_not_count_in_the_loss(scheduled_sampling):
         scheduled_sampling=scheduled_sampling,
     )
     model = build_translator(config)
-    bias = model.get_layer("logits").bias
+    bias = model.get_layer("backbone").project.bias
     bias.assign(np.eye(60, dtype="float32")[0] * 5.0)  # padding very likely: cheap where the target is padding
     logits = np.asarray(model([SOURCE, TARGET_IN]), dtype="float64")
     logp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
@@ -42,7 +42,10 @@ def test_embedding_and_output_dropout_are_separate_settings():
         embedding_dropout=0.1,
     )
     model = build_translator(config)
-    assert model.get_layer("source_dropout").rate == 0.1 and model.get_layer("output_dropout").rate == 0.3
+    assert (
+        model.get_layer("backbone").source_dropout.rate == 0.1
+        and model.get_layer("backbone").output_dropout.rate == 0.3
+    )
     assert TranslatorConfig().embedding_dropout == 0.0
     with pytest.raises(UserInputError, match="embedding_dropout"):
         build_translator(config.replace(embedding_dropout=1.0))
@@ -76,9 +79,9 @@ def test_use_bias_adds_a_bias_to_the_attentional_output():
     config = TranslatorConfig(src_vocab_size=50, tgt_vocab_size=60, embedding_dim=8, encoder_units=8, decoder_units=16)
     assert config.use_bias and config.attention == "bahdanau"  # the defaults
     with_bias, without = build_translator(config), build_translator(config.replace(use_bias=False))
-    cell = with_bias.get_layer("decoder").cell
+    cell = with_bias.get_layer("backbone").decoder.cell
     assert cell.use_bias and tuple(cell.output_bias.shape) == (16,)
-    plain = without.get_layer("decoder").cell
+    plain = without.get_layer("backbone").decoder.cell
     assert not plain.use_bias and plain.output_bias is None
     assert with_bias.count_params() == without.count_params() + 16
 
@@ -92,7 +95,7 @@ def test_attention_none_gives_the_decoder_the_mean_of_the_source():
     kinds = {"bahdanau": BahdanauAttention, "luong": LuongAttention, "none": MeanAttention}
     for kind, cls in kinds.items():
         model = build_translator(config.replace(attention=kind))
-        assert type(model.get_layer("decoder").cell.attention) is cls
+        assert type(model.get_layer("backbone").decoder.cell.attention) is cls
     logits = build_translator(config.replace(attention="none"))([SOURCE, TARGET_IN])
     assert np.all(np.isfinite(np.asarray(logits))) and logits.shape == (2, 6, 60)
     with pytest.raises(UserInputError, match="attention"):
