@@ -2,7 +2,6 @@
 
 import tensorflow as tf
 
-from keras_seq.applications.caption.task import fit_images
 from keras_seq.data.word_vocabulary import END_ID, START_ID
 from keras_seq.export import beam_search_text
 
@@ -22,28 +21,19 @@ class CaptionerModule(tf.Module):
 
     def __init__(self, captioner):
         super().__init__()
-        self.captioner = captioner
+        self.backbone, self.preprocessor = captioner.backbone, captioner.preprocessor
         self.model = captioner.model  # tracked: the weights
-        self.words = tf.constant(captioner.vocab.output_words())
+        self.words = self.preprocessor.output_words()
         self.max_length = captioner.config.max_length
         self.beam_width = captioner.config.beam_width
         self.length_penalty = captioner.config.length_penalty
         self.no_repeat_ngram = captioner.config.no_repeat_ngram
 
-    def decode_images(self, images):
-        def one(data):
-            image = tf.io.decode_image(
-                data, channels=3, dtype=tf.uint8, expand_animations=False
-            )  # (H', W', 3), a static rank
-            return fit_images(self.captioner.resize, image[None])[0]  # (H, W, 3)
-
-        return tf.map_fn(one, images, fn_output_signature=tf.uint8)  # (B, H, W, 3)
-
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="images")])
     def caption(self, images):
-        memory, state = self.captioner.encode(self.decode_images(images))
+        memory, state = self.backbone.encode(self.preprocessor.tf_decode_images(images))
         text = beam_search_text(
-            self.captioner.step,
+            self.backbone.step,
             state,
             memory,
             self.words,

@@ -3,7 +3,6 @@ overlay, BLEU / CIDEr / exact match, save/load, export."""
 
 import warnings
 
-import keras
 import numpy as np
 from keras import ops
 
@@ -11,45 +10,19 @@ from keras_seq.applications import training
 from keras_seq.applications.caption.config import CaptionerConfig
 from keras_seq.applications.caption.data import EMBEDDED_SPLITS, caption_pairs, pairs_dataset, read_image, read_source
 from keras_seq.applications.caption.model import CaptionerHyperModel, build_captioner, image_resizer
-from keras_seq.applications.task import Task
+from keras_seq.applications.caption.preprocessor import CaptionerPreprocessor, fit_image_list, is_one_image
+from keras_seq.applications.seq2seq import Seq2SeqTask
 from keras_seq.applications.training import Prepared
-from keras_seq.data import WordVocabulary, normalize, tf_normalize
-from keras_seq.data.word_vocabulary import END_ID, START_ID
-from keras_seq.decoding import EncoderDecoderSearch, attention_decoder_step
-from keras_seq.errors import UserInputError
-
-DECODE_BATCH_SIZE = 128  # images per decoding batch
+from keras_seq.data import WordVocabulary, normalize
+from keras_seq.data.word_vocabulary import START_ID
 
 
-def fit_images(resize, images):
-    """Images `(B, H', W', 3)` (a tensor, or an array) -> uint8 `(B, H, W,
-    3)` at the model's size: the same resizing in training, `caption` and
-    the export."""
-    return ops.cast(ops.round(ops.clip(resize(images), 0, 255)), "uint8")
-
-
-def fit_image_list(resize, images, batch=256):
-    """`fit_images` of a list of arrays of any sizes, as a numpy array:
-    images of one size are resized together, a batch at a time."""
-    out = [None] * len(images)
-    by_shape = {}
-    for i, image in enumerate(images):
-        by_shape.setdefault(image.shape, []).append(i)
-    for index in by_shape.values():
-        for start in range(0, len(index), batch):
-            chunk = index[start : start + batch]
-            fitted = ops.convert_to_numpy(fit_images(resize, np.stack([images[i] for i in chunk])))
-            for i, image in zip(chunk, fitted):
-                out[i] = image
-    return np.stack(out)
-
-
-class Captioner(Task):
+class Captioner(Seq2SeqTask):
     """A trained image captioner with its vocabulary: `caption`,
     `attention`, `plot_attention`, `evaluate`, `save`, `load`, `export`.
 
-    Decoding runs the model's own layers: the encoder once over the images,
-    then the attention decoder cell one word at a time inside a compiled
+    Decoding runs the model's own `CaptionerBackbone`: its `encode` once
+    over the images, then its `step` one word at a time inside a compiled
     `keras_seq.decoding` loop (greedy or beam search).
 
     Args:
@@ -65,47 +38,29 @@ class Captioner(Task):
     hypermodel_class = CaptionerHyperModel
     serving = "keras_seq.applications.caption.export:CaptionerModule"
     required_assets = ("words",)
+    decode_batch_size = 128  # images per decoding batch
 
-    def __init__(self, model):
-        super().__init__(model)
-        self.vocab = WordVocabulary(self.assets["words"])
-        config = self.config
-        states = (
-            [model.get_layer(f"init_{n}").output for n in (["h", "c"] if config.cell == "lstm" else ["h"])]
-            if config.init_from_mean
-            else []
-        )
-        self.encoder = keras.Model(model.inputs[0], [model.get_layer("features").output, *states], name="encoder")
-        self.embedding = model.get_layer("word_embedding")
-        self.decoder = model.get_layer("decoder")
-        self.cell = self.decoder.cell
-        self.project = model.get_layer("logits")
-        self.resize = image_resizer(config)
-        self.step = attention_decoder_step(self.cell, self.embedding, self.project)
-        self.search = EncoderDecoderSearch(self.encode, self.step, START_ID, END_ID)
+    def make_preprocessor(self):
+        return CaptionerPreprocessor(self.config, self.assets["words"])
 
-    # ------------------------------------------------------------ pieces
-    def encode(self, images):
-        """uint8 images `(B, H, W, 3)` -> prepared memory and the decoder's initial state."""
-        grid, *states = self.encode_grid(images)  # (B, N, C)
-        memory = self.cell.prepare_memory(grid)
-        return memory, self.cell.complete_state(states, memory)  # zeros without init_from_mean
+    def assets_for_builder(self):
+        return {"vocabulary": self.vocab}
 
-    def encode_grid(self, images):
-        """uint8 images -> `[grid (B, N, C), *initial states]` (no states
-        without `init_from_mean`). Batch normalization runs in inference
-        mode: a call without `training=False` would normalize by the batch."""
-        outputs = self.encoder(images, training=False)
-        return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+    @property
+    def vocab(self):
+        return self.preprocessor.vocab
+
+    @property
+    def resize(self):
+        return self.preprocessor.resize
 
     def read_images(self, images):
         """Paths, encoded bytes or arrays (one, or a list) -> uint8 `(B, H, W, 3)`."""
-        if isinstance(images, (str, bytes, bytearray)) or (isinstance(images, np.ndarray) and images.ndim in (2, 3)):
-            images = [images]
-        images = list(images)
-        if not images:
-            raise UserInputError("no image given")
-        return fit_image_list(self.resize, [read_image(image) for image in images])
+        return self.preprocessor.read_images(images)
+
+    def grid_shape(self):
+        """`(rows, columns)` of the encoder's grid."""
+        return self.backbone.grid_shape
 
     # ---------------------------------------------------------------- use
     def caption(self, images, beam_width=None, length_penalty=None, max_length=None, no_repeat_ngram=None):
@@ -124,27 +79,16 @@ class Captioner(Task):
             The caption (lowercase words separated by spaces), or a list of
             them for a list of images.
         """
-        single = isinstance(images, (str, bytes, bytearray)) or (
-            isinstance(images, np.ndarray) and images.ndim in (2, 3)
-        )
         captions = self.caption_pixels(
             self.read_images(images), beam_width, length_penalty, max_length, no_repeat_ngram
         )
-        return captions[0] if single else captions
+        return captions[0] if is_one_image(images) else captions
 
     def caption_pixels(self, pixels, beam_width=None, length_penalty=None, max_length=None, no_repeat_ngram=None):
         """`caption` of images already read and resized (`read_images`)."""
-        beam_width = self.config.beam_width if beam_width is None else beam_width
-        alpha = self.config.length_penalty if length_penalty is None else length_penalty
-        ban = self.config.no_repeat_ngram if no_repeat_ngram is None else no_repeat_ngram
-        limit = max_length or self.config.max_length
-        tokens = np.concatenate(
-            [
-                self.search(pixels[i : i + DECODE_BATCH_SIZE], limit, beam_width, alpha, ban)
-                for i in range(0, len(pixels), DECODE_BATCH_SIZE)
-            ]
-        )
-        return [self.vocab.decode(row) for row in tokens]
+        options = self.decode_options(beam_width, length_penalty, no_repeat_ngram)
+        tokens = self.search_in_batches(pixels, max_length or self.config.max_length, *options)
+        return [self.preprocessor.decode(row) for row in tokens]
 
     def attention(self, image, caption):
         """The attention weights of the decoder over the grid while it reads
@@ -153,30 +97,16 @@ class Captioner(Task):
         words = normalize(caption).split()
         ids = self.vocab.encode(" ".join(words), self.config.max_length, add_end=True)
         previous = np.concatenate([[START_ID], ids[:-1]]).astype("int32")[None]  # (1, T)
-        grid, *states = self.encode_grid(pixels)
-        _, alignments = self.decoder(
-            self.embedding(previous), grid, initial_state=states or None, training=False
-        )  # (1, T, N)
+        alignments = self.backbone.alignments(pixels, previous)  # (1, T, N)
         rows, columns = self.grid_shape()
         return ops.convert_to_numpy(alignments)[0].reshape(len(ids), rows, columns), words[: len(ids) - 1] + ["[END]"]
-
-    def grid_shape(self):
-        """`(rows, columns)` of the encoder's grid."""
-        shape = self.model.get_layer("grid" if self.config.position_embedding else "features").input.shape
-        return shape[1], shape[2]
 
     def plot_attention(self, image, path, beam_width=None):
         """Caption `image` and write the attention overlay as a PNG: for
         each word, the image with the weights of that step on top."""
-        from keras_seq.applications.flags import check_output_folder
         from keras_seq.plotting import save_figure
 
-        check_output_folder(path)
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
+        plt = self.pyplot(path)
         caption = self.caption([image], beam_width=beam_width)[0]
         weights, words = self.attention(image, caption)
         pixels = self.read_images(image)[0]
@@ -219,23 +149,21 @@ class Captioner(Task):
         streams = [
             [refs[k] if k < len(refs) else None for refs in references] for k in range(max(map(len, references)))
         ]
-        beam_width = self.config.beam_width if beam_width is None else beam_width
-        metrics = {"count": len(data)}
         pixels = self.read_images(data.images)  # read once for both searches
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for name, width in (("greedy", 1), ("beam", beam_width)):
-                hypotheses = self.caption_pixels(
-                    pixels, beam_width=width, length_penalty=length_penalty, no_repeat_ngram=no_repeat_ngram
-                )
-                for n in range(1, 5):
-                    metrics[f"bleu_{n}_{name}"] = round(
-                        BLEU(max_ngram_order=n).corpus_score(hypotheses, streams).score, 2
-                    )
-                metrics[f"cider_{name}"] = round(corpus_cider(hypotheses, references), 4)
-                metrics[f"exact_match_{name}"] = round(
-                    float(np.mean([h in refs for h, refs in zip(hypotheses, references)])), 4
-                )
+            outputs, beam_width = self.greedy_and_beam(
+                lambda width: self.caption_pixels(pixels, width, length_penalty, no_repeat_ngram=no_repeat_ngram),
+                beam_width,
+            )
+        metrics = {"count": len(data)}
+        for name, hypotheses in outputs.items():
+            for n in range(1, 5):
+                metrics[f"bleu_{n}_{name}"] = round(BLEU(max_ngram_order=n).corpus_score(hypotheses, streams).score, 2)
+            metrics[f"cider_{name}"] = round(corpus_cider(hypotheses, references), 4)
+            metrics[f"exact_match_{name}"] = round(
+                float(np.mean([h in refs for h, refs in zip(hypotheses, references)])), 4
+            )
         metrics["beam_width"] = beam_width
         return metrics
 
@@ -250,17 +178,7 @@ class Captioner(Task):
     def encode_batch(self, images, captions):
         """A batch of raw examples (images `(B, H', W', 3)`, caption strings
         `(B,)`) -> `((images, caption_in), caption_out)`, as in training."""
-        import tensorflow as tf  # data pipeline
-
-        if not hasattr(self, "_table"):
-            self._table = self.vocab.lookup_table()
-        words = tf.strings.split(tf_normalize(captions))[:, : self.config.max_length - 1]  # ragged (B, T - 1)
-        ids = tf.ragged.map_flat_values(self._table.lookup, words)
-        batch = tf.shape(captions)[0]
-        end = tf.RaggedTensor.from_tensor(tf.fill([batch, 1], END_ID))
-        start = tf.RaggedTensor.from_tensor(tf.fill([batch, 1], START_ID))
-        pixels = fit_images(self.resize, images)  # one size: the batch's
-        return (pixels, tf.concat([start, ids], axis=1).to_tensor(0)), tf.concat([ids, end], axis=1).to_tensor(0)
+        return self.preprocessor.encode_batch(images, captions)
 
     # ------------------------------------------------------------ training
     @classmethod

@@ -110,9 +110,13 @@ def test_a_backbone_from_a_weights_file(tmp_path):
     keras.applications.MobileNetV3Small(include_top=False, weights=None, input_shape=(64, 64, 3)).save_weights(weights)
     config = SMALL.replace(backbone="mobilenet_v3_small", backbone_weights=weights, image_height=64, image_width=64)
     model = build_captioner(config, WordVocabulary(["one"]))
-    backbone = model.get_layer("backbone")
-    assert not backbone.trainable and model((np.zeros((1, 40, 40, 3)), np.array([[2, 4]]))).shape == (1, 2, 5)
-    assert build_captioner(config.replace(fine_tune=True), WordVocabulary(["one"])).get_layer("backbone").trainable
+    network = model.get_layer("backbone").image_network  # the keras.applications network
+    assert not network.trainable and model((np.zeros((1, 40, 40, 3)), np.array([[2, 4]]))).shape == (1, 2, 5)
+    assert (
+        build_captioner(config.replace(fine_tune=True), WordVocabulary(["one"]))
+        .get_layer("backbone")
+        .image_network.trainable
+    )
     with pytest.raises(UserInputError, match="no such file"):
         CaptionerConfig(backbone="mobilenet_v3_small", backbone_weights=str(tmp_path / "none.h5")).validate()
 
