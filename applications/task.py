@@ -19,7 +19,7 @@ from keras_seq.errors import UserInputError
 from keras_seq.export import atomic_file, save_module
 
 MODEL_FILE = "model.keras"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the translator and the captioner hold their network in one backbone layer (1 still loads)
 
 
 @keras.saving.register_keras_serializable(package="keras_seq")
@@ -77,6 +77,13 @@ class AppModel(keras.Model):
     def compile_from_config(self, config):
         # The optimizer's variables are built by `fit`.
         self.compile(**keras.saving.deserialize_keras_object(config))
+
+
+def layers_of(model, kind):
+    """The layers of `model` that are instances of `kind`, in the model's
+    order: a task finds a part of its network by what it is (its
+    `Embedding`, its recurrent layers, its last `Dense`), not by a name."""
+    return [layer for layer in model.layers if isinstance(layer, kind)]
 
 
 def check_model_dir(model_dir):

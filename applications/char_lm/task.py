@@ -10,7 +10,7 @@ from keras_seq.applications import training
 from keras_seq.applications.char_lm.config import MAX_GENERATE_LENGTH, CharLMConfig
 from keras_seq.applications.char_lm.data import Text, load_corpus, read_source, stream_dataset, window_dataset
 from keras_seq.applications.char_lm.model import CharLMHyperModel, build_char_lm
-from keras_seq.applications.task import Task
+from keras_seq.applications.task import Task, layers_of
 from keras_seq.applications.training import Prepared
 from keras_seq.data import check_texts
 from keras_seq.data.char_vocabulary import CharVocabulary
@@ -45,9 +45,9 @@ class CharLM(Task):
     def __init__(self, model):
         super().__init__(model)
         self.vocabulary = CharVocabulary(self.assets["chars"])
-        self.embedding = model.get_layer("embedding")
-        self.cells = [model.get_layer(f"rnn_{i}").cell for i in range(self.config.layers)]
-        self.dense = model.get_layer("logits")
+        self.embedding = layers_of(model, keras.layers.Embedding)[0]
+        self.cells = [layer.cell for layer in layers_of(model, keras.layers.RNN)]  # bottom to top
+        self.dense = layers_of(model, keras.layers.Dense)[-1]  # the logits
         self.seed_generator = keras.random.SeedGenerator(0)
         self.start_id = int(self.vocabulary.encode("\n")[0]) if "\n" in self.vocabulary else 0
         self._decode = tf.function(self._decode_ids, reduce_retracing=True)

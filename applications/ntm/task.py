@@ -9,7 +9,7 @@ from keras_seq.applications import training
 from keras_seq.applications.ntm.config import SIZE_NAMES, NTMTaskConfig
 from keras_seq.applications.ntm.data import CHANNELS, EVALUATION_BATCH, TaskBatches, bit_errors_per_sequence, generate
 from keras_seq.applications.ntm.model import NTMTaskHyperModel, build_ntm_task
-from keras_seq.applications.task import Task
+from keras_seq.applications.task import Task, layers_of
 from keras_seq.applications.training import Prepared
 from keras_seq.errors import UserInputError
 from keras_seq.layers import NTM
@@ -153,12 +153,12 @@ class NTMTask(Task):
         )
         panels = [("input", inputs[0]), ("target", targets[0] * weights[0, :, None])]
         if config.model == "ntm":
-            trained = self.model.get_layer("ntm")
+            trained = layers_of(self.model, NTM)[0]
             probe = NTM.from_config({**trained.get_config(), "return_weightings": True})
             probe(inputs)
             probe.set_weights(trained.get_weights())
             outputs, reads, writes = probe(inputs)
-            probabilities = keras.ops.sigmoid(self.model.get_layer("logits")(outputs))
+            probabilities = keras.ops.sigmoid(layers_of(self.model, keras.layers.Dense)[-1](outputs))  # the logits
             panels += [
                 ("output", keras.ops.convert_to_numpy(probabilities)[0]),
                 ("read", np.asarray(reads)[0, :, 0]),

@@ -10,10 +10,11 @@ from keras_seq.applications import training
 from keras_seq.applications.sentiment.config import INFERENCE_BATCH_SIZE, SentimentConfig
 from keras_seq.applications.sentiment.data import adapt_vocabulary, make_dataset, read_source
 from keras_seq.applications.sentiment.model import SentimentHyperModel, build_sentiment_classifier, class_probabilities
-from keras_seq.applications.task import Task
+from keras_seq.applications.task import Task, layers_of
 from keras_seq.applications.training import Prepared
 from keras_seq.data import check_texts
 from keras_seq.errors import UserInputError
+from keras_seq.layers import AttentionPooling
 from keras_seq.training import BestWeights
 
 
@@ -68,12 +69,11 @@ class SentimentClassifier(Task):
         if self.config.pooling != "attention":
             raise UserInputError(f"explain needs attention pooling; this model pools by {self.config.pooling!r}")
         texts = self._check_texts(texts)
-        vectorize = self.model.get_layer("vectorize")
-        pooling = self.model.get_layer("pooling")
+        vectorize = layers_of(self.model, keras.layers.TextVectorization)[0]  # the words' (then the lexicon's, ...)
+        pooling = layers_of(self.model, AttentionPooling)[0]
+        top = layers_of(self.model, (keras.layers.Bidirectional, keras.layers.RNN))[-1]  # the last recurrent layer
         # The model's own graph up to the pooling's input (dropout off).
-        features = keras.Model(
-            self.model.input, [vectorize.output, self.model.get_layer(f"rnn_{self.config.layers - 1}").output]
-        )
+        features = keras.Model(self.model.input, [vectorize.output, top.output])
         vocabulary = vectorize.get_vocabulary()
         out = []
         for start in range(0, len(texts), INFERENCE_BATCH_SIZE):

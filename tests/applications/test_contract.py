@@ -13,6 +13,7 @@ import h5py
 import pytest
 
 from keras_seq.applications import cli, import_object
+from keras_seq.applications.task import FORMAT_VERSION
 from tests.applications.shared import run_cli
 
 TEXT = "To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n" * 30
@@ -174,7 +175,10 @@ def test_train_leaves_one_model_file_without_optimizer_state(trained):
     assert sorted(f for f in os.listdir(model_dir)) == ["logs", "model.keras"]
     with zipfile.ZipFile(os.path.join(model_dir, "model.keras")) as archive:
         config = json.loads(archive.read("config.json"))
-        assert config["config"]["keras_seq"]["app"] == app and config["config"]["keras_seq"]["format_version"] == 1
+        assert (
+            config["config"]["keras_seq"]["app"] == app
+            and config["config"]["keras_seq"]["format_version"] == FORMAT_VERSION
+        )
         archive.extract("model.weights.h5", model_dir + "-weights")
     with h5py.File(os.path.join(model_dir + "-weights", "model.weights.h5")) as weights:
         optimizer_values = []
