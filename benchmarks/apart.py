@@ -21,3 +21,14 @@ def map_apart(commands, jobs):
     threads = max(1, (os.cpu_count() or 1) // jobs)
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         yield from pool.map(lambda command: run_apart(command, threads), commands)
+
+
+def each_run(runs, jobs, command, here):
+    """The result of each `(model, seed)` of `runs`, printed as it comes:
+    with `jobs > 1`, `command(model, seed)` (this script's own command
+    line for that run) in processes of their own, `jobs` at a time;
+    otherwise `here(model, seed)` in this process, one after another."""
+    results = map_apart([command(model, seed) for model, seed in runs], jobs) if jobs > 1 else (here(*r) for r in runs)
+    for result in results:
+        print(json.dumps(result), flush=True)
+        yield result

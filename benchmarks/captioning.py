@@ -20,13 +20,12 @@ N processes at once, each with an equal share of the cores.
 """
 
 import argparse
-import json
 import os
 import statistics
 import sys
 import tempfile
 
-from apart import map_apart
+from apart import each_run
 
 MODELS = {"ours": {}, "no_attention": {"attention": "none"}}
 
@@ -73,32 +72,15 @@ def main():
     args = parser.parse_args()
     args.folder = args.folder or tempfile.mkdtemp(prefix="captioning_")
     runs = [(model, int(seed)) for seed in args.seeds.split(",") for model in args.models.split(",")]
-    results = []
-    if args.jobs > 1:
-        commands = [
-            [
-                sys.executable,
-                __file__,
-                "--models",
-                model,
-                "--seeds",
-                str(seed),
-                "--budget",
-                str(args.budget),
-                "--beam-width",
-                str(args.beam_width),
-                "--folder",
-                args.folder,
-            ]
-            for model, seed in runs
-        ]
-        for result in map_apart(commands, args.jobs):
-            results.append(result)
-            print(json.dumps(result), flush=True)
-    else:
-        for model, seed in runs:
-            results.append(run(model, seed, args.budget, args.beam_width, args.folder))
-            print(json.dumps(results[-1]), flush=True)
+    options = ["--budget", str(args.budget), "--beam-width", str(args.beam_width), "--folder", args.folder]
+    results = list(
+        each_run(
+            runs,
+            args.jobs,
+            lambda model, seed: [sys.executable, __file__, "--models", model, "--seeds", str(seed), *options],
+            lambda model, seed: run(model, seed, args.budget, args.beam_width, args.folder),
+        )
+    )
     print(f"\nmedians over seeds {args.seeds}, {args.budget:.0f} s of training each (greedy / beam {args.beam_width})")
     keys = ["test_exact_match", "test_bleu_4", "test_cider", "longer_exact_match", "longer_bleu_4", "longer_cider"]
     medians = {}

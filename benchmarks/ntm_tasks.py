@@ -17,13 +17,12 @@ a seed train side by side on the same machine load.
 """
 
 import argparse
-import json
 import os
 import statistics
 import sys
 import tempfile
 
-from apart import map_apart
+from apart import each_run
 
 # task -> (evaluate keyword, sizes measured, target bit errors at the first size)
 SIZES = {
@@ -79,32 +78,15 @@ def main():
     args.folder = args.folder or tempfile.mkdtemp(prefix="ntm_tasks_")
     seeds = [int(s) for s in args.seeds.split(",")]
     runs = [(model, seed) for seed in seeds for model in args.models.split(",")]
-    results = []
-    if args.jobs > 1:
-        commands = [
-            [
-                sys.executable,
-                __file__,
-                "--task",
-                args.task,
-                "--seeds",
-                str(seed),
-                "--models",
-                model,
-                "--budget",
-                str(args.budget),
-                "--folder",
-                args.folder,
-            ]
-            for model, seed in runs
-        ]
-        for result in map_apart(commands, args.jobs):
-            results.append(result)
-            print(json.dumps(result), flush=True)
-    else:
-        for model, seed in runs:
-            results.append(run(args.task, model, seed, args.budget, args.folder))
-            print(json.dumps(results[-1]), flush=True)
+    options = ["--task", args.task, "--budget", str(args.budget), "--folder", args.folder]
+    results = list(
+        each_run(
+            runs,
+            args.jobs,
+            lambda model, seed: [sys.executable, __file__, "--models", model, "--seeds", str(seed), *options],
+            lambda model, seed: run(args.task, model, seed, args.budget, args.folder),
+        )
+    )
     key, sizes, target = SIZES[args.task]
     print(f"\n{args.task}: medians over seeds {args.seeds}, {args.budget:.0f} s of training each")
     for model in args.models.split(","):

@@ -25,9 +25,7 @@ class CaptionerModule(tf.Module):
         self.model = captioner.model  # tracked: the weights
         self.words = self.preprocessor.output_words()
         self.max_length = captioner.config.max_length
-        self.beam_width = captioner.config.beam_width
-        self.length_penalty = captioner.config.length_penalty
-        self.no_repeat_ngram = captioner.config.no_repeat_ngram
+        self.beam_width, self.length_penalty, self.no_repeat_ngram = captioner.decode_options()  # the config's
 
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="images")])
     def caption(self, images):

@@ -26,9 +26,7 @@ class TranslatorModule(tf.Module):
         self.source_table, _ = self.preprocessor.lookup_tables()
         self.target_words = self.preprocessor.target_words()
         self.max_length = translator.config.max_length
-        self.beam_width = translator.config.beam_width
-        self.length_penalty = translator.config.length_penalty
-        self.no_repeat_ngram = translator.config.no_repeat_ngram
+        self.beam_width, self.length_penalty, self.no_repeat_ngram = translator.decode_options()  # the config's
 
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="sentences")])
     def translate(self, sentences):

@@ -276,39 +276,21 @@ def test_every_application_trains_the_same_on_two_workers(tmp_path):
         )
 
 
-CLI = [
-    "-m",
-    "keras_seq.applications.cli",
-    "char-lm",
-    "train",
-    "--units",
-    "16",
-    "--sequence-length",
-    "20",
-    "--batch-size",
-    "8",
-    "--quiet",
-]
+def _train_command(model_dir, data, *flags):
+    """`keras-seq char-lm train` of a small model for one epoch on `data`
+    into `model_dir`, as a user types it, with `flags`."""
+    import sys
+
+    small = "--units 16 --sequence-length 20 --batch-size 8 --epochs 1 --quiet".split()
+    where = ["--data", str(data), "--model-dir", str(model_dir)]
+    return [sys.executable, "-m", "keras_seq.applications.cli", "char-lm", "train", *small, *where, *flags]
 
 
 def test_the_command_trains_on_two_workers(tmp_path, text_file):
     """The README's multi-worker command, as a user runs it: one process a
     worker, each started alike (`TF_CONFIG` tells them apart)."""
-    import sys
-
     workers, _ = _worker_environments()
-    argv = [
-        sys.executable,
-        *CLI,
-        "--strategy",
-        "multiworker",
-        "--data",
-        str(text_file),
-        "--epochs",
-        "1",
-        "--model-dir",
-        str(tmp_path / "m"),
-    ]
+    argv = _train_command(tmp_path / "m", text_file, "--strategy", "multiworker")
     results = _run_all([(argv, env) for env in workers], timeout=300)
     for code, out, err in results:
         assert code == 0, err[-3000:]
@@ -318,23 +300,8 @@ def test_the_command_trains_on_two_workers(tmp_path, text_file):
 
 
 def test_the_command_trains_mirrored_on_two_cpu_replicas(tmp_path, text_file):
-    import sys
-
     _, plain = _worker_environments()
-    argv = [
-        sys.executable,
-        *CLI,
-        "--strategy",
-        "mirrored",
-        "--cpu-replicas",
-        "2",
-        "--data",
-        str(text_file),
-        "--epochs",
-        "1",
-        "--model-dir",
-        str(tmp_path / "m"),
-    ]
+    argv = _train_command(tmp_path / "m", text_file, "--strategy", "mirrored", "--cpu-replicas", "2")
     ((code, out, err),) = _run_all([(argv, plain)], timeout=300)
     assert code == 0, err[-3000:]
     assert "Strategy: MirroredStrategy over 2 replicas" in out

@@ -7,19 +7,12 @@ from keras_seq.errors import UserInputError
 SOURCE = np.array([[5, 6, 7, 0, 0], [5, 6, 7, 8, 9]], np.int32)
 TARGET_IN = np.array([[2, 9, 10, 0, 0, 0], [2, 9, 10, 11, 12, 13]], np.int32)
 TARGET_OUT = np.array([[9, 10, 3, 0, 0, 0], [9, 10, 11, 12, 13, 3]], np.int32)
+TINY = TranslatorConfig(src_vocab_size=50, tgt_vocab_size=60, embedding_dim=8, encoder_units=8, decoder_units=16)
 
 
 @pytest.mark.parametrize("scheduled_sampling", [0.0, 0.5])
 def test_padding_does_not_count_in_the_loss(scheduled_sampling):
-    config = TranslatorConfig(
-        src_vocab_size=50,
-        tgt_vocab_size=60,
-        embedding_dim=8,
-        encoder_units=8,
-        decoder_units=16,
-        dropout=0.0,
-        scheduled_sampling=scheduled_sampling,
-    )
+    config = TINY.replace(dropout=0.0, scheduled_sampling=scheduled_sampling)
     model = build_translator(config)
     bias = model.get_layer("backbone").project.bias
     bias.assign(np.eye(60, dtype="float32")[0] * 5.0)  # padding very likely: cheap where the target is padding
@@ -32,15 +25,7 @@ def test_padding_does_not_count_in_the_loss(scheduled_sampling):
 
 
 def test_embedding_and_output_dropout_are_separate_settings():
-    config = TranslatorConfig(
-        src_vocab_size=50,
-        tgt_vocab_size=60,
-        embedding_dim=8,
-        encoder_units=8,
-        decoder_units=16,
-        dropout=0.3,
-        embedding_dropout=0.1,
-    )
+    config = TINY.replace(dropout=0.3, embedding_dropout=0.1)
     model = build_translator(config)
     assert (
         model.get_layer("backbone").source_dropout.rate == 0.1
@@ -52,15 +37,7 @@ def test_embedding_and_output_dropout_are_separate_settings():
 
 
 def test_ema_momentum_ends_fit_with_the_averaged_weights():
-    config = TranslatorConfig(
-        src_vocab_size=50,
-        tgt_vocab_size=60,
-        embedding_dim=8,
-        encoder_units=8,
-        decoder_units=16,
-        dropout=0.0,
-        ema_momentum=0.9,
-    )
+    config = TINY.replace(dropout=0.0, ema_momentum=0.9)
     model = build_translator(config)
     assert model.optimizer.use_ema and model.optimizer.ema_momentum == 0.9
     model.fit([SOURCE, TARGET_IN], TARGET_OUT, epochs=6, verbose=0)
@@ -76,7 +53,7 @@ def test_ema_momentum_ends_fit_with_the_averaged_weights():
 
 
 def test_use_bias_adds_a_bias_to_the_attentional_output():
-    config = TranslatorConfig(src_vocab_size=50, tgt_vocab_size=60, embedding_dim=8, encoder_units=8, decoder_units=16)
+    config = TINY
     assert config.use_bias and config.attention == "bahdanau"  # the defaults
     with_bias, without = build_translator(config), build_translator(config.replace(use_bias=False))
     cell = with_bias.get_layer("backbone").decoder.cell
@@ -89,9 +66,7 @@ def test_use_bias_adds_a_bias_to_the_attentional_output():
 def test_attention_none_gives_the_decoder_the_mean_of_the_source():
     from keras_seq.layers import BahdanauAttention, LuongAttention, MeanAttention
 
-    config = TranslatorConfig(
-        src_vocab_size=50, tgt_vocab_size=60, embedding_dim=8, encoder_units=8, decoder_units=16, dropout=0.0
-    )
+    config = TINY.replace(dropout=0.0)
     kinds = {"bahdanau": BahdanauAttention, "luong": LuongAttention, "none": MeanAttention}
     for kind, cls in kinds.items():
         model = build_translator(config.replace(attention=kind))
