@@ -14,7 +14,8 @@ __getattr__, __all__ = lazy_exports(
     {
         "config": ("CaptionerConfig", "CaptionerDecodeOptions"),
         "data": ("Captioned", "embedded_captions", "read_folder", "read_image", "read_source"),
-        "model": ("CaptionerHyperModel", "build_captioner"),
+        "model": ("CaptionerBackbone", "CaptionerHyperModel", "build_captioner"),
+        "preprocessor": ("CaptionerPreprocessor",),
         "task": ("Captioner", "train"),
     },
 )

@@ -13,7 +13,8 @@ __getattr__, __all__ = lazy_exports(
     {
         "config": ("TranslatorConfig", "TranslatorDataOptions"),
         "data": ("Pairs", "bucketed_dataset", "encode_pairs", "read_source", "split_validation"),
-        "model": ("TranslatorHyperModel", "build_translator"),
+        "model": ("TranslatorBackbone", "TranslatorHyperModel", "build_translator"),
+        "preprocessor": ("TranslatorPreprocessor",),
         "task": ("Translator", "train"),
     },
 )

@@ -133,3 +133,24 @@ def test_the_backbone_names_of_the_flags_are_the_builders():
     from keras_seq.applications.caption.model import BACKBONE_FUNCTIONS
 
     assert set(BACKBONES) == {"none", *BACKBONE_FUNCTIONS}
+
+
+def test_the_backbone_round_trips_its_config_and_its_step_is_the_networks():
+    from keras_seq.applications.caption import CaptionerBackbone
+
+    images, captions = (
+        np.random.default_rng(0).integers(0, 255, (2, 20, 50, 3)).astype("float32"),
+        np.array([[2, 4, 5]]),
+    )
+    captions = np.repeat(captions, 2, axis=0).astype("int32")
+    backbone = build_captioner(SMALL, WordVocabulary(["one", "two"])).get_layer("backbone")
+    clone = CaptionerBackbone.from_config(backbone.get_config())
+    assert clone.get_config() == backbone.get_config()
+    clone(images, captions)
+    clone.set_weights(backbone.get_weights())
+    np.testing.assert_allclose(np.asarray(clone(images, captions)), np.asarray(backbone(images, captions)), atol=1e-5)
+    memory, state = backbone.encode(images)
+    logits, _ = backbone.step(captions[:, 0], state, memory)
+    np.testing.assert_allclose(np.asarray(logits), np.asarray(backbone(images, captions[:, :1]))[:, 0], atol=1e-5)
+    rows, columns = backbone.grid_shape
+    assert backbone.alignments(images, captions).shape == (2, 3, rows * columns)

@@ -82,3 +82,22 @@ def test_a_config_saved_before_subwords_loads_as_word_level_and_lowercase():
     assert (TranslatorConfig.from_dict(old).vocabulary, TranslatorConfig.from_dict(old).lowercase) == ("word", True)
     new = TranslatorConfig.from_dict(TranslatorConfig().to_dict())
     assert (new.vocabulary, new.lowercase) == ("subword", False)
+
+
+def test_the_backbone_round_trips_its_config_and_its_parts_are_attributes():
+    from keras_seq.applications.translate import TranslatorBackbone
+
+    backbone = build_translator(TINY.replace(dropout=0.0, cell="lstm")).get_layer("backbone")
+    clone = TranslatorBackbone.from_config(backbone.get_config())
+    assert clone.get_config() == backbone.get_config()
+    clone(SOURCE, TARGET_IN)
+    clone.set_weights(backbone.get_weights())
+    np.testing.assert_allclose(np.asarray(clone(SOURCE, TARGET_IN)), np.asarray(backbone(SOURCE, TARGET_IN)), atol=1e-6)
+    assert len(backbone.encoders) == TINY.encoder_layers and [b.name for b in backbone.bridges] == [
+        "bridge_h",
+        "bridge_c",
+    ]
+    memory, state = backbone.encode(SOURCE)  # one encoder for training, decoding and the export
+    logits, _ = backbone.step(TARGET_IN[:, 0], state, memory)
+    teacher_forced = np.asarray(backbone(SOURCE, TARGET_IN[:, :1]))[:, 0]
+    np.testing.assert_allclose(np.asarray(logits), teacher_forced, atol=1e-5)  # the step is the network's first step
