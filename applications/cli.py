@@ -9,7 +9,6 @@ unless `--verbose` (or the user's own `TF_CPP_MIN_LOG_LEVEL`) asks for them.
 """
 
 import argparse
-import contextlib
 import importlib
 import json
 import os
@@ -17,7 +16,7 @@ import sys
 import warnings
 
 import keras_seq
-from keras_seq.applications import default_model_dir, flags, import_object
+from keras_seq.applications import default_model_dir, flags, import_object, startup
 from keras_seq.applications.hypermodel import TUNERS
 from keras_seq.errors import TrainingInterrupted, UserInputError
 
@@ -86,7 +85,7 @@ class AppCommand:
         actions = app.add_subparsers(dest="action", metavar="<action>", required=True)
 
         train = self._action(actions, "train", "train on --data and save to --model-dir", self.run_train)
-        train.set_defaults(start_runtime=start_training_runtime)
+        train.set_defaults(start_runtime=startup.start_training_runtime)
         self.add_data_flags(train)
         self.config_class.add_flags(train)
         flags.add_run(train)
@@ -323,61 +322,6 @@ def _run_quickstart(args):
     )
 
 
-@contextlib.contextmanager
-def _stderr_silenced():
-    """File descriptor 2 to /dev/null: TensorFlow's C++ start-up lines are
-    written there before any Python setting can stop them."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(null)
-
-
-def start_training_runtime(args):
-    """Make `train`'s `tf.distribute` strategy before anything else starts
-    TensorFlow's runtime: a `MultiWorkerMirroredStrategy` configures the
-    collective operations, and `--cpu-replicas` splits the CPU, both only
-    possible at the program's start. `train` then finds the same
-    strategy."""
-    from keras_seq.applications.distribute import make_strategy
-
-    make_strategy(args.strategy, args.cpu_replicas)
-
-
-def quiet_tensorflow(verbose=False, start=None):
-    """Start TensorFlow without its C++ log lines (unless `verbose`, or the
-    user set `TF_CPP_MIN_LOG_LEVEL`). `start()`, if given, is what starts
-    its runtime (an action's strategy); otherwise one small op does."""
-    if verbose or "TF_CPP_MIN_LOG_LEVEL" in os.environ or "tensorflow" in sys.modules:
-        if start is not None:
-            start()
-        return
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    with _stderr_silenced():
-        import tensorflow as tf
-
-        if start is not None:
-            start()
-        tf.constant(0) + 0  # the device set-up logs too
-
-
-def _show_warnings(caught):
-    for warning in caught:
-        where = str(warning.filename)
-        if (
-            issubclass(warning.category, UserWarning)
-            and f"{os.sep}keras{os.sep}" not in where
-            and "tensorflow" not in where
-        ):
-            print(f"keras-seq: warning: {warning.message}", file=sys.stderr)
-
-
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -386,13 +330,13 @@ def main(argv=None):
         return 0
     try:
         start = getattr(args, "start_runtime", None)
-        quiet_tensorflow(args.verbose, start=(lambda: start(args)) if start else None)
+        startup.quiet_tensorflow(args.verbose, start=(lambda: start(args)) if start else None)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 args.run(args)
             finally:
-                _show_warnings(caught)
+                startup.show_warnings(caught)
     except ValueError as error:  # bad input or a bad argument (UserInputError among them); --verbose shows where
         if getattr(args, "verbose", False) and not isinstance(error, UserInputError):
             raise
