@@ -5,7 +5,7 @@ share, in the spirit of KerasHub's `Seq2SeqLM` over a backbone:
   with one `encode` (the encoder, once per input) and one `step` (the
   decoder, one token), used alike by training, decoding and the export;
 - `Seq2SeqTask`, the task base: the decoding defaults, greedy and beam
-  search in batches, the evaluation loop over both, the plots, and the
+  search in batches, the evaluation loop over both; and `frame`, the
   `[START]`/`[END]` framing of target sequences.
 
 Each application fills in its encoder (`encode_memory`) and its
@@ -138,20 +138,6 @@ def frame(ids):
     return tf.concat([start, ids], axis=1).to_tensor(0), tf.concat([ids, end], axis=1).to_tensor(0)
 
 
-def pyplot(path):
-    """matplotlib's `pyplot`, drawing to files (no screen needed), once
-    the folder of `path` is known to exist."""
-    from keras_seq.applications.flags import check_output_folder
-
-    check_output_folder(path)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 class Seq2SeqTask(Task):
     """The base of the encoder-decoder tasks (translator, captioner).
 
@@ -231,6 +217,3 @@ class Seq2SeqTask(Task):
         width 1 and `beam_width` (the config's by default), and the width."""
         beam_width = self.config.beam_width if beam_width is None else beam_width
         return {"greedy": decode(1), "beam": decode(beam_width)}, beam_width
-
-    # -------------------------------------------------------------- plots
-    pyplot = staticmethod(pyplot)

@@ -7,6 +7,17 @@ import numpy as np
 from keras_seq.errors import UserInputError
 
 
+def pyplot():
+    """matplotlib's `pyplot`, drawing to files (the Agg backend: no screen
+    needed). Every plot of the package gets it here."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
 def plot_memory(path, panels, title=None):
     """Draw one sequence's heat maps, one panel under another, and write
     them to `path` as a PNG (through a temporary file, so a crash leaves no
@@ -35,11 +46,7 @@ def plot_memory(path, panels, title=None):
         if array.ndim != 2:
             raise ValueError(f"panel {name!r} must be (time, rows); received shape {array.shape}")
         arrays.append((name, array))
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     steps = max(a.shape[0] for _, a in arrays)
     heights = [
         min(4.0, max(1.0, 0.12 * a.shape[1])) for _, a in arrays

@@ -104,9 +104,11 @@ class Captioner(Seq2SeqTask):
     def plot_attention(self, image, path, beam_width=None):
         """Caption `image` and write the attention overlay as a PNG: for
         each word, the image with the weights of that step on top."""
-        from keras_seq.plotting import save_figure
+        from keras_seq.applications.flags import check_output_folder
+        from keras_seq.plotting import pyplot, save_figure
 
-        plt = self.pyplot(path)
+        check_output_folder(path)  # before the decoding
+        plt = pyplot()
         caption = self.caption([image], beam_width=beam_width)[0]
         weights, words = self.attention(image, caption)
         pixels = self.read_images(image)[0]

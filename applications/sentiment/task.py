@@ -107,12 +107,9 @@ class SentimentClassifier(Task):
 
     def explanation_png(self, texts, path):
         """A PNG of the same highlighting, one text per row."""
-        import matplotlib
+        from keras_seq.plotting import pyplot, save_figure
 
-        from keras_seq.plotting import save_figure
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        plt = pyplot()
 
         explained = self.explain(texts)
         labels, probabilities = self.classify(texts)

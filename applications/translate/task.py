@@ -121,9 +121,11 @@ class Translator(Seq2SeqTask):
 
     def plot_attention(self, sentence, path, beam_width=None):
         """Translate `sentence` and write its attention heat map as a PNG."""
-        from keras_seq.plotting import save_figure
+        from keras_seq.applications.flags import check_output_folder
+        from keras_seq.plotting import pyplot, save_figure
 
-        plt = self.pyplot(path)
+        check_output_folder(path)  # before the decoding
+        plt = pyplot()
         translation, ((source_tokens, target_tokens, weights),) = self.translate(
             [sentence], beam_width=beam_width, return_attention=True
         )
