@@ -141,9 +141,9 @@ def frame(ids):
 class Seq2SeqTask(Task):
     """The base of the encoder-decoder tasks (translator, captioner).
 
-    A subclass sets `backbone_class`, implements `make_preprocessor()` (an
-    object with `decode(tokens) -> text`) and, for models saved before the
-    backbones, `assets_for_builder()` (the builder's vocabulary arguments).
+    A subclass implements `make_preprocessor()` (an object with
+    `decode(tokens) -> text`) and, for models saved before the backbones,
+    `assets_for_builder()` (the builder's vocabulary arguments).
 
     Attributes:
         backbone: the model's `Seq2SeqBackbone` (`encode`, `step` and the
@@ -153,7 +153,6 @@ class Seq2SeqTask(Task):
             (`keras_seq.decoding.EncoderDecoderSearch`).
     """
 
-    backbone_class = Seq2SeqBackbone
     decode_batch_size = 256  # inputs per decoding batch
 
     def __init__(self, model):
@@ -180,9 +179,7 @@ class Seq2SeqTask(Task):
         the first format (a functional graph of separate layers): the new
         network has the same weights in the same order."""
         model = type(self).builder(self.config, **self.assets_for_builder())
-        old_weights, new_weights = old.weights, model.weights
-        shapes = [tuple(w.shape) for w in old_weights], [tuple(w.shape) for w in new_weights]
-        if shapes[0] != shapes[1]:
+        if [tuple(w.shape) for w in old.weights] != [tuple(w.shape) for w in model.weights]:
             raise UserInputError(
                 f"this {self.noun} model was saved by an earlier keras-seq in a form it cannot read; train it again"
             )
@@ -215,5 +212,5 @@ class Seq2SeqTask(Task):
     def greedy_and_beam(self, decode, beam_width=None):
         """`{"greedy": outputs, "beam": outputs}` of `decode(width)` at beam
         width 1 and `beam_width` (the config's by default), and the width."""
-        beam_width = self.config.beam_width if beam_width is None else beam_width
+        beam_width = self.decode_options(beam_width)[0]
         return {"greedy": decode(1), "beam": decode(beam_width)}, beam_width

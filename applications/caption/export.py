@@ -23,7 +23,7 @@ class CaptionerModule(tf.Module):
         super().__init__()
         self.backbone, self.preprocessor = captioner.backbone, captioner.preprocessor
         self.model = captioner.model  # tracked: the weights
-        self.words = self.preprocessor.output_words()
+        self.words = tf.constant(self.preprocessor.vocab.output_words())
         self.max_length = captioner.config.max_length
         self.beam_width, self.length_penalty, self.no_repeat_ngram = captioner.decode_options()  # the config's
 

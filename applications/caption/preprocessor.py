@@ -79,12 +79,6 @@ class CaptionerPreprocessor:
 
         return tf.map_fn(one, images, fn_output_signature=tf.uint8)  # (B, H, W, 3)
 
-    def output_words(self):
-        """The words by id as captions write them, for the export."""
-        import tensorflow as tf  # export
-
-        return tf.constant(self.vocab.output_words())
-
     def encode_batch(self, images, captions):
         """A batch of raw examples (images `(B, H', W', 3)`, caption strings
         `(B,)`) -> `((images, caption_in), caption_out)`, as in training."""
@@ -95,5 +89,5 @@ class CaptionerPreprocessor:
         if self._table is None:
             self._table = self.vocab.lookup_table()
         words = tf.strings.split(tf_normalize(captions))[:, : self.max_length - 1]  # ragged (B, T - 1)
-        caption_in, caption_out = frame(tf.ragged.map_flat_values(self._table.lookup, words))  # (B, T) each
+        caption_in, caption_out = frame(self.vocab.tf_encode(self._table, words))  # (B, T) each
         return (fit_images(self.resize, images), caption_in), caption_out  # the images at one size: the batch's

@@ -23,8 +23,8 @@ class TranslatorModule(tf.Module):
         super().__init__()
         self.backbone, self.preprocessor = translator.backbone, translator.preprocessor
         self.model = translator.model  # tracked: the weights
-        self.source_table, _ = self.preprocessor.lookup_tables()
-        self.target_words = self.preprocessor.target_words()
+        self.source_table = self.preprocessor.source_vocab.lookup_table()  # its own: tracked by this module
+        self.target_words = tf.constant(self.preprocessor.target_vocab.output_words())
         self.max_length = translator.config.max_length
         self.beam_width, self.length_penalty, self.no_repeat_ngram = translator.decode_options()  # the config's
 

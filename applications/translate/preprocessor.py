@@ -57,14 +57,11 @@ class TranslatorPreprocessor:
         return [detokenize(normalize(t, self.lowercase)) for t in targets]
 
     # ---------------------------------------------------------- TensorFlow
-    def lookup_tables(self):
-        """`(source table, target table)`: word or piece -> id, in the graph."""
-        return self.source_vocab.lookup_table(), self.target_vocab.lookup_table()
-
     def tables(self):
-        """The lookup tables, made once (for a pipeline in this process)."""
+        """`(source table, target table)`: word or piece -> id in the graph,
+        made once (for a pipeline in this process)."""
         if self._tables is None:
-            self._tables = self.lookup_tables()
+            self._tables = self.source_vocab.lookup_table(), self.target_vocab.lookup_table()
         return self._tables
 
     def tf_encode(self, vocab, table, sentences, limit):
@@ -76,12 +73,6 @@ class TranslatorPreprocessor:
     def tf_encode_sources(self, sentences, table):
         """Sentence strings `(B,)` -> source ids `(B, Ts)`, padded with 0."""
         return self.tf_encode(self.source_vocab, table, sentences, self.max_length).to_tensor(0)
-
-    def target_words(self):
-        """The target tokens by id as translations write them, for the export."""
-        import tensorflow as tf  # export
-
-        return tf.constant(self.target_vocab.output_words())
 
     def tf_decode(self, text):
         """The export's decoded tokens (joined by spaces) -> sentences."""

@@ -66,6 +66,10 @@ class FusedRNN(keras.layers.RNN):
         return True
 
     # --------------------------------------------------------------- masks
+    def call(self, sequences, initial_state=None, mask=None, training=False):
+        mask = self.check_mask(sequences, mask)
+        return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
+
     def check_mask(self, sequences, mask):
         """The mask `(B, T)` of `sequences`, or None; a ValueError names a
         mask of another shape."""

@@ -63,7 +63,6 @@ class RecurrentLayerBase(FusedRNN):
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
         self.check_rank(sequences.shape)  # later calls of a built layer
-        mask = self.check_mask(sequences, mask)
         self.cell.set_dropout_masks(self.cell.make_dropout_masks(sequences[:, 0, :]) if training else (None, None))
         try:
             return super().call(sequences, initial_state=initial_state, mask=mask, training=training)

@@ -147,7 +147,6 @@ class NTM(FusedRNN):
         return outputs[:, -1], outputs, final_states
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
-        mask = self.check_mask(sequences, mask)
         result = super().call(sequences, initial_state=initial_state, mask=mask, training=training)
         if not self.cell.return_weightings:
             return result
