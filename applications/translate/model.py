@@ -51,7 +51,7 @@ class TranslatorBackbone(Seq2SeqBackbone):
     def __init__(self, config, **kwargs):
         super().__init__(config, **kwargs)
         c = TranslatorConfig.from_dict(config)
-        self.cell_names = ["h", "c"] if c.cell == "lstm" else ["h"]
+        cell_names = ["h", "c"] if c.cell == "lstm" else ["h"]
         # the parts, in the order of their weights (that of the first format's functional graph)
         self.source_embedding = layers.Embedding(c.src_vocab_size, c.embedding_dim, name="source_embedding")
         self.source_dropout = layers.Dropout(c.embedding_dropout, name="source_dropout")
@@ -64,7 +64,7 @@ class TranslatorBackbone(Seq2SeqBackbone):
         ]
         embedding = TiedEmbedding if c.tie_embeddings else layers.Embedding  # tied: one table embeds and scores
         self.target_embedding = embedding(c.tgt_vocab_size, c.embedding_dim, name="target_embedding")
-        self.bridges = [layers.Dense(c.decoder_units, activation="tanh", name=f"bridge_{n}") for n in self.cell_names]
+        self.bridges = [layers.Dense(c.decoder_units, activation="tanh", name=f"bridge_{n}") for n in cell_names]
         cell = AttentionDecoderCell(
             CELLS[c.cell](c.decoder_units, name="decoder_cell"),
             make_attention(c.attention, c.decoder_units),
