@@ -176,6 +176,14 @@ class AppCommand:
         predict.set_defaults(input_noun=noun)
         return predict
 
+    def add_plot(self, actions, text, output="attention.png", output_help="the PNG (default: %(default)s)"):
+        """A `plot` action (of `run_plot`) that reads the model directory
+        and writes the picture to `--output`."""
+        plot = self._action(actions, "plot", text, self.run_plot)
+        flags.add_model_dir(plot, self.name)
+        plot.add_argument("--output", default=output, help=output_help)
+        return plot
+
     def predict_inputs(self, args):
         return flags.read_inputs(args.inputs, args.input, args.input_noun)
 

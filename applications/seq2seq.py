@@ -141,6 +141,10 @@ def frame(ids):
 class Seq2SeqTask(Task):
     """The base of the encoder-decoder tasks (translator, captioner).
 
+    Decoding runs the model's own backbone: its `encode` once over the
+    inputs, then its `step` one token at a time inside a compiled
+    `keras_seq.decoding` loop (greedy or beam search).
+
     A subclass implements `make_preprocessor()` (an object with
     `decode(tokens) -> text`) and, for models saved before the backbones,
     `assets_for_builder()` (the builder's vocabulary arguments).

@@ -32,19 +32,14 @@ import tensorflow as tf  # noqa: E402
 
 from keras_seq.export import load_test  # noqa: E402
 
+QUIET = {"verbose": 0, "print_fn": lambda *a: None}  # train() prints nothing
+
 
 def char_lm_call(folder, budget):
     from keras_seq.applications.char_lm import CharLMConfig, train
 
-    lm, _ = train(
-        CharLMConfig(),
-        data="embedded",
-        model_dir=os.path.join(folder, "char_lm"),
-        time_budget=budget,
-        verbose=0,
-        samples=False,
-        print_fn=lambda *a: None,
-    )
+    model_dir = os.path.join(folder, "char_lm")
+    lm, _ = train(CharLMConfig(), data="embedded", model_dir=model_dir, time_budget=budget, samples=False, **QUIET)
     lm.export(os.path.join(folder, "char_lm_export"))
     served = tf.saved_model.load(os.path.join(folder, "char_lm_export"))
     prompts = ["ROMEO:", "To be, or not", "KING HENRY", "First Citizen:\nBefore we proceed", "O", "What light"]
@@ -58,14 +53,8 @@ def char_lm_call(folder, budget):
 def translator_call(folder, budget):
     from keras_seq.applications.translate import TranslatorConfig, train
 
-    translator, history = train(
-        TranslatorConfig(),
-        data="embedded",
-        model_dir=os.path.join(folder, "translate"),
-        time_budget=budget,
-        verbose=0,
-        print_fn=lambda *a: None,
-    )
+    model_dir = os.path.join(folder, "translate")
+    translator, history = train(TranslatorConfig(), data="embedded", model_dir=model_dir, time_budget=budget, **QUIET)
     translator.export(os.path.join(folder, "translate_export"))
     served = tf.saved_model.load(os.path.join(folder, "translate_export"))
     sentences = list(history.validation_examples.sources[:16])

@@ -20,7 +20,6 @@ of the TensorFlow tutorials are such files). See docs/migrating-from-tfa.md.
 
 import argparse
 import os
-import random
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -28,33 +27,12 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from keras_seq.data import WordVocabulary, normalize, tf_normalize  # noqa: E402
+from keras_seq.data import WordVocabulary, normalize, tf_normalize, toy_language_pairs  # noqa: E402
 from keras_seq.data.word_vocabulary import END_ID, SPECIAL, START_ID  # noqa: E402
 from keras_seq.decoding import EncoderDecoderSearch, attention_decoder_step  # noqa: E402
 from keras_seq.export import beam_search_text, save_module  # noqa: E402
 from keras_seq.layers import LSTM, AttentionDecoder, AttentionDecoderCell, BahdanauAttention, LSTMCell, LuongAttention  # noqa: E402
 from keras_seq.training import SequenceLoss  # noqa: E402
-
-WORDS = {
-    "red": "rot",
-    "blue": "blau",
-    "cat": "katze",
-    "dog": "hund",
-    "big": "gross",
-    "small": "klein",
-    "sees": "sieht",
-    "a": "ein",
-}
-
-
-def toy_pairs(count, seed=0):
-    """A toy language: the words renamed and their order reversed."""
-    rng = random.Random(seed)
-    pairs = []
-    for _ in range(count):
-        words = [rng.choice(list(WORDS)) for _ in range(rng.randint(2, 5))]
-        pairs.append((" ".join(words), " ".join(WORDS[w] for w in reversed(words))))
-    return pairs
 
 
 def read_pairs(path):
@@ -166,7 +144,7 @@ def main(argv=None):
     parser.add_argument("--export", default=os.path.join("saved_models", "tfa_nmt_port"), help="SavedModel folder")
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(0)
-    pairs = read_pairs(args.data) if args.data else toy_pairs(args.toy_pairs)
+    pairs = read_pairs(args.data) if args.data else toy_language_pairs(args.toy_pairs, max_words=5)
     pairs = [(normalize(s), normalize(t)) for s, t in pairs]
     held_out, pairs = pairs[:50], pairs[50:]
     source_vocab = WordVocabulary.build([s for s, _ in pairs], 8000)

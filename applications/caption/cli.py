@@ -1,6 +1,5 @@
 """`keras-seq caption <action>`: the shared actions, `predict` and `plot`."""
 
-from keras_seq.applications import flags
 from keras_seq.applications.caption.config import CaptionerConfig, CaptionerDecodeOptions
 from keras_seq.applications.cli import AppCommand
 
@@ -29,15 +28,10 @@ class CaptionCommand(AppCommand):
         predict = self.add_predict(actions, "caption images given on the command line or in --input", "image")
         self.add_evaluate_flags(predict)
 
-        plot = self._action(
-            actions,
-            "plot",
-            "write the attention overlay of an image's caption as a PNG: the image under each word's weights",
-            self.run_plot,
+        plot = self.add_plot(
+            actions, "write the attention overlay of an image's caption as a PNG: the image under each word's weights"
         )
-        flags.add_model_dir(plot, self.name)
         plot.add_argument("image")
-        plot.add_argument("--output", default="attention.png", help="(default: %(default)s)")
         self.add_evaluate_flags(plot, only=("beam_width",))
 
     def after_train(self, task, history):

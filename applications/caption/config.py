@@ -54,8 +54,9 @@ class CaptionerConfig(WordDecoderFields, AppConfig):
         context_gate: scale the context by a learned gate of the decoder
             state, `sigmoid(w . h)` (Xu et al.'s gating scalar).
         dropout: on the decoder output (before the vocabulary projection).
-        learning_rate, clipnorm, batch_size, epochs, seed: as usual.
-        validation_split: the part of the images held out (seeded).
+        learning_rate, clipnorm, batch_size, epochs, seed, validation_split:
+            the training run's, as every config has them (the images held
+            out are drawn with the seed).
     """
 
     app = "caption"  # the `keras-seq` command, also stamped into saved models

@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from keras_seq.applications.examples import Examples
 from keras_seq.data import load_tfds, normalize, read_lines, read_text
 from keras_seq.data.word_vocabulary import START_ID
 from keras_seq.errors import UserInputError
@@ -21,19 +22,15 @@ LARGEST_SIDE = 1024  # larger images are shrunk when read, never decoded at full
 
 
 @dataclasses.dataclass
-class Captioned:
+class Captioned(Examples):
     """Images and their captions: `images[i]` (a path, or a uint8 array
     `(H, W, 3)`) has the captions `captions[i]` (a list of strings)."""
+
+    aligned = ("images", "captions")
 
     images: list
     captions: list
     description: str
-
-    def __len__(self):
-        return len(self.images)
-
-    def subset(self, index):
-        return Captioned([self.images[i] for i in index], [self.captions[i] for i in index], self.description)
 
     def pairs(self):
         """`(image, caption)` for every caption of every image."""

@@ -59,13 +59,9 @@ class CaptionerBackbone(Seq2SeqBackbone):
             size set).
         **kwargs: as for `keras.layers.Layer`.
 
-    Call arguments:
-        images: `(B, H', W', 3)`, 0-255, any size (resized here).
-        tokens: caption ids shifted right `(B, T)`, `[START]` first.
-        training: bool.
-
-    Returns:
-        Next-word logits `(B, T, V)`.
+    Call arguments and Returns:
+        as in `Seq2SeqBackbone`; the inputs are images `(B, H', W', 3)`,
+        0-255, of any size (resized here).
 
     Example:
     >>> backbone = CaptionerBackbone(config.to_dict())

@@ -21,10 +21,6 @@ class Captioner(Seq2SeqTask):
     """A trained image captioner with its vocabulary: `caption`,
     `attention`, `plot_attention`, `evaluate`, `save`, `load`, `export`.
 
-    Decoding runs the model's own `CaptionerBackbone`: its `encode` once
-    over the images, then its `step` one word at a time inside a compiled
-    `keras_seq.decoding` loop (greedy or beam search).
-
     Args:
         model: a model from `build_captioner` with its vocabulary.
 

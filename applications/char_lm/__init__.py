@@ -11,7 +11,7 @@ from keras_seq.applications import lazy_exports
 __getattr__, __all__ = lazy_exports(
     __name__,
     {
-        "config": ("CharLMConfig",),
+        "config": ("CharLMConfig", "SamplingOptions"),
         "data": ("Corpus", "Text", "load_corpus", "read_source"),
         "model": ("CharLMHyperModel", "build_char_lm"),
         "task": ("CharLM", "SampleText", "train"),

@@ -3,7 +3,7 @@
 import sys
 
 from keras_seq.applications import flags
-from keras_seq.applications.char_lm.config import CharLMConfig
+from keras_seq.applications.char_lm.config import CharLMConfig, SamplingOptions
 from keras_seq.applications.cli import AppCommand
 
 
@@ -28,22 +28,7 @@ class CharLMCommand(AppCommand):
         generate = self._action(actions, "generate", "stream generated text after a prompt", self.run_generate)
         flags.add_model_dir(generate, self.name)
         generate.add_argument("--prompt", default="", help="text to continue (default: empty: start of a line)")
-        generate.add_argument(
-            "--max-length",
-            type=flags.non_negative_int,
-            default=500,
-            help="characters to generate (default: %(default)s)",
-        )
-        generate.add_argument(
-            "--temperature", type=flags.positive_float, default=0.8, help="> 0 (default: %(default)s)"
-        )
-        generate.add_argument(
-            "--top-k", type=flags.non_negative_int, default=0, help="0 disables (default: %(default)s)"
-        )
-        generate.add_argument(
-            "--top-p", type=flags.positive_float, default=1.0, help="in (0, 1]; 1 disables (default: %(default)s)"
-        )
-        generate.add_argument("--seed", type=flags.integer, default=None, help="for reproducible output")
+        SamplingOptions.add_flags(generate)
 
     def train_callbacks(self):
         from keras_seq.applications.char_lm.task import SampleText
@@ -53,14 +38,7 @@ class CharLMCommand(AppCommand):
     def run_generate(self, args):
         lm = self.load(args)
         sys.stdout.write(args.prompt)
-        for piece in lm.stream(
-            args.prompt,
-            args.max_length,
-            temperature=args.temperature,
-            top_k=args.top_k,
-            top_p=args.top_p,
-            seed=args.seed,
-        ):
+        for piece in lm.stream(args.prompt, **SamplingOptions.from_args(args).to_dict()):
             sys.stdout.write(piece)
             sys.stdout.flush()
         sys.stdout.write("\n")

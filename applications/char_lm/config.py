@@ -66,3 +66,15 @@ class CharLMConfig(NTMCellFields, AppConfig):
         if self.cell == "ntm" and self.dropout:
             raise UserInputError(f"the NTM has no input dropout; use --dropout 0 with --cell ntm (got {self.dropout})")
         return self
+
+
+@dataclasses.dataclass
+class SamplingOptions(AppConfig):
+    """How `keras-seq char-lm generate` samples: the flags of the command,
+    and the keyword arguments of `CharLM.stream` and `CharLM.generate`."""
+
+    max_length: int = field(500, "characters to generate", bound="non_negative")
+    temperature: float = field(0.8, "> 0; lower is more conservative", bound="positive")
+    top_k: int = field(0, "keep the k likeliest characters; 0 disables", bound="non_negative")
+    top_p: float = field(1.0, "in (0, 1]; 1 disables", bound="positive", maximum=1.0)
+    seed: typing.Optional[int] = field(None, "for reproducible output", bound=None)

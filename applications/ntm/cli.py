@@ -2,7 +2,6 @@
 
 import os
 
-from keras_seq.applications import flags
 from keras_seq.applications.cli import AppCommand
 from keras_seq.applications.ntm.config import NTMEvaluateOptions, NTMTaskConfig
 
@@ -30,25 +29,19 @@ class NTMCommand(AppCommand):
     tune_flags = ("task", "model", "memory_size", "max_size", "steps_per_epoch", "jit_compile")
 
     def add_actions(self, actions):
-        plot = self._action(
+        plot = self.add_plot(
             actions,
-            "plot",
             "heat maps of one sequence: input, target, output, read and write weightings (PNG)",
-            self.run_plot,
+            output=None,
+            output_help="the PNG (default: MODEL_DIR/plot.png)",
         )
-        flags.add_model_dir(plot, self.name)
         self.add_evaluate_flags(plot, only=("length", "items"))
-        plot.add_argument("--output", default=None, help="the PNG (default: MODEL_DIR/plot.png)")
         plot.add_argument("--seed", type=int, default=0, help="seed of the sequence (default: %(default)s)")
 
     def run_plot(self, args):
         task = self.load(args)
-        path = task.plot(
-            args.output or os.path.join(args.model_dir, "plot.png"),
-            length=args.length,
-            items=args.items,
-            seed=args.seed,
-        )
+        output = args.output or os.path.join(args.model_dir, "plot.png")
+        path = task.plot(output, length=args.length, items=args.items, seed=args.seed)
         print(f"Wrote {path}")
 
 

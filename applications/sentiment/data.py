@@ -6,6 +6,7 @@ import os
 
 import numpy as np
 
+from keras_seq.applications.examples import Examples
 from keras_seq.applications.sentiment.config import INFERENCE_BATCH_SIZE
 from keras_seq.data import load_tfds, read_text, seeded_split, synthetic_reviews
 from keras_seq.errors import UserInputError
@@ -15,20 +16,15 @@ LABEL_NAMES = ("label", "sentiment", "class", "target", "polarity")
 
 
 @dataclasses.dataclass
-class LabelledTexts:
+class LabelledTexts(Examples):
     """Texts, integer labels and the label names they index."""
+
+    aligned = ("texts", "labels")
 
     texts: list
     labels: np.ndarray
     label_names: list
     description: str
-
-    def __len__(self):
-        return len(self.texts)
-
-    def subset(self, index):
-        index = np.asarray(index)
-        return LabelledTexts([self.texts[i] for i in index], self.labels[index], self.label_names, self.description)
 
 
 def _encode_labels(raw, description, label_names=None):

@@ -2,7 +2,6 @@
 
 import sys
 
-from keras_seq.applications import flags
 from keras_seq.applications.cli import AppCommand
 from keras_seq.applications.translate.config import TranslatorConfig, TranslatorDataOptions, TranslatorDecodeOptions
 
@@ -30,12 +29,8 @@ class TranslateCommand(AppCommand):
         predict.add_argument("--plot", metavar="PNG", help="write the attention heat map of the first sentence")
         self.add_evaluate_flags(predict)
 
-        plot = self._action(
-            actions, "plot", "write the attention heat map of a sentence's translation as a PNG", self.run_plot
-        )
-        flags.add_model_dir(plot, self.name)
+        plot = self.add_plot(actions, "write the attention heat map of a sentence's translation as a PNG")
         plot.add_argument("sentence")
-        plot.add_argument("--output", default="attention.png", help="(default: %(default)s)")
         self.add_evaluate_flags(plot, only=("beam_width",))
 
     def after_train(self, task, history):

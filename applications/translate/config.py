@@ -46,8 +46,9 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
         ema_momentum: 0 disables; otherwise training keeps an exponential
             moving average of the weights with this momentum, and the model
             takes the averaged weights when `fit` ends.
-        learning_rate, clipnorm, batch_size, epochs, seed: as usual.
-        validation_split: the part of the pairs held out (seeded).
+        learning_rate, clipnorm, batch_size, epochs, seed, validation_split:
+            the training run's, as every config has them (the pairs held
+            out are drawn with the seed).
     """
 
     app = "translate"  # the `keras-seq` command, also stamped into saved models

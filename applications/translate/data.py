@@ -7,24 +7,21 @@ import warnings
 
 import numpy as np
 
+from keras_seq.applications.examples import Examples
 from keras_seq.data import load_tfds, normalize, read_lines, seeded_split
 from keras_seq.data.word_vocabulary import START_ID
 from keras_seq.errors import UserInputError
 
 
 @dataclasses.dataclass
-class Pairs:
+class Pairs(Examples):
     """Aligned source and target sentences (raw text) and their origin."""
+
+    aligned = ("sources", "targets")
 
     sources: list
     targets: list
     description: str
-
-    def __len__(self):
-        return len(self.sources)
-
-    def subset(self, index):
-        return Pairs([self.sources[i] for i in index], [self.targets[i] for i in index], self.description)
 
 
 def _find(prefix, lang):

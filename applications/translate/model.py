@@ -34,13 +34,9 @@ class TranslatorBackbone(Seq2SeqBackbone):
             sizes set).
         **kwargs: as for `keras.layers.Layer`.
 
-    Call arguments:
-        source: ids `(B, Ts)`, 0 = padding.
-        tokens: target ids shifted right `(B, Tt)`, `[START]` first.
-        training: bool.
-
-    Returns:
-        Next-token logits `(B, Tt, Vt)`.
+    Call arguments and Returns:
+        as in `Seq2SeqBackbone`; the inputs are source ids `(B, Ts)`, 0
+        being padding.
 
     Example:
     >>> backbone = TranslatorBackbone(config.to_dict())

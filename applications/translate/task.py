@@ -27,10 +27,6 @@ class Translator(Seq2SeqTask):
     """A trained encoder-decoder with its vocabularies: `translate`,
     `attention`, `plot_attention`, `evaluate`, `save`, `load`, `export`.
 
-    Decoding runs the model's own `TranslatorBackbone`: its `encode` once
-    over the sources, then its `step` one token at a time inside a compiled
-    `keras_seq.decoding` loop (greedy or beam search).
-
     Args:
         model: a model from `build_translator` with its vocabularies.
 

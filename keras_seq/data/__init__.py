@@ -17,6 +17,7 @@ from keras_seq.data.text import (
     tf_normalize,
 )
 from keras_seq.data.tfds import load_tfds
+from keras_seq.data.toy_language import toy_language_pairs
 from keras_seq.data.word_vocabulary import WordVocabulary
 
 VOCABULARIES = {
@@ -38,6 +39,7 @@ __all__ = [
     "read_lines",
     "read_text",
     "repeated_ngram_rate",
+    "toy_language_pairs",
     "seeded_split",
     "synthetic_reviews",
     "tf_detokenize",

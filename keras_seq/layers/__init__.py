@@ -7,6 +7,8 @@ from keras_seq.layers.attention_penalty import AttentionPenalty
 from keras_seq.layers.attention_pooling import AttentionPooling
 from keras_seq.layers.bahdanau_attention import BahdanauAttention
 from keras_seq.layers.content_addressing import ContentAddressing
+from keras_seq.layers.crf import CRF
+from keras_seq.layers.crf_decode import CRFDecode
 from keras_seq.layers.gru import GRU
 from keras_seq.layers.gru_cell import GRUCell
 from keras_seq.layers.location_sensitive_attention import LocationSensitiveAttention
@@ -35,6 +37,8 @@ __all__ = [
     "AttentionPooling",
     "BahdanauAttention",
     "ContentAddressing",
+    "CRF",
+    "CRFDecode",
     "GRU",
     "GRUCell",
     "LSTM",

@@ -4,6 +4,27 @@ import keras
 
 from keras_seq.layers._masking import check_mask
 
+# The keyword arguments of keras.layers.RNN and keras.layers.Layer: a layer keeps them, its cell takes the rest.
+LAYER_ARGUMENTS = frozenset(
+    {
+        "return_sequences",
+        "return_state",
+        "go_backwards",
+        "stateful",
+        "unroll",
+        "zero_output_for_mask",
+        "activity_regularizer",
+        "trainable",
+        "dtype",
+        "autocast",
+        "name",
+        "input_shape",
+        "input_dim",
+        "batch_input_shape",
+        "batch_size",
+    }
+)
+
 
 class FusedRNN(keras.layers.RNN):
     """A `keras.layers.RNN` with its own mask semantics and a fused path.
@@ -26,6 +47,10 @@ class FusedRNN(keras.layers.RNN):
 
     `output_count` is how many sequences the layer returns before its
     states (the NTM returns its read and write weightings too).
+
+    A subclass' constructor names its cell's leading arguments and `fused`;
+    `split_arguments` hands every other keyword to the cell, except those
+    of `keras.layers.RNN` and `keras.layers.Layer`, which stay here.
     """
 
     fused_requirements = "the default activations and unroll=False"
@@ -51,6 +76,19 @@ class FusedRNN(keras.layers.RNN):
                 f"fused=True is not possible for this {type(self).__name__}: it needs {self.fused_requirements}. "
                 "Pass fused='auto' to fall back to the step loop."
             )
+
+    @staticmethod
+    def split_arguments(kwargs, cell_name):
+        """`(cell_kwargs, layer_kwargs)` of a layer's keyword arguments.
+
+        The cell also gets the layer's `dtype` and `trainable`, and the name
+        `cell_name`; a `cell` entry (a saved config's) is dropped, since the
+        arguments rebuild it.
+        """
+        layer = {key: value for key, value in kwargs.items() if key in LAYER_ARGUMENTS}
+        cell = {key: value for key, value in kwargs.items() if key not in LAYER_ARGUMENTS and key != "cell"}
+        cell.update(dtype=layer.get("dtype"), trainable=layer.get("trainable", True), name=cell_name)
+        return cell, layer
 
     @property
     def output_count(self):
@@ -88,6 +126,17 @@ class FusedRNN(keras.layers.RNN):
 
     # -------------------------------------------------------------- config
     def get_config(self):
+        """The layer's arguments with its cell's, flat, as
+        `keras.layers.LSTM` writes them (the cell is rebuilt from them)."""
         config = super().get_config()
+        del config["cell"]
+        cell_config = self.cell.get_config()
+        for key in ("name", "trainable", "dtype"):
+            cell_config.pop(key, None)
+        config.update(cell_config)
         config["fused"] = self.fused
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)

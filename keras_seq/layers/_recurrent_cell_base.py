@@ -157,18 +157,21 @@ class RecurrentCellBase(keras.layers.Layer):
         return self._dropout_mask, self._recurrent_dropout_mask
 
     def drop_inputs(self, inputs, training):
-        if not training or self.dropout == 0:
-            return inputs
-        if self._dropout_mask is not None:
-            return inputs * self._dropout_mask
-        return keras.random.dropout(inputs, self.dropout, seed=self.seed_generator)
+        """`inputs` `(B, D)` with `dropout` applied in training."""
+        return self.drop(inputs, self._dropout_mask, self.dropout, training)
 
     def drop_state(self, state, training):
-        if not training or self.recurrent_dropout == 0:
-            return state
-        if self._recurrent_dropout_mask is not None:
-            return state * self._recurrent_dropout_mask
-        return keras.random.dropout(state, self.recurrent_dropout, seed=self.seed_generator)
+        """`state` `(B, U)` with `recurrent_dropout` applied in training."""
+        return self.drop(state, self._recurrent_dropout_mask, self.recurrent_dropout, training)
+
+    def drop(self, x, sequence_mask, rate, training):
+        """Dropout at `rate`: the sequence's mask where a layer drew one
+        before its loop, else a fresh mask for this step."""
+        if not training or rate == 0:
+            return x
+        if sequence_mask is not None:
+            return x * sequence_mask
+        return keras.random.dropout(x, rate, seed=self.seed_generator)
 
     # ------------------------------------------------------------------ state
     def get_initial_state(self, batch_size=None):

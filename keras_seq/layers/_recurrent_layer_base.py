@@ -13,8 +13,8 @@ class RecurrentLayerBase(FusedRNN):
     `go_backwards` and `stateful`; `FusedRNN` the masks and the choice of
     the fused path. This class adds:
 
-    - the cell's arguments as properties of the layer and in `get_config`,
-      so the layer reads and serializes like `keras.layers.LSTM`;
+    - the cell's arguments as properties of the layer, so the layer reads
+      like `keras.layers.LSTM`;
     - dropout masks drawn once per sequence before the loop;
     - a check of the input's rank that names it;
     - the fused path of the gated cells: with the standard activations and
@@ -42,11 +42,6 @@ class RecurrentLayerBase(FusedRNN):
     dropout = property(lambda self: self.cell.dropout)
     recurrent_dropout = property(lambda self: self.cell.recurrent_dropout)
     seed = property(lambda self: self.cell.seed)
-
-    @staticmethod
-    def cell_options(kwargs, name):
-        """The `dtype`, `trainable` and `name` a layer gives its cell."""
-        return {"dtype": kwargs.get("dtype"), "trainable": kwargs.get("trainable", True), "name": name}
 
     # ------------------------------------------------------------- checks
     def check_rank(self, shape):
@@ -124,17 +119,3 @@ class RecurrentLayerBase(FusedRNN):
         """Return the list of state sequences, each `(T, B, U)`;
         `state_mask` is the recurrent dropout mask `(B, U)`, or None."""
         raise NotImplementedError
-
-    # ------------------------------------------------------------- config
-    def get_config(self):
-        config = super().get_config()
-        cell_config = self.cell.get_config()
-        del config["cell"]
-        for key in ("name", "trainable", "dtype"):
-            cell_config.pop(key, None)
-        config.update(cell_config)
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)

@@ -29,16 +29,9 @@ class BahdanauAttention(AttentionBase):
         kernel_initializer: initializer of the projections and of `v`.
             Default `"glorot_uniform"`.
 
-    Call arguments:
-        query: `(B, Tq, Dq)`, or `(B, Dq)` for a single step.
-        value: `(B, Tv, Dv)`, the memory.
-        value_mask: bool `(B, Tv)` or None; True where the memory is real.
-            Pass it explicitly (e.g. `PaddingMask()(ids)`).
-
-    Returns:
-        `(context, weights)`: context `(B, Tq, Dv)` and attention weights
-        `(B, Tq, Tv)` that sum to 1 over unmasked positions and are exactly 0
-        at masked ones (no `Tq` axis for a single-step query).
+    Call arguments and Returns:
+        as in `AttentionBase` (`context, weights = layer(query, value,
+        value_mask)`; weights exactly 0 where `value_mask` is False).
 
     Example:
     >>> query, value = np.ones((2, 3, 4)), np.ones((2, 5, 6))

@@ -19,16 +19,16 @@ class GRU(RecurrentLayerBase):
 
     Args:
         units: int > 0. Size of the hidden state.
-        activation, recurrent_activation, use_bias, reset_after,
-        kernel_initializer, recurrent_initializer, bias_initializer,
-        kernel_regularizer, recurrent_regularizer, bias_regularizer,
-        kernel_constraint, recurrent_constraint, bias_constraint,
-        dropout, recurrent_dropout, seed: as in `GRUCell`.
-        activity_regularizer: optional regularizer of the output.
-        return_sequences, return_state, go_backwards, stateful, unroll:
-            as in `keras.layers.GRU`.
+        activation, recurrent_activation: as in `GRUCell`.
         fused: `"auto"`, `True` or `False`: whether to use the fused
-            sequence kernel.
+            sequence kernel. Keyword only.
+        **kwargs: the other arguments of `GRUCell` (`use_bias`,
+            `reset_after`, the initializers, regularizers and constraints,
+            `dropout`, `recurrent_dropout`, `seed`), and those of
+            `keras.layers.RNN` (`return_sequences`, `return_state`,
+            `go_backwards`, `stateful`, `unroll`) and `keras.layers.Layer`
+            (`activity_regularizer`, `name`, `dtype`), as in
+            `keras.layers.GRU`.
 
     Call arguments:
         sequences: `(B, T, D)`.
@@ -47,65 +47,10 @@ class GRU(RecurrentLayerBase):
     recurrent_activation = property(lambda self: self.cell.recurrent_activation)
     reset_after = property(lambda self: self.cell.reset_after)
 
-    def __init__(
-        self,
-        units,
-        activation="tanh",
-        recurrent_activation="sigmoid",
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        recurrent_initializer="orthogonal",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        recurrent_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        kernel_constraint=None,
-        recurrent_constraint=None,
-        bias_constraint=None,
-        dropout=0.0,
-        recurrent_dropout=0.0,
-        seed=None,
-        return_sequences=False,
-        return_state=False,
-        go_backwards=False,
-        stateful=False,
-        unroll=False,
-        reset_after=True,
-        fused="auto",
-        **kwargs,
-    ):
-        cell = GRUCell(
-            units,
-            activation=activation,
-            use_bias=use_bias,
-            kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer,
-            recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer,
-            kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint,
-            bias_constraint=bias_constraint,
-            dropout=dropout,
-            recurrent_dropout=recurrent_dropout,
-            seed=seed,
-            recurrent_activation=recurrent_activation,
-            reset_after=reset_after,
-            **self.cell_options(kwargs, "gru_cell"),
-        )
-        super().__init__(
-            cell,
-            return_sequences,
-            return_state,
-            go_backwards,
-            stateful,
-            unroll,
-            fused=fused,
-            activity_regularizer=activity_regularizer,
-            **kwargs,
-        )
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", *, fused="auto", **kwargs):
+        cell_kwargs, layer_kwargs = self.split_arguments(kwargs, "gru_cell")
+        cell = GRUCell(units, activation=activation, recurrent_activation=recurrent_activation, **cell_kwargs)
+        super().__init__(cell, fused=fused, **layer_kwargs)
 
     def cell_fusable(self):
         return self.cell.reset_after

@@ -23,22 +23,15 @@ class GRUCell(RecurrentCellBase):
         activation: activation of the candidate. Default `"tanh"`.
         recurrent_activation: activation of the gates. Default `"sigmoid"`.
         reset_after: bool. Where the reset gate applies (see above).
-        use_bias, kernel_initializer, recurrent_initializer,
-        bias_initializer, kernel_regularizer, recurrent_regularizer,
-        bias_regularizer, kernel_constraint, recurrent_constraint,
-        bias_constraint: as in `keras.layers.GRUCell`.
-        dropout: float in [0, 1). Fraction of the inputs dropped in training.
-        recurrent_dropout: float in [0, 1). Fraction of `h` dropped in
-            training before the recurrent product.
-        seed: int or None. Seed of the dropout masks.
+        **kwargs: the arguments every cell shares, as in `SimpleRNNCell`
+            and `keras.layers.GRUCell`: `use_bias`, the initializers,
+            regularizers and constraints of the three weights, `dropout`,
+            `recurrent_dropout` (of `h`, before the recurrent product) and
+            `seed`.
 
-    Call arguments:
-        inputs: `(B, D)` input of this step.
-        states: list holding the previous state `(B, U)`.
-        training: bool. Whether dropout applies.
-
-    Returns:
-        `(h, [h])`: the output `(B, U)` and the new state.
+    Call arguments and Returns:
+        as for `SimpleRNNCell`: this step's `inputs` `(B, D)`, the list of
+        the previous state `(B, U)` and `training` give `(h, [h])`.
 
     Example:
     >>> layer = keras.layers.RNN(GRUCell(8))

@@ -23,21 +23,19 @@ class LSTM(RecurrentLayerBase):
 
     Args:
         units: int > 0. Size of the hidden and cell states.
-        activation, recurrent_activation, use_bias, unit_forget_bias,
-        kernel_initializer, recurrent_initializer, bias_initializer,
-        kernel_regularizer, recurrent_regularizer, bias_regularizer,
-        kernel_constraint, recurrent_constraint, bias_constraint,
-        dropout, recurrent_dropout, seed, layer_norm, norm_epsilon,
-        peephole, zoneout, proj_size: as in `LSTMCell`.
-        activity_regularizer: optional regularizer of the output.
-        return_sequences: bool. Return the output of every step `(B, T, U)`
-            instead of the last `(B, U)`.
-        return_state: bool. Also return the final `h` and `c`.
-        go_backwards: bool. Process the sequence in reverse.
-        stateful: bool. Carry the final states of a batch over to the next.
-        unroll: bool. Unroll the loop (short sequences only).
+        activation, recurrent_activation: as in `LSTMCell`.
         fused: `"auto"`, `True` or `False`: whether to use the fused
-            sequence kernel (see above).
+            sequence kernel (see above). Keyword only.
+        **kwargs: the other arguments of `LSTMCell` (`use_bias`,
+            `unit_forget_bias`, the initializers, regularizers and
+            constraints, `dropout`, `recurrent_dropout`, `seed`, and the
+            variants `layer_norm`, `norm_epsilon`, `peephole`, `zoneout`,
+            `proj_size`), and those of `keras.layers.RNN`
+            (`return_sequences`: the output of every step `(B, T, U)`
+            instead of the last; `return_state`: also the final `h` and
+            `c`; `go_backwards`, `stateful`, `unroll`) and
+            `keras.layers.Layer` (`activity_regularizer`, `name`, `dtype`),
+            as in `keras.layers.LSTM`.
 
     Call arguments:
         sequences: `(B, T, D)`.
@@ -64,75 +62,10 @@ class LSTM(RecurrentLayerBase):
     zoneout = property(lambda self: self.cell.zoneout)
     proj_size = property(lambda self: self.cell.proj_size)
 
-    def __init__(
-        self,
-        units,
-        activation="tanh",
-        recurrent_activation="sigmoid",
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        recurrent_initializer="orthogonal",
-        bias_initializer="zeros",
-        unit_forget_bias=True,
-        kernel_regularizer=None,
-        recurrent_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        kernel_constraint=None,
-        recurrent_constraint=None,
-        bias_constraint=None,
-        dropout=0.0,
-        recurrent_dropout=0.0,
-        seed=None,
-        layer_norm=False,
-        norm_epsilon=1e-3,
-        peephole=False,
-        zoneout=None,
-        proj_size=None,
-        return_sequences=False,
-        return_state=False,
-        go_backwards=False,
-        stateful=False,
-        unroll=False,
-        fused="auto",
-        **kwargs,
-    ):
-        cell = LSTMCell(
-            units,
-            activation=activation,
-            use_bias=use_bias,
-            kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer,
-            recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer,
-            kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint,
-            bias_constraint=bias_constraint,
-            dropout=dropout,
-            recurrent_dropout=recurrent_dropout,
-            seed=seed,
-            recurrent_activation=recurrent_activation,
-            unit_forget_bias=unit_forget_bias,
-            layer_norm=layer_norm,
-            norm_epsilon=norm_epsilon,
-            peephole=peephole,
-            zoneout=zoneout,
-            proj_size=proj_size,
-            **self.cell_options(kwargs, "lstm_cell"),
-        )
-        super().__init__(
-            cell,
-            return_sequences,
-            return_state,
-            go_backwards,
-            stateful,
-            unroll,
-            fused=fused,
-            activity_regularizer=activity_regularizer,
-            **kwargs,
-        )
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", *, fused="auto", **kwargs):
+        cell_kwargs, layer_kwargs = self.split_arguments(kwargs, "lstm_cell")
+        cell = LSTMCell(units, activation=activation, recurrent_activation=recurrent_activation, **cell_kwargs)
+        super().__init__(cell, fused=fused, **layer_kwargs)
 
     def cell_fusable(self):
         return not self.cell.variants

@@ -22,19 +22,20 @@ class NTM(FusedRNN):
     (`keras_seq.plotting.plot_memory` draws them).
 
     Args:
-        units, memory_size, memory_width, read_heads, write_heads,
-        shift_range, controller, clip, memory_init, epsilon,
-        kernel_initializer: as in `NTMCell`.
-        return_weightings: bool. Also return the weightings, `(B, T, R, N)`
-            and `(B, T, W, N)` (the last step's `(B, R, N)` and `(B, W, N)`
-            if `return_sequences=False`).
-        return_sequences: bool. The output of every step `(B, T, U + R*M)`
-            instead of the last one.
-        return_state: bool. Also return the final states (see `NTMCell`).
-        go_backwards, stateful, unroll: as in `keras.layers.RNN`.
+        units, memory_size, memory_width: as in `NTMCell`.
         fused: `"auto"` (default), `True` or `False`: whether to run the
             sequence kernel (see above). `True` raises where it cannot
-            (a feed-forward controller, `unroll`, a mask).
+            (a feed-forward controller, `unroll`, a mask). Keyword only.
+        **kwargs: the other arguments of `NTMCell` (`read_heads`,
+            `write_heads`, `shift_range`, `controller`, `clip`,
+            `memory_init`, `epsilon`, `kernel_initializer`, and
+            `return_weightings`: also return the weightings, `(B, T, R, N)`
+            and `(B, T, W, N)`, the last step's `(B, R, N)` and
+            `(B, W, N)` if `return_sequences=False`), and those of
+            `keras.layers.RNN` (`return_sequences`: the output of every
+            step `(B, T, U + R*M)` instead of the last one; `return_state`:
+            also the final states, see `NTMCell`; `go_backwards`,
+            `stateful`, `unroll`).
 
     Call arguments:
         sequences: `(B, T, D)`.
@@ -56,46 +57,10 @@ class NTM(FusedRNN):
 
     fused_requirements = "controller='lstm' and unroll=False"
 
-    def __init__(
-        self,
-        units,
-        memory_size,
-        memory_width,
-        read_heads=1,
-        write_heads=1,
-        shift_range=1,
-        controller="lstm",
-        clip=20.0,
-        memory_init=1e-6,
-        epsilon=1e-6,
-        return_weightings=False,
-        kernel_initializer="glorot_uniform",
-        return_sequences=False,
-        return_state=False,
-        go_backwards=False,
-        stateful=False,
-        unroll=False,
-        fused="auto",
-        **kwargs,
-    ):
-        kwargs.pop("cell", None)  # a saved config carries the cell; the arguments rebuild it
-        cell = NTMCell(
-            units,
-            memory_size,
-            memory_width,
-            read_heads=read_heads,
-            write_heads=write_heads,
-            shift_range=shift_range,
-            controller=controller,
-            clip=clip,
-            memory_init=memory_init,
-            epsilon=epsilon,
-            return_weightings=return_weightings,
-            kernel_initializer=kernel_initializer,
-            name="ntm_cell",
-            dtype=kwargs.get("dtype"),
-        )
-        super().__init__(cell, return_sequences, return_state, go_backwards, stateful, unroll, fused=fused, **kwargs)
+    def __init__(self, units, memory_size, memory_width, *, fused="auto", **kwargs):
+        cell_kwargs, layer_kwargs = self.split_arguments(kwargs, "ntm_cell")
+        cell = NTMCell(units, memory_size, memory_width, **cell_kwargs)
+        super().__init__(cell, fused=fused, **layer_kwargs)
 
     @property
     def output_count(self):
@@ -163,29 +128,3 @@ class NTM(FusedRNN):
         if self.return_state:
             shapes += [(batch, size) for size in cell.state_size]
         return tuple(shapes) if len(shapes) > 1 else shapes[0]
-
-    def get_config(self):
-        config = super().get_config()
-        for key in ("cell", "zero_output_for_mask"):
-            config.pop(key, None)
-        cell = self.cell
-        for name in (
-            "units",
-            "memory_size",
-            "memory_width",
-            "read_heads",
-            "write_heads",
-            "shift_range",
-            "clip",
-            "memory_init",
-            "epsilon",
-            "return_weightings",
-        ):
-            config[name] = getattr(cell, name)
-        config["controller"] = cell.controller_type
-        config["kernel_initializer"] = keras.saving.serialize_keras_object(cell.kernel_initializer)
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)

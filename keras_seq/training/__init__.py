@@ -1,6 +1,8 @@
 """Training helpers: callbacks, losses, metrics."""
 
 from keras_seq.training.best_weights import BestWeights
+from keras_seq.training.crf_accuracy import CRFAccuracy
+from keras_seq.training.crf_loss import CRFLoss
 from keras_seq.training.losses import SmoothedSparseCrossEntropy
 from keras_seq.training.metrics import BitsPerChar, Perplexity
 from keras_seq.training.nan_guard import NaNGuard
@@ -12,6 +14,8 @@ from keras_seq.training.training_checkpoint import TrainingCheckpoint
 __all__ = [
     "BestWeights",
     "BitsPerChar",
+    "CRFAccuracy",
+    "CRFLoss",
     "NaNGuard",
     "Perplexity",
     "ScheduledSampling",

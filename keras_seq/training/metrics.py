@@ -73,14 +73,13 @@ class Perplexity(_TokenCrossEntropy):
     (not the mean of per-batch perplexities), weighted by `sample_weight`.
 
     Args:
-        name: str. The metric's name in the logs. Default `"perplexity"`.
-        dtype: the metric's variables' dtype. Default the float policy's.
+        name: str. Default `"perplexity"`.
+        dtype: as for `BitsPerChar`.
 
     Call arguments (`update_state`):
-        y_true: int `(B, T)` token ids.
-        y_pred: logits `(B, T, V)`.
-        sample_weight: optional `(B, T)` (or broadcastable) weights; 0
-            leaves a token out (padding).
+        y_true, y_pred, sample_weight: token ids `(B, T)`, logits
+            `(B, T, V)` and optional weights, as for `BitsPerChar` (a weight
+            of 0 leaves a padding token out).
 
     Returns:
         `result()`: a scalar, the perplexity.

@@ -69,7 +69,7 @@ def refuses_each(capsys, folder, cases):
     ]
 
 
-def trained_once(tmp_path_factory, name, train, load):
+def trained_once(tmp_path_factory, name, train, load, config, **train_kwargs):
     """A small trained model, trained once per test session even when
     several xdist workers ask for it: the first trains and saves it, the
     others wait for that and load it. Each caller gets its own copy of the
@@ -78,8 +78,11 @@ def trained_once(tmp_path_factory, name, train, load):
     Args:
         tmp_path_factory: pytest's.
         name: what the model is (a folder name).
-        train: `train(model_dir) -> (task, history)`.
+        train: the application's `train(config, model_dir=..., **kwargs)
+            -> (task, history)`; it runs quietly.
         load: `load(model_dir) -> task`.
+        config: the application's config.
+        **train_kwargs: more of `train`'s arguments (`data`, ...).
 
     Returns:
         `(task, history, model_dir)`; `history` has `history`, `seconds`
@@ -92,7 +95,7 @@ def trained_once(tmp_path_factory, name, train, load):
     with FileLock(str(folder) + ".lock"):
         if not record.is_file():
             folder.mkdir(exist_ok=True)
-            _, history = train(str(folder / "model"))
+            _, history = train(config, model_dir=str(folder / "model"), **quiet(**train_kwargs))
             kept = {
                 "history": history.history,
                 "seconds": history.seconds,
@@ -102,6 +105,24 @@ def trained_once(tmp_path_factory, name, train, load):
     own = tmp_path_factory.mktemp(name) / "model"
     shutil.copytree(folder / "model", own)
     return load(str(own)), types.SimpleNamespace(**pickle.loads(record.read_bytes())), own
+
+
+def same_after_reload(task, model_dir, method, inputs):
+    """`task.<method>(inputs)`, checked equal to what the task loaded back
+    from `model_dir` gives."""
+    expected = getattr(task, method)(inputs)
+    assert getattr(type(task).load(str(model_dir)), method)(inputs) == expected
+    return expected
+
+
+def exported(task, folder):
+    """`task.export(folder)`, then the SavedModel loaded back as a server
+    loads it. Keep what it returns while using it: its variables live as
+    long as it does."""
+    import tensorflow as tf
+
+    task.export(str(folder))
+    return tf.saved_model.load(str(folder))
 
 
 def quiet(**kwargs):

@@ -60,12 +60,7 @@ def test_mirrored_training_matches_one_device_on_the_same_batches(tmp_path, text
     # a strategy cannot split the char LM's stateful streams: one line, exit 2, nothing written
     code, _, err = run_cli(
         capsys,
-        "char-lm",
-        "train",
-        "--tbptt",
-        "--strategy",
-        "mirrored",
-        "--data",
+        *"char-lm train --tbptt --strategy mirrored --data".split(),
         str(text_file),
         "--model-dir",
         str(tmp_path / "t"),
@@ -76,18 +71,11 @@ def test_mirrored_training_matches_one_device_on_the_same_batches(tmp_path, text
 @pytest.mark.slow  # four applications, two trainings each (about 2 minutes); the char LM's is in the default run
 def test_every_application_trains_the_same_on_two_replicas(tmp_path, text_file):
     from tests.applications.caption.conftest import write_strips
-    from tests.applications.sentiment.conftest import NEGATIVE, POSITIVE
-    from tests.applications.translate.conftest import toy_pairs
+    from tests.applications.sentiment.conftest import write_reviews
+    from tests.applications.translate.conftest import write_pairs
 
-    reviews = tmp_path / "reviews.csv"
-    reviews.write_text(
-        "review,sentiment\n"
-        + "".join(f'"{t}",pos\n' for t in POSITIVE * 8)
-        + "".join(f'"{t}",neg\n' for t in NEGATIVE * 8),
-        encoding="utf-8",
-    )
-    pairs = tmp_path / "pairs.tsv"
-    pairs.write_text("".join(f"{s}\t{t}\n" for s, t in toy_pairs(400)), encoding="utf-8")
+    reviews = write_reviews(tmp_path / "reviews.csv", repeat=8)
+    pairs = write_pairs(tmp_path / "pairs.tsv", 400)
     with pytest.raises(UserInputError, match="raw strings"):  # refused before anything is read
         from keras_seq.applications.sentiment import train as train_sentiment
 
@@ -257,10 +245,9 @@ def test_a_lost_cluster_resumes_and_the_time_budget_stops_every_worker_at_the_sa
 @pytest.mark.slow
 def test_every_application_trains_the_same_on_two_workers(tmp_path):
     from tests.applications.caption.conftest import write_strips
-    from tests.applications.translate.conftest import toy_pairs
+    from tests.applications.translate.conftest import write_pairs
 
-    pairs = tmp_path / "pairs.tsv"
-    pairs.write_text("".join(f"{s}\t{t}\n" for s, t in toy_pairs(400)), encoding="utf-8")
+    pairs = write_pairs(tmp_path / "pairs.tsv", 400)
     apps = {"translate": str(pairs), "caption": str(write_strips(tmp_path / "strips", 120)), "ntm": None}
     chief, worker, one = _cluster(apps, tmp_path, reference=True, timeout=900)
     for name, (code, _, err) in (("chief", chief), ("worker", worker), ("one device", one)):

@@ -153,25 +153,8 @@ def test_ctrl_c_writes_a_checkpoint_and_exits_130(tmp_path, text_file):
     import time
 
     model_dir = tmp_path / "stopped"
-    command = [
-        sys.executable,
-        "-X",
-        "faulthandler",
-        "-c",
-        "import sys; from keras_seq.applications import cli; sys.exit(cli.main(sys.argv[1:]))",
-    ]
-    command += [
-        "char-lm",
-        "train",
-        "--data",
-        str(text_file),
-        "--model-dir",
-        str(model_dir),
-        "--sequence-length",
-        "20",
-        "--batch-size",
-        "8",
-    ]
+    command = [sys.executable, "-X", "faulthandler", "-m", "keras_seq.applications.cli", "char-lm", "train"]
+    command += ["--data", str(text_file), "--model-dir", str(model_dir), "--sequence-length", "20", "--batch-size", "8"]
     command += ["--epochs", "100000", "--checkpoint-every", "2", "--quiet"]
     # a pytest-xdist worker ignores SIGINT, and a child inherits that: give the command the default, as a terminal does
     default_sigint = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)  # noqa: E731
@@ -237,20 +220,13 @@ def test_every_application_resumes_a_killed_run_where_an_uninterrupted_one_ends(
     import numpy as np
 
     from tests.applications.caption.conftest import write_strips
-    from tests.applications.sentiment.conftest import NEGATIVE, POSITIVE
-    from tests.applications.translate.conftest import toy_pairs
+    from tests.applications.sentiment.conftest import write_reviews
+    from tests.applications.translate.conftest import write_pairs
 
     if app == "sentiment":
-        data = tmp_path / "reviews.csv"
-        data.write_text(
-            "review,sentiment\n"
-            + "".join(f'"{t}",pos\n' for t in POSITIVE * 8)
-            + "".join(f'"{t}",neg\n' for t in NEGATIVE * 8),
-            encoding="utf-8",
-        )
+        data = write_reviews(tmp_path / "reviews.csv", repeat=8)
     elif app == "translate":
-        data = tmp_path / "pairs.tsv"
-        data.write_text("".join(f"{s}\t{t}\n" for s, t in toy_pairs(400)), encoding="utf-8")
+        data = write_pairs(tmp_path / "pairs.tsv", 400)
     elif app == "caption":
         data = write_strips(tmp_path / "strips", 120)
     data = None if app == "ntm" else str(data)

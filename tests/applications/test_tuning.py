@@ -78,16 +78,13 @@ def test_cli_searches_prints_the_trials_and_leaves_a_usable_model(tmp_path, text
     epochs = ["--epochs", "3"] if tuner == "hyperband" else []
     code, out, _ = run_cli(
         capsys,
-        "char-lm",
-        "tune",
-        "--tuner",
+        *"char-lm tune --tuner".split(),
         tuner,
         "--data",
         str(text_file),
         "--model-dir",
         model_dir,
-        "--max-trials",
-        "2",
+        *"--max-trials 2".split(),
         *TUNE,
         *epochs,
     )
@@ -116,12 +113,8 @@ def test_distributed_search_with_a_chief_and_two_workers(tmp_path, text_file):
     import sys
 
     model_dir = tmp_path / "distributed"
-    command = [
-        sys.executable,
-        "-c",
-        "import sys; from keras_seq.applications import cli; sys.exit(cli.main(sys.argv[1:]))",
-    ]
-    command += ["char-lm", "tune", "--data", str(text_file), "--model-dir", str(model_dir), "--max-trials", "3", *TUNE]
+    command = [sys.executable, "-m", "keras_seq.applications.cli", "char-lm", "tune"]
+    command += ["--data", str(text_file), "--model-dir", str(model_dir), "--max-trials", "3", *TUNE]
     env = {**os.environ, "KERASTUNER_ORACLE_IP": "127.0.0.1", "KERASTUNER_ORACLE_PORT": str(_free_port())}
     names = ["worker0", "worker1", "chief"]  # workers first: they make the folder before the chief checks it
     pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}

@@ -1,6 +1,7 @@
 import pytest
 
-from keras_seq.applications.caption import CaptionerConfig, train
+from keras_seq.applications.caption import Captioner, CaptionerConfig, train
+from tests.applications.shared import trained_once
 
 # a captioner small enough to train in seconds on strips of one or two digits
 SMALL = CaptionerConfig(
@@ -40,17 +41,8 @@ def strips_folder(tmp_path_factory):
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory, strips_folder):
     """The small captioner, trained once for the whole session on the strips folder."""
-    from keras_seq.applications.caption import Captioner
-    from tests.applications.shared import trained_once
-
-    def fit(model_dir):
-        return train(
-            SMALL.replace(epochs=20, validation_split=0.1),
-            data=str(strips_folder),
-            model_dir=model_dir,
-            verbose=0,
-            print_fn=lambda *a: None,
-        )
-
-    captioner, history, model_dir = trained_once(tmp_path_factory, "captioner", fit, Captioner.load)
+    config = SMALL.replace(epochs=20, validation_split=0.1)
+    captioner, history, model_dir = trained_once(
+        tmp_path_factory, "captioner", train, Captioner.load, config, data=str(strips_folder)
+    )
     return captioner, history, history.validation_examples, model_dir

@@ -21,8 +21,7 @@ def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
         ),
         (["caption", "export", "--model-dir", model, "--export-dir", "{dir}/model_is_a_file"], "is a file"),
     ]
-    lines = refuses_each(capsys, tmp_path, cases)
-    assert len(lines) == len(cases)  # each case refused in one line (expect_refusal checks the line)
+    refuses_each(capsys, tmp_path, cases)  # each case refused in one line of its own
 
 
 def test_plot_refuses_a_path_in_a_missing_folder(trained, strips_folder, tmp_path, capsys):

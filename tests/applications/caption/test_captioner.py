@@ -7,6 +7,7 @@ from keras_seq.applications.caption.data import embedded_split
 from keras_seq.data import WordVocabulary
 from keras_seq.errors import UserInputError
 from tests.applications.caption.conftest import SMALL
+from tests.applications.shared import exported, same_after_reload
 
 
 def test_learns_to_read_the_strips(trained):
@@ -60,13 +61,9 @@ def test_bad_images_are_one_clear_error(trained, tmp_path):
 
 def test_save_load_and_export_caption_alike(trained, tmp_path):
     captioner, _, validation, model_dir = trained
-    loaded = Captioner.load(str(model_dir))
     paths = validation.images[:4]
-    expected = captioner.caption(paths)
-    assert loaded.caption(paths) == expected
-    export_dir = str(tmp_path / "export")
-    captioner.export(export_dir)
-    module = tf.saved_model.load(export_dir)
+    expected = same_after_reload(captioner, model_dir, "caption", paths)
+    module = exported(captioner, tmp_path / "export")
     encoded = [open(p, "rb").read() for p in paths]
     assert [c.decode() for c in module.caption(tf.constant(encoded)).numpy()] == expected
     assert [

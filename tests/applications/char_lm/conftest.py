@@ -12,10 +12,4 @@ def trained(tmp_path_factory, text_file):
     from tests.applications.shared import trained_once
 
     config = CharLMConfig(units=32, embedding_dim=16, sequence_length=20, batch_size=8, learning_rate=1e-2, epochs=6)
-
-    def fit(model_dir):
-        return train(
-            config, data=str(text_file), model_dir=model_dir, verbose=0, samples=False, print_fn=lambda *a: None
-        )
-
-    return trained_once(tmp_path_factory, "char_lm", fit, CharLM.load)
+    return trained_once(tmp_path_factory, "char_lm", train, CharLM.load, config, data=str(text_file), samples=False)

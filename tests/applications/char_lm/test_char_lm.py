@@ -7,6 +7,7 @@ import tensorflow as tf
 from keras_seq.applications.char_lm import CharLM
 from keras_seq.errors import UserInputError
 from tests.applications.char_lm.conftest import TEXT
+from tests.applications.shared import exported
 
 
 def test_training_learns_and_saves_everything(trained):
@@ -80,9 +81,7 @@ def test_load_and_evaluate(trained):
 
 def test_export_generates_like_the_task(trained, tmp_path):
     lm, _, _ = trained
-    export_dir = str(tmp_path / "export")
-    lm.export(export_dir)
-    loaded = tf.saved_model.load(export_dir)
+    loaded = exported(lm, tmp_path / "export")
     greedy_like = (
         loaded.generate(tf.constant("To be, or not to "), tf.constant(12), tf.constant(0.05), tf.constant(1))
         .numpy()
@@ -101,8 +100,7 @@ def test_the_export_serves_eight_threads_at_once_with_the_answers_of_single_call
     from keras_seq.export import load_test
 
     lm, _, _ = trained
-    lm.export(str(tmp_path / "export"))
-    served = tf.saved_model.load(str(tmp_path / "export"))
+    served = exported(lm, tmp_path / "export")
     prompts = ["To be", "Whether", "", "ñ☃ the"]
 
     def call(prompt):  # top_k 1: one answer per prompt

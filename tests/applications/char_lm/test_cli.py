@@ -18,17 +18,7 @@ def test_evaluate_and_generate(trained, text_file, capsys):
     )
     assert code == 0 and json.loads(out.strip().splitlines()[-1])["chars"] > metrics["chars"]
     code, out, _ = run_cli(
-        capsys,
-        "char-lm",
-        "generate",
-        "--model-dir",
-        model_dir,
-        "--prompt",
-        "To be",
-        "--max-length",
-        "30",
-        "--seed",
-        "1",
+        capsys, "char-lm", "generate", f"--model-dir={model_dir}", "--prompt=To be", "--max-length=30", "--seed=1"
     )
     assert code == 0 and out.startswith("To be") and len(out.rstrip("\n")) == 35
 
@@ -59,24 +49,8 @@ def test_bad_flag_types_exit_2(capsys):
 
 
 def test_tune_runs_a_search_through_the_builder(tmp_path, text_file, capsys):
-    code, out, _ = run_cli(
-        capsys,
-        "char-lm",
-        "tune",
-        "--data",
-        str(text_file),
-        "--model-dir",
-        str(tmp_path / "t"),
-        "--max-trials",
-        "1",
-        "--epochs",
-        "1",
-        "--sequence-length",
-        "20",
-        "--batch-size",
-        "8",
-        "--quiet",
-    )
+    small = ["--max-trials=1", "--epochs=1", "--sequence-length=20", "--batch-size=8", "--quiet"]
+    code, out, _ = run_cli(capsys, "char-lm", "tune", f"--data={text_file}", f"--model-dir={tmp_path / 't'}", *small)
     assert code == 0
     best = json.loads(out.strip().splitlines()[-1])["best_hyperparameters"]
     assert {"cell", "units", "layers", "dropout", "learning_rate"} <= set(best)

@@ -245,14 +245,8 @@ def test_a_resumed_run_keeps_its_best_epoch_and_sees_one_run(tmp_path, text_file
     config = SMALL.replace(epochs=3, dropout=0.0)
     model_dir = tmp_path / "m"
     with pytest.raises(RuntimeError, match="power cut"):
-        train(
-            config,
-            data=str(text_file),
-            model_dir=str(model_dir),
-            checkpoint_every=1,
-            callbacks=[Score(), BestWeights("val_score"), PowerCut()],
-            **QUIET,
-        )
+        callbacks = [Score(), BestWeights("val_score"), PowerCut()]
+        train(config, data=str(text_file), model_dir=str(model_dir), checkpoint_every=1, callbacks=callbacks, **QUIET)
     best = BestWeights("val_score")
     lm, history = train(config, data=str(text_file), model_dir=str(model_dir), callbacks=[Score(), best], **QUIET)
     fresh, fresh_history = train(

@@ -21,9 +21,4 @@ def trained(tmp_path_factory):
     from keras_seq.applications.ntm import NTMTask
     from tests.applications.shared import trained_once
 
-    return trained_once(
-        tmp_path_factory,
-        "ntm",
-        lambda model_dir: train(TINY, model_dir=model_dir, verbose=0, print_fn=lambda *a: None),
-        NTMTask.load,
-    )
+    return trained_once(tmp_path_factory, "ntm", train, NTMTask.load, TINY)

@@ -20,8 +20,7 @@ def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
         (["ntm", "evaluate", "--model-dir", model, "--data", "{dir}/binary.bin"], None),
         (["ntm", "export", "--model-dir", model, "--export-dir", "{dir}/model_is_a_file"], "is a file"),
     ]
-    lines = refuses_each(capsys, tmp_path, cases)
-    assert len(lines) == len(cases)  # each case refused in one line (expect_refusal checks the line)
+    refuses_each(capsys, tmp_path, cases)  # each case refused in one line of its own
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import tensorflow as tf
 from keras_seq.applications.ntm import NTMTask, generate
 from keras_seq.applications.ntm.data import EVALUATION_BATCH
 from keras_seq.errors import UserInputError
+from tests.applications.shared import exported
 
 
 def test_trains_saves_and_loads_safely(trained):
@@ -50,8 +51,7 @@ def test_plot_and_export(trained, tmp_path):
     task, _, _ = trained
     path = task.plot(str(tmp_path / "copy.png"), length=4)
     assert open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
-    task.export(str(tmp_path / "export"))
-    served = tf.saved_model.load(str(tmp_path / "export"))
+    served = exported(task, tmp_path / "export")
     x, _, _ = generate("copy", np.random.default_rng(2), 3, 4)
     out = served.signatures["run"](bits=tf.constant(x))
     np.testing.assert_array_equal(out["bits"].numpy(), task.run(x))

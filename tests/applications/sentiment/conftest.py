@@ -11,12 +11,16 @@ POSITIVE = [
 NEGATIVE = ["I hated this place.", "Awful food and rude staff.", "The movie was boring.", "Terrible phone, broke fast."]
 
 
-@pytest.fixture(scope="session")
-def csv_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("csv") / "reviews.csv"
-    rows = ["review,sentiment"] + [f'"{t}",pos' for t in POSITIVE * 10] + [f'"{t}",neg' for t in NEGATIVE * 10]
+def write_reviews(path, repeat=10):
+    """A CSV of the toy reviews, each `repeat` times (a user's file: `review` and `sentiment` columns)."""
+    rows = ["review,sentiment"] + [f'"{t}",pos' for t in POSITIVE * repeat] + [f'"{t}",neg' for t in NEGATIVE * repeat]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def csv_file(tmp_path_factory):
+    return write_reviews(tmp_path_factory.mktemp("csv") / "reviews.csv")
 
 
 @pytest.fixture(scope="session")
@@ -26,8 +30,4 @@ def trained(tmp_path_factory):
     from tests.applications.shared import trained_once
 
     config = SentimentConfig(units=16, embedding_dim=16, attention_units=8, dropout=0.2, learning_rate=3e-3, epochs=1)
-
-    def fit(model_dir):
-        return train(config, data="embedded", model_dir=model_dir, verbose=0, print_fn=lambda *a: None)
-
-    return trained_once(tmp_path_factory, "sentiment", fit, SentimentClassifier.load)
+    return trained_once(tmp_path_factory, "sentiment", train, SentimentClassifier.load, config, data="embedded")

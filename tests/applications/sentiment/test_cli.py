@@ -19,17 +19,7 @@ def test_train_on_a_csv_evaluate_predict_explain(tmp_path, csv_file, capsys):
         "none",
     ]  # the frozen features have their own tests
     code, out, _ = run_cli(
-        capsys,
-        "sentiment",
-        "train",
-        "--data",
-        str(csv_file),
-        "--model-dir",
-        model_dir,
-        "--epochs",
-        "1",
-        *tiny,
-        "--quiet",
+        capsys, "sentiment", "train", f"--data={csv_file}", f"--model-dir={model_dir}", "--epochs=1", *tiny, "--quiet"
     )
     assert code == 0 and "val_accuracy" in json.loads(out.strip().splitlines()[-1])
     code, out, _ = run_cli(
@@ -44,13 +34,10 @@ def test_train_on_a_csv_evaluate_predict_explain(tmp_path, csv_file, capsys):
         capsys,
         "sentiment",
         "predict",
-        "--model-dir",
-        model_dir,
+        f"--model-dir={model_dir}",
         "Lovely place.",
-        "--input",
-        str(lines),
-        "--explain",
-        str(page),
+        f"--input={lines}",
+        f"--explain={page}",
     )
     rows = [json.loads(line) for line in out.strip().splitlines()]
     assert code == 0 and [r["text"] for r in rows] == ["Lovely place.", "Great food.", "Awful staff."]
@@ -85,15 +72,7 @@ def test_user_errors_exit_2(tmp_path, trained, capsys):
 
 def test_csv_without_the_named_column_exits_2(csv_file, tmp_path, capsys):
     code, _, err = run_cli(
-        capsys,
-        "sentiment",
-        "train",
-        "--data",
-        str(csv_file),
-        "--text-column",
-        "body",
-        "--model-dir",
-        str(tmp_path / "o"),
+        capsys, "sentiment", "train", f"--data={csv_file}", "--text-column=body", f"--model-dir={tmp_path / 'o'}"
     )
     assert code == 2 and "no column named 'body'" in err
     assert not (tmp_path / "o").exists()
@@ -101,18 +80,6 @@ def test_csv_without_the_named_column_exits_2(csv_file, tmp_path, capsys):
 
 @pytest.mark.slow  # the search itself is checked by the char LM's and the NTM's tune tests
 def test_tune(tmp_path, csv_file, capsys):
-    code, out, _ = run_cli(
-        capsys,
-        "sentiment",
-        "tune",
-        "--data",
-        str(csv_file),
-        "--model-dir",
-        str(tmp_path / "t"),
-        "--max-trials",
-        "1",
-        "--epochs",
-        "1",
-        "--quiet",
-    )
+    small = ["--max-trials=1", "--epochs=1", "--quiet"]
+    code, out, _ = run_cli(capsys, "sentiment", "tune", f"--data={csv_file}", f"--model-dir={tmp_path / 't'}", *small)
     assert code == 0 and "pooling" in json.loads(out.strip().splitlines()[-1])["best_hyperparameters"]

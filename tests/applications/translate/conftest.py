@@ -1,6 +1,7 @@
 import pytest
 
-from keras_seq.applications.translate import TranslatorConfig, train
+from keras_seq.applications.translate import Translator, TranslatorConfig, train
+from tests.applications.shared import trained_once
 
 SMALL = TranslatorConfig(
     embedding_dim=16,
@@ -13,52 +14,30 @@ SMALL = TranslatorConfig(
     beam_width=3,
 )
 
-# a toy language: reverse the word order and rename the words
-WORDS = {
-    "red": "rot",
-    "blue": "blau",
-    "cat": "katze",
-    "dog": "hund",
-    "big": "gross",
-    "small": "klein",
-    "sees": "sieht",
-    "a": "ein",
-}
-
 
 def toy_pairs(count, seed=0):
-    import numpy as np
+    """The toy language of `keras_seq.data` (words renamed, order reversed)."""
+    from keras_seq.data import toy_language_pairs
 
-    rng = np.random.default_rng(seed)
-    english = list(WORDS)
-    pairs = []
-    for _ in range(count):
-        words = list(rng.choice(english, size=int(rng.integers(2, 5))))
-        pairs.append((" ".join(words), " ".join(WORDS[w] for w in reversed(words))))
-    return pairs
+    return toy_language_pairs(count, seed=seed)
+
+
+def write_pairs(path, count, more_columns=""):
+    """A TSV of `count` toy pairs (a user's file), each line ending with `more_columns`."""
+    path.write_text("".join(f"{s}\t{t}{more_columns}\n" for s, t in toy_pairs(count)), encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")
 def tsv_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("tsv") / "pairs.tsv"
-    path.write_text("\n".join(f"{s}\t{t}\tattribution" for s, t in toy_pairs(1500)) + "\n", encoding="utf-8")
-    return path
+    return write_pairs(tmp_path_factory.mktemp("tsv") / "pairs.tsv", 1500, "\tattribution")
 
 
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory, tsv_file):
     """The toy translator, trained once for the whole session."""
-    from keras_seq.applications.translate import Translator
-    from tests.applications.shared import trained_once
-
-    def fit(model_dir):
-        return train(
-            SMALL.replace(epochs=6, validation_split=0.1),
-            data=str(tsv_file),
-            model_dir=model_dir,
-            verbose=0,
-            print_fn=lambda *a: None,
-        )
-
-    translator, history, model_dir = trained_once(tmp_path_factory, "translator", fit, Translator.load)
+    config = SMALL.replace(epochs=6, validation_split=0.1)
+    translator, history, model_dir = trained_once(
+        tmp_path_factory, "translator", train, Translator.load, config, data=str(tsv_file)
+    )
     return translator, history, history.validation_examples, model_dir

@@ -35,8 +35,7 @@ def test_every_action_refuses_bad_input_in_one_line(trained, tmp_path, capsys):
         (["translate", "export", "--model-dir", model, "--export-dir", "{dir}/model_is_a_file"], None),
         (["translate", "predict", "--model-dir", "{dir}/a_folder", "a cat"], "no trained translator"),
     ]
-    lines = refuses_each(capsys, tmp_path, cases)
-    assert len(lines) == len(cases)  # each case refused in one line (expect_refusal checks the line)
+    refuses_each(capsys, tmp_path, cases)  # each case refused in one line of its own
 
 
 @pytest.mark.parametrize(

@@ -9,27 +9,15 @@ def test_evaluate_predict_plot(trained, tsv_file, tmp_path, capsys):
         capsys,
         "translate",
         "evaluate",
-        "--data",
-        str(tsv_file),
-        "--model-dir",
-        str(model_dir),
-        "--validation-split",
-        "0.1",
-        "--beam-width",
-        "2",
+        f"--data={tsv_file}",
+        f"--model-dir={model_dir}",
+        "--validation-split=0.1",
+        "--beam-width=2",
     )
     metrics = json.loads(out.strip().splitlines()[-1])
     assert code == 0 and {"bleu_greedy", "bleu_beam", "chrf_greedy", "chrf_beam"} <= set(metrics)
     code, out, _ = run_cli(
-        capsys,
-        "translate",
-        "predict",
-        "--model-dir",
-        str(model_dir),
-        "red cat",
-        "big dog",
-        "--plot",
-        str(tmp_path / "a.png"),
+        capsys, "translate", "predict", f"--model-dir={model_dir}", "red cat", "big dog", f"--plot={tmp_path / 'a.png'}"
     )
     assert code == 0 and len(out.strip().splitlines()) == 2 and (tmp_path / "a.png").exists()
     code, out, _ = run_cli(
@@ -60,14 +48,10 @@ def test_tune_leaves_a_translator_that_translates(tmp_path, tsv_file, capsys):
         capsys,
         "translate",
         "tune",
-        "--data",
-        str(tsv_file),
-        "--model-dir",
-        model_dir,
-        "--max-trials",
-        "1",
-        "--epochs",
-        "1",
+        f"--data={tsv_file}",
+        f"--model-dir={model_dir}",
+        "--max-trials=1",
+        "--epochs=1",
         "--quiet",
     )
     assert code == 0

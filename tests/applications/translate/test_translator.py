@@ -4,6 +4,7 @@ import tensorflow as tf
 
 from keras_seq.applications.translate import Translator, build_translator
 from keras_seq.errors import UserInputError
+from tests.applications.shared import exported, same_after_reload
 from tests.applications.translate.conftest import SMALL
 
 
@@ -59,13 +60,9 @@ def test_bad_input(trained):
 
 def test_save_load_and_export_translate_alike(trained, tmp_path):
     translator, _, val_pairs, model_dir = trained
-    loaded = Translator.load(str(model_dir))
     sentences = val_pairs.sources[:5]
-    expected = translator.translate(sentences)
-    assert loaded.translate(sentences) == expected
-    export_dir = str(tmp_path / "export")
-    translator.export(export_dir)
-    module = tf.saved_model.load(export_dir)
+    expected = same_after_reload(translator, model_dir, "translate", sentences)
+    module = exported(translator, tmp_path / "export")
     got = [t.decode() for t in module.translate(tf.constant(sentences + [""])).numpy()]
     assert got == expected + [""]
 
@@ -108,9 +105,7 @@ def test_tied_embeddings_train_translate_and_export(tsv_file, tmp_path):
     sentences = val_pairs.sources[:4]
     expected = translator.translate(sentences, beam_width=3)
     assert Translator.load(str(model_dir)).translate(sentences, beam_width=3) == expected
-    export_dir = str(tmp_path / "export")
-    translator.export(export_dir)
-    module = tf.saved_model.load(export_dir)
+    module = exported(translator, tmp_path / "export")
     got = [t.decode() for t in module.translate(tf.constant(sentences)).numpy()]
     assert got == translator.translate(sentences)
 
@@ -129,9 +124,7 @@ def test_location_attention_trains_and_translates_with_beam_search_and_the_expor
     ]  # two source lengths: the alignments' state is masked
     greedy, beam = translator.translate(sentences, beam_width=1), translator.translate(sentences, beam_width=3)
     assert all(isinstance(t, str) for t in greedy + beam)
-    export_dir = str(tmp_path / "export")
-    translator.export(export_dir)
-    module = tf.saved_model.load(export_dir)  # kept: its variables live as long as it does
+    module = exported(translator, tmp_path / "export")  # kept: its variables live as long as it does
     got = [t.decode() for t in module.translate(tf.constant(sentences)).numpy()]
     assert got == translator.translate(sentences)
 
@@ -187,7 +180,6 @@ def test_in_graph_encoding_matches_training_and_the_export_matches_python(vocabu
     )
     for got, want in zip((src, tgt_in, tgt_out), expected):
         assert [row[row != 0].tolist() for row in got.numpy()] == [w.tolist() for w in want]
-    translator.export(str(tmp_path / "export"))
-    module = tf.saved_model.load(str(tmp_path / "export"))
+    module = exported(translator, tmp_path / "export")
     got = [t.decode() for t in module.translate(tf.constant(test_sources)).numpy()]
     assert got == translator.translate(test_sources)  # [UNK] included, as Python writes it
