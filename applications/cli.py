@@ -27,6 +27,7 @@ APPLICATIONS = {
     "translate": "translate",
     "ntm": "ntm",
     "caption": "caption",
+    "tag": "tag",
 }
 
 

@@ -114,6 +114,19 @@ def to_iob2(tags, scheme="iob2"):
     return out, repaired
 
 
+def iob2_to_bioes(tags):
+    """Valid IOB2 tags in BIOES: an entity's last token `E-` (`S-` alone)."""
+    out = []
+    for i, tag in enumerate(tags):
+        prefix, kind = split_tag(tag, "iob2")
+        if prefix == "O":
+            out.append("O")
+            continue
+        ends = i + 1 == len(tags) or tags[i + 1] != f"I-{kind}"
+        out.append(f"{'S' if ends else 'B'}-{kind}" if prefix == "B" else f"{'E' if ends else 'I'}-{kind}")
+    return out
+
+
 def entity_spans(tags, scheme="iob2"):
     """The entities a sentence's tags name, by conlleval's reading: a list
     of `(type, start, end)` token spans, `end` exclusive.

@@ -6,6 +6,7 @@ from keras_seq.layers.attention_decoder_cell import AttentionDecoderCell
 from keras_seq.layers.attention_penalty import AttentionPenalty
 from keras_seq.layers.attention_pooling import AttentionPooling
 from keras_seq.layers.bahdanau_attention import BahdanauAttention
+from keras_seq.layers.character_encoder import CharacterEncoder
 from keras_seq.layers.content_addressing import ContentAddressing
 from keras_seq.layers.crf import CRF
 from keras_seq.layers.crf_decode import CRFDecode
@@ -36,6 +37,7 @@ __all__ = [
     "AttentionDecoderCell",
     "AttentionPooling",
     "BahdanauAttention",
+    "CharacterEncoder",
     "ContentAddressing",
     "CRF",
     "CRFDecode",

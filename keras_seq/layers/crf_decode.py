@@ -22,7 +22,7 @@ class CRFDecode(keras.layers.Layer):
         scores `(B,)`; with `top_k > 1`, `(B, k, T)` and `(B, k)`.
 
     Example:
-    >>> tagger = keras.Model(model.inputs, CRFDecode()(model.outputs[0]))
+    >>> tagger = keras.Model(model.input, CRFDecode()(model.output))
     >>> tags, scores = tagger.predict(word_ids)
     """
 

@@ -1,0 +1,298 @@
+"""The trained tagger: tag raw text or tokens, evaluate (entity F1 or token
+accuracy), save, load, export."""
+
+import warnings
+
+import numpy as np
+
+from keras_seq.applications import training
+from keras_seq.applications.tag.config import INFERENCE_BATCH_SIZE, TaggerConfig
+from keras_seq.applications.tag.data import read_source
+from keras_seq.applications.tag.model import TaggerHyperModel, build_tagger
+from keras_seq.applications.tag.preprocessor import TaggerPreprocessor, build_vocabularies, split_long, tag_ids
+from keras_seq.applications.task import Task
+from keras_seq.applications.training import Prepared
+from keras_seq.data.tag_schemes import entity_spans
+from keras_seq.errors import UserInputError
+from keras_seq.ops.crf import crf_decode
+from keras_seq.training import BestWeights
+
+
+class Tagger(Task):
+    """A trained sequence tagger with its vocabularies and tags: `tag`,
+    `evaluate`, `save`, `load`, `export`.
+
+    Args:
+        model: a model from `build_tagger` (its config, tags and
+            vocabularies travel inside it).
+
+    Example:
+    >>> tagger = Tagger.load("saved_models/tag")
+    >>> tagger.tag("John Smith flew to Paris.")[0]["entities"]
+    [{'type': 'PER', 'start': 0, 'end': 10, 'text': 'John Smith'}, ...]
+    """
+
+    config_class = TaggerConfig
+    builder = staticmethod(build_tagger)
+    hypermodel_class = TaggerHyperModel
+    serving = "keras_seq.applications.tag.export:TaggerModule"
+    required_assets = ("words", "chars")
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.preprocessor = TaggerPreprocessor(self.config, self.assets["words"], self.assets["chars"])
+
+    # ------------------------------------------------------------- tagging
+    def tokenize(self, texts):
+        """Each text's tokens (see `keras_seq.applications.tag.preprocessor`)."""
+        import tensorflow as tf
+
+        tokens = self.preprocessor.tokenize(tf.constant(texts))
+        return [[t.decode("utf-8") for t in row] for row in tokens.to_list()]
+
+    def predict_tags(self, sentences):
+        """Tag names for each sentence (a list of tokens); sentences longer
+        than `max_length` are tagged in pieces."""
+        pieces, owners = [], []
+        for i, words in enumerate(sentences):
+            for start in range(0, max(len(words), 1), self.config.max_length):
+                pieces.append(words[start : start + self.config.max_length])
+                owners.append(i)
+        names = self.config.tags
+        out = [[] for _ in sentences]
+        for start in range(0, len(pieces), INFERENCE_BATCH_SIZE):
+            batch = pieces[start : start + INFERENCE_BATCH_SIZE]
+            ids = self.decode(self.model.predict_on_batch(list(self.preprocessor.encode_sentences(batch))))
+            for words, row, owner in zip(batch, ids, owners[start : start + INFERENCE_BATCH_SIZE]):
+                out[owner].extend(names[t] for t in row[: len(words)])
+        return out
+
+    def decode(self, outputs):
+        """The model's outputs -> tag ids `(B, T)` (Viterbi for the CRF)."""
+        if self.config.head == "crf":
+            return np.asarray(crf_decode(outputs)[0])
+        return np.asarray(outputs).argmax(-1)
+
+    def tag(self, texts):
+        """Tag raw strings, or sentences given as lists of tokens.
+
+        Args:
+            texts: a string, a list of strings, or a list of token lists.
+
+        Returns:
+            One dict per text: `tokens`, `tags`, and for chunk tags
+            `entities`, each `{"type", "start", "end", "text"}` (character
+            offsets into the text, `end` exclusive; token offsets for
+            token lists).
+        """
+        raw = isinstance(texts, str) or (isinstance(texts, (list, tuple)) and texts and isinstance(texts[0], str))
+        if raw:
+            texts = _check_texts(texts)
+            sentences = self.tokenize(texts)
+        else:
+            sentences = _check_token_lists(texts)
+        tags = self.predict_tags(sentences)
+        out = []
+        for i, (words, row) in enumerate(zip(sentences, tags)):
+            item = {"tokens": list(words), "tags": row}
+            if self.config.scheme:
+                offsets = _offsets(texts[i], words) if raw else [(k, k + 1) for k in range(len(words))]
+                item["entities"] = [
+                    {
+                        "type": kind,
+                        "start": offsets[s][0],
+                        "end": offsets[e - 1][1],
+                        "text": texts[i][offsets[s][0] : offsets[e - 1][1]] if raw else " ".join(words[s:e]),
+                    }
+                    for kind, s, e in entity_spans(row, self.config.scheme)
+                ]
+            out.append(item)
+        return out
+
+    # ------------------------------------------------------------ evaluation
+    def evaluate(self, data):
+        """Entity-level precision, recall and F1 (micro, percent; exact span
+        and type, as conlleval), per type too, for chunk tags; token
+        accuracy always.
+
+        Raises:
+            UserInputError: a tag the model never saw.
+        """
+        unseen = sorted(set(data.tag_set()) - set(self.config.tags))
+        if unseen:
+            raise UserInputError(
+                f"{data.description}: tag(s) {', '.join(unseen[:5])} never seen in training; the model knows "
+                f"{', '.join(self.config.tags[:12])}"
+            )
+        predicted = self.predict_tags(data.sentences)
+        metrics = token_accuracy(data.tags, predicted)
+        if self.config.scheme:
+            metrics.update(entity_scores(data.tags, predicted, self.config.scheme))
+        return metrics
+
+    def describe(self, metrics):
+        line = f"token accuracy {metrics['accuracy']:.2f}% on {metrics['tokens']} tokens"
+        if "f1" in metrics:
+            line = (
+                f"entity F1 {metrics['f1']:.2f} (precision {metrics['precision']:.2f}, recall {metrics['recall']:.2f}) "
+                f"over {metrics['entities']} entities; " + line
+            )
+        return line
+
+    # -------------------------------------------------------------- training
+    @classmethod
+    def read_examples(cls, source, split="train", **data_options):
+        return read_source(source, split, **data_options)
+
+    @classmethod
+    def prepare(cls, config, train, validation):
+        from keras_seq.applications.tag.data import tag_scheme
+
+        tags = train.tag_set()
+        unseen = sorted(set(validation.tag_set()) - set(tags))
+        if unseen:
+            warnings.warn(f"validation tags never in training: {', '.join(unseen)}", stacklevel=2)
+            tags = tags + unseen
+        config = config.replace(tags=tags, scheme=tag_scheme(tags))
+        sentences, rows, split = split_long(train.sentences, train.tags, config.max_length)
+        if split:
+            warnings.warn(
+                f"{split} training sentence(s) longer than {config.max_length} tokens were split", stacklevel=2
+            )
+        words, chars = build_vocabularies(sentences, config.max_words, config.min_count)
+        pre = TaggerPreprocessor(config, words, chars)
+        val_sentences, val_rows, _ = split_long(validation.sentences, validation.tags, config.max_length)
+        summary = (
+            f"Data: {train.description}; {len(sentences)} training and {len(val_sentences)} validation sentences, "
+            f"{len(tags)} tags ({config.scheme or 'no chunk scheme'}), {len(words)} words, {len(chars)} characters."
+        )
+        return Prepared(
+            config,
+            _dataset(pre, sentences, rows, config, shuffle=True),
+            _dataset(pre, val_sentences, val_rows, config, shuffle=False),
+            {"words": words, "chars": chars},
+            validation,
+            summary,
+        )
+
+    def training_callbacks(self, prepared, print_fn=print, verbose=1):
+        if not self.config.patience:
+            return []
+        return [BestWeights("val_loss", mode="min", patience=self.config.patience, print_fn=print_fn)]
+
+
+def _dataset(pre, sentences, rows, config, shuffle):
+    """Batches of `((word_ids, char_ids, case_ids), tag_ids[, weights])`,
+    encoded once (the sentences fit in memory)."""
+    import tensorflow as tf  # data pipeline
+
+    if not sentences:
+        raise UserInputError("no sentence to train or validate on")
+    order = np.argsort([len(s) for s in sentences], kind="stable")  # similar lengths batch together: less padding
+    batches = []
+    size = config.batch_size if shuffle else INFERENCE_BATCH_SIZE
+    for start in range(0, len(order), size):
+        index = order[start : start + size]
+        batch_sentences = [sentences[i] for i in index]
+        inputs = pre.encode_sentences(batch_sentences)
+        labels = tag_ids([rows[i] for i in index], config.tags, inputs[0].shape[1])
+        weights = (inputs[0] != 0).astype("float32")
+        batches.append((inputs, labels, weights) if config.head == "softmax" else (inputs, labels))
+    data = tf.data.Dataset.from_generator(
+        lambda: iter(batches),
+        output_signature=_signature(config.head),
+    )
+    if shuffle:
+        data = data.shuffle(len(batches), seed=config.seed, reshuffle_each_iteration=True)
+    return data.apply(tf.data.experimental.assert_cardinality(len(batches))).prefetch(2)
+
+
+def _signature(head):
+    import tensorflow as tf
+
+    inputs = (
+        tf.TensorSpec((None, None), tf.int32),
+        tf.TensorSpec((None, None, None), tf.int32),
+        tf.TensorSpec((None, None), tf.int32),
+    )
+    labels = tf.TensorSpec((None, None), tf.int32)
+    if head == "softmax":
+        return inputs, labels, tf.TensorSpec((None, None), tf.float32)
+    return inputs, labels
+
+
+# -------------------------------------------------------------------- scores
+def token_accuracy(gold, predicted):
+    """`{"accuracy": percent, "tokens": n}` over every token."""
+    pairs = [(g, p) for gs, ps in zip(gold, predicted) for g, p in zip(gs, ps)]
+    correct = sum(g == p for g, p in pairs)
+    return {"accuracy": round(100.0 * correct / max(len(pairs), 1), 2), "tokens": len(pairs)}
+
+
+def entity_scores(gold, predicted, scheme="iob2"):
+    """Entity-level scores by conlleval's definition (an entity counts when
+    its span and type are exact): micro `precision`, `recall`, `f1` in
+    percent, the count of gold `entities`, and the same per type."""
+    counts = {}  # type -> [true positives, predicted, gold]
+    for gs, ps in zip(gold, predicted):
+        g, p = set(entity_spans(gs, scheme)), set(entity_spans(ps, scheme))
+        for kind, *_ in g | p:
+            counts.setdefault(kind, [0, 0, 0])
+        for span in p:
+            counts[span[0]][1] += 1
+            counts[span[0]][0] += span in g
+        for span in g:
+            counts[span[0]][2] += 1
+
+    def scores(tp, n_pred, n_gold):
+        precision = 100.0 * tp / n_pred if n_pred else 0.0
+        recall = 100.0 * tp / n_gold if n_gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {"precision": round(precision, 2), "recall": round(recall, 2), "f1": round(f1, 2), "entities": n_gold}
+
+    total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    return {**scores(*total), "per_type": {kind: scores(*c) for kind, c in sorted(counts.items())}}
+
+
+# -------------------------------------------------------------------- inputs
+def _check_texts(texts):
+    from keras_seq.data import check_texts
+
+    return check_texts(texts)
+
+
+def _check_token_lists(sentences):
+    if isinstance(sentences, (list, tuple)) and not sentences:
+        raise UserInputError("no text given")
+    if not isinstance(sentences, (list, tuple)):
+        raise UserInputError(f"give a text, a list of texts or a list of token lists; got {type(sentences).__name__}")
+    for i, words in enumerate(sentences, 1):
+        if not isinstance(words, (list, tuple)) or not words or not all(isinstance(w, str) and w for w in words):
+            raise UserInputError(f"text {i} is neither a string nor a non-empty list of non-empty strings (tokens)")
+    return [list(words) for words in sentences]
+
+
+def _offsets(text, tokens):
+    """`(start, end)` character offsets of each token in `text`, in order."""
+    offsets, position = [], 0
+    for token in tokens:
+        start = text.find(token, position)
+        if start < 0:  # cannot happen for our own tokens; a safe fallback
+            start = position
+        offsets.append((start, start + len(token)))
+        position = start + len(token)
+    return offsets
+
+
+def train(config=None, data="embedded", **kwargs):
+    """Train a tagger on `data` (see `read_source`) and save it. Keyword
+    arguments are those of `keras_seq.applications.training.train`, and
+    the data options `word_column`, `tag_column`.
+
+    Returns:
+        `(tagger, history)`.
+    """
+    return training.train(Tagger, config, data, **kwargs)
+
+
+__all__ = ["Tagger", "entity_scores", "token_accuracy", "train"]

@@ -1,0 +1,101 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from keras_seq.applications.tag import Tagger, entity_scores
+from keras_seq.applications.tag.data import read_source
+from keras_seq.errors import UserInputError
+from tests.applications.shared import exported, same_after_reload
+from tests.applications.tag.conftest import toy_news, write_conll
+
+
+def test_it_learns_the_toy_entities(trained, tmp_path):
+    tagger, history, validation, _ = trained
+    assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]
+    sentences, tags = toy_news(100, seed=7)
+    metrics = tagger.evaluate(read_source(str(write_conll(tmp_path / "test.conll", sentences, tags))))
+    assert metrics["f1"] > 90 and metrics["accuracy"] > 95, metrics
+    assert set(metrics["per_type"]) == {"PER", "LOC"}
+
+
+def test_tag_returns_tokens_tags_and_character_spans(trained):
+    tagger, *_ = trained
+    text = "Yesterday Ada Lovelace left Oslo for Kyoto."
+    (result,) = tagger.tag(text)
+    assert result["tokens"] == ["Yesterday", "Ada", "Lovelace", "left", "Oslo", "for", "Kyoto", "."]
+    assert len(result["tags"]) == len(result["tokens"])
+    for entity in result["entities"]:
+        assert text[entity["start"] : entity["end"]] == entity["text"]
+    assert {"type": "PER", "start": 10, "end": 22, "text": "Ada Lovelace"} in result["entities"]
+    by_tokens = tagger.tag([["Mary", "flew", "to", "Lima", "."]])[0]
+    assert by_tokens["tags"] == ["B-PER", "O", "O", "B-LOC", "O"]
+    assert by_tokens["entities"][1] == {"type": "LOC", "start": 3, "end": 4, "text": "Lima"}
+
+
+def test_long_sentences_are_tagged_in_pieces(trained):
+    tagger, *_ = trained
+    words = ["Tom", "flew", "to", "Paris", "."] * 30  # 150 tokens, max_length 100
+    (result,) = tagger.tag([words])
+    assert len(result["tags"]) == 150 and result["tags"][:4] == ["B-PER", "O", "O", "B-LOC"]
+
+
+@pytest.mark.parametrize(
+    "bad, match", [("", "empty"), ([], "no text"), ([3], "text 1 is neither"), ([["a", ""]], "text 1 is neither")]
+)
+def test_bad_input_to_tag(trained, bad, match):
+    tagger, *_ = trained
+    with pytest.raises(UserInputError, match=match):
+        tagger.tag(bad)
+
+
+def test_evaluate_refuses_tags_it_never_saw(trained, tmp_path):
+    tagger, *_ = trained
+    path = write_conll(tmp_path / "new.conll", [["Acme", "rose"]], [["B-ORG", "O"]])
+    with pytest.raises(UserInputError, match="B-ORG never seen"):
+        tagger.evaluate(read_source(str(path)))
+
+
+def test_save_load_and_export_tag_alike(trained, tmp_path):
+    tagger, _, validation, model_dir = trained
+    sentences = [" ".join(words) for words in validation.sentences[:6]]
+    expected = same_after_reload(tagger, model_dir, "tag", sentences)
+    module = exported(tagger, tmp_path / "export")
+    served = module.tag(np.array(sentences + ["Tom flew to Oslo ."], dtype=object))
+    lengths = served["lengths"].numpy()
+    for i, result in enumerate(expected):
+        n = lengths[i]
+        assert [t.decode() for t in served["tokens"].numpy()[i, :n]] == result["tokens"]
+        assert [t.decode() for t in served["tags"].numpy()[i, :n]] == result["tags"]
+    script = (
+        "import json, sys, tensorflow as tf\n"
+        "m = tf.saved_model.load(sys.argv[1])\n"
+        "out = m.signatures['serving_default'](texts=tf.constant(['Mary lives near Cairo .']))\n"
+        "print(json.dumps([t.decode() for t in out['tags'].numpy()[0]]))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script, str(tmp_path / "export")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == tagger.tag("Mary lives near Cairo .")[0]["tags"]
+
+
+def test_entity_scores_follow_conlleval():
+    gold = [["B-PER", "I-PER", "O", "B-LOC"], ["B-LOC", "O"]]
+    predicted = [["B-PER", "O", "O", "B-LOC"], ["B-LOC", "B-PER"]]
+    scores = entity_scores(gold, predicted)
+    # gold: PER(0,2), LOC(3,4), LOC(0,1); predicted: PER(0,1) wrong span, LOC, LOC, PER(1,2) spurious
+    assert (scores["precision"], scores["recall"], scores["entities"]) == (50.0, 66.67, 3)
+    assert scores["per_type"]["LOC"]["f1"] == 100.0 and scores["per_type"]["PER"]["f1"] == 0.0
+
+
+def test_a_softmax_head_trains_too(conll_file, tmp_path):
+    from keras_seq.applications.tag import train
+    from tests.applications.shared import quiet
+    from tests.applications.tag.conftest import SMALL
+
+    config = SMALL.replace(head="softmax", epochs=3, char_encoder="lstm")
+    _, history = train(config, data=str(conll_file), model_dir=str(tmp_path / "m"), **quiet())
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    (result,) = Tagger.load(str(tmp_path / "m")).tag("Omar flew to Lima .")
+    assert len(result["tags"]) == 5 and set(result["tags"]) <= {"O", "B-PER", "I-PER", "B-LOC", "I-LOC"}
