@@ -109,6 +109,24 @@ class Tagger(Task):
             out.append(item)
         return out
 
+    def encode_batch(self, texts, tags):
+        """A batch of raw `texts` and their space-separated `tags` (one a
+        token, as the preprocessor tokenizes the text) -> the model's
+        inputs and tag ids (TensorFlow ops; `Task.fit`)."""
+        import tensorflow as tf  # data pipeline
+
+        inputs = self.preprocessor.encode(self.preprocessor.tokenize(texts))
+        names = tf.constant(self.config.tags)
+        table = tf.lookup.StaticHashTable(
+            tf.lookup.KeyValueTensorInitializer(names, tf.range(tf.size(names), dtype=tf.int32)), default_value=0
+        )
+        steps = tf.shape(inputs[0])[1]
+        ids = tf.ragged.map_flat_values(table.lookup, tf.strings.split(tags)[:, :steps]).to_tensor(0)  # (B, <=T)
+        ids = tf.pad(ids, [[0, 0], [0, steps - tf.shape(ids)[1]]])  # (B, T)
+        if self.config.head == "softmax":
+            return inputs, ids, tf.cast(inputs[0] != 0, "float32")
+        return inputs, ids
+
     # ------------------------------------------------------------ evaluation
     def evaluate(self, data):
         """Entity-level precision, recall and F1 (micro, percent; exact span

@@ -123,6 +123,20 @@ APPS = {
 }
 
 
+def _tagged(folder):
+    from tests.applications.tag.conftest import toy_news, write_conll
+
+    return str(write_conll(folder / "news.conll", *toy_news(60)))
+
+
+APPS["tag"] = (
+    _tagged,
+    ["--units", "8", "--embedding-dim", "8", "--char-dim", "8", "--batch-size", "16"],
+    ["predict", "Mary flew to Paris ."],
+    "[x.decode() for x in m.signatures['tag'](texts=tf.constant(['Mary flew to Paris .']))['tags'].numpy()[0]]",
+)
+
+
 def _copy_batches():
     """Eight copy sequences as a user holds them: inputs, targets, weights."""
     import numpy as np
@@ -149,6 +163,7 @@ RAW = {
     "ntm": _copy_batches,
     "sentiment": lambda: (["I loved it", "I hated it"] * 4, [1, 0] * 4),
     "translate": lambda: (["red cat", "blue dog"] * 4, ["cat red", "dog blue"] * 4),
+    "tag": lambda: (["Mary flew to Paris .", "It rained ."] * 4, ["B-PER O O B-LOC O", "O O O"] * 4),
 }
 
 
@@ -313,7 +328,8 @@ def test_another_applications_model_is_one_clear_error(trained, capsys):
         "char-lm": "sentiment",
         "sentiment": "translate",
         "translate": "ntm",
-        "ntm": "caption",
+        "ntm": "tag",
+        "tag": "caption",
     }[app]
     code, _, err = run_cli(capsys, other, "export", "--model-dir", model_dir)
     assert code == 2 and f"holds a {app} model, not a {other} one" in err
@@ -339,6 +355,7 @@ HELPS = [
     ["sentiment", "predict", "--help"],
     ["ntm", "plot", "--help"],
     ["caption", "plot", "--help"],
+    ["tag", "predict", "--help"],
 ]
 
 
