@@ -131,7 +131,7 @@ def _tagged(folder):
 
 APPS["tag"] = (
     _tagged,
-    ["--units", "8", "--embedding-dim", "8", "--char-dim", "8", "--batch-size", "16"],
+    ["--units", "8", "--embedding-dim", "8", "--char-dim", "8", "--batch-size", "16", "--head", "softmax"],
     ["predict", "Mary flew to Paris ."],
     "[x.decode() for x in m.signatures['tag'](texts=tf.constant(['Mary flew to Paris .']))['tags'].numpy()[0]]",
 )

@@ -89,6 +89,7 @@ def test_entity_scores_follow_conlleval():
     assert scores["per_type"]["LOC"]["f1"] == 100.0 and scores["per_type"]["PER"]["f1"] == 0.0
 
 
+@pytest.mark.slow  # the contract suite trains, evaluates and exports a softmax tagger in the default run
 def test_a_softmax_head_trains_too(conll_file, tmp_path):
     from keras_seq.applications.tag import train
     from tests.applications.shared import quiet

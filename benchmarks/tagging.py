@@ -1,0 +1,140 @@
+"""Entity F1 of the tagger: ours (BiLSTM-CRF with character and case
+features), ours with a softmax head, and the plain Keras tagger a user
+writes from the keras.io examples, the same data and wall-clock budget, in
+one run.
+
+Data: `../shared/data/tagging/<name>/` (`wnut17`: `train.conll.gz`,
+`dev.conll.gz`, `test.conll.gz`; `wikiann-en`: `*.tsv.gz`), read by the
+tagger's own reader. The dev file is the validation set (early stopping
+on its loss, the best epoch's weights kept, for every model); the test
+file is touched once, at the end.
+
+- ours: `build_tagger` with the app's defaults (`--set FIELD=VALUE` to
+  explore);
+- softmax: the same with `head="softmax"`;
+- keras: word ids (the same vocabulary) -> `Embedding(100, mask_zero)` ->
+  `Bidirectional(keras.layers.LSTM(100, return_sequences=True))` ->
+  `Dense(K, softmax)`, trained on the real tokens only.
+
+    python benchmarks/tagging.py --data wnut17 [--budget 1800] [--seeds 0 1 2]
+    python benchmarks/tagging.py --data wikiann-en --models ours --budget 300 --set units=200
+"""
+
+import argparse
+import json
+import os
+import statistics
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+from overrides import parse_overrides  # noqa: E402
+
+from keras_seq.applications.tag import Tagger, TaggerConfig, build_tagger, entity_scores  # noqa: E402
+from keras_seq.applications.tag.data import read_source  # noqa: E402
+from keras_seq.training import BestWeights, TimeBudget  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "..", "..", "shared", "data", "tagging")
+
+
+def load(name):
+    folder = os.path.join(DATA, name)
+    files = {f.split(".")[0]: os.path.join(folder, f) for f in os.listdir(folder)}
+    return {split: read_source(files[split]) for split in ("train", "dev", "test")}
+
+
+def fit(model, train, validation, budget, patience):
+    """Train until the budget is spent (or the patience runs out); the best
+    epoch's weights by validation loss. Returns `(seconds, epochs)`."""
+    begin = time.perf_counter()
+    callbacks = [TimeBudget(budget), BestWeights("val_loss", mode="min", patience=patience)]
+    history = model.fit(train, validation_data=validation, epochs=10_000, callbacks=callbacks, verbose=0)
+    return time.perf_counter() - begin, len(history.history["loss"])
+
+
+def keras_peer(num_words, num_tags, seed):
+    keras.utils.set_random_seed(seed)
+    ids = keras.Input((None,), dtype="int32")
+    x = keras.layers.Embedding(num_words, 100, mask_zero=True)(ids)
+    x = keras.layers.Bidirectional(keras.layers.LSTM(100, return_sequences=True))(x)
+    model = keras.Model(ids, keras.layers.Dense(num_tags, activation="softmax")(x))
+    model.compile("adam", "sparse_categorical_crossentropy", weighted_metrics=["accuracy"])
+    return model
+
+
+def words_only(dataset):
+    """The tagger's pipeline for the peer: word ids, tags, and the real tokens' weights."""
+    import tensorflow as tf
+
+    return dataset.map(lambda inputs, tags, *rest: (inputs[0], tags, tf.cast(inputs[0] != 0, "float32")))
+
+
+def tag_with(model, tagger, sentences, words_only_model):
+    """Tag names per sentence: ours through `Tagger`, the peer by argmax."""
+    if not words_only_model:
+        return tagger.predict_tags(sentences)
+    word_ids, _, _ = tagger.preprocessor.encode_sentences(sentences)
+    ids = model.predict(word_ids, batch_size=256, verbose=0).argmax(-1)
+    return [[tagger.config.tags[t] for t in row[: len(words)]] for row, words in zip(ids, sentences)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default="wnut17", help="a folder of ../shared/data/tagging")
+    parser.add_argument("--budget", type=float, default=1800.0, help="training seconds per model")
+    parser.add_argument("--patience", type=int, default=5)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument(
+        "--models", nargs="+", choices=["ours", "softmax", "keras"], default=["ours", "softmax", "keras"]
+    )
+    parser.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE", help="override fields of ours' config")
+    args = parser.parse_args()
+
+    data = load(args.data)
+    overrides = parse_overrides(args.set)
+    rows = []
+    for seed in args.seeds:
+        row = {"seed": seed}
+        for name in args.models:
+            config = TaggerConfig(seed=seed).replace(**overrides)
+            if name != "ours":
+                config = config.replace(head="softmax")
+            prepared = Tagger.prepare(config, data["train"], data["dev"])
+            tagger = Tagger(build_tagger(prepared.config, **prepared.assets))
+            model, train, validation = tagger.model, prepared.train, prepared.validation
+            if name == "keras":
+                model = keras_peer(len(prepared.assets["words"]), prepared.config.num_tags, seed)
+                train, validation = words_only(prepared.train), words_only(prepared.validation)
+            seconds, epochs = fit(model, train, validation, args.budget, args.patience)
+            tokens = sum(len(s) for s in data["train"].sentences) * epochs
+            begin = time.perf_counter()
+            predicted = tag_with(model, tagger, data["test"].sentences, name == "keras")
+            tag_seconds = time.perf_counter() - begin
+            scores = entity_scores(data["test"].tags, predicted, prepared.config.scheme or "iob2")
+            row[name] = {
+                "f1": scores["f1"],
+                "precision": scores["precision"],
+                "recall": scores["recall"],
+                "epochs": epochs,
+                "train_tokens_per_s": round(tokens / seconds),
+                "tag_tokens_per_s": round(sum(len(s) for s in data["test"].sentences) / tag_seconds),
+                "parameters": model.count_params(),
+            }
+            print(f"seed {seed} {name}: test F1 {scores['f1']:.2f} ({epochs} epochs in {seconds:.0f} s)", flush=True)
+        rows.append(row)
+    summary = {"data": args.data, "budget_s": args.budget, "ours_overrides": overrides}
+    for name in args.models:
+        summary[f"{name}_median_f1"] = statistics.median(r[name]["f1"] for r in rows)
+    if "ours" in args.models and "keras" in args.models:
+        gaps = [r["ours"]["f1"] - r["keras"]["f1"] for r in rows]
+        summary["ours_minus_keras_f1"] = gaps
+        summary["seeds_ours_3_points_above_keras"] = sum(gap >= 3 for gap in gaps)
+    summary["rows"] = rows
+    print("median test F1: " + ", ".join(f"{name} {summary[name + '_median_f1']:.2f}" for name in args.models))
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
