@@ -25,6 +25,14 @@ class TagCommand(AppCommand):
 
     def add_actions(self, actions):
         self.add_predict(actions, "tag texts given on the command line or in --input", "text")
+        plot = self.add_plot(
+            actions,
+            "a text with its entities highlighted (.html or .png), and with --transitions the CRF's transition scores",
+            output="tags.html",
+            output_help="the picture of the text: FILE.html or FILE.png (default: %(default)s)",
+        )
+        plot.add_argument("text")
+        plot.add_argument("--transitions", metavar="PNG", help="also write the learned transition scores as a heat map")
 
     def after_train(self, task, history):
         sample = history.validation_examples.sentences[:3]
@@ -37,6 +45,24 @@ class TagCommand(AppCommand):
         for result in results:
             print(" ".join(f"{w}/{t}" for w, t in zip(result["tokens"], result["tags"])))
         print(json.dumps({"results": results}, ensure_ascii=False))
+
+    def run_plot(self, args):
+        from keras_seq.errors import UserInputError
+
+        tagger = self.load(args)
+        if args.output.endswith(".html"):
+            from keras_seq.export import atomic_file
+
+            with atomic_file(args.output) as tmp, open(tmp, "w", encoding="utf-8") as file:
+                file.write(tagger.highlight_html([args.text]))
+        elif args.output.endswith(".png"):
+            tagger.highlight_png([args.text], args.output)
+        else:
+            raise UserInputError(f"--output writes a .html or .png file; got {args.output}")
+        print(f"tags written to {args.output}")
+        if args.transitions:
+            tagger.plot_transitions(args.transitions)
+            print(f"transition scores written to {args.transitions}")
 
 
 COMMAND = TagCommand()
