@@ -16,6 +16,7 @@ from keras_seq.data.tag_schemes import entity_spans
 from keras_seq.errors import UserInputError
 from keras_seq.ops.crf import crf_decode
 from keras_seq.training import BestWeights
+from keras_seq.training.entity_scores import entity_scores, token_accuracy
 
 
 class Tagger(Task):
@@ -330,39 +331,6 @@ def _signature(head):
     if head == "softmax":
         return inputs, labels, tf.TensorSpec((None, None), tf.float32)
     return inputs, labels
-
-
-# -------------------------------------------------------------------- scores
-def token_accuracy(gold, predicted):
-    """`{"accuracy": percent, "tokens": n}` over every token."""
-    pairs = [(g, p) for gs, ps in zip(gold, predicted) for g, p in zip(gs, ps)]
-    correct = sum(g == p for g, p in pairs)
-    return {"accuracy": round(100.0 * correct / max(len(pairs), 1), 2), "tokens": len(pairs)}
-
-
-def entity_scores(gold, predicted, scheme="iob2"):
-    """Entity-level scores by conlleval's definition (an entity counts when
-    its span and type are exact): micro `precision`, `recall`, `f1` in
-    percent, the count of gold `entities`, and the same per type."""
-    counts = {}  # type -> [true positives, predicted, gold]
-    for gs, ps in zip(gold, predicted):
-        g, p = set(entity_spans(gs, scheme)), set(entity_spans(ps, scheme))
-        for kind, *_ in g | p:
-            counts.setdefault(kind, [0, 0, 0])
-        for span in p:
-            counts[span[0]][1] += 1
-            counts[span[0]][0] += span in g
-        for span in g:
-            counts[span[0]][2] += 1
-
-    def scores(tp, n_pred, n_gold):
-        precision = 100.0 * tp / n_pred if n_pred else 0.0
-        recall = 100.0 * tp / n_gold if n_gold else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return {"precision": round(precision, 2), "recall": round(recall, 2), "f1": round(f1, 2), "entities": n_gold}
-
-    total = [sum(c[i] for c in counts.values()) for i in range(3)]
-    return {**scores(*total), "per_type": {kind: scores(*c) for kind, c in sorted(counts.items())}}
 
 
 # -------------------------------------------------------------------- inputs

@@ -3,6 +3,7 @@
 from keras_seq.training.best_weights import BestWeights
 from keras_seq.training.crf_accuracy import CRFAccuracy
 from keras_seq.training.crf_loss import CRFLoss
+from keras_seq.training.entity_scores import entity_scores, token_accuracy
 from keras_seq.training.losses import SmoothedSparseCrossEntropy
 from keras_seq.training.metrics import BitsPerChar, Perplexity
 from keras_seq.training.nan_guard import NaNGuard
@@ -23,5 +24,7 @@ __all__ = [
     "SmoothedSparseCrossEntropy",
     "TimeBudget",
     "TrainingCheckpoint",
+    "entity_scores",
     "sequence_loss",
+    "token_accuracy",
 ]

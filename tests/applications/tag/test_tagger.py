@@ -5,7 +5,7 @@ import sys
 import numpy as np
 import pytest
 
-from keras_seq.applications.tag import Tagger, entity_scores
+from keras_seq.applications.tag import Tagger
 from keras_seq.applications.tag.data import read_source
 from keras_seq.errors import UserInputError
 from tests.applications.shared import exported, same_after_reload
@@ -78,15 +78,6 @@ def test_save_load_and_export_tag_alike(trained, tmp_path):
     run = subprocess.run([sys.executable, "-c", script, str(tmp_path / "export")], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]
     assert json.loads(run.stdout.strip().splitlines()[-1]) == tagger.tag("Mary lives near Cairo .")[0]["tags"]
-
-
-def test_entity_scores_follow_conlleval():
-    gold = [["B-PER", "I-PER", "O", "B-LOC"], ["B-LOC", "O"]]
-    predicted = [["B-PER", "O", "O", "B-LOC"], ["B-LOC", "B-PER"]]
-    scores = entity_scores(gold, predicted)
-    # gold: PER(0,2), LOC(3,4), LOC(0,1); predicted: PER(0,1) wrong span, LOC, LOC, PER(1,2) spurious
-    assert (scores["precision"], scores["recall"], scores["entities"]) == (50.0, 66.67, 3)
-    assert scores["per_type"]["LOC"]["f1"] == 100.0 and scores["per_type"]["PER"]["f1"] == 0.0
 
 
 @pytest.mark.slow  # the contract suite trains, evaluates and exports a softmax tagger in the default run
