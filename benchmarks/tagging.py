@@ -40,7 +40,7 @@ DATA = os.path.join(HERE, "..", "..", "shared", "data", "tagging")
 
 
 def load(name):
-    folder = os.path.join(DATA, name)
+    folder = name if os.path.isdir(name) else os.path.join(DATA, name)
     files = {f.split(".")[0]: os.path.join(folder, f) for f in os.listdir(folder)}
     return {split: read_source(files[split]) for split in ("train", "dev", "test")}
 
@@ -82,7 +82,7 @@ def tag_with(model, tagger, sentences, words_only_model):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default="wnut17", help="a folder of ../shared/data/tagging")
+    parser.add_argument("--data", default="wnut17", help="a folder of ../shared/data/tagging, or a folder's path")
     parser.add_argument("--budget", type=float, default=1800.0, help="training seconds per model")
     parser.add_argument("--patience", type=int, default=5)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
