@@ -6,9 +6,9 @@ from keras import ops
 
 from keras_seq.applications.hypermodel import TaskHyperModel
 from keras_seq.applications.sentiment.config import SentimentConfig
-from keras_seq.applications.sentiment.lexicon import load_lexicon
-from keras_seq.applications.sentiment.word_vectors import load_word_vectors
+from keras_seq.applications.sentiment.lexicon import load_lexicon, standardize_word
 from keras_seq.applications.task import AppModel
+from keras_seq.data.word_vectors import load_word_vectors
 from keras_seq.errors import UserInputError
 from keras_seq.layers import AttentionPooling, MaskedGlobalMaxPooling, PaddingMask, make_recurrent
 
@@ -73,7 +73,7 @@ def build_sentiment_classifier(config, vocabulary):
         x = keras.layers.Concatenate(name="with_lexicon")([x, prior])  # (B, T, E + 1)
     if config.word_vectors:
         known, vectors = load_word_vectors(
-            config.word_vectors, [w for w in training_words + sorted(polarity or []) if w]
+            config.word_vectors, [w for w in training_words + sorted(polarity or []) if w], standardize_word
         )
         v = _frozen_token_features(texts, known, vectors, config, "word_vectors")  # (B, T, D)
         v = keras.layers.Dropout(config.dropout, seed=config.seed + 1, name="word_vectors_dropout")(v)

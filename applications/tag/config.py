@@ -34,8 +34,10 @@ class TaggerConfig(AppConfig):
             encoder's output.
         case_features: a word's shape (lower, upper, title, digits, mixed)
             as a one-hot feature.
-        word_vectors: None, or the path of a GloVe-style `word v1 ... vD`
-            file: pretrained vectors as frozen features.
+        word_vectors: None, `"wordllama"` (the vectors that ship with the
+            `wordllama` package) or the path of a GloVe-style
+            `word v1 ... vD` file: pretrained vectors of the training
+            vocabulary's words as frozen features.
         cell, units, layers: our bidirectional recurrent layers (units per
             direction).
         head: `"crf"` (our CRF over the tag scores, Viterbi decoding) or
@@ -61,7 +63,7 @@ class TaggerConfig(AppConfig):
     char_dim: int = field(32, "size of the character embedding and of its encoder's output")
     case_features: bool = field(True, "a word's shape (lower, upper, title, digits, mixed) as a feature")
     word_vectors: typing.Optional[str] = field(
-        None, "pretrained word vectors as frozen features: a GloVe-style 'word v1 ... vD' file, or 'none'"
+        None, "pretrained vectors of the training words as frozen features: 'wordllama', a GloVe-style file, or 'none'"
     )
     cell: str = field("lstm", "recurrent cell", choices=CELLS)
     units: int = field(100, "units of each recurrent layer, per direction")
@@ -86,9 +88,9 @@ class TaggerConfig(AppConfig):
 
     def validate(self):
         self.check_fields()
-        if self.word_vectors is not None and not os.path.isfile(str(self.word_vectors)):
+        if self.word_vectors not in (None, "wordllama") and not os.path.isfile(str(self.word_vectors)):
             raise UserInputError(
-                f"word_vectors must be None or an existing 'word v1 ... vD' file; got {self.word_vectors!r}"
+                f"word_vectors must be None, 'wordllama' or a 'word v1 ... vD' file; got {self.word_vectors!r}"
             )
         if len(set(self.tags)) != len(self.tags):
             raise UserInputError(f"tags must be distinct; got {self.tags!r}")

@@ -272,6 +272,9 @@ class Tagger(Task):
                 f"{split} training sentence(s) longer than {config.max_length} tokens were split", stacklevel=2
             )
         words, chars = build_vocabularies(sentences, config.max_words, config.min_count)
+        assets = {"words": words, "chars": chars}
+        if config.word_vectors:
+            assets["word_vectors"] = _word_vectors(config.word_vectors, words)
         pre = TaggerPreprocessor(config, words, chars)
         val_sentences, val_rows, _ = split_long(validation.sentences, validation.tags, config.max_length)
         summary = (
@@ -282,7 +285,7 @@ class Tagger(Task):
             config,
             _dataset(pre, sentences, rows, config, shuffle=True),
             _dataset(pre, val_sentences, val_rows, config, shuffle=False),
-            {"words": words, "chars": chars},
+            assets,
             validation,
             summary,
         )
@@ -291,6 +294,21 @@ class Tagger(Task):
         if not self.config.patience:
             return []
         return [BestWeights("val_loss", mode="min", patience=self.config.patience, print_fn=print_fn)]
+
+
+def _word_vectors(source, words):
+    """A `(len(words), D)` table of pretrained vectors for the vocabulary
+    (zeros for padding, the unknown word and words the source lacks)."""
+    from keras_seq.applications.tag.preprocessor import word_key
+    from keras_seq.data.word_vectors import load_word_vectors
+
+    known, vectors = load_word_vectors(source, words[2:], word_key)
+    table = np.zeros((len(words), vectors.shape[1]), "float32")
+    index = {w: i for i, w in enumerate(words)}
+    for word, vector in zip(known, vectors):
+        if word in index:
+            table[index[word]] = vector
+    return table
 
 
 def _dataset(pre, sentences, rows, config, shuffle):

@@ -1,4 +1,5 @@
-"""Pretrained word vectors: outside knowledge for the sentiment classifier.
+"""Pretrained word vectors: outside knowledge for the sentiment classifier
+and the tagger.
 
 `"wordllama"` reads the static token embeddings (32,000 Llama-2 tokens x
 256 dimensions) that ship inside the `wordllama` package (MIT licence),
@@ -13,7 +14,6 @@ import os
 
 import numpy as np
 
-from keras_seq.applications.sentiment.lexicon import standardize_word
 from keras_seq.errors import UserInputError
 
 
@@ -29,7 +29,7 @@ def _wordllama_files():
     )
 
 
-def _wordllama(words):
+def _wordllama(words, standardize):
     from safetensors import safe_open
     from tokenizers import Tokenizer
 
@@ -39,9 +39,7 @@ def _wordllama(words):
         table = f.get_tensor("embedding.weight").astype("float32")  # (32000, 256)
     # The whole-word tokens (a leading "▁", letters only) are words the
     # tokenizer knows; they extend the lookup beyond the given words.
-    known = {
-        standardize_word(t[1:]) for t in tokenizer.get_vocab() if t.startswith("▁") and t[1:].isalpha() and len(t) > 2
-    }
+    known = {standardize(t[1:]) for t in tokenizer.get_vocab() if t.startswith("▁") and t[1:].isalpha() and len(t) > 2}
     words = words + sorted(known - set(words))  # `words` has no duplicates already
     encodings = tokenizer.encode_batch(words, add_special_tokens=False)
     vectors = np.stack(
@@ -50,7 +48,7 @@ def _wordllama(words):
     return words, vectors
 
 
-def _read_text_vectors(path, words):
+def _read_text_vectors(path, words, standardize):
     if not os.path.isfile(path):
         raise UserInputError(f"word vectors file not found: {path}")
     wanted, found, dim = set(words), {}, None
@@ -59,7 +57,7 @@ def _read_text_vectors(path, words):
             fields = line.rstrip().split(" ")
             if number == 1 and len(fields) == 2 and all(x.isdigit() for x in fields):
                 continue  # word2vec header
-            word = standardize_word(fields[0])
+            word = standardize(fields[0])
             if len(fields) < 2 or word not in wanted or word in found:
                 continue  # parse only the lines needed (a GloVe file has 400,000)
             try:
@@ -78,12 +76,15 @@ def _read_text_vectors(path, words):
     return words, np.stack([found.get(w, np.zeros(dim, "float32")) for w in words])
 
 
-def load_word_vectors(source, words):
+def load_word_vectors(source, words, standardize=str.lower):
     """Vectors for `words` from `"wordllama"` or a GloVe-style text file.
 
     Args:
         source: `"wordllama"` or the path of a `word v1 ... vD` file.
-        words: standardized words (lowercase, no punctuation).
+        words: words as `standardize` writes them.
+        standardize: how a word of the source becomes one of `words`
+            (lowercasing by default; the sentiment classifier also strips
+            punctuation, the tagger writes digits as 0).
 
     Returns:
         `(words, vectors)`: the given words, followed for `"wordllama"` by
@@ -97,7 +98,10 @@ def load_word_vectors(source, words):
             malformed or shares no word with `words`.
     """
     words = list(dict.fromkeys(words))
-    words, vectors = _wordllama(words) if source == "wordllama" else _read_text_vectors(source, words)
+    if source == "wordllama":
+        words, vectors = _wordllama(words, standardize)
+    else:
+        words, vectors = _read_text_vectors(source, words, standardize)
     present = np.any(vectors != 0, axis=1)  # (W,): words without a vector stay all zeros
     vectors[present] -= vectors[present].mean(axis=0)
     vectors[present] /= vectors[present].std() + 1e-8
