@@ -5,8 +5,9 @@ one run.
 
 Data: `../shared/data/tagging/<name>/` (`wnut17`: `train.conll.gz`,
 `dev.conll.gz`, `test.conll.gz`; `wikiann-en`: `*.tsv.gz`), read by the
-tagger's own reader. The dev file is the validation set (early stopping
-on its loss, the best epoch's weights kept, for every model); the test
+tagger's own reader. The dev file is the validation set: every model
+stops early on its validation entity F1 (`EntityF1`, logged in the graph;
+`--patience` epochs without a gain) and keeps its best epoch. The test
 file is touched once, at the end.
 
 - ours: `build_tagger` with the app's defaults (`--set FIELD=VALUE` to
@@ -33,7 +34,7 @@ from overrides import parse_overrides  # noqa: E402
 
 from keras_seq.applications.tag import Tagger, TaggerConfig, build_tagger, entity_scores  # noqa: E402
 from keras_seq.applications.tag.data import read_source  # noqa: E402
-from keras_seq.training import BestWeights, TimeBudget  # noqa: E402
+from keras_seq.training import BestWeights, EntityF1, TimeBudget  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "..", "shared", "data", "tagging")
@@ -47,20 +48,21 @@ def load(name):
 
 def fit(model, train, validation, budget, patience):
     """Train until the budget is spent (or the patience runs out); the best
-    epoch's weights by validation loss. Returns `(seconds, epochs)`."""
+    epoch's weights by validation entity F1 (every model logs it). Returns
+    `(seconds, epochs)`."""
     begin = time.perf_counter()
-    callbacks = [TimeBudget(budget), BestWeights("val_loss", mode="min", patience=patience)]
+    callbacks = [TimeBudget(budget), BestWeights("val_entity_f1", mode="max", patience=patience)]
     history = model.fit(train, validation_data=validation, epochs=10_000, callbacks=callbacks, verbose=0)
     return time.perf_counter() - begin, len(history.history["loss"])
 
 
-def keras_peer(num_words, num_tags, seed):
+def keras_peer(num_words, tags, seed):
     keras.utils.set_random_seed(seed)
     ids = keras.Input((None,), dtype="int32")
     x = keras.layers.Embedding(num_words, 100, mask_zero=True)(ids)
     x = keras.layers.Bidirectional(keras.layers.LSTM(100, return_sequences=True))(x)
-    model = keras.Model(ids, keras.layers.Dense(num_tags, activation="softmax")(x))
-    model.compile("adam", "sparse_categorical_crossentropy", weighted_metrics=["accuracy"])
+    model = keras.Model(ids, keras.layers.Dense(len(tags), activation="softmax")(x))
+    model.compile("adam", "sparse_categorical_crossentropy", weighted_metrics=["accuracy", EntityF1(tags)])
     return model
 
 
@@ -84,7 +86,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default="wnut17", help="a folder of ../shared/data/tagging, or a folder's path")
     parser.add_argument("--budget", type=float, default=1800.0, help="training seconds per model")
-    parser.add_argument("--patience", type=int, default=5)
+    parser.add_argument("--patience", type=int, default=8)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument(
         "--models", nargs="+", choices=["ours", "softmax", "keras"], default=["ours", "softmax", "keras"]
@@ -105,7 +107,7 @@ def main():
             tagger = Tagger(build_tagger(prepared.config, **prepared.assets))
             model, train, validation = tagger.model, prepared.train, prepared.validation
             if name == "keras":
-                model = keras_peer(len(prepared.assets["words"]), prepared.config.num_tags, seed)
+                model = keras_peer(len(prepared.assets["words"]), prepared.config.tags, seed)
                 train, validation = words_only(prepared.train), words_only(prepared.validation)
             seconds, epochs = fit(model, train, validation, args.budget, args.patience)
             tokens = sum(len(s) for s in data["train"].sentences) * epochs

@@ -45,7 +45,8 @@ class TaggerConfig(AppConfig):
         dropout: on the word features and before the tag scores.
         learning_rate, clipnorm, batch_size, epochs, seed,
         validation_split: the training run's.
-        patience: early stopping on the validation score; 0 disables.
+        patience: early stopping on the validation entity F1 (chunk tags)
+            or loss (other tags), keeping the best epoch; 0 disables.
     """
 
     app = "tag"  # the `keras-seq` command, also stamped into saved models

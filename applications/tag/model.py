@@ -8,7 +8,7 @@ from keras_seq.applications.tag.config import TaggerConfig
 from keras_seq.applications.tag.preprocessor import CASES
 from keras_seq.applications.task import AppModel
 from keras_seq.layers import CRF, CharacterEncoder, PaddingMask, make_recurrent
-from keras_seq.training import CRFAccuracy, CRFLoss
+from keras_seq.training import CRFAccuracy, CRFLoss, EntityF1
 
 
 def build_tagger(config, words, chars, word_vectors=None):
@@ -56,14 +56,17 @@ def build_tagger(config, words, chars, word_vectors=None):
         layer = make_recurrent(config.cell, config.units, return_sequences=True, seed=config.seed + i)
         x = keras.layers.Bidirectional(layer, name=f"rnn_{i}")(x, mask=mask)  # (B, T, 2H)
     x = keras.layers.Dropout(config.dropout, seed=config.seed + 1, name="output_dropout")(x)
+    entity_f1 = (
+        [EntityF1(config.tags)] if config.scheme else []
+    )  # logged for the validation data: early stopping reads it
     if config.head == "crf":
         scores = keras.layers.Dense(config.num_tags, name="tag_scores")(x)  # (B, T, K)
         crf = CRF(config.num_tags, tags=config.tags, scheme=config.scheme, name="crf")
         outputs = crf(scores, mask=mask)  # (B, T, K+1, K)
-        loss, metrics, weighted = CRFLoss(), [CRFAccuracy()], None
+        loss, metrics, weighted = CRFLoss(), [CRFAccuracy()] + entity_f1, None
     else:
         outputs = keras.layers.Dense(config.num_tags, activation="softmax", name="tag_probabilities")(x)  # (B, T, K)
-        loss, metrics, weighted = "sparse_categorical_crossentropy", None, ["accuracy"]
+        loss, metrics, weighted = "sparse_categorical_crossentropy", None, ["accuracy"] + entity_f1
     model = AppModel([word_ids, char_ids, case_ids], outputs, name="tagger")
     model.set_metadata(TaggerConfig.app, config.to_dict(), {"words": list(words), "chars": list(chars)})
     model.compile(

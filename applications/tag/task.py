@@ -293,7 +293,8 @@ class Tagger(Task):
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         if not self.config.patience:
             return []
-        return [BestWeights("val_loss", mode="min", patience=self.config.patience, print_fn=print_fn)]
+        monitor, mode = ("val_entity_f1", "max") if self.config.scheme else ("val_loss", "min")
+        return [BestWeights(monitor, mode=mode, patience=self.config.patience, print_fn=print_fn)]
 
 
 def _word_vectors(source, words):

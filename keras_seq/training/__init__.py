@@ -3,6 +3,7 @@
 from keras_seq.training.best_weights import BestWeights
 from keras_seq.training.crf_accuracy import CRFAccuracy
 from keras_seq.training.crf_loss import CRFLoss
+from keras_seq.training.entity_f1 import EntityF1
 from keras_seq.training.entity_scores import entity_scores, token_accuracy
 from keras_seq.training.losses import SmoothedSparseCrossEntropy
 from keras_seq.training.metrics import BitsPerChar, Perplexity
@@ -17,6 +18,7 @@ __all__ = [
     "BitsPerChar",
     "CRFAccuracy",
     "CRFLoss",
+    "EntityF1",
     "NaNGuard",
     "Perplexity",
     "ScheduledSampling",
