@@ -11,7 +11,7 @@ from keras_seq.layers import CRF, CharacterEncoder, PaddingMask, make_recurrent
 from keras_seq.training import CRFAccuracy, CRFLoss, EntityF1
 
 
-def build_tagger(config, words, chars, word_vectors=None):
+def build_tagger(config, words, chars, word_vectors=None, seen_words=None):
     """Word, character and case ids in; packed CRF scores (or per-token
     tag probabilities, `head="softmax"`) out.
 
@@ -27,6 +27,9 @@ def build_tagger(config, words, chars, word_vectors=None):
         words, chars: the vocabularies (`[PAD]`, `[UNK]` first).
         word_vectors: None, or a float32 array `(len(words), D)` of
             pretrained vectors aligned with `words` (zeros where none).
+        seen_words: the words before this index were seen in training;
+            the others are there for their pretrained vector, and their
+            trainable embedding starts (and, never trained, stays) at 0.
 
     Returns:
         A compiled `AppModel`; its metadata holds the config and the
@@ -38,7 +41,12 @@ def build_tagger(config, words, chars, word_vectors=None):
     char_ids = keras.Input((None, None), dtype="int32", name="char_ids")
     case_ids = keras.Input((None,), dtype="int32", name="case_ids")
     mask = PaddingMask(name="token_mask")(word_ids)  # (B, T)
-    features = [keras.layers.Embedding(len(words), config.embedding_dim, name="word_embedding")(word_ids)]
+    embedding = keras.layers.Embedding(len(words), config.embedding_dim, name="word_embedding")
+    features = [embedding(word_ids)]  # (B, T, E)
+    if seen_words is not None and seen_words < len(words):
+        rows = embedding.get_weights()[0]
+        rows[seen_words:] = 0.0
+        embedding.set_weights([rows])
     if word_vectors is not None:
         table = keras.layers.Embedding(len(words), word_vectors.shape[1], trainable=False, name="word_vectors")
         features.append(table(word_ids))  # (B, T, D)

@@ -274,7 +274,9 @@ class Tagger(Task):
         words, chars = build_vocabularies(sentences, config.max_words, config.min_count)
         assets = {"words": words, "chars": chars}
         if config.word_vectors:
-            assets["word_vectors"] = _word_vectors(config.word_vectors, words)
+            seen_words = len(words)
+            words, assets["word_vectors"] = _word_vectors(config.word_vectors, words)
+            assets.update(words=words, seen_words=seen_words)
         pre = TaggerPreprocessor(config, words, chars)
         val_sentences, val_rows, _ = split_long(validation.sentences, validation.tags, config.max_length)
         summary = (
@@ -297,19 +299,26 @@ class Tagger(Task):
         return [BestWeights(monitor, mode=mode, patience=self.config.patience, print_fn=print_fn)]
 
 
+MORE_WORDS = 50_000  # words with a pretrained vector but not seen in training, at most
+
+
 def _word_vectors(source, words):
-    """A `(len(words), D)` table of pretrained vectors for the vocabulary
-    (zeros for padding, the unknown word and words the source lacks)."""
+    """`(words, table)`: the vocabulary, followed by the words the source
+    has a vector for beyond it (`"wordllama"` knows many; at most
+    `MORE_WORDS`), and their `(len(words), D)` pretrained vectors (zeros
+    for padding, the unknown word and words the source lacks)."""
     from keras_seq.applications.tag.preprocessor import word_key
     from keras_seq.data.word_vectors import load_word_vectors
 
     known, vectors = load_word_vectors(source, words[2:], word_key)
+    seen = set(words)
+    words = words + [w for w in known if w not in seen][:MORE_WORDS]
     table = np.zeros((len(words), vectors.shape[1]), "float32")
     index = {w: i for i, w in enumerate(words)}
     for word, vector in zip(known, vectors):
         if word in index:
             table[index[word]] = vector
-    return table
+    return words, table
 
 
 def _dataset(pre, sentences, rows, config, shuffle):

@@ -91,3 +91,34 @@ def test_a_softmax_head_trains_too(conll_file, tmp_path):
     assert history.history["loss"][-1] < history.history["loss"][0]
     (result,) = Tagger.load(str(tmp_path / "m")).tag("Omar flew to Lima .")
     assert len(result["tags"]) == 5 and set(result["tags"]) <= {"O", "B-PER", "I-PER", "B-LOC", "I-LOC"}
+
+
+def _prepared(conll_file, **overrides):
+    from keras_seq.applications.tag.data import read_source
+    from tests.applications.tag.conftest import SMALL
+
+    data = read_source(str(conll_file))
+    return Tagger.prepare(SMALL.replace(**overrides), data.subset(range(50)), data.subset(range(50, 60)))
+
+
+def test_pretrained_vectors_are_a_frozen_feature(conll_file, tmp_path):
+    from keras_seq.applications.tag import build_tagger
+
+    vectors = tmp_path / "vectors.txt"
+    vectors.write_text("paris 1 0\nmary 0 1\nflew 1 1\n", encoding="utf-8")
+    prepared = _prepared(conll_file, word_vectors=str(vectors))
+    table, words = prepared.assets["word_vectors"], prepared.assets["words"]
+    assert table.shape == (len(words), 2) and np.any(table[words.index("paris")] != 0)
+    assert not np.any(table[:2]) and not np.any(table[words.index("in")])  # padding, unknown, a word without a vector
+    layer = build_tagger(prepared.config, **prepared.assets).get_layer("word_vectors")
+    assert not layer.trainable and np.allclose(layer.get_weights()[0], table)
+
+
+def test_words_known_only_to_the_vectors_join_the_vocabulary(conll_file):
+    from keras_seq.applications.tag import build_tagger
+
+    prepared = _prepared(conll_file, word_vectors="wordllama")
+    words, seen = prepared.assets["words"], prepared.assets["seen_words"]
+    assert len(words) > seen + 1000 and "wonderful" in words[seen:]  # wordllama knows words training never saw
+    embedding = build_tagger(prepared.config, **prepared.assets).get_layer("word_embedding").get_weights()[0]
+    assert not np.any(embedding[seen:]) and np.any(embedding[2:seen])  # unseen words: only their vector speaks
