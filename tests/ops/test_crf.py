@@ -127,3 +127,50 @@ def test_bad_top_k():
     e, a, s, f, mask = _problem(0)
     with pytest.raises(ValueError, match="top_k"):
         crf_decode(crf_pack(e, a, s, f, mask), top_k=0)
+
+
+JAX_SCRIPT = r"""
+import itertools, json
+import numpy as np
+import keras
+from keras_seq.layers import CRF
+from keras_seq.ops.crf import crf_decode, crf_log_likelihood, crf_pack
+from keras_seq.training import CRFLoss
+
+assert keras.backend.backend() == "jax"
+rng = np.random.default_rng(0)
+e, a, s, f = rng.normal(size=(2, 4, 3)), rng.normal(size=(3, 3)), rng.normal(size=3), rng.normal(size=3)
+mask = np.array([[1, 1, 1, 1], [1, 1, 0, 0]], bool)
+packed = crf_pack(e.astype("float32"), a.astype("float32"), s.astype("float32"), f.astype("float32"), mask)
+_, log_z = crf_log_likelihood(packed, np.zeros((2, 4), "int32"))
+tags, scores = crf_decode(packed)
+def score(b, path):
+    pairs = sum(a[i, j] for i, j in zip(path, path[1:]))
+    return s[path[0]] + f[path[-1]] + sum(e[b, t, y] for t, y in enumerate(path)) + pairs
+out = {"gap": 0.0, "best": True}
+for b, n in enumerate(mask.sum(1)):
+    paths = sorted(((score(b, p), p) for p in itertools.product(range(3), repeat=int(n))), reverse=True)
+    out["gap"] = max(out["gap"], abs(float(log_z[b]) - float(np.logaddexp.reduce([x for x, _ in paths]))))
+    out["best"] &= tuple(np.asarray(tags)[b, :n]) == paths[0][1]
+ids = keras.Input((None,), dtype="int32")
+x = keras.layers.Embedding(10, 4)(ids)
+model = keras.Model(ids, CRF(3)(keras.layers.Dense(3)(x), mask=keras.ops.not_equal(ids, 0)))
+model.compile("adam", CRFLoss())
+history = model.fit(rng.integers(1, 10, size=(16, 5)), rng.integers(0, 3, size=(16, 5)), epochs=3, verbose=0)
+out["loss_fell"] = history.history["loss"][-1] < history.history["loss"][0]
+print(json.dumps(out))
+"""
+
+
+def test_the_crf_runs_on_jax():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("jax")
+    env = {**os.environ, "KERAS_BACKEND": "jax"}
+    done = subprocess.run([sys.executable, "-c", JAX_SCRIPT], capture_output=True, text=True, timeout=600, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["gap"] < 1e-4 and result["best"] and result["loss_fell"], result
