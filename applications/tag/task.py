@@ -1,6 +1,7 @@
 """The trained tagger: tag raw text or tokens, evaluate (entity F1 or token
 accuracy), save, load, export."""
 
+import collections
 import warnings
 
 import numpy as np
@@ -240,16 +241,31 @@ class Tagger(Task):
         metrics = token_accuracy(data.tags, predicted)
         if self.config.scheme:
             metrics.update(entity_scores(data.tags, predicted, self.config.scheme))
+        errors = collections.Counter(
+            (g, p) for gs, ps in zip(data.tags, predicted) for g, p in zip(gs, ps) if g != p
+        ).most_common(5)
+        metrics["frequent_errors"] = [{"gold": g, "predicted": p, "count": n} for (g, p), n in errors]
         return metrics
 
     def describe(self, metrics):
+        lines = [f"{'type':<16}{'precision':>10}{'recall':>10}{'f1':>10}{'entities':>10}"]
+        for kind, row in metrics.get("per_type", {}).items():
+            lines.append(
+                f"{kind:<16}{row['precision']:>10.2f}{row['recall']:>10.2f}{row['f1']:>10.2f}{row['entities']:>10}"
+            )
+        errors = ", ".join(
+            f"{e['gold']} as {e['predicted']} ({e['count']})" for e in metrics.get("frequent_errors", [])
+        )
+        table = ("\n" + "\n".join(lines) if len(lines) > 1 else "") + (
+            f"\nmost frequent errors: {errors}" if errors else ""
+        )
         line = f"token accuracy {metrics['accuracy']:.2f}% on {metrics['tokens']} tokens"
         if "f1" in metrics:
             line = (
                 f"entity F1 {metrics['f1']:.2f} (precision {metrics['precision']:.2f}, recall {metrics['recall']:.2f}) "
                 f"over {metrics['entities']} entities; " + line
             )
-        return line
+        return line + table
 
     # -------------------------------------------------------------- training
     @classmethod
