@@ -64,14 +64,13 @@ def build_tagger(config, words, chars, word_vectors=None, seen_words=None):
         layer = make_recurrent(config.cell, config.units, return_sequences=True, seed=config.seed + i)
         x = keras.layers.Bidirectional(layer, name=f"rnn_{i}")(x, mask=mask)  # (B, T, 2H)
     x = keras.layers.Dropout(config.dropout, seed=config.seed + 1, name="output_dropout")(x)
-    entity_f1 = (
-        [EntityF1(config.tags)] if config.scheme else []
-    )  # logged for the validation data: early stopping reads it
+    # the validation entity F1, logged in the graph, is what early stopping reads
+    entity_f1 = [EntityF1(config.tags)] if config.scheme else []
     if config.head == "crf":
         scores = keras.layers.Dense(config.num_tags, name="tag_scores")(x)  # (B, T, K)
         crf = CRF(config.num_tags, tags=config.tags, scheme=config.scheme, name="crf")
         outputs = crf(scores, mask=mask)  # (B, T, K+1, K)
-        loss, metrics, weighted = CRFLoss(), [CRFAccuracy()] + entity_f1, None
+        loss, metrics, weighted = CRFLoss(), entity_f1 or [CRFAccuracy()], None  # one Viterbi pass per batch
     else:
         outputs = keras.layers.Dense(config.num_tags, activation="softmax", name="tag_probabilities")(x)  # (B, T, K)
         loss, metrics, weighted = "sparse_categorical_crossentropy", None, ["accuracy"] + entity_f1
