@@ -163,14 +163,7 @@ print(json.dumps(out))
 
 
 def test_the_crf_runs_on_jax():
-    import json
-    import os
-    import subprocess
-    import sys
+    from tests.backends import run_on_jax
 
-    pytest.importorskip("jax")
-    env = {**os.environ, "KERAS_BACKEND": "jax"}
-    done = subprocess.run([sys.executable, "-c", JAX_SCRIPT], capture_output=True, text=True, timeout=600, env=env)
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_on_jax(JAX_SCRIPT)
     assert result["gap"] < 1e-4 and result["best"] and result["loss_fell"], result

@@ -2,12 +2,7 @@
 `keras.ops.scan`): the same training as the cells step by step. Skipped
 where JAX is not installed (it is not a dependency)."""
 
-import json
-import os
-import subprocess
-import sys
-
-import pytest
+from tests.backends import run_on_jax
 
 SCRIPT = r"""
 import json
@@ -40,10 +35,6 @@ print(json.dumps(gaps))
 
 
 def test_kernels_train_on_jax_as_the_step_loop_does():
-    pytest.importorskip("jax")
-    env = {**os.environ, "KERAS_BACKEND": "jax"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=600, env=env)
-    assert done.returncode == 0, done.stderr[-3000:]
-    gaps = json.loads(done.stdout.strip().splitlines()[-1])
+    gaps = run_on_jax(SCRIPT)
     assert set(gaps) == {"lstm", "gru", "simple_rnn", "ntm"}
     assert all(gap < 1e-5 for gap in gaps.values()), gaps
