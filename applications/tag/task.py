@@ -43,6 +43,7 @@ class Tagger(Task):
     def __init__(self, model):
         super().__init__(model)
         self.preprocessor = TaggerPreprocessor(self.config, self.assets["words"], self.assets["chars"])
+        self._viterbi = None  # the compiled decoding, made on first use
 
     # ------------------------------------------------------------- tagging
     def tokenize(self, texts):
@@ -70,10 +71,15 @@ class Tagger(Task):
         return out
 
     def decode(self, outputs):
-        """The model's outputs -> tag ids `(B, T)` (Viterbi for the CRF)."""
-        if self.config.head == "crf":
-            return np.asarray(crf_decode(outputs)[0])
-        return np.asarray(outputs).argmax(-1)
+        """The model's outputs -> tag ids `(B, T)` (Viterbi for the CRF, in
+        a compiled graph: run eagerly, its loop costs ten times as much)."""
+        if self.config.head != "crf":
+            return np.asarray(outputs).argmax(-1)
+        if self._viterbi is None:
+            import tensorflow as tf
+
+            self._viterbi = tf.function(lambda packed: crf_decode(packed)[0], reduce_retracing=True)
+        return np.asarray(self._viterbi(outputs))
 
     def tag(self, texts):
         """Tag raw strings, or sentences given as lists of tokens.
