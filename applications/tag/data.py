@@ -204,7 +204,7 @@ def read_tfds(name, split):
     return Tagged([sentences[i] for i in keep], [tags[i] for i in keep], f"tfds:{name} ({split})")
 
 
-def read_source(source, split="train", word_column=0, tag_column=None, **_):
+def read_source(source, split="train", word_column=0, tag_column=None):
     """Tagged sentences from `source`.
 
     Args:

@@ -15,6 +15,7 @@ lowercasing hid.
 import collections
 
 import numpy as np
+import tensorflow as tf  # the data pipeline and the export read text with the same ops
 
 PAD, UNK = "[PAD]", "[UNK]"
 CASES = ("pad", "lower", "title", "upper", "digits", "has_digit", "other")
@@ -51,17 +52,12 @@ class TaggerPreprocessor:
     """
 
     def __init__(self, config, words, chars):
-        import tensorflow as tf  # lookup tables
-
         self.config, self.words, self.chars = config, list(words), list(chars)
         self.word_table = self._table(self.words)
         self.char_table = self._table(self.chars)
-        self.tf = tf
 
     @staticmethod
     def _table(keys):
-        import tensorflow as tf
-
         init = tf.lookup.KeyValueTensorInitializer(
             tf.constant(keys[2:], tf.string), tf.range(2, len(keys), dtype=tf.int64)
         )
@@ -70,14 +66,12 @@ class TaggerPreprocessor:
     # -------------------------------------------------------------- tokens
     def tokenize(self, texts):
         """A ragged `(B, None)` string tensor of the texts' tokens."""
-        tf = self.tf
         spaced = tf.strings.regex_replace(texts, SEPARATE, r" \1 ")
         return tf.strings.split(spaced)
 
     def encode(self, tokens):
         """Ragged tokens `(B, None)` -> `(word_ids, char_ids, case_ids)`,
         dense, the longest row's length (at most `max_length`)."""
-        tf = self.tf
         tokens = tokens[:, : self.config.max_length]
         keys = tf.strings.regex_replace(tf.strings.lower(tokens, encoding="utf-8"), "[0-9]", "0")
         word_ids = tf.ragged.map_flat_values(self.word_table.lookup, keys)
@@ -91,7 +85,6 @@ class TaggerPreprocessor:
         )
 
     def _cases(self, tokens):
-        tf = self.tf
         rules = [  # the first rule that holds names the case
             ("lower", r"\p{Ll}+"),
             ("title", r"\p{Lu}\p{Ll}*"),
@@ -106,7 +99,6 @@ class TaggerPreprocessor:
 
     def encode_sentences(self, sentences):
         """Lists of tokens -> `(word_ids, char_ids, case_ids)` numpy arrays."""
-        tf = self.tf
         tokens = tf.ragged.constant([list(row) for row in sentences], dtype=tf.string, inner_shape=())
         return tuple(x.numpy() for x in self.encode(tokens))
 

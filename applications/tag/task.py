@@ -7,14 +7,16 @@ import warnings
 import numpy as np
 
 from keras_seq.applications import training
+from keras_seq.applications.tag import pictures
 from keras_seq.applications.tag.config import INFERENCE_BATCH_SIZE, TaggerConfig
 from keras_seq.applications.tag.data import read_source
 from keras_seq.applications.tag.model import TaggerHyperModel, build_tagger
 from keras_seq.applications.tag.preprocessor import TaggerPreprocessor, build_vocabularies, split_long, tag_ids
-from keras_seq.applications.task import Task
+from keras_seq.applications.task import Task, layers_of
 from keras_seq.applications.training import Prepared
 from keras_seq.data.tag_schemes import entity_spans
 from keras_seq.errors import UserInputError
+from keras_seq.layers import CRF
 from keras_seq.ops.crf import crf_decode
 from keras_seq.training import BestWeights
 from keras_seq.training.entity_scores import entity_scores, token_accuracy
@@ -139,94 +141,19 @@ class Tagger(Task):
     def highlight_html(self, texts):
         """An HTML page of the texts with their entities highlighted, one
         colour per type (the tag under each token for tags without a scheme)."""
-        import html
-
-        rows = []
-        for result in self.tag(texts):
-            spans = {}
-            for entity in result.get("entities", []):
-                spans[entity["start"]] = entity
-            pieces = []
-            for token, tag in zip(result["tokens"], result["tags"]):
-                if self.config.scheme is None:
-                    pieces.append(f"{html.escape(token)}<sub>{html.escape(tag)}</sub>")
-                elif tag == "O":
-                    pieces.append(html.escape(token))
-                else:
-                    kind = tag.split("-", 1)[1]
-                    pieces.append(
-                        f'<span style="background: {_colour(kind, self.config.tags)}" title="{html.escape(tag)}">'
-                        f"{html.escape(token)}</span>"
-                    )
-            rows.append("<p>" + " ".join(pieces) + "</p>")
-        return (
-            "<!doctype html><meta charset='utf-8'><title>tags</title><body style='font-family: sans-serif'>"
-            + "\n".join(rows)
-            + "</body>"
-        )
+        return pictures.highlight_html(self.tag(texts), self.config.tags, self.config.scheme)
 
     def highlight_png(self, texts, path):
         """A PNG of the same: each token in a box coloured by its entity type."""
-        from keras_seq.plotting import pyplot, save_figure
-
-        plt = pyplot()
-        results = self.tag(texts)
-        width = max(len(r["tokens"]) for r in results)
-        fig, ax = plt.subplots(figsize=(max(6, 1.1 * width), 0.9 * len(results) + 0.6))
-        for row, result in enumerate(results):
-            for col, (token, tag) in enumerate(zip(result["tokens"], result["tags"])):
-                kind = tag.split("-", 1)[1] if self.config.scheme and tag != "O" else None
-                colour = _colour(kind, self.config.tags) if kind else "white"
-                ax.text(col, -row, token, ha="center", va="center", fontsize=9, bbox={"facecolor": colour, "pad": 3})
-                if kind is None and self.config.scheme is None:
-                    ax.text(col, -row - 0.35, tag, ha="center", va="center", fontsize=7, color="gray")
-        ax.set_xlim(-0.6, width - 0.4)
-        ax.set_ylim(-len(results) + 0.4, 0.6)
-        ax.axis("off")
-        if self.config.scheme:
-            from matplotlib.patches import Patch
-
-            kinds = sorted({t.split("-", 1)[1] for t in self.config.tags if "-" in t})
-            handles = [Patch(facecolor=_colour(kind, self.config.tags), label=kind) for kind in kinds]
-            ax.legend(handles=handles, loc="upper right", fontsize=8, ncol=len(kinds), frameon=False)
-        return save_figure(fig, path)
+        return pictures.highlight_png(self.tag(texts), self.config.tags, self.config.scheme, path)
 
     def plot_transitions(self, path):
         """A heat map of the CRF's learned transition scores (rows: from,
         columns: to), with the start and end scores beside them."""
-        from keras_seq.layers import CRF
-        from keras_seq.plotting import pyplot, save_figure
-
-        crfs = [layer for layer in self.model.layers if isinstance(layer, CRF)]
+        crfs = layers_of(self.model, CRF)
         if not crfs:
             raise UserInputError("this tagger has a softmax head: no transitions to plot")
-        crf, tags = crfs[0], self.config.tags
-        k = len(tags)
-        grid = np.full((k + 1, k + 1), np.nan)  # rows: from [start] and each tag; columns: to each tag and [end]
-        grid[0, :k] = np.asarray(crf.start_transitions)
-        grid[1:, :k] = np.asarray(crf.transitions)
-        grid[1:, k] = np.asarray(crf.end_transitions)
-        plt = pyplot()
-        size = max(4, 0.45 * k + 2)
-        fig, ax = plt.subplots(figsize=(size, size))
-        scale = np.nanmax(np.abs(grid))
-        image = ax.imshow(grid, cmap="RdBu_r", vmin=-scale, vmax=scale)
-        if crf.allowed is not None:  # what the scheme forbids scores -1e9 in the CRF, whatever the weight says
-            allowed = np.ones((k + 1, k + 1))
-            allowed[0, :k], allowed[1:, :k], allowed[1:, k] = (
-                crf.allowed[k, :k],
-                crf.allowed[:k, :k],
-                crf.allowed[:k, k + 1],
-            )
-            for row, col in zip(*np.nonzero(allowed == 0)):
-                ax.text(col, row, "x", ha="center", va="center", fontsize=8, color="gray")
-        ax.set_xticks(range(k + 1), [*tags, "[end]"], rotation=90)
-        ax.set_yticks(range(k + 1), ["[start]", *tags])
-        ax.set_xlabel("to" + (" (x: forbidden by the scheme)" if crf.allowed is not None else ""))
-        ax.set_ylabel("from")
-        ax.set_title("CRF transition scores")
-        fig.colorbar(image, ax=ax, shrink=0.7)
-        return save_figure(fig, path)
+        return pictures.plot_transitions(crfs[0], self.config.tags, path)
 
     # ------------------------------------------------------------ evaluation
     def evaluate(self, data):
@@ -384,13 +311,6 @@ def _signature(head):
 
 
 # -------------------------------------------------------------------- inputs
-def _colour(kind, tags):
-    """A light colour per entity type, the same for a type in every picture."""
-    kinds = sorted({t.split("-", 1)[1] for t in tags if "-" in t})
-    palette = ["#ffd8a8", "#b2f2bb", "#a5d8ff", "#eebefa", "#ffec99", "#ffc9c9", "#c5f6fa", "#d0bfff"]
-    return palette[kinds.index(kind) % len(palette)] if kind in kinds else "#e9ecef"
-
-
 def _check_texts(texts):
     from keras_seq.data import check_texts
 
