@@ -32,7 +32,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 from overrides import parse_overrides  # noqa: E402
 
-from keras_seq.applications.tag import Tagger, TaggerConfig, build_tagger, entity_scores  # noqa: E402
+from keras_seq.applications.tag import Tagger, TaggerConfig, TaggerPreprocessor, build_tagger, entity_scores  # noqa: E402
 from keras_seq.applications.tag.data import read_source  # noqa: E402
 from keras_seq.training import BestWeights, EntityF1, TimeBudget  # noqa: E402
 
@@ -73,13 +73,12 @@ def words_only(dataset):
     return dataset.map(lambda inputs, tags, *rest: (inputs[0], tags, tf.cast(inputs[0] != 0, "float32")))
 
 
-def tag_with(model, tagger, sentences, words_only_model):
-    """Tag names per sentence: ours through `Tagger`, the peer by argmax."""
-    if not words_only_model:
-        return tagger.predict_tags(sentences)
-    word_ids, _, _ = tagger.preprocessor.encode_sentences(sentences)
+def peer_tags(model, prepared, sentences):
+    """The peer's tag names per sentence, by argmax over the same word ids."""
+    words = TaggerPreprocessor(prepared.config, prepared.assets["words"], prepared.assets["chars"])
+    word_ids, _, _ = words.encode_sentences(sentences)
     ids = model.predict(word_ids, batch_size=256, verbose=0).argmax(-1)
-    return [[tagger.config.tags[t] for t in row[: len(words)]] for row, words in zip(ids, sentences)]
+    return [[prepared.config.tags[t] for t in row[: len(s)]] for row, s in zip(ids, sentences)]
 
 
 def main():
@@ -104,15 +103,17 @@ def main():
             if name != "ours":
                 config = config.replace(head="softmax")
             prepared = Tagger.prepare(config, data["train"], data["dev"])
-            tagger = Tagger(build_tagger(prepared.config, **prepared.assets))
-            model, train, validation = tagger.model, prepared.train, prepared.validation
-            if name == "keras":
+            if name == "keras":  # the peer alone is built: our network would only cost time and memory
                 model = keras_peer(len(prepared.assets["words"]), prepared.config.tags, seed)
                 train, validation = words_only(prepared.train), words_only(prepared.validation)
+            else:
+                model = build_tagger(prepared.config, **prepared.assets)
+                train, validation = prepared.train, prepared.validation
             seconds, epochs = fit(model, train, validation, args.budget, args.patience)
             tokens = sum(len(s) for s in data["train"].sentences) * epochs
             begin = time.perf_counter()
-            predicted = tag_with(model, tagger, data["test"].sentences, name == "keras")
+            test = data["test"].sentences
+            predicted = peer_tags(model, prepared, test) if name == "keras" else Tagger(model).predict_tags(test)
             tag_seconds = time.perf_counter() - begin
             scores = entity_scores(data["test"].tags, predicted, prepared.config.scheme or "iob2")
             row[name] = {
