@@ -7,15 +7,16 @@ from keras_seq.applications.hypermodel import TaskHyperModel
 from keras_seq.applications.tag.config import TaggerConfig
 from keras_seq.applications.tag.preprocessor import CASES
 from keras_seq.applications.task import AppModel
-from keras_seq.layers import CRF, CharacterEncoder, PaddingMask, make_recurrent
+from keras_seq.layers import CRF, CharacterEncoder, PaddingMask, TokenDropout, make_recurrent
 from keras_seq.training import CRFAccuracy, CRFLoss, EntityF1
 
 
-def build_tagger(config, words, chars, word_vectors=None, seen_words=None):
+def build_tagger(config, words, chars, word_vectors=None, seen_words=None, rare_from=None):
     """Word, character and case ids in; packed CRF scores (or per-token
     tag probabilities, `head="softmax"`) out.
 
-    Each word is its trainable embedding, beside its pretrained vector
+    Each word is its trainable embedding (rare words replaced by the
+    unknown word now and then in training), beside its pretrained vector
     (frozen, optional), its characters' vector (`CharacterEncoder`) and
     its case (one-hot); then dropout, our bidirectional recurrent layers
     (stacked), dropout, the tag scores (`Dense`), and our `CRF` over them
@@ -30,6 +31,12 @@ def build_tagger(config, words, chars, word_vectors=None, seen_words=None):
         seen_words: the words before this index were seen in training;
             the others are there for their pretrained vector, and their
             trainable embedding starts (and, never trained, stays) at 0.
+        rare_from: the words from this index on were seen once in training
+            (the vocabulary is most frequent first): in training, each
+            becomes the unknown word with probability `config.word_dropout`
+            (its trainable embedding only), so that the model learns what
+            to make of words it never saw. None: every word but `[PAD]`
+            and `[UNK]` may.
 
     Returns:
         A compiled `AppModel`; its metadata holds the config and the
@@ -42,7 +49,11 @@ def build_tagger(config, words, chars, word_vectors=None, seen_words=None):
     case_ids = keras.Input((None,), dtype="int32", name="case_ids")
     mask = PaddingMask(name="token_mask")(word_ids)  # (B, T)
     embedding = keras.layers.Embedding(len(words), config.embedding_dim, name="word_embedding")
-    features = [embedding(word_ids)]  # (B, T, E)
+    dropped = word_ids
+    if config.word_dropout:
+        first = 2 if rare_from is None else max(2, int(rare_from))
+        dropped = TokenDropout(config.word_dropout, first_id=first, seed=config.seed, name="word_dropout")(word_ids)
+    features = [embedding(dropped)]  # (B, T, E)
     if seen_words is not None and seen_words < len(words):
         rows = embedding.get_weights()[0]
         rows[seen_words:] = 0.0

@@ -37,6 +37,13 @@ def build_vocabularies(sentences, max_words, min_count):
     return [PAD, UNK] + frequent[: max(0, max_words - 2)], [PAD, UNK] + sorted(chars)
 
 
+def first_rare(words, sentences):
+    """The index of the first word of `words` (most frequent first) that
+    the sentences hold only once; `len(words)` if none."""
+    counts = collections.Counter(word_key(w) for row in sentences for w in row)
+    return next((i for i, w in enumerate(words[2:], 2) if counts[w] <= 1), len(words))
+
+
 class TaggerPreprocessor:
     """Strings to the model's inputs: word ids `(B, T)`, character ids
     `(B, T, C)` and case ids `(B, T)`, 0 at padding.

@@ -11,7 +11,13 @@ from keras_seq.applications.tag import pictures
 from keras_seq.applications.tag.config import INFERENCE_BATCH_SIZE, TaggerConfig
 from keras_seq.applications.tag.data import read_source
 from keras_seq.applications.tag.model import TaggerHyperModel, build_tagger
-from keras_seq.applications.tag.preprocessor import TaggerPreprocessor, build_vocabularies, split_long, tag_ids
+from keras_seq.applications.tag.preprocessor import (
+    TaggerPreprocessor,
+    build_vocabularies,
+    first_rare,
+    split_long,
+    tag_ids,
+)
 from keras_seq.applications.task import Task, layers_of
 from keras_seq.applications.training import Prepared
 from keras_seq.data.tag_schemes import entity_spans
@@ -221,7 +227,7 @@ class Tagger(Task):
                 f"{split} training sentence(s) longer than {config.max_length} tokens were split", stacklevel=2
             )
         words, chars = build_vocabularies(sentences, config.max_words, config.min_count)
-        assets = {"words": words, "chars": chars}
+        assets = {"words": words, "chars": chars, "rare_from": first_rare(words, sentences)}
         if config.word_vectors:
             seen_words = len(words)
             words, assets["word_vectors"] = _word_vectors(config.word_vectors, words)

@@ -28,6 +28,7 @@ from keras_seq.layers.scheduled_sampler import ScheduledSampler
 from keras_seq.layers.simple_rnn import SimpleRNN
 from keras_seq.layers.simple_rnn_cell import SimpleRNNCell
 from keras_seq.layers.tied_embedding import TiedEmbedding
+from keras_seq.layers.token_dropout import TokenDropout
 
 __all__ = [
     "ATTENTIONS",
@@ -59,4 +60,5 @@ __all__ = [
     "SimpleRNN",
     "SimpleRNNCell",
     "TiedEmbedding",
+    "TokenDropout",
 ]

@@ -122,3 +122,22 @@ def test_words_known_only_to_the_vectors_join_the_vocabulary(conll_file):
     assert len(words) > seen + 1000 and "wonderful" in words[seen:]  # wordllama knows words training never saw
     embedding = build_tagger(prepared.config, **prepared.assets).get_layer("word_embedding").get_weights()[0]
     assert not np.any(embedding[seen:]) and np.any(embedding[2:seen])  # unseen words: only their vector speaks
+
+
+def test_words_seen_once_are_dropped_to_unknown_in_training(conll_file):
+    import collections
+
+    from keras_seq.applications.tag import build_tagger
+    from keras_seq.applications.tag.data import read_source
+    from keras_seq.applications.tag.preprocessor import word_key
+
+    data = read_source(str(conll_file))
+    prepared = _prepared(conll_file)
+    words, rare = prepared.assets["words"], prepared.assets["rare_from"]
+    counts = collections.Counter(word_key(w) for row in data.subset(range(50)).sentences for w in row)
+    assert 2 < rare < len(words)
+    assert all(counts[w] > 1 for w in words[2:rare]) and all(counts[w] == 1 for w in words[rare:])
+    layer = build_tagger(prepared.config, **prepared.assets).get_layer("word_dropout")
+    assert layer.first_id == rare and layer.rate == prepared.config.word_dropout
+    off = build_tagger(prepared.config.replace(word_dropout=0.0), **prepared.assets)
+    assert "word_dropout" not in [x.name for x in off.layers]
