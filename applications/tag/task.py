@@ -10,6 +10,7 @@ from keras_seq.applications import training
 from keras_seq.applications.tag import pictures
 from keras_seq.applications.tag.config import INFERENCE_BATCH_SIZE, TaggerConfig
 from keras_seq.applications.tag.data import read_source
+from keras_seq.applications.tag.embedded import EMBEDDED_SPLITS
 from keras_seq.applications.tag.model import TaggerHyperModel, build_tagger
 from keras_seq.applications.tag.preprocessor import (
     TaggerPreprocessor,
@@ -210,6 +211,13 @@ class Tagger(Task):
     @classmethod
     def read_examples(cls, source, split="train", **data_options):
         return read_source(source, split, **data_options)
+
+    def evaluation_examples(self, source, split="validation", validation_split=None, **data_options):
+        """As `Task.evaluation_examples`, and the embedded corpus's `test`
+        split (names never seen in training)."""
+        if source in (None, "embedded") and split in EMBEDDED_SPLITS:
+            return read_source("embedded", split)
+        return super().evaluation_examples(source, split, validation_split, **data_options)
 
     @classmethod
     def prepare(cls, config, train, validation):

@@ -87,9 +87,27 @@ def test_a_tag_column_of_words_and_other_bad_sources(tmp_path):
         read_source(str(tmp_path / "latin1.txt"))
     with pytest.raises(UserInputError, match="no such file"):
         read_source(str(tmp_path / "absent.txt"))
-    with pytest.raises(UserInputError, match="no embedded corpus yet"):
-        read_source("embedded")
+    with pytest.raises(UserInputError, match="splits validation, all, train, test"):
+        read_source("embedded", "dev")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with pytest.raises(UserInputError, match="tfds"):
             read_source("tfds:no_such_dataset_here")
+
+
+def test_the_embedded_corpus_holds_out_its_test_names():
+    train, test = read_source("embedded"), read_source("embedded", "test")
+    assert (len(train.sentences), len(test.sentences)) == (3000, 500) and "generated news" in train.description
+    assert train.tag_set() == ["O", "B-LOC", "B-ORG", "B-PER", "I-LOC", "I-ORG", "I-PER"]
+
+    def names(data, kind):
+        from keras_seq.data.tag_schemes import entity_spans
+
+        return {
+            " ".join(words[start:end])
+            for words, row in zip(data.sentences, data.tags)
+            for k, start, end in entity_spans(row)
+            if k == kind
+        }
+
+    assert not (names(train, "PER") & names(test, "PER")) and not (names(train, "LOC") & names(test, "LOC"))
