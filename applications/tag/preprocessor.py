@@ -19,6 +19,7 @@ import tensorflow as tf  # the data pipeline and the export read text with the s
 
 PAD, UNK = "[PAD]", "[UNK]"
 CASES = ("pad", "lower", "title", "upper", "digits", "has_digit", "other")
+ROUND = 8  # encoded widths (tokens, characters) are multiples of this
 SEPARATE = r"([^\pL\pN\pM\s])"  # RE2: a character that is no letter, digit, mark or space
 
 
@@ -78,18 +79,27 @@ class TaggerPreprocessor:
 
     def encode(self, tokens):
         """Ragged tokens `(B, None)` -> `(word_ids, char_ids, case_ids)`,
-        dense, the longest row's length (at most `max_length`)."""
+        dense and padded with 0: the longest row's length (at most
+        `max_length`) rounded up to a multiple of `ROUND`, and its longest
+        word's characters (at most `max_word_length`) likewise, so that a
+        run meets few distinct shapes."""
         tokens = tokens[:, : self.config.max_length]
         keys = tf.strings.regex_replace(tf.strings.lower(tokens, encoding="utf-8"), "[0-9]", "0")
         word_ids = tf.ragged.map_flat_values(self.word_table.lookup, keys)
         chars = tf.strings.unicode_split(tokens, "UTF-8")[:, :, : self.config.max_word_length]  # (B, T, C) ragged
         char_ids = tf.ragged.map_flat_values(self.char_table.lookup, chars)
         cases = tf.ragged.map_flat_values(self._cases, tokens)
-        return (
-            tf.cast(word_ids.to_tensor(0), "int32"),
-            tf.cast(char_ids.to_tensor(0), "int32"),
-            tf.cast(cases.to_tensor(0), "int32"),
-        )
+        word_ids, char_ids, cases = word_ids.to_tensor(0), char_ids.to_tensor(0), cases.to_tensor(0)
+        # widths rounded up to a multiple of ROUND: few distinct shapes, so the
+        # recurrent kernels (XLA, compiled per shape) compile a few times, not
+        # once for every sentence length
+        steps = _round_up(tf.shape(word_ids)[1])
+        letters = tf.minimum(_round_up(tf.shape(char_ids)[2]), max(self.config.max_word_length, 1))
+        letters = tf.maximum(letters, tf.shape(char_ids)[2])
+        word_ids = tf.pad(word_ids, [[0, 0], [0, steps - tf.shape(word_ids)[1]]])  # (B, T)
+        cases = tf.pad(cases, [[0, 0], [0, steps - tf.shape(cases)[1]]])  # (B, T)
+        char_ids = tf.pad(char_ids, [[0, 0], [0, steps - tf.shape(char_ids)[1]], [0, letters - tf.shape(char_ids)[2]]])
+        return tf.cast(word_ids, "int32"), tf.cast(char_ids, "int32"), tf.cast(cases, "int32")  # (B,T) (B,T,C) (B,T)
 
     def _cases(self, tokens):
         rules = [  # the first rule that holds names the case
@@ -108,6 +118,10 @@ class TaggerPreprocessor:
         """Lists of tokens -> `(word_ids, char_ids, case_ids)` numpy arrays."""
         tokens = tf.ragged.constant([list(row) for row in sentences], dtype=tf.string, inner_shape=())
         return tuple(x.numpy() for x in self.encode(tokens))
+
+
+def _round_up(width):
+    return (width + ROUND - 1) // ROUND * ROUND
 
 
 def split_long(sentences, tags, max_length):

@@ -37,7 +37,8 @@ COUNTRIES = (
     "France Nigeria Norway Peru Japan Egypt Kenya Portugal Canada Germany Spain Ghana Ireland Ecuador Vietnam Austria "
     "Poland Senegal Rwanda Italy Sweden Tunisia Chile India Brazil Mexico Greece Finland Turkey Morocco"
 ).split() + ["South Korea", "New Zealand", "South Africa", "the Netherlands", "the United States"]
-AMBIGUOUS = "Jordan Florence Austin Victoria Lincoln Madison Sydney Chelsea Georgia Savannah".split()  # people and places
+# names of people and of places both
+AMBIGUOUS = "Jordan Florence Austin Victoria Lincoln Madison Sydney Chelsea Georgia Savannah".split()
 ORG_WORDS = "Holdings Group Motors Airlines Energy Foods Systems Partners Media Labs Textiles Pharma".split()
 ORG_PATTERNS = (
     "{LAST} {WORD}",
