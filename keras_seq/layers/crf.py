@@ -17,7 +17,7 @@ class CRF(keras.layers.Layer):
     of `keras_seq.ops.crf_pack`: every step's pairwise scores with the
     mask beside them. `CRFLoss` (the negative log-likelihood, from the
     forward algorithm) and `CRFAccuracy` read them in `compile`, and
-    `CRFDecode` (or `decode`) turns them into the best tag paths by
+    `CRFDecode` (or `viterbi_decode`) turns them into the best tag paths by
     Viterbi. The model's output alone holds all three need, so a compiled
     model saves, loads and trains on without being rebuilt.
 
@@ -54,7 +54,7 @@ class CRF(keras.layers.Layer):
     >>> crf = CRF(3, tags=["O", "B-PER", "I-PER"], scheme="iob2")
     >>> model = keras.Model(ids, crf(keras.layers.Dense(3)(x), mask=mask))
     >>> model.compile("adam", loss=CRFLoss(), metrics=[CRFAccuracy()])
-    >>> tags, scores = crf.decode(model.predict(word_ids))  # (B, T), (B,)
+    >>> tags, scores = crf.viterbi_decode(model.predict(word_ids))  # (B, T), (B,)
     """
 
     def __init__(
@@ -106,9 +106,10 @@ class CRF(keras.layers.Layer):
         shape = tuple(emissions.shape[:2]) + (self.num_tags + 1, self.num_tags)
         return keras.KerasTensor(shape, dtype="float64" if emissions.dtype == "float64" else "float32")
 
-    def decode(self, packed, top_k=1):
-        """`keras_seq.ops.crf_decode`: the best paths of packed scores,
-        `(tags (B, T), scores (B,))`, or the `top_k` best."""
+    def viterbi_decode(self, packed, top_k=1):
+        """The best tag paths of packed scores by Viterbi
+        (`keras_seq.ops.crf_decode`): `(tags (B, T), scores (B,))`, or
+        with `top_k > 1` the k best, `(B, k, T)` and `(B, k)`, best first."""
         return crf_decode(ops.convert_to_tensor(packed), top_k)
 
     def get_config(self):

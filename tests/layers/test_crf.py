@@ -104,7 +104,7 @@ def test_a_bilstm_crf_learns_to_tag(trained):
     ids, tags = _numbers_task(200, 1)
     result = model.evaluate(ids, tags, verbose=0, return_dict=True)
     assert result["accuracy"] > 0.97, result
-    decoded, _ = model.get_layer("crf").decode(model.predict(ids, verbose=0))
+    decoded, _ = model.get_layer("crf").viterbi_decode(model.predict(ids, verbose=0))
     real = ids != 0
     assert np.mean(np.asarray(decoded)[real] == tags[real]) > 0.97
     assert not np.asarray(decoded)[~real].any()  # padding decodes to 0
@@ -129,8 +129,8 @@ def test_padding_changes_nothing(trained):
     ids, tags = _numbers_task(16, 3)
     wider = np.pad(ids, ((0, 0), (0, 9)))
     crf = model.get_layer("crf")
-    narrow_tags, narrow_scores = crf.decode(model.predict(ids, verbose=0))
-    wide_tags, wide_scores = crf.decode(model.predict(wider, verbose=0))
+    narrow_tags, narrow_scores = crf.viterbi_decode(model.predict(ids, verbose=0))
+    wide_tags, wide_scores = crf.viterbi_decode(model.predict(wider, verbose=0))
     np.testing.assert_array_equal(np.asarray(wide_tags)[:, :8], np.asarray(narrow_tags))
     np.testing.assert_allclose(np.asarray(wide_scores), np.asarray(narrow_scores), rtol=1e-5)
     loss = CRFLoss()
