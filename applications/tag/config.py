@@ -11,6 +11,7 @@ from keras_seq.errors import UserInputError
 CELLS = ("lstm", "gru")
 HEADS = ("crf", "softmax")
 CHAR_ENCODERS = ("cnn", "lstm", "none")
+WORD_DROPOUT_WORDS = ("all", "once")
 INFERENCE_BATCH_SIZE = 256  # sentences per batch when tagging and evaluating
 
 
@@ -28,9 +29,12 @@ class TaggerConfig(AppConfig):
         max_length: tokens per sentence; longer sentences are split.
         max_word_length: characters read per word (the rest is cut).
         embedding_dim: size of the trainable word embedding.
-        word_dropout: in training, a word seen once becomes the unknown
-            word with this probability (Lample et al., 2016), so that the
-            unknown word's embedding learns what new words look like.
+        word_dropout: in training, a word becomes the unknown word with
+            this probability, so that the unknown word's embedding learns
+            what new words look like (only its trainable embedding: its
+            characters, case and pretrained vector stay).
+        word_dropout_words: which words it may replace: `"all"`, or
+            `"once"`, those seen once in training (Lample et al., 2016).
         char_encoder: `"cnn"` (Ma & Hovy, 2016), `"lstm"` (Lample et al.,
             2016) or `"none"`: the word's characters as a vector.
         char_dim: size of the character embedding and of the character
@@ -63,7 +67,8 @@ class TaggerConfig(AppConfig):
     max_length: int = field(100, "tokens per sentence; longer ones are split")
     max_word_length: int = field(20, "characters read per word")
     embedding_dim: int = field(100, "size of the trainable word embedding")
-    word_dropout: float = field(0.5, "in training, words seen once become the unknown word this often", bound="rate")
+    word_dropout: float = field(0.5, "in training, a word becomes the unknown word this often", bound="rate")
+    word_dropout_words: str = field("once", "the words word dropout may replace", choices=WORD_DROPOUT_WORDS)
     char_encoder: str = field("cnn", "how a word's characters become a vector", choices=CHAR_ENCODERS)
     char_dim: int = field(32, "size of the character embedding and of its encoder's output")
     case_features: bool = field(True, "a word's shape (lower, upper, title, digits, mixed) as a feature")

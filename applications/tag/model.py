@@ -32,11 +32,9 @@ def build_tagger(config, words, chars, word_vectors=None, seen_words=None, rare_
             the others are there for their pretrained vector, and their
             trainable embedding starts (and, never trained, stays) at 0.
         rare_from: the words from this index on were seen once in training
-            (the vocabulary is most frequent first): in training, each
-            becomes the unknown word with probability `config.word_dropout`
-            (its trainable embedding only), so that the model learns what
-            to make of words it never saw. None: every word but `[PAD]`
-            and `[UNK]` may.
+            (the vocabulary is most frequent first): with
+            `config.word_dropout_words="once"`, only they are replaced by
+            the unknown word in training. None: every word may be.
 
     Returns:
         A compiled `AppModel`; its metadata holds the config and the
@@ -51,7 +49,8 @@ def build_tagger(config, words, chars, word_vectors=None, seen_words=None, rare_
     embedding = keras.layers.Embedding(len(words), config.embedding_dim, name="word_embedding")
     dropped = word_ids
     if config.word_dropout:
-        first = 2 if rare_from is None else max(2, int(rare_from))
+        once = config.word_dropout_words == "once" and rare_from is not None
+        first = max(2, int(rare_from)) if once else 2
         dropped = TokenDropout(config.word_dropout, first_id=first, seed=config.seed, name="word_dropout")(word_ids)
     features = [embedding(dropped)]  # (B, T, E)
     if seen_words is not None and seen_words < len(words):
