@@ -30,7 +30,7 @@ class TaggerModule(tf.Module):
         outputs = self.model(list(self.preprocessor.encode(tokens)), training=False)
         ids = crf_decode(outputs)[0] if self.crf else tf.argmax(outputs, axis=-1, output_type=tf.int32)  # (B, T)
         words = tokens.to_tensor("")  # (B, T)
-        ids = ids[:, : tf.shape(words)[1]]  # the encoding pads T further (to a multiple of 8)
+        ids = ids[:, : tf.shape(words)[1]]  # the encoding pads T further (to a bucket width)
         lengths = tf.cast(tokens.row_lengths(), tf.int32)  # (B,)
         real = tf.sequence_mask(lengths, tf.shape(ids)[1])  # (B, T)
         tags = tf.where(real, tf.gather(self.names, ids), "")

@@ -19,7 +19,6 @@ import tensorflow as tf  # the data pipeline and the export read text with the s
 
 PAD, UNK = "[PAD]", "[UNK]"
 CASES = ("pad", "lower", "title", "upper", "digits", "has_digit", "other")
-ROUND = 8  # encoded widths (tokens, characters) are multiples of this
 SEPARATE = r"([^\pL\pN\pM\s])"  # RE2: a character that is no letter, digit, mark or space
 
 
@@ -61,6 +60,7 @@ class TaggerPreprocessor:
 
     def __init__(self, config, words, chars):
         self.config, self.words, self.chars = config, list(words), list(chars)
+        self.widths = bucket_widths(max(config.max_length, config.max_word_length))
         self.word_table = self._table(self.words)
         self.char_table = self._table(self.chars)
 
@@ -80,7 +80,7 @@ class TaggerPreprocessor:
     def encode(self, tokens):
         """Ragged tokens `(B, None)` -> `(word_ids, char_ids, case_ids)`,
         dense and padded with 0: the longest row's length (at most
-        `max_length`) rounded up to a multiple of `ROUND`, and its longest
+        `max_length`) rounded up to one of `bucket_widths`, and its longest
         word's characters (at most `max_word_length`) likewise, so that a
         run meets few distinct shapes."""
         tokens = tokens[:, : self.config.max_length]
@@ -90,16 +90,21 @@ class TaggerPreprocessor:
         char_ids = tf.ragged.map_flat_values(self.char_table.lookup, chars)
         cases = tf.ragged.map_flat_values(self._cases, tokens)
         word_ids, char_ids, cases = word_ids.to_tensor(0), char_ids.to_tensor(0), cases.to_tensor(0)
-        # widths rounded up to a multiple of ROUND: few distinct shapes, so the
-        # recurrent kernels (XLA, compiled per shape) compile a few times, not
-        # once for every sentence length
-        steps = _round_up(tf.shape(word_ids)[1])
-        letters = tf.minimum(_round_up(tf.shape(char_ids)[2]), max(self.config.max_word_length, 1))
+        # widths rounded up to the next of a few sizes (`bucket_widths`), so
+        # that the recurrent kernels (XLA, compiled per shape) compile a few
+        # times, not once for every sentence length
+        steps = self._bucket(tf.shape(word_ids)[1])
+        letters = tf.minimum(self._bucket(tf.shape(char_ids)[2]), tf.maximum(self.config.max_word_length, 1))
         letters = tf.maximum(letters, tf.shape(char_ids)[2])
         word_ids = tf.pad(word_ids, [[0, 0], [0, steps - tf.shape(word_ids)[1]]])  # (B, T)
         cases = tf.pad(cases, [[0, 0], [0, steps - tf.shape(cases)[1]]])  # (B, T)
         char_ids = tf.pad(char_ids, [[0, 0], [0, steps - tf.shape(char_ids)[1]], [0, letters - tf.shape(char_ids)[2]]])
         return tf.cast(word_ids, "int32"), tf.cast(char_ids, "int32"), tf.cast(cases, "int32")  # (B,T) (B,T,C) (B,T)
+
+    def _bucket(self, width):
+        """The smallest bucket width >= `width` (a scalar int32 tensor)."""
+        widths = tf.constant(self.widths, tf.int32)
+        return widths[tf.searchsorted(widths, tf.reshape(width, (1,)))[0]]
 
     def _cases(self, tokens):
         rules = [  # the first rule that holds names the case
@@ -120,8 +125,17 @@ class TaggerPreprocessor:
         return tuple(x.numpy() for x in self.encode(tokens))
 
 
-def _round_up(width):
-    return (width + ROUND - 1) // ROUND * ROUND
+def bucket_widths(limit):
+    """The widths a batch is padded to: 1 to 7, then four a doubling (8,
+    10, 12, 14, 16, 20, 24, 28, 32, 40 ...), up to the first >= `limit`.
+    At most a quarter of a batch is extra padding, and a run meets about
+    20 shapes, not one for every sentence length."""
+    widths = list(range(1, 8))
+    size = 8
+    while widths[-1] < limit:
+        widths += [size + i * size // 4 for i in range(4)]
+        size *= 2
+    return [w for w in widths if w < limit] + [next(w for w in widths if w >= limit)]
 
 
 def split_long(sentences, tags, max_length):
