@@ -10,9 +10,12 @@ same seed and part. Written to need context, as real text does:
   "Kyoto University"), so a city inside an organization is not a LOC;
 - a person is named in full, by first name, or by surname after a title
   ("Dr. Okafor");
-- the held-out part (`part="test"`) uses names the training part never
-  shows (one name in four of each list), so a model is scored on new
-  names, read from their characters, their case and their context.
+- as in real text, many names occur once: a third of the people and
+  cities have names invented from syllables ("Tavelo Kirandsen"), so that
+  a model meets rare names in training, not only a few frequent ones;
+- the held-out part (`part="test"`) uses listed names the training part
+  never shows (one name in four of each list), so a model is scored on
+  new names, read from their characters, their case and their context.
 """
 
 import numpy as np
@@ -92,6 +95,14 @@ TEMPLATES = (
     "the bus from {CITY} to {CITY} was cancelled , {FIRST} wrote .",
     "{PER} thanked the staff of {ORG} in {CITY} .",
 )
+ONSETS = "b d f g k l m n p r s t v z br dr kr st th".split()
+VOWELS = "a e i o u a e i o".split()  # a and e, i and o more often
+ENDINGS = {
+    "FIRST": ["", "", "n", "r", "l", "s", "na", "ra"],
+    "LAST": ["", "n", "s", "sen", "ski", "ez", "ani", "ova", "berg", "wood"],
+    "CITY": ["", "a", "o", "ton", "burg", "ville", "stad", "pur", "field"],
+}
+INVENTED = 1 / 3  # the share of people and cities with invented names
 DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 MONTHS = "January February March April May June July August September October November December".split()
 TITLES = ["Dr .", "Mr .", "Ms .", "Professor", "President", "Minister", "Judge"]
@@ -133,21 +144,27 @@ def synthetic_news(count, seed=0, part="train"):
     def pick(pool):
         return pool[rng.integers(len(pool))]
 
+    def name(kind):  # a listed name, or one invented from syllables
+        if kind not in ENDINGS or rng.random() >= INVENTED:
+            return pick(pools[kind])
+        syllables = "".join(pick(ONSETS) + pick(VOWELS) for _ in range(rng.integers(2, 4)))
+        return (syllables + pick(ENDINGS[kind])).capitalize()
+
     def fill(pattern):
-        return " ".join(pick(pools[p[1:-1]]) if p.startswith("{") else p for p in pattern.split())
+        return " ".join(name(p[1:-1]) if p.startswith("{") else p for p in pattern.split())
 
     def entity(slot):  # -> (text, type or None)
         if slot == "AMBIGUOUS_PER":
             return pick(pools["AMBIGUOUS"]), "PER"
         if slot == "PER":
-            first = pick(pools["AMBIGUOUS" if rng.random() < 0.1 else "FIRST"])
-            return (first if rng.random() < 0.2 else f"{first} {pick(pools['LAST'])}"), "PER"
+            first = pick(pools["AMBIGUOUS"]) if rng.random() < 0.1 else name("FIRST")
+            return (first if rng.random() < 0.2 else f"{first} {name('LAST')}"), "PER"
         if slot in ("FIRST", "LAST"):
-            return pick(pools[slot]), "PER"
+            return name(slot), "PER"
         if slot == "LOC":
-            return pick(pools["CITY"] if rng.random() < 0.6 else pools["COUNTRY"]), "LOC"
+            return name("CITY" if rng.random() < 0.6 else "COUNTRY"), "LOC"
         if slot in ("CITY", "COUNTRY"):
-            return pick(pools[slot]), "LOC"
+            return name(slot), "LOC"
         if slot == "AMBIGUOUS_LOC":
             return pick(pools["AMBIGUOUS"]), "LOC"
         if slot == "ORG":

@@ -25,6 +25,14 @@ def test_context_decides_some_names():
     assert "of" in org_words  # "Bank of Lima": the city inside is part of the organization
 
 
+def test_many_names_occur_once():  # as in real text: a tagger must meet rare names in training
+    import collections
+
+    sentences, tags = synthetic_news(3000)
+    counts = collections.Counter(w for words, row in zip(sentences, tags) for w, t in zip(words, row) if t != "O")
+    assert sum(c == 1 for c in counts.values()) > 1000
+
+
 def test_bad_part():
     with pytest.raises(ValueError, match="part"):
         synthetic_news(3, part="dev")
