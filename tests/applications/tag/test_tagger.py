@@ -141,3 +141,16 @@ def test_words_seen_once_are_dropped_to_unknown_in_training(conll_file):
     assert layer.first_id == rare and layer.rate == prepared.config.word_dropout
     off = build_tagger(prepared.config.replace(word_dropout=0.0), **prepared.assets)
     assert "word_dropout" not in [x.name for x in off.layers]
+
+
+@pytest.mark.slow  # about a minute: the default tagger on the embedded corpus
+def test_new_names_of_the_embedded_corpus_are_found(tmp_path):
+    from keras_seq.applications.tag import TaggerConfig, train
+    from keras_seq.applications.tag.data import read_source
+    from tests.applications.shared import quiet
+
+    config = TaggerConfig(epochs=4, patience=0)
+    tagger, _ = train(config, model_dir=str(tmp_path / "m"), **quiet())
+    test = read_source("embedded", "test")
+    scores = tagger.evaluate(test)
+    assert scores["f1"] > 90 and scores["per_type"]["PER"]["recall"] > 85  # names training never showed
