@@ -94,8 +94,7 @@ class TaggerPreprocessor:
         # that the recurrent kernels (XLA, compiled per shape) compile a few
         # times, not once for every sentence length
         steps = self._bucket(tf.shape(word_ids)[1])
-        letters = tf.minimum(self._bucket(tf.shape(char_ids)[2]), tf.maximum(self.config.max_word_length, 1))
-        letters = tf.maximum(letters, tf.shape(char_ids)[2])
+        letters = tf.minimum(self._bucket(tf.shape(char_ids)[2]), self.config.max_word_length)  # never below C
         word_ids = tf.pad(word_ids, [[0, 0], [0, steps - tf.shape(word_ids)[1]]])  # (B, T)
         cases = tf.pad(cases, [[0, 0], [0, steps - tf.shape(cases)[1]]])  # (B, T)
         char_ids = tf.pad(char_ids, [[0, 0], [0, steps - tf.shape(char_ids)[1]], [0, letters - tf.shape(char_ids)[2]]])
