@@ -28,6 +28,7 @@ APPLICATIONS = {
     "ntm": "ntm",
     "caption": "caption",
     "tag": "tag",
+    "forecast": "forecast",
 }
 
 

@@ -12,6 +12,7 @@ from keras_seq.layers.crf import CRF
 from keras_seq.layers.crf_decode import CRFDecode
 from keras_seq.layers.gru import GRU
 from keras_seq.layers.gru_cell import GRUCell
+from keras_seq.layers.instance_shift import InstanceShift
 from keras_seq.layers.location_sensitive_attention import LocationSensitiveAttention
 from keras_seq.layers.lstm import LSTM
 from keras_seq.layers.lstm_cell import LSTMCell
@@ -23,8 +24,10 @@ from keras_seq.layers.mean_attention import MeanAttention
 from keras_seq.layers.ntm import NTM
 from keras_seq.layers.ntm_cell import NTMCell
 from keras_seq.layers.padding_mask import PaddingMask
+from keras_seq.layers.parallel_segment_decoder import ParallelSegmentDecoder
 from keras_seq.layers.position_embedding import PositionEmbedding
 from keras_seq.layers.scheduled_sampler import ScheduledSampler
+from keras_seq.layers.series_segments import SeriesSegments
 from keras_seq.layers.simple_rnn import SimpleRNN
 from keras_seq.layers.simple_rnn_cell import SimpleRNNCell
 from keras_seq.layers.tied_embedding import TiedEmbedding
@@ -44,6 +47,7 @@ __all__ = [
     "CRFDecode",
     "GRU",
     "GRUCell",
+    "InstanceShift",
     "LSTM",
     "LSTMCell",
     "LocationSensitiveAttention",
@@ -55,8 +59,10 @@ __all__ = [
     "NTM",
     "NTMCell",
     "PaddingMask",
+    "ParallelSegmentDecoder",
     "PositionEmbedding",
     "ScheduledSampler",
+    "SeriesSegments",
     "SimpleRNN",
     "SimpleRNNCell",
     "TiedEmbedding",

@@ -8,6 +8,7 @@ from keras_seq.training.entity_scores import entity_scores, token_accuracy
 from keras_seq.training.losses import SmoothedSparseCrossEntropy
 from keras_seq.training.metrics import BitsPerChar, Perplexity
 from keras_seq.training.nan_guard import NaNGuard
+from keras_seq.training.pinball_loss import PinballLoss
 from keras_seq.training.scheduled_sampling import ScheduledSampling
 from keras_seq.training.sequence_loss import SequenceLoss, sequence_loss
 from keras_seq.training.time_budget import TimeBudget
@@ -21,6 +22,7 @@ __all__ = [
     "EntityF1",
     "NaNGuard",
     "Perplexity",
+    "PinballLoss",
     "ScheduledSampling",
     "SequenceLoss",
     "SmoothedSparseCrossEntropy",

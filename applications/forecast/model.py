@@ -1,0 +1,125 @@
+"""The forecaster's builder and its keras-tuner HyperModel."""
+
+import keras
+import numpy as np
+
+from keras_seq.applications.forecast.config import ForecasterConfig
+from keras_seq.applications.hypermodel import TaskHyperModel
+from keras_seq.applications.task import AppModel
+from keras_seq.layers import InstanceShift, ParallelSegmentDecoder, SeriesSegments, make_recurrent
+from keras_seq.training import PinballLoss
+
+
+def sizes(config):
+    """`(C, P, F)`: the model's target, past-only and known-ahead columns
+    (the calendar features among the last)."""
+    targets = len(config.target)
+    futures = len(config.columns) - targets - len(config.past_covariates)
+    return targets, len(config.columns) - targets - futures, futures
+
+
+def build_forecaster(config):
+    """Raw lookback windows in (and known-ahead covariates over the
+    horizon, if any); the forecast on the training part's standardized
+    scale out.
+
+    The windows are standardized by the training part's column means and
+    deviations (inside the model), each target column is shifted by its
+    window's last value (or mean), cut into segments (one sequence per
+    column, or one for all), embedded, and read by our GRU or LSTM; the
+    parallel segment decoder forecasts every segment of the horizon at
+    once from the encoder's state, and the shift is added back. Its
+    outputs are `(B, H, C)`, or `(B, H, C, Q)` for quantiles; the task and
+    the export undo the standardization.
+
+    Args:
+        config: a `ForecasterConfig` whose `target`, `columns`, `means`
+            and `scales` are set (from the data).
+
+    Returns:
+        A compiled `AppModel` whose metadata holds the config.
+    """
+    config.validate()
+    if not config.target or len(config.means) != len(config.columns):
+        raise ValueError("build_forecaster needs a config whose target, columns, means and scales are set (prepare)")
+    keras.utils.set_random_seed(config.seed)
+    c, p, f = sizes(config)
+    means = np.asarray(config.means, "float32")
+    variances = np.square(np.asarray(config.scales, "float32"))
+    history = keras.Input((config.lookback, len(config.columns)), name="history")
+    inputs = [history]
+    x = keras.layers.Normalization(axis=-1, mean=means, variance=variances, name="scaling")(history)  # (B, L, K)
+    shift = InstanceShift(config.shift, name="shift")
+    shifted, reference = shift(x[..., :c])  # (B, L, C), (B, 1, C)
+    covariates = x[..., c:] if p + f else None  # (B, L, P + F)
+    independent = config.channels == "independent"
+    segments = SeriesSegments(config.segment_length, independent=independent, name="segments")(
+        shifted, covariates
+    )  # (B*C, N, W + W*(P+F)) or (B, N, W*K)
+    embedded = keras.layers.Dense(config.units, activation="relu", name="segment_embedding")(segments)  # (.., N, U)
+    lstm = config.cell == "lstm"
+    encoded = make_recurrent(config.cell, config.units, return_state=lstm, seed=config.seed, name="encoder")(embedded)
+    states = encoded[1:] if lstm else encoded  # (B*C, U) each
+    future = None
+    if f:
+        future_input = keras.Input((config.horizon, f), name="future")
+        inputs.append(future_input)
+        future = keras.layers.Normalization(
+            axis=-1, mean=means[c + p :], variance=variances[c + p :], name="future_scaling"
+        )(future_input)  # (B, H, F)
+    levels = config.levels
+    decoder = ParallelSegmentDecoder(
+        config.horizon,
+        config.segment_length,
+        c,
+        config.units,
+        cell=config.cell,
+        quantiles=max(len(levels), 1),
+        independent=independent,
+        dropout=config.dropout,
+        seed=config.seed,
+        name="decoder",
+    )
+    outputs = shift(decoder(states, future), reference=reference)  # (B, H, C) or (B, H, C, Q)
+    model = AppModel(inputs, outputs, name="forecaster")
+    model.set_metadata(ForecasterConfig.app, config.to_dict())
+    loss = PinballLoss(levels) if levels else config.loss
+    model.compile(
+        optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm or None),
+        loss=loss,
+        metrics=None if levels else ["mae" if config.loss == "mse" else "mse"],
+    )
+    return model
+
+
+def search_space(hp):
+    """Units, segment length, cell, dropout and learning rate."""
+    return {
+        "units": hp.Choice("units", [64, 128, 256, 512]),
+        "segment_length": hp.Choice("segment_length", [12, 24, 48]),
+        "cell": hp.Choice("cell", ["gru", "lstm"]),
+        "dropout": hp.Float("dropout", 0.0, 0.5, step=0.1),
+        "learning_rate": hp.Float("learning_rate", 3e-4, 3e-3, sampling="log"),
+    }
+
+
+class ForecasterHyperModel(TaskHyperModel):
+    """Searches `search_space` around a base config, through
+    `build_forecaster` (a segment length that does not divide the lookback
+    is replaced by the base config's).
+
+    Args:
+        base_config: a `ForecasterConfig` set from the data.
+
+    Example:
+    >>> tuner = keras_tuner.RandomSearch(ForecasterHyperModel(config), objective="val_loss", max_trials=6)
+    """
+
+    build_fn = staticmethod(build_forecaster)
+    search_space = staticmethod(search_space)
+
+    def config_for(self, hp):
+        config = super().config_for(hp)
+        if config.lookback % config.segment_length:
+            config = config.replace(segment_length=self.base_config.segment_length)
+        return config
