@@ -128,9 +128,7 @@ def main():
     for horizon in args.horizons:
         rows = [r for r in results if r["horizon"] == horizon]
         med = {
-            name: statistics.median(r[name]["mse"] for r in rows)
-            for name in rows[0]
-            if isinstance(rows[0][name], dict)
+            name: statistics.median(r[name]["mse"] for r in rows) for name in rows[0] if isinstance(rows[0][name], dict)
         }
         linear = med.get("linear")
         below = sum(r["ours"]["mse"] < r["linear"]["mse"] for r in rows) if linear else None

@@ -51,3 +51,22 @@ def test_quickstart_trains_exports_and_generates_from_the_export(tmp_path, capsy
     assert os.path.exists(model_dir / "model.keras") and os.path.exists(model_dir / "export" / "saved_model.pb")
     assert not [p for p in os.listdir(model_dir) if p.startswith(".")]
     keras.saving.load_model(model_dir / "model.keras", safe_mode=True)
+
+
+def test_every_package_is_installed_by_pyproject():
+    """A wheel holds only the packages pyproject lists: an application
+    missing there would work in the editable install and not in a real one."""
+    import pathlib
+
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        "keras_seq." + ".".join(p.parent.relative_to(root / "keras_seq").parts)
+        for p in (root / "keras_seq").rglob("__init__.py")
+    }
+    found = {name.rstrip(".") for name in found} | {
+        "keras_seq.applications" + "".join("." + part for part in p.parent.relative_to(root / "applications").parts)
+        for p in (root / "applications").rglob("__init__.py")
+    }
+    assert found <= listed, sorted(found - listed)

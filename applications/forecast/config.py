@@ -11,6 +11,8 @@ CHANNELS = ("independent", "mixing")
 SHIFTS = ("last", "mean")
 LOSSES = ("mse", "mae")
 PROTOCOLS = ("fractions", "ett")
+DECODERS = ("parallel", "recursive")
+ATTENTIONS = ("none", "bahdanau", "luong")
 MAX_STEPS = 100_000  # a lookback or horizon beyond this is a typo, not a forecast
 INFERENCE_BATCH_SIZE = 512  # windows per batch when forecasting and evaluating
 
@@ -49,6 +51,11 @@ class ForecasterConfig(AppConfig):
         cell, units: the recurrent encoder and the decoder's cell.
         channels: `"independent"` (each column its own sequence, shared
             weights) or `"mixing"` (all columns in one sequence).
+        decoder: `"parallel"` (`ParallelSegmentDecoder`: every future
+            segment from one cell step) or `"recursive"`
+            (`RecursiveSegmentDecoder`: one segment after another).
+        attention: `"none"`, `"bahdanau"` or `"luong"`: the parallel
+            decoder's segments attend over the encoder's outputs.
         shift: subtract each window's `"last"` value or its `"mean"`, and
             add it back to the forecast.
         loss: `"mse"` or `"mae"` for point forecasts.
@@ -86,6 +93,12 @@ class ForecasterConfig(AppConfig):
     cell: str = field("gru", "recurrent cell", choices=CELLS)
     units: int = field(256, "units of the encoder and the decoder cell")
     channels: str = field("independent", "each column its own sequence, or all in one", choices=CHANNELS)
+    decoder: str = field(
+        "parallel", "every future segment at once, or one after another fed the last", choices=DECODERS
+    )
+    attention: str = field(
+        "none", "the parallel decoder's segments also attend over the encoder's outputs", choices=ATTENTIONS
+    )
     shift: str = field("last", "subtract each window's last value or mean, and add it back", choices=SHIFTS)
     loss: str = field("mse", "loss of point forecasts", choices=LOSSES)
     quantiles: list = field([], "quantile levels (e.g. 0.1,0.5,0.9) for intervals; empty: point forecasts")
@@ -128,6 +141,8 @@ class ForecasterConfig(AppConfig):
             raise UserInputError(
                 f"lookback ({self.lookback}) must be a multiple of segment_length ({self.segment_length})"
             )
+        if self.attention != "none" and self.decoder == "recursive":
+            raise UserInputError("attention goes with the parallel decoder; drop --attention or --decoder recursive")
         if self.validation_split + self.test_split >= 0.9:
             raise UserInputError(
                 f"validation_split + test_split leave too little to train on ({self.validation_split} + "

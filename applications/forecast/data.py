@@ -124,9 +124,7 @@ def parse_table(text, config, description):
         raise UserInputError(f"{description} has a header but no rows")
     for number, row in enumerate(body, 2):
         if len(row) != len(header):
-            raise UserInputError(
-                f"{description}, line {number}: {len(row)} columns where the header has {len(header)}"
-            )
+            raise UserInputError(f"{description}, line {number}: {len(row)} columns where the header has {len(header)}")
     columns = {name: [row[i].strip() for row in body] for i, name in enumerate(header)}
     time_column = _time_column(columns, config.time_column, description)
     for name in (config.series_column, *config.target, *config.covariates):
@@ -220,9 +218,7 @@ def _numbers(name, cells, description):
     if not seen:
         return None
     if bad is not None:
-        raise UserInputError(
-            f"{description}: column {name!r}, data row {bad + 1} holds {cells[bad]!r}, not a number"
-        )
+        raise UserInputError(f"{description}: column {name!r}, data row {bad + 1} holds {cells[bad]!r}, not a number")
     return out
 
 

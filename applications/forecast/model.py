@@ -6,7 +6,13 @@ import numpy as np
 from keras_seq.applications.forecast.config import ForecasterConfig
 from keras_seq.applications.hypermodel import TaskHyperModel
 from keras_seq.applications.task import AppModel
-from keras_seq.layers import InstanceShift, ParallelSegmentDecoder, SeriesSegments, make_recurrent
+from keras_seq.layers import (
+    InstanceShift,
+    ParallelSegmentDecoder,
+    RecursiveSegmentDecoder,
+    SeriesSegments,
+    make_recurrent,
+)
 from keras_seq.training import PinballLoss
 
 
@@ -57,9 +63,11 @@ def build_forecaster(config):
         shifted, covariates
     )  # (B*C, N, W + W*(P+F)) or (B, N, W*K)
     embedded = keras.layers.Dense(config.units, activation="relu", name="segment_embedding")(segments)  # (.., N, U)
-    lstm = config.cell == "lstm"
-    encoded = make_recurrent(config.cell, config.units, return_state=lstm, seed=config.seed, name="encoder")(embedded)
-    states = encoded[1:] if lstm else encoded  # (B*C, U) each
+    attention = None if config.attention == "none" else config.attention
+    encoder = make_recurrent(
+        config.cell, config.units, return_sequences=bool(attention), return_state=True, seed=config.seed, name="encoder"
+    )
+    memory, *states = encoder(embedded)  # (B*C, N, U) with attention, and the final state(s) (B*C, U)
     future = None
     if f:
         future_input = keras.Input((config.horizon, f), name="future")
@@ -68,7 +76,8 @@ def build_forecaster(config):
             axis=-1, mean=means[c + p :], variance=variances[c + p :], name="future_scaling"
         )(future_input)  # (B, H, F)
     levels = config.levels
-    decoder = ParallelSegmentDecoder(
+    decoder_class = RecursiveSegmentDecoder if config.decoder == "recursive" else ParallelSegmentDecoder
+    decoder = decoder_class(
         config.horizon,
         config.segment_length,
         c,
@@ -78,9 +87,11 @@ def build_forecaster(config):
         independent=independent,
         dropout=config.dropout,
         seed=config.seed,
+        attention=attention,
         name="decoder",
     )
-    outputs = shift(decoder(states, future), reference=reference)  # (B, H, C) or (B, H, C, Q)
+    outputs = decoder(states, future, memory if attention else None)  # (B, H, C) or (B, H, C, Q)
+    outputs = shift(outputs, reference=reference)
     model = AppModel(inputs, outputs, name="forecaster")
     model.set_metadata(ForecasterConfig.app, config.to_dict())
     loss = PinballLoss(levels) if levels else config.loss
@@ -93,8 +104,9 @@ def build_forecaster(config):
 
 
 def search_space(hp):
-    """Units, segment length, cell, dropout and learning rate."""
+    """Units, segment length, cell, decoder, dropout and learning rate."""
     return {
+        "decoder": hp.Choice("decoder", ["parallel", "recursive"]),
         "units": hp.Choice("units", [64, 128, 256, 512]),
         "segment_length": hp.Choice("segment_length", [12, 24, 48]),
         "cell": hp.Choice("cell", ["gru", "lstm"]),
@@ -106,7 +118,8 @@ def search_space(hp):
 class ForecasterHyperModel(TaskHyperModel):
     """Searches `search_space` around a base config, through
     `build_forecaster` (a segment length that does not divide the lookback
-    is replaced by the base config's).
+    is replaced by the base config's; the recursive decoder drops the
+    attention).
 
     Args:
         base_config: a `ForecasterConfig` set from the data.
@@ -122,4 +135,6 @@ class ForecasterHyperModel(TaskHyperModel):
         config = super().config_for(hp)
         if config.lookback % config.segment_length:
             config = config.replace(segment_length=self.base_config.segment_length)
+        if config.decoder == "recursive":
+            config = config.replace(attention="none")  # attention goes with the parallel decoder
         return config

@@ -9,6 +9,7 @@ from keras_seq.applications.forecast import pictures
 from keras_seq.applications.forecast.config import INFERENCE_BATCH_SIZE, ForecasterConfig
 from keras_seq.applications.forecast.data import (
     SEASONS,
+    calendar_columns,
     calendar_features,
     check_windows,
     future_times,
@@ -165,18 +166,14 @@ class Forecaster(Task):
         lookback, horizon = self.config.lookback, self.config.horizon
         for name, times, values in zip(series.names, series.times, series.values):
             if len(values) < lookback:
-                raise UserInputError(
-                    f"{series.description}: {len(values)} rows, fewer than the lookback of {lookback}"
-                )
+                raise UserInputError(f"{series.description}: {len(values)} rows, fewer than the lookback of {lookback}")
             ahead = future_times(times[-1], series.step, horizon) if times else None
             future = calendar_features(ahead, series.step)[None] if self.futures else None
             quantiles = bool(self.config.levels)
             result = self.forecast(values[-lookback:][None], future, quantiles=quantiles)[0]  # (H, C[, Q])
             item = {
                 "series": name,
-                "times": [t.isoformat() for t in ahead]
-                if ahead
-                else list(range(len(values), len(values) + horizon)),
+                "times": [t.isoformat() for t in ahead] if ahead else list(range(len(values), len(values) + horizon)),
                 "columns": self.config.target,
                 "forecast": np.round(self.point(result), 6).tolist(),
             }
@@ -285,11 +282,11 @@ class Forecaster(Task):
         config = self.config
         if split == "future":
             item = self.predict_next(series)[0]
-            values = series.values[0]
-            times = series.times[0]
+            values, times = series.values[0], series.times[0]
             past = (times or list(range(len(values))))[-config.lookback :]
+            ahead = future_times(times[-1], series.step, config.horizon) if times else item["times"]
             return pictures.plot_forecast(
-                path, past, values[-config.lookback :, : self.targets], item["times"], item, None, config.target
+                path, past, values[-config.lookback :, : self.targets], ahead, item, None, config.target
             )
         part = self.evaluation_examples(series, split)
         check_windows(part, config, split)
@@ -354,6 +351,9 @@ class Forecaster(Task):
     def prepare(cls, config, train, validation):
         rows = train.training_rows()
         means, scales = rows.mean(axis=0), rows.std(axis=0)
+        calendar = len(calendar_columns(train.step)) if config.calendar else 0
+        if calendar:  # sines and cosines as they are (a month's may not vary in a short training part)
+            means[-calendar:], scales[-calendar:] = 0.0, 1.0
         constant = [name for name, s in zip(train.columns, scales) if not s > 1e-12]
         if constant:
             raise UserInputError(

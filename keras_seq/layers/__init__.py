@@ -26,6 +26,7 @@ from keras_seq.layers.ntm_cell import NTMCell
 from keras_seq.layers.padding_mask import PaddingMask
 from keras_seq.layers.parallel_segment_decoder import ParallelSegmentDecoder
 from keras_seq.layers.position_embedding import PositionEmbedding
+from keras_seq.layers.recursive_segment_decoder import RecursiveSegmentDecoder
 from keras_seq.layers.scheduled_sampler import ScheduledSampler
 from keras_seq.layers.series_segments import SeriesSegments
 from keras_seq.layers.simple_rnn import SimpleRNN
@@ -61,6 +62,7 @@ __all__ = [
     "PaddingMask",
     "ParallelSegmentDecoder",
     "PositionEmbedding",
+    "RecursiveSegmentDecoder",
     "ScheduledSampler",
     "SeriesSegments",
     "SimpleRNN",

@@ -6,6 +6,7 @@ from keras import ops
 
 from keras_seq.layers.gru_cell import GRUCell
 from keras_seq.layers.lstm_cell import LSTMCell
+from keras_seq.layers.make_attention import make_attention
 
 CELLS = {"gru": GRUCell, "lstm": LSTMCell}
 
@@ -36,11 +37,16 @@ class ParallelSegmentDecoder(keras.layers.Layer):
             (`(B, U)`).
         dropout: float in [0, 1), on the cell's outputs.
         seed: seed of the dropout.
+        attention: None, `"bahdanau"` or `"luong"`: each segment's state
+            also attends over the encoder's outputs (one per lookback
+            segment), and the projection reads both.
 
     Call arguments:
         states: the encoder's final state `(B*C, U)` (`(B, U)` mixing), or
             the list `[h, c]` for an LSTM.
         future: None, or float `(B, H, F)`: covariates known ahead.
+        memory: with an attention, the encoder's outputs `(B*C, N, U)`
+            (`(B, N, U)` mixing).
         training: bool.
 
     Returns:
@@ -63,6 +69,7 @@ class ParallelSegmentDecoder(keras.layers.Layer):
         independent=True,
         dropout=0.0,
         seed=None,
+        attention=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -82,14 +89,23 @@ class ParallelSegmentDecoder(keras.layers.Layer):
         self.horizon, self.segment_length, self.channels, self.units = horizon, segment_length, channels, units
         self.cell_name, self.quantiles, self.independent = cell, quantiles, bool(independent)
         self.dropout, self.seed = float(dropout), seed
+        if attention not in (None, "bahdanau", "luong"):
+            raise ValueError(f"`attention` must be None, 'bahdanau' or 'luong'; received attention={attention!r}.")
+        self.attention = attention
         self.segments = -(-horizon // segment_length)  # M
-        self.cell = CELLS[cell](units, name="cell")
-        width = segment_length * quantiles * (1 if independent else channels)
-        self.projection = keras.layers.Dense(width, name="projection")
-        self.drop = keras.layers.Dropout(self.dropout, seed=seed)
+        self.width = segment_length * quantiles * (1 if independent else channels)  # values per decoded segment
         self.future_projection = None
+        self.make_step()
 
-    def build(self, states_shape, future_shape=None):
+    def make_step(self):
+        """The sublayers of a decoding step: the cell, the dropout and the
+        projection to a segment's values."""
+        self.cell = CELLS[self.cell_name](self.units, name="cell")
+        self.projection = keras.layers.Dense(self.width, name="projection")
+        self.drop = keras.layers.Dropout(self.dropout, seed=self.seed)
+        self.attend = make_attention(self.attention, self.units, name="attention") if self.attention else None
+
+    def build(self, states_shape, future_shape=None, memory_shape=None):
         u, m = self.units, self.segments
         position_size = u - u // 2 if self.independent else u
         self.positions = self.add_weight(
@@ -101,12 +117,18 @@ class ParallelSegmentDecoder(keras.layers.Layer):
                 initializer=keras.initializers.RandomNormal(stddev=0.1),
                 name="channel_embeddings",
             )
-        self.cell.build((None, u))
-        self.projection.build((None, u))
+        self.build_step()
         if future_shape is not None:
             self.future_projection = keras.layers.Dense(u, name="future_projection")
             self.future_projection.build((None, self.segment_length * future_shape[-1]))
         self.built = True
+
+    def build_step(self):
+        u = self.units
+        self.cell.build((None, u))
+        if self.attend is not None:
+            self.attend.build((None, self.segments, u), (None, None, u))
+        self.projection.build((None, 2 * u if self.attend is not None else u))
 
     def _inputs(self, batch):
         """The decoder inputs `(B, G, M, U)`, `G` the channel groups."""
@@ -120,7 +142,7 @@ class ParallelSegmentDecoder(keras.layers.Layer):
             table = self.positions[None]  # (1, M, U)
         return ops.broadcast_to(table[None], (batch,) + tuple(table.shape))  # (B, G, M, U)
 
-    def call(self, states, future=None, training=False):
+    def call(self, states, future=None, memory=None, training=False):
         states = list(states) if isinstance(states, (list, tuple)) else [states]
         m, u, w, q = self.segments, self.units, self.segment_length, self.quantiles
         groups = self.channels if self.independent else 1
@@ -131,10 +153,9 @@ class ParallelSegmentDecoder(keras.layers.Layer):
             future = ops.pad(future, [[0, 0], [0, m * w - self.horizon], [0, 0]])  # (B, M*W, F)
             future = ops.reshape(future, (-1, m, w * future.shape[-1]))  # (B, M, W*F)
             x = x + self.future_projection(future)[:, None]  # (B, G, M, U)
-        x = ops.reshape(x, (-1, u))  # (B*G*M, U)
-        repeated = [ops.reshape(ops.repeat(s[:, None], m, axis=1), (-1, u)) for s in states]  # (B*G*M, U) each
-        outputs, _ = self.cell(x, repeated, training=training)  # (B*G*M, U)
-        y = self.projection(self.drop(outputs, training=training))  # (B*G*M, W*Q) or (B*M, W*C*Q)
+        if (memory is None) != (self.attend is None):
+            raise ValueError("give `memory` (the encoder's outputs) exactly when the decoder has an attention")
+        y = self.decode(ops.reshape(x, (-1, m, u)), states, training, memory)  # (B*G, M, W*Q) or (B, M, W*C*Q)
         if self.independent:
             y = ops.reshape(y, (-1, self.channels, m * w, q))  # (B, C, M*W, Q)
             y = ops.transpose(y, (0, 2, 1, 3))  # (B, M*W, C, Q)
@@ -145,7 +166,25 @@ class ParallelSegmentDecoder(keras.layers.Layer):
             return y[..., 0]  # (B, H, C)
         return ops.sort(y, axis=-1)  # quantiles never cross
 
-    def compute_output_spec(self, states, future=None, training=False):
+    def decode(self, inputs, states, training=False, memory=None):
+        """Every segment's values from its input `(B', M, U)` and the
+        encoder's `states` `(B', U)`: one cell step for all segments at
+        once; with an attention, each segment's state also reads the
+        encoder's outputs `memory` `(B', N, U)`.
+
+        Returns:
+            `(B', M, width)`, the width of the projection.
+        """
+        m, u = self.segments, self.units
+        repeated = [ops.reshape(ops.repeat(s[:, None], m, axis=1), (-1, u)) for s in states]  # (B'*M, U) each
+        outputs, _ = self.cell(ops.reshape(inputs, (-1, u)), repeated, training=training)  # (B'*M, U)
+        outputs = ops.reshape(outputs, (-1, m, u))  # (B', M, U)
+        if self.attend is not None:
+            context, _ = self.attend(outputs, ops.cast(memory, outputs.dtype))  # (B', M, U)
+            outputs = ops.concatenate([outputs, context], axis=-1)  # (B', M, 2U)
+        return self.projection(self.drop(outputs, training=training))  # (B', M, width)
+
+    def compute_output_spec(self, states, future=None, memory=None, training=False):
         first = states[0] if isinstance(states, (list, tuple)) else states
         batch = first.shape[0]
         if batch is not None and self.independent:
@@ -165,4 +204,5 @@ class ParallelSegmentDecoder(keras.layers.Layer):
             "independent": self.independent,
             "dropout": self.dropout,
             "seed": self.seed,
+            "attention": self.attention,
         }

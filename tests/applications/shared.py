@@ -155,6 +155,11 @@ def runs(app):
         from tests.applications.caption.conftest import SMALL
 
         return train, SMALL.replace(epochs=2, clipnorm=0.0), {"data": apps[app]}
+    if app == "forecast":
+        from keras_seq.applications.forecast import train
+        from tests.applications.forecast.conftest import SMALL
+
+        return train, SMALL.replace(epochs=2, units=8), {"data": apps[app]}
     from keras_seq.applications.ntm import train
     from tests.applications.ntm.conftest import TINY
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.applications.shared import bad_files, expect_refusal, run_cli
 
-APPS = ["char-lm", "sentiment", "translate", "caption", "ntm"]
+APPS = ["char-lm", "sentiment", "translate", "caption", "ntm", "forecast"]
 READS = [app for app in APPS if app != "ntm"]  # the NTM generates its data
 
 

@@ -137,6 +137,20 @@ APPS["tag"] = (
 )
 
 
+def _hourly(folder):
+    from tests.applications.forecast.conftest import hourly_rows, write_csv
+
+    return str(write_csv(folder / "hourly.csv", *hourly_rows(300)))
+
+
+APPS["forecast"] = (
+    _hourly,
+    ["--lookback", "24", "--horizon", "6", "--segment-length", "6", "--units", "8", "--batch-size", "16"],
+    lambda data: ["predict", "--data", data],
+    "m.signatures['forecast'](history=tf.ones((1, 24, 2)))['forecast'].numpy().round(4).tolist()",
+)
+
+
 def _copy_batches():
     """Eight copy sequences as a user holds them: inputs, targets, weights."""
     import numpy as np
@@ -156,6 +170,13 @@ def _strip_examples():
     return np.stack(data.images), [c[0] for c in data.captions]
 
 
+def _windows():
+    """Eight raw windows and their next steps, as a user holds them."""
+    import numpy as np
+
+    return np.random.default_rng(0).normal(10, 1, size=(8, 24, 2)), np.full((8, 6, 2), 10.0)
+
+
 # app -> raw examples as a user holds them, for `task.fit`
 RAW = {
     "caption": _strip_examples,
@@ -164,6 +185,7 @@ RAW = {
     "sentiment": lambda: (["I loved it", "I hated it"] * 4, [1, 0] * 4),
     "translate": lambda: (["red cat", "blue dog"] * 4, ["cat red", "dog blue"] * 4),
     "tag": lambda: (["Mary flew to Paris .", "It rained ."] * 4, ["B-PER O O B-LOC O", "O O O"] * 4),
+    "forecast": lambda: _windows(),
 }
 
 
@@ -329,7 +351,8 @@ def test_another_applications_model_is_one_clear_error(trained, capsys):
         "sentiment": "translate",
         "translate": "ntm",
         "ntm": "tag",
-        "tag": "caption",
+        "tag": "forecast",
+        "forecast": "caption",
     }[app]
     code, _, err = run_cli(capsys, other, "export", "--model-dir", model_dir)
     assert code == 2 and f"holds a {app} model, not a {other} one" in err
@@ -356,6 +379,7 @@ HELPS = [
     ["ntm", "plot", "--help"],
     ["caption", "plot", "--help"],
     ["tag", "predict", "--help"],
+    ["forecast", "plot", "--help"],
 ]
 
 

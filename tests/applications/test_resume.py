@@ -212,8 +212,8 @@ train(config, model_dir=folder, verbose=0, checkpoint_every=2, callbacks=[Slow()
 )
 
 
-@pytest.mark.slow  # four applications, each killed, resumed and trained again uninterrupted (about 3 minutes)
-@pytest.mark.parametrize("app", ["sentiment", "translate", "caption", "ntm"])
+@pytest.mark.slow  # five applications, each killed, resumed and trained again uninterrupted (about 4 minutes)
+@pytest.mark.parametrize("app", ["sentiment", "translate", "caption", "ntm", "forecast"])
 def test_every_application_resumes_a_killed_run_where_an_uninterrupted_one_ends(app, tmp_path):
     import sys
 
@@ -229,6 +229,10 @@ def test_every_application_resumes_a_killed_run_where_an_uninterrupted_one_ends(
         data = write_pairs(tmp_path / "pairs.tsv", 400)
     elif app == "caption":
         data = write_strips(tmp_path / "strips", 120)
+    elif app == "forecast":
+        from tests.applications.forecast.conftest import hourly_rows, write_csv
+
+        data = write_csv(tmp_path / "hourly.csv", *hourly_rows(600))
     data = None if app == "ntm" else str(data)
     model_dir = tmp_path / "killed"
     command = [sys.executable, "-c", KILLED_APP, app, json.dumps(data), str(model_dir)]

@@ -15,7 +15,9 @@ def test_shift_and_back(mode):
     np.testing.assert_allclose(reference, expected, atol=1e-6)
     np.testing.assert_allclose(shifted, WINDOWS - expected, atol=1e-6)
     forecast = np.ones((3, 4, 2), "float32")
-    np.testing.assert_allclose(np.asarray(layer(forecast, reference=reference)), 1 + np.repeat(expected, 4, 1), atol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(layer(forecast, reference=reference)), 1 + np.repeat(expected, 4, 1), atol=1e-6
+    )
     quantiles = np.zeros((3, 4, 2, 3), "float32")  # the reference broadcasts over the quantiles too
     np.testing.assert_allclose(np.asarray(layer(quantiles, reference=reference))[..., 2], np.repeat(expected, 4, 1))
 

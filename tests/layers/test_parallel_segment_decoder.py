@@ -64,3 +64,19 @@ def test_bad_arguments(kwargs):
     base = {"horizon": 4, "segment_length": 2, "channels": 3, "units": 8}
     with pytest.raises(ValueError):
         ParallelSegmentDecoder(**{**base, **kwargs})
+
+
+def test_attention_reads_the_encoders_outputs(tmp_path):
+    memory = np.random.default_rng(1).normal(size=(6, 4, 8)).astype("float32")  # (B*C, N, U)
+    decoder = ParallelSegmentDecoder(4, 2, channels=3, units=8, attention="bahdanau")
+    out = np.asarray(decoder(STATES, memory=memory))
+    assert out.shape == (2, 4, 3) and not np.allclose(out, np.asarray(decoder(STATES, memory=memory * 0)))
+    with pytest.raises(ValueError, match="memory"):
+        decoder(STATES)
+    run_layer_test(
+        ParallelSegmentDecoder,
+        {"horizon": 4, "segment_length": 2, "channels": 3, "units": 8, "attention": "luong", "independent": False},
+        (STATES[:2], np.zeros((2, 4, 1), "float32"), memory[:2]),
+        tmp_path,
+        bfloat16=False,
+    )
