@@ -58,7 +58,8 @@ class ForecasterConfig(AppConfig):
             decoder's segments attend over the encoder's outputs.
         shift: subtract each window's `"last"` value or its `"mean"`, and
             add it back to the forecast.
-        loss: `"mse"` or `"mae"` for point forecasts.
+        loss: `"mae"` (the default: lower test MSE on ETTh2 than training
+            on MSE itself, as SegRNN found) or `"mse"`, for point forecasts.
         quantiles: empty for point forecasts, or levels such as
             `[0.1, 0.5, 0.9]`: the pinball loss, and intervals between the
             outer levels.
@@ -91,7 +92,7 @@ class ForecasterConfig(AppConfig):
     segment_length: int = field(24, "steps per segment of the encoder and the decoder", maximum=MAX_STEPS)
     season: typing.Optional[int] = field(None, "steps per season of the seasonal naive baseline; none: from the step")
     cell: str = field("gru", "recurrent cell", choices=CELLS)
-    units: int = field(256, "units of the encoder and the decoder cell")
+    units: int = field(128, "units of the encoder and the decoder cell")
     channels: str = field("independent", "each column its own sequence, or all in one", choices=CHANNELS)
     decoder: str = field(
         "parallel", "every future segment at once, or one after another fed the last", choices=DECODERS
@@ -100,10 +101,10 @@ class ForecasterConfig(AppConfig):
         "none", "the parallel decoder's segments also attend over the encoder's outputs", choices=ATTENTIONS
     )
     shift: str = field("last", "subtract each window's last value or mean, and add it back", choices=SHIFTS)
-    loss: str = field("mse", "loss of point forecasts", choices=LOSSES)
+    loss: str = field("mae", "loss of point forecasts", choices=LOSSES)
     quantiles: list = field([], "quantile levels (e.g. 0.1,0.5,0.9) for intervals; empty: point forecasts")
     dropout: float = field(0.1, "dropout on the decoder's states", bound="rate")
-    learning_rate: float = field(1e-3, "Adam's learning rate", bound="positive")
+    learning_rate: float = field(3e-4, "Adam's learning rate", bound="positive")
     clipnorm: float = field(1.0, "clip gradients by this global norm; 0 disables")
     batch_size: int = field(64, "windows per training batch")
     epochs: typing.Optional[int] = field(

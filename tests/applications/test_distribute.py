@@ -275,6 +275,7 @@ def _train_command(model_dir, data, *flags):
     return [sys.executable, "-m", "keras_seq.applications.cli", "char-lm", "train", *small, *where, *flags]
 
 
+@pytest.mark.slow  # 25 s; two workers' training is checked against one device in the default run
 def test_the_command_trains_on_two_workers(tmp_path, text_file):
     """The README's multi-worker command, as a user runs it: one process a
     worker, each started alike (`TF_CONFIG` tells them apart)."""

@@ -71,7 +71,7 @@ def test_bad_tuner_is_refused(text_file, tmp_path):
         tuning.tune(CharLM, CONFIG, data=str(text_file), model_dir=str(tmp_path), tuner="grid", **quiet())
 
 
-@pytest.mark.parametrize("tuner", ["bayesian", "hyperband"])
+@pytest.mark.parametrize("tuner", ["bayesian", pytest.param("hyperband", marks=pytest.mark.slow)])  # hyperband: 17 s
 def test_cli_searches_prints_the_trials_and_leaves_a_usable_model(tmp_path, text_file, capsys, tuner):
     model_dir = str(tmp_path / tuner)
     # Hyperband's brackets run up to --epochs per trial: 1 would make a single trial
