@@ -32,6 +32,7 @@ from keras_seq.training.forecast_scores import (
 )
 
 SPLITS = ("validation", "test", "all")
+MARGIN = 0.02  # a model must be this much below a baseline's MSE to be said to beat it
 
 
 class Forecaster(Task):
@@ -192,7 +193,9 @@ class Forecaster(Task):
         baselines on the same windows: MSE and MAE on the standardized
         scale, MASE (against the training part's one-step random walk) and
         sMAPE on the original scale; for quantile models the outer
-        interval's coverage and the weighted quantile loss.
+        interval's coverage and the weighted quantile loss. The model
+        `beats_repeat_last` (and `beats_every_baseline`) only when its MSE
+        is more than `MARGIN` (2%) below.
 
         Raises:
             UserInputError: no window fits, or other columns than training's.
@@ -236,11 +239,7 @@ class Forecaster(Task):
             metrics["coverage"] = round(coverage(truth, every[..., 0], every[..., -1]), 2)
             metrics["nominal_coverage"] = round(100 * (levels[-1] - levels[0]), 2)
             metrics["weighted_quantile_loss"] = round(weighted_quantile_loss(truth, every, levels), 6)
-        best = min(metrics["baselines"].items(), key=lambda item: item[1]["mse"])
-        metrics["best_baseline"] = best[0]
-        metrics["beats_repeat_last"] = metrics["mse"] < metrics["baselines"]["repeat_last"]["mse"]
-        metrics["beats_every_baseline"] = metrics["mse"] < best[1]["mse"]
-        return metrics
+        return compare(metrics)
 
     def describe(self, metrics):
         rows = [("model", metrics)] + list(metrics["baselines"].items())
@@ -262,7 +261,8 @@ class Forecaster(Task):
         if not metrics["beats_repeat_last"]:
             lines.append(
                 f"The model does NOT beat repeating the last value here (MSE {metrics['mse']:.4f} against "
-                f"{last['mse']:.4f}): on this series the last value is the better forecast, as is usual for prices."
+                f"{last['mse']:.4f}; {MARGIN:.0%} lower would count): on this series the last value is as good a "
+                "forecast, as is usual for prices."
             )
         elif not metrics["beats_every_baseline"]:
             lines.append(
@@ -391,6 +391,19 @@ class Forecaster(Task):
         if not self.config.patience:
             return []
         return [BestWeights("val_loss", mode="min", patience=self.config.patience, print_fn=print_fn)]
+
+
+def compare(metrics):
+    """Add to `metrics` (the model's `mse` and its `baselines`) the best
+    baseline, the MSE ratio to repeating the last value, and whether the
+    model beats it and every baseline: only by more than `MARGIN`, since
+    on prices 0.3% lower is luck, not skill."""
+    best = min(metrics["baselines"].items(), key=lambda item: item[1]["mse"])
+    metrics["best_baseline"] = best[0]
+    metrics["mse_vs_repeat_last"] = round(metrics["mse"] / max(metrics["baselines"]["repeat_last"]["mse"], 1e-12), 4)
+    metrics["beats_repeat_last"] = metrics["mse_vs_repeat_last"] < 1 - MARGIN
+    metrics["beats_every_baseline"] = metrics["mse"] < (1 - MARGIN) * best[1]["mse"]
+    return metrics
 
 
 def _dataset(series, config, shuffle):

@@ -5,6 +5,7 @@ import pytest
 
 from keras_seq.applications.forecast import Forecaster, ForecasterConfig, build_forecaster, train
 from keras_seq.applications.forecast.files import write_forecasts
+from keras_seq.applications.forecast.task import compare
 from keras_seq.errors import UserInputError
 from tests.applications.forecast.conftest import SMALL, hourly_rows, write_csv
 from tests.applications.shared import exported, quiet
@@ -126,3 +127,25 @@ def test_decoder_variants_train_save_and_export_alike(changes, hourly_csv, tmp_p
     served = exported(forecaster, tmp_path / "export")
     out = served.signatures["forecast"](history=np.asarray(values[None, :48], "float32"))["forecast"].numpy()[0]
     np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_a_model_no_better_than_the_random_walk_is_told_so(trained_forecaster, tmp_path):
+    """On a random walk nothing beats repeating the last value; a model a
+    hair better must not be said to beat it."""
+    import datetime
+
+    forecaster, _, _ = trained_forecaster
+    rng = np.random.default_rng(3)
+    walk = 100 + np.cumsum(rng.normal(size=(400, 2)), axis=0)
+    times = [datetime.datetime(2024, 1, 1) + datetime.timedelta(hours=h) for h in range(400)]
+    data = write_csv(tmp_path / "walk.csv", times, walk)
+    metrics = forecaster.evaluate(forecaster.evaluation_examples(str(data), "all"))
+    assert metrics["mse_vs_repeat_last"] > 0.9  # no skill to find in a random walk
+    assert metrics["beats_repeat_last"] == (metrics["mse_vs_repeat_last"] < 0.98)
+    for ratio, beats in ((1.01, False), (0.99, False), (0.97, True)):
+        crafted = compare({"mse": ratio, "baselines": {"repeat_last": {"mse": 1.0}, "linear": {"mse": 2.0}}})
+        assert crafted["beats_repeat_last"] is beats and crafted["beats_every_baseline"] is beats
+        crafted.update(windows=1, horizon=1, mae=0, mase=0, smape=0)
+        for row in crafted["baselines"].values():
+            row.update(mae=0, mase=0, smape=0)
+        assert ("does NOT beat" in forecaster.describe(crafted)) is not beats
