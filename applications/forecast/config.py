@@ -56,6 +56,9 @@ class ForecasterConfig(AppConfig):
             (`RecursiveSegmentDecoder`: one segment after another).
         attention: `"none"`, `"bahdanau"` or `"luong"`: the parallel
             decoder's segments attend over the encoder's outputs.
+        linear_skip: add a linear map from each column's shifted lookback
+            to its horizon, started at the closed-form fit of the linear
+            baseline (see `build_forecaster`).
         shift: subtract each window's `"last"` value or its `"mean"`, and
             add it back to the forecast.
         loss: `"mae"` (the default: lower test MSE on ETTh2 than training
@@ -99,6 +102,9 @@ class ForecasterConfig(AppConfig):
     )
     attention: str = field(
         "none", "the parallel decoder's segments also attend over the encoder's outputs", choices=ATTENTIONS
+    )
+    linear_skip: bool = field(
+        True, "add a linear map of the lookback, started at the closed-form fit; the RNN learns what it misses"
     )
     shift: str = field("last", "subtract each window's last value or mean, and add it back", choices=SHIFTS)
     loss: str = field("mae", "loss of point forecasts", choices=LOSSES)

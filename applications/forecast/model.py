@@ -24,7 +24,7 @@ def sizes(config):
     return targets, len(config.columns) - targets - futures, futures
 
 
-def build_forecaster(config):
+def build_forecaster(config, linear_weights=None):
     """Raw lookback windows in (and known-ahead covariates over the
     horizon, if any); the forecast on the training part's standardized
     scale out.
@@ -38,9 +38,20 @@ def build_forecaster(config):
     outputs are `(B, H, C)`, or `(B, H, C, Q)` for quantiles; the task and
     the export undo the standardization.
 
+    With `linear_skip` (the default), a linear map from each column's
+    shifted lookback to its horizon (`Dense`, shared by the columns) is
+    added to the decoder's forecast. It starts at `linear_weights`, the
+    closed-form fit of the linear baseline on the training windows, so the
+    model starts where the linear baseline ends and the recurrent network
+    learns what the linear map misses.
+
     Args:
         config: a `ForecasterConfig` whose `target`, `columns`, `means`
             and `scales` are set (from the data).
+        linear_weights: None, or the `(L + 1, H)` weights and bias of
+            `LinearBaseline` fitted on the standardized training windows
+            (the task's `prepare` computes them); None starts the linear
+            map at 0 (repeating the last value).
 
     Returns:
         A compiled `AppModel` whose metadata holds the config.
@@ -88,9 +99,17 @@ def build_forecaster(config):
         dropout=config.dropout,
         seed=config.seed,
         attention=attention,
+        projection_initializer="zeros" if config.linear_skip else "glorot_uniform",  # at first, the linear map
         name="decoder",
     )
     outputs = decoder(states, future, memory if attention else None)  # (B, H, C) or (B, H, C, Q)
+    if config.linear_skip:
+        skip = keras.layers.Dense(config.horizon, kernel_initializer="zeros", name="linear_skip")
+        linear = keras.ops.transpose(skip(keras.ops.transpose(shifted, (0, 2, 1))), (0, 2, 1))  # (B, H, C)
+        outputs = outputs + (linear[..., None] if levels else linear)
+        if linear_weights is not None and config.shift == "last":  # the closed form subtracts the last value
+            weights = np.asarray(linear_weights, "float32")  # (L + 1, H)
+            skip.set_weights([weights[:-1], weights[-1]])
     outputs = shift(outputs, reference=reference)
     model = AppModel(inputs, outputs, name="forecaster")
     model.set_metadata(ForecasterConfig.app, config.to_dict())

@@ -376,11 +376,18 @@ class Forecaster(Task):
             f"{validation.window_count(config.lookback, config.horizon)} validation windows of {config.lookback} -> "
             f"{config.horizon} steps."
         )
+        assets = {}
+        if config.linear_skip:  # the linear map starts at the closed-form fit of the baseline
+            history, truth, *_ = train.windows(config.lookback, config.horizon)
+            c = train.targets
+            mean, scale = np.asarray(config.means[:c]), np.asarray(config.scales[:c])
+            baseline = LinearBaseline().fit((history[..., :c] - mean) / scale, (truth - mean) / scale)
+            assets["linear_weights"] = baseline.weights.astype("float32")
         return Prepared(
             config,
             _dataset(train, config, shuffle=True),
             _dataset(validation, config, shuffle=False),
-            {},
+            assets,
             validation,
             summary,
         )

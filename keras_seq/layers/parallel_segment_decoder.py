@@ -40,6 +40,9 @@ class ParallelSegmentDecoder(keras.layers.Layer):
         attention: None, `"bahdanau"` or `"luong"`: each segment's state
             also attends over the encoder's outputs (one per lookback
             segment), and the projection reads both.
+        projection_initializer: of the kernel that makes the values
+            (`"zeros"`: the decoder starts silent, beside a linear map
+            that starts at its fit).
 
     Call arguments:
         states: the encoder's final state `(B*C, U)` (`(B, U)` mixing), or
@@ -70,6 +73,7 @@ class ParallelSegmentDecoder(keras.layers.Layer):
         dropout=0.0,
         seed=None,
         attention=None,
+        projection_initializer="glorot_uniform",
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -92,6 +96,7 @@ class ParallelSegmentDecoder(keras.layers.Layer):
         if attention not in (None, "bahdanau", "luong"):
             raise ValueError(f"`attention` must be None, 'bahdanau' or 'luong'; received attention={attention!r}.")
         self.attention = attention
+        self.projection_initializer = keras.initializers.get(projection_initializer)
         self.segments = -(-horizon // segment_length)  # M
         self.width = segment_length * quantiles * (1 if independent else channels)  # values per decoded segment
         self.future_projection = None
@@ -101,7 +106,9 @@ class ParallelSegmentDecoder(keras.layers.Layer):
         """The sublayers of a decoding step: the cell, the dropout and the
         projection to a segment's values."""
         self.cell = CELLS[self.cell_name](self.units, name="cell")
-        self.projection = keras.layers.Dense(self.width, name="projection")
+        self.projection = keras.layers.Dense(
+            self.width, kernel_initializer=self.projection_initializer, name="projection"
+        )
         self.drop = keras.layers.Dropout(self.dropout, seed=self.seed)
         self.attend = make_attention(self.attention, self.units, name="attention") if self.attention else None
 
@@ -205,4 +212,5 @@ class ParallelSegmentDecoder(keras.layers.Layer):
             "dropout": self.dropout,
             "seed": self.seed,
             "attention": self.attention,
+            "projection_initializer": keras.initializers.serialize(self.projection_initializer),
         }

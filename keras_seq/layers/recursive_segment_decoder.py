@@ -11,11 +11,11 @@ class _SegmentFeedbackCell(keras.layers.Layer):
     """One decoding step: the segment's input plus a projection of the
     previous segment's values, a recurrent cell step, the next values."""
 
-    def __init__(self, cell, units, width, dropout, seed, **kwargs):
+    def __init__(self, cell, units, width, dropout, seed, initializer, **kwargs):
         super().__init__(**kwargs)
         self.cell = CELLS[cell](units, name="cell")
         self.feedback = keras.layers.Dense(units, name="feedback")
-        self.projection = keras.layers.Dense(width, name="projection")
+        self.projection = keras.layers.Dense(width, kernel_initializer=initializer, name="projection")
         self.drop = keras.layers.Dropout(dropout, seed=seed)
         self.width = width
         inner = self.cell.state_size if isinstance(self.cell.state_size, (list, tuple)) else [self.cell.state_size]
@@ -57,7 +57,9 @@ class RecursiveSegmentDecoder(ParallelSegmentDecoder):
         if self.attention:
             raise ValueError("the recursive decoder has no attention; use ParallelSegmentDecoder for it")
         self.attend = None
-        step = _SegmentFeedbackCell(self.cell_name, self.units, self.width, self.dropout, self.seed, name="step")
+        step = _SegmentFeedbackCell(
+            self.cell_name, self.units, self.width, self.dropout, self.seed, self.projection_initializer, name="step"
+        )
         self.loop = keras.layers.RNN(step, return_sequences=True, name="loop")
 
     def build_step(self):
