@@ -12,6 +12,7 @@ SHIFTS = ("last", "mean")
 LOSSES = ("mse", "mae")
 PROTOCOLS = ("fractions", "ett")
 DECODERS = ("parallel", "recursive")
+LINEAR_SKIPS = ("frozen", "trained", "none")
 ATTENTIONS = ("none", "bahdanau", "luong")
 MAX_STEPS = 100_000  # a lookback or horizon beyond this is a typo, not a forecast
 INFERENCE_BATCH_SIZE = 512  # windows per batch when forecasting and evaluating
@@ -57,8 +58,9 @@ class ForecasterConfig(AppConfig):
         attention: `"none"`, `"bahdanau"` or `"luong"`: the parallel
             decoder's segments attend over the encoder's outputs.
         linear_skip: add a linear map from each column's shifted lookback
-            to its horizon, started at the closed-form fit of the linear
-            baseline (see `build_forecaster`).
+            to its horizon, the closed-form fit of the linear baseline
+            (see `build_forecaster`): `"frozen"` as it is, `"trained"`
+            on from there, or `"none"`.
         shift: subtract each window's `"last"` value or its `"mean"`, and
             add it back to the forecast.
         loss: `"mae"` (the default: lower test MSE on ETTh2 than training
@@ -103,8 +105,11 @@ class ForecasterConfig(AppConfig):
     attention: str = field(
         "none", "the parallel decoder's segments also attend over the encoder's outputs", choices=ATTENTIONS
     )
-    linear_skip: bool = field(
-        True, "add a linear map of the lookback, started at the closed-form fit; the RNN learns what it misses"
+    linear_skip: str = field(
+        "frozen",
+        "add a linear map of the lookback, the closed-form fit kept as it is (frozen) or trained on; the RNN learns "
+        "what it misses",
+        choices=LINEAR_SKIPS,
     )
     shift: str = field("last", "subtract each window's last value or mean, and add it back", choices=SHIFTS)
     loss: str = field("mae", "loss of point forecasts", choices=LOSSES)

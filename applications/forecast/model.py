@@ -38,11 +38,12 @@ def build_forecaster(config, linear_weights=None):
     outputs are `(B, H, C)`, or `(B, H, C, Q)` for quantiles; the task and
     the export undo the standardization.
 
-    With `linear_skip` (the default), a linear map from each column's
-    shifted lookback to its horizon (`Dense`, shared by the columns) is
-    added to the decoder's forecast. It starts at `linear_weights`, the
-    closed-form fit of the linear baseline on the training windows, so the
-    model starts where the linear baseline ends and the recurrent network
+    With `linear_skip` (`"frozen"`, the default, or `"trained"`), a linear
+    map from each column's shifted lookback to its horizon (`Dense`,
+    shared by the columns) is added to the decoder's forecast. It is
+    `linear_weights`, the closed-form fit of the linear baseline on the
+    training windows, and the decoder's projection starts at zero: the
+    untrained model is the linear baseline, and the recurrent network
     learns what the linear map misses.
 
     Args:
@@ -99,12 +100,13 @@ def build_forecaster(config, linear_weights=None):
         dropout=config.dropout,
         seed=config.seed,
         attention=attention,
-        projection_initializer="zeros" if config.linear_skip else "glorot_uniform",  # at first, the linear map
+        projection_initializer="glorot_uniform" if config.linear_skip == "none" else "zeros",  # at first, the linear map
         name="decoder",
     )
     outputs = decoder(states, future, memory if attention else None)  # (B, H, C) or (B, H, C, Q)
-    if config.linear_skip:
-        skip = keras.layers.Dense(config.horizon, kernel_initializer="zeros", name="linear_skip")
+    if config.linear_skip != "none":
+        trainable = config.linear_skip == "trained"
+        skip = keras.layers.Dense(config.horizon, kernel_initializer="zeros", trainable=trainable, name="linear_skip")
         linear = keras.ops.transpose(skip(keras.ops.transpose(shifted, (0, 2, 1))), (0, 2, 1))  # (B, H, C)
         outputs = outputs + (linear[..., None] if levels else linear)
         if linear_weights is not None and config.shift == "last":  # the closed form subtracts the last value

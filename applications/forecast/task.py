@@ -377,7 +377,7 @@ class Forecaster(Task):
             f"{config.horizon} steps."
         )
         assets = {}
-        if config.linear_skip:  # the linear map starts at the closed-form fit of the baseline
+        if config.linear_skip != "none":  # the linear map is the closed-form fit of the baseline
             history, truth, *_ = train.windows(config.lookback, config.horizon)
             c = train.targets
             mean, scale = np.asarray(config.means[:c]), np.asarray(config.scales[:c])
