@@ -59,8 +59,8 @@ class ForecasterConfig(AppConfig):
             decoder's segments attend over the encoder's outputs.
         linear_skip: add a linear map from each column's shifted lookback
             to its horizon, the closed-form fit of the linear baseline
-            (see `build_forecaster`): `"frozen"` as it is, `"trained"`
-            on from there, or `"none"`.
+            (see `build_forecaster`): `"trained"` on from there (the
+            default), `"frozen"` as it is, or `"none"`.
         shift: subtract each window's `"last"` value or its `"mean"`, and
             add it back to the forecast.
         loss: `"mae"` (the default: lower test MSE on ETTh2 than training
@@ -106,9 +106,9 @@ class ForecasterConfig(AppConfig):
         "none", "the parallel decoder's segments also attend over the encoder's outputs", choices=ATTENTIONS
     )
     linear_skip: str = field(
-        "frozen",
-        "add a linear map of the lookback, the closed-form fit kept as it is (frozen) or trained on; the RNN learns "
-        "what it misses",
+        "trained",
+        "add a linear map of the lookback, started at the closed-form fit and trained on (or frozen there); the RNN "
+        "learns what it misses",
         choices=LINEAR_SKIPS,
     )
     shift: str = field("last", "subtract each window's last value or mean, and add it back", choices=SHIFTS)

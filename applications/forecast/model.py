@@ -38,7 +38,7 @@ def build_forecaster(config, linear_weights=None):
     outputs are `(B, H, C)`, or `(B, H, C, Q)` for quantiles; the task and
     the export undo the standardization.
 
-    With `linear_skip` (`"frozen"`, the default, or `"trained"`), a linear
+    With `linear_skip` (`"trained"`, the default, or `"frozen"`), a linear
     map from each column's shifted lookback to its horizon (`Dense`,
     shared by the columns) is added to the decoder's forecast. It is
     `linear_weights`, the closed-form fit of the linear baseline on the
@@ -100,7 +100,9 @@ def build_forecaster(config, linear_weights=None):
         dropout=config.dropout,
         seed=config.seed,
         attention=attention,
-        projection_initializer="glorot_uniform" if config.linear_skip == "none" else "zeros",  # at first, the linear map
+        projection_initializer="glorot_uniform"
+        if config.linear_skip == "none"
+        else "zeros",  # at first, the linear map
         name="decoder",
     )
     outputs = decoder(states, future, memory if attention else None)  # (B, H, C) or (B, H, C, Q)
