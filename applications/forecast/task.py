@@ -392,6 +392,13 @@ class Forecaster(Task):
             summary,
         )
 
+    @classmethod
+    def check_strategy(cls, config):
+        raise UserInputError(
+            "the forecaster trains on one device for now: under --strategy mirrored or multiworker, a last batch "
+            "that does not split evenly among the replicas fails; drop --strategy"
+        )
+
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         from keras_seq.training import BestWeights
 

@@ -71,7 +71,6 @@ def test_mirrored_training_matches_one_device_on_the_same_batches(tmp_path, text
 @pytest.mark.slow  # four applications, two trainings each (about 2 minutes); the char LM's is in the default run
 def test_every_application_trains_the_same_on_two_replicas(tmp_path, text_file):
     from tests.applications.caption.conftest import write_strips
-    from tests.applications.forecast.conftest import hourly_rows, write_csv
     from tests.applications.sentiment.conftest import write_reviews
     from tests.applications.translate.conftest import write_pairs
 
@@ -86,7 +85,6 @@ def test_every_application_trains_the_same_on_two_replicas(tmp_path, text_file):
         "translate": str(pairs),
         "caption": str(write_strips(tmp_path / "strips", 120)),
         "ntm": None,
-        "forecast": str(write_csv(tmp_path / "hourly.csv", *hourly_rows(300))),
     }
     result = _mirrored_gaps(apps, tmp_path / "models")
     assert set(result) == set(apps)

@@ -149,3 +149,17 @@ def test_a_model_no_better_than_the_random_walk_is_told_so(trained_forecaster, t
         for row in crafted["baselines"].values():
             row.update(mae=0, mase=0, smape=0)
         assert ("does NOT beat" in forecaster.describe(crafted)) is not beats
+
+
+def test_the_untrained_model_is_the_linear_baseline(hourly_csv):
+    """The linear skip starts at the closed-form fit and the decoder at 0:
+    before training, the forecaster's test MSE is the linear baseline's."""
+    from keras_seq.applications import training
+
+    prepared = training.prepare(Forecaster, SMALL, str(hourly_csv))
+    forecaster = Forecaster(build_forecaster(prepared.config, **prepared.assets))
+    metrics = forecaster.evaluate(forecaster.evaluation_examples(str(hourly_csv), "test"))
+    assert metrics["mse"] == pytest.approx(metrics["baselines"]["linear"]["mse"], rel=1e-4)
+    plain = Forecaster(build_forecaster(prepared.config.replace(linear_skip="none"), **prepared.assets))
+    metrics = plain.evaluate(plain.evaluation_examples(str(hourly_csv), "test"))
+    assert metrics["mse"] != pytest.approx(metrics["baselines"]["linear"]["mse"], rel=1e-2)
