@@ -23,8 +23,8 @@ class ForecastCommand(AppCommand):
     )
     config_class = ForecasterConfig
     data_help = (
-        "a CSV with a time column and numeric columns, or embedded (the default: weekly CO2 at Mauna Loa), "
-        "embedded:sunspots, embedded:sp500 (daily S&P 500 closes; needs the arch package)"
+        "a CSV with a time column and numeric columns, or 'embedded' for the offline default (weekly CO2 at Mauna "
+        "Loa), embedded:sunspots, embedded:sp500 (daily S&P 500 closes; needs the arch package)"
     )
     data_sources = False  # no tfds names: data_help says all
     task = "keras_seq.applications.forecast.task:Forecaster"

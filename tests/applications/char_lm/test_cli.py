@@ -48,6 +48,7 @@ def test_bad_flag_types_exit_2(capsys):
     assert info.value.code == 2
 
 
+@pytest.mark.slow  # 10 s; tests/applications/test_tuning.py runs the char LM's searches
 def test_tune_runs_a_search_through_the_builder(tmp_path, text_file, capsys):
     small = ["--max-trials=1", "--epochs=1", "--sequence-length=20", "--batch-size=8", "--quiet"]
     code, out, _ = run_cli(capsys, "char-lm", "tune", f"--data={text_file}", f"--model-dir={tmp_path / 't'}", *small)

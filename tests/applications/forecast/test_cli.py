@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from tests.applications.forecast.conftest import hourly_rows, write_csv
 from tests.applications.shared import expect_refusal, run_cli
 
@@ -92,6 +94,7 @@ def test_bad_input_is_one_line_and_nothing_written(tmp_path, capsys, trained_for
     )
 
 
+@pytest.mark.slow  # 12-23 s; tests/applications/test_tuning.py checks the search itself
 def test_tune_searches_through_the_builder_and_leaves_a_forecaster(hourly_csv, tmp_path, capsys):
     model_dir = str(tmp_path / "tuned")
     args = ["--data", str(hourly_csv), "--model-dir", model_dir, "--max-trials", "2", "--epochs", "1"]

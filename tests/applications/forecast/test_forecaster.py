@@ -114,7 +114,11 @@ def test_builder_refuses_a_config_without_data():
 
 @pytest.mark.parametrize(
     "changes",
-    [{"decoder": "recursive"}, {"attention": "bahdanau", "cell": "lstm"}, {"attention": "luong", "channels": "mixing"}],
+    [
+        {"decoder": "recursive"},
+        pytest.param({"attention": "bahdanau", "cell": "lstm"}, marks=pytest.mark.slow),  # 10 s; the layer's tests
+        pytest.param({"attention": "luong", "channels": "mixing"}, marks=pytest.mark.slow),  # check attention
+    ],
 )
 def test_decoder_variants_train_save_and_export_alike(changes, hourly_csv, tmp_path):
     forecaster, history = train(

@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from tests.applications.shared import run_cli
 
 
@@ -40,6 +42,7 @@ def test_user_errors_exit_2(trained, tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow  # 29 s; tune's search and trial table are checked in tests/applications/test_tuning.py
 def test_tune_leaves_a_translator_that_translates(tmp_path, tsv_file, capsys):
     import json
 
