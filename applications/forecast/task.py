@@ -392,13 +392,6 @@ class Forecaster(Task):
             summary,
         )
 
-    @classmethod
-    def check_strategy(cls, config):
-        raise UserInputError(
-            "the forecaster trains on one device for now: under --strategy mirrored or multiworker, a last batch "
-            "that does not split evenly among the replicas fails; drop --strategy"
-        )
-
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         from keras_seq.training import BestWeights
 
@@ -445,6 +438,9 @@ def _dataset(series, config, shuffle):
     if shuffle:
         data = data.shuffle(len(starts), seed=config.seed, reshuffle_each_iteration=True)
     size = config.batch_size if shuffle else INFERENCE_BATCH_SIZE
+    # the first batch is split evenly among 2, 4 or 8 replicas (Keras builds a model under a strategy from the
+    # replicas' mean of it): a part with fewer windows than a batch gets batches of a multiple of 8
+    size = min(size, len(starts) // 8 * 8) or len(starts)
     return data.batch(size).map(window, num_parallel_calls=tf.data.AUTOTUNE).prefetch(2)
 
 

@@ -55,19 +55,6 @@ def test_bad_input_is_one_line_and_nothing_written(tmp_path, capsys, trained_for
         (["--lookback", "50"], "multiple"),
     ]:
         expect_refusal(capsys, tmp_path, "forecast", "train", "--data", str(hourly_csv), "--model-dir", out, *flags)
-    expect_refusal(
-        capsys,
-        tmp_path,
-        "forecast",
-        "train",
-        "--data",
-        str(hourly_csv),
-        "--model-dir",
-        out,
-        "--strategy",
-        "mirrored",
-        match="one device",
-    )
     _, _, model_dir = trained_forecaster
     expect_refusal(
         capsys,
