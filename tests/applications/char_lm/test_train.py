@@ -192,6 +192,7 @@ class CrashAtTheEpochsEnd(keras.callbacks.Callback):
             raise RuntimeError("power cut at the epoch's end")
 
 
+@pytest.mark.slow  # 25 s; tests/applications/test_resume.py resumes killed runs in the default run
 def test_an_epochs_last_step_is_saved_with_its_end_so_a_resume_never_skips_the_end(tmp_path, text_file):
     from keras_seq.training import TrainingCheckpoint
 
