@@ -7,21 +7,16 @@ import numpy as np
 from keras_seq.applications import training
 from keras_seq.applications.forecast import pictures
 from keras_seq.applications.forecast.config import INFERENCE_BATCH_SIZE, ForecasterConfig
-from keras_seq.applications.forecast.data import (
-    SEASONS,
-    calendar_columns,
-    calendar_features,
-    check_windows,
-    future_times,
-    read_source,
-    split_parts,
-)
+from keras_seq.applications.forecast.data import check_windows, read_source, split_parts
 from keras_seq.applications.forecast.model import ForecasterHyperModel, build_forecaster, sizes
+from keras_seq.applications.forecast.steps import SEASONS, calendar_columns, calendar_features, future_times
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.errors import UserInputError
 from keras_seq.training.forecast_baselines import LinearBaseline, repeat_last, seasonal_naive
 from keras_seq.training.forecast_scores import (
+    MARGIN,
+    compare,
     coverage,
     mae,
     mase,
@@ -32,7 +27,6 @@ from keras_seq.training.forecast_scores import (
 )
 
 SPLITS = ("validation", "test", "all")
-MARGIN = 0.02  # a model must be this much below a baseline's MSE to be said to beat it
 
 
 class Forecaster(Task):
@@ -398,19 +392,6 @@ class Forecaster(Task):
         if not self.config.patience:
             return []
         return [BestWeights("val_loss", mode="min", patience=self.config.patience, print_fn=print_fn)]
-
-
-def compare(metrics):
-    """Add to `metrics` (the model's `mse` and its `baselines`) the best
-    baseline, the MSE ratio to repeating the last value, and whether the
-    model beats it and every baseline: only by more than `MARGIN`, since
-    on prices 0.3% lower is luck, not skill."""
-    best = min(metrics["baselines"].items(), key=lambda item: item[1]["mse"])
-    metrics["best_baseline"] = best[0]
-    metrics["mse_vs_repeat_last"] = round(metrics["mse"] / max(metrics["baselines"]["repeat_last"]["mse"], 1e-12), 4)
-    metrics["beats_repeat_last"] = metrics["mse_vs_repeat_last"] < 1 - MARGIN
-    metrics["beats_every_baseline"] = metrics["mse"] < (1 - MARGIN) * best[1]["mse"]
-    return metrics
 
 
 def _dataset(series, config, shuffle):

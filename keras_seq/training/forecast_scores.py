@@ -3,6 +3,8 @@ and the weighted quantile loss."""
 
 import numpy as np
 
+MARGIN = 0.02  # a model must be this much below a baseline's MSE to be said to beat it
+
 
 def mse(truth, forecast):
     """Mean squared error over every value."""
@@ -68,3 +70,16 @@ def weighted_quantile_loss(truth, quantile_forecasts, quantiles):
     pinball = np.maximum(levels * errors, (levels - 1.0) * errors)  # (N, H, C, Q)
     total = max(float(np.sum(np.abs(truth))), 1e-12)
     return float(np.mean(2.0 * pinball.reshape(-1, len(levels)).sum(axis=0) / total))
+
+
+def compare(metrics):
+    """Add to `metrics` (the model's `mse` and its `baselines`) the best
+    baseline, the MSE ratio to repeating the last value, and whether the
+    model beats it and every baseline: only by more than `MARGIN`, since
+    on prices 0.3% lower is luck, not skill."""
+    best = min(metrics["baselines"].items(), key=lambda item: item[1]["mse"])
+    metrics["best_baseline"] = best[0]
+    metrics["mse_vs_repeat_last"] = round(metrics["mse"] / max(metrics["baselines"]["repeat_last"]["mse"], 1e-12), 4)
+    metrics["beats_repeat_last"] = metrics["mse_vs_repeat_last"] < 1 - MARGIN
+    metrics["beats_every_baseline"] = metrics["mse"] < (1 - MARGIN) * best[1]["mse"]
+    return metrics
