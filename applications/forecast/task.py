@@ -9,6 +9,7 @@ from keras_seq.applications.forecast import pictures
 from keras_seq.applications.forecast.config import INFERENCE_BATCH_SIZE, ForecasterConfig
 from keras_seq.applications.forecast.data import check_windows, read_source, split_parts
 from keras_seq.applications.forecast.model import ForecasterHyperModel, build_forecaster, sizes
+from keras_seq.applications.forecast.pipeline import window_batches
 from keras_seq.applications.forecast.steps import SEASONS, calendar_columns, calendar_features, future_times
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
@@ -379,8 +380,8 @@ class Forecaster(Task):
             assets["linear_weights"] = baseline.weights.astype("float32")
         return Prepared(
             config,
-            _dataset(train, config, shuffle=True),
-            _dataset(validation, config, shuffle=False),
+            window_batches(train, config, shuffle=True),
+            window_batches(validation, config, shuffle=False),
             assets,
             validation,
             summary,
@@ -392,37 +393,6 @@ class Forecaster(Task):
         if not self.config.patience:
             return []
         return [BestWeights("val_loss", mode="min", patience=self.config.patience, print_fn=print_fn)]
-
-
-def _dataset(series, config, shuffle):
-    """Batches of `(history[, future]) -> standardized targets`, each window
-    gathered from the series in the pipeline (nothing is copied per window)."""
-    import tensorflow as tf  # data pipeline
-
-    flat = np.concatenate(series.values).astype("float32")  # (R, K)
-    offsets = np.cumsum([0] + [len(v) for v in series.values[:-1]])
-    starts = np.concatenate([s + o for s, o in zip(series.starts(config.lookback, config.horizon), offsets)])
-    c, f, k = series.targets, series.futures, flat.shape[1]
-    lookback, span = config.lookback, config.lookback + config.horizon
-    table = tf.constant(flat)
-    mean = tf.constant(np.asarray(config.means[:c], "float32"))
-    scale = tf.constant(np.asarray(config.scales[:c], "float32"))
-
-    def window(start):  # (B,)
-        rows = start[:, None] + tf.range(span, dtype=start.dtype)[None]  # (B, L + H)
-        values = tf.gather(table, rows)  # (B, L + H, K)
-        targets = (values[:, lookback:, :c] - mean) / scale  # (B, H, C)
-        history = values[:, :lookback]  # (B, L, K)
-        return ((history, values[:, lookback:, k - f :]) if f else history), targets
-
-    data = tf.data.Dataset.from_tensor_slices(starts)
-    if shuffle:
-        data = data.shuffle(len(starts), seed=config.seed, reshuffle_each_iteration=True)
-    size = config.batch_size if shuffle else INFERENCE_BATCH_SIZE
-    # the first batch is split evenly among 2, 4 or 8 replicas (Keras builds a model under a strategy from the
-    # replicas' mean of it): a part with fewer windows than a batch gets batches of a multiple of 8
-    size = min(size, len(starts) // 8 * 8) or len(starts)
-    return data.batch(size).map(window, num_parallel_calls=tf.data.AUTOTUNE).prefetch(2)
 
 
 def train(config=None, data="embedded", **kwargs):
