@@ -79,7 +79,9 @@ def run(data, horizon, seed, args, overrides):
     prepared = training.prepare(Forecaster, config, data)
     task_config = prepared.config
     rows = {}
-    ours = Forecaster(build_forecaster(task_config))  # untrained without "ours": it still scores the baselines
+    # the builder's assets (the closed-form linear map the skip starts from), as the app's training passes them;
+    # untrained without "ours": it still scores the baselines
+    ours = Forecaster(build_forecaster(task_config, **prepared.assets))
     if "ours" in args.models:
         seconds, epochs, speed = fit(ours.model, prepared, args.budget, args.patience)
     test = ours.evaluation_examples(data, "test")
