@@ -61,6 +61,10 @@ class ForecasterConfig(AppConfig):
             to its horizon, the closed-form fit of the linear baseline
             (see `build_forecaster`): `"trained"` on from there (the
             default), `"frozen"` as it is, or `"none"`.
+        blend: the trained model's share of the forecast at inference
+            (validation, `predict`, `evaluate`, the export), the rest the
+            closed-form linear map's (`InferenceBlend`); training sees the
+            model's own forecast. 1: the model alone.
         shift: subtract each window's `"last"` value or its `"mean"`, and
             add it back to the forecast.
         loss: `"mae"` (the default: lower test MSE on ETTh2 than training
@@ -111,6 +115,12 @@ class ForecasterConfig(AppConfig):
         "learns what it misses",
         choices=LINEAR_SKIPS,
     )
+    blend: float = field(
+        0.5,
+        "the trained model's share of the forecast at inference, the rest the closed-form linear map's (1: the "
+        "model alone)",
+        bound=None,
+    )
     shift: str = field("last", "subtract each window's last value or mean, and add it back", choices=SHIFTS)
     loss: str = field("mae", "loss of point forecasts", choices=LOSSES)
     quantiles: list = field([], "quantile levels (e.g. 0.1,0.5,0.9) for intervals; empty: point forecasts")
@@ -149,6 +159,8 @@ class ForecasterConfig(AppConfig):
             raise UserInputError(f"quantiles must be distinct levels in (0, 1); got {self.quantiles!r}")
         if levels and len(levels) < 2:
             raise UserInputError("give at least two quantiles (e.g. 0.1,0.9): an interval needs both ends")
+        if isinstance(self.blend, bool) or not isinstance(self.blend, (int, float)) or not 0 < self.blend <= 1:
+            raise UserInputError(f"blend must be a number in (0, 1]; got {self.blend!r}")
         if self.lookback % self.segment_length:
             raise UserInputError(
                 f"lookback ({self.lookback}) must be a multiple of segment_length ({self.segment_length})"

@@ -7,6 +7,7 @@ from keras_seq.applications.forecast.config import ForecasterConfig
 from keras_seq.applications.hypermodel import TaskHyperModel
 from keras_seq.applications.task import AppModel
 from keras_seq.layers import (
+    InferenceBlend,
     InstanceShift,
     ParallelSegmentDecoder,
     RecursiveSegmentDecoder,
@@ -37,6 +38,11 @@ def build_forecaster(config, linear_weights=None):
     once from the encoder's state, and the shift is added back. Its
     outputs are `(B, H, C)`, or `(B, H, C, Q)` for quantiles; the task and
     the export undo the standardization.
+
+    With `blend` below 1, the forecast at inference (validation, predict,
+    the export) is `blend` times the model's plus the rest times that
+    closed-form linear map's (`InferenceBlend`); training sees the
+    model's own.
 
     With `linear_skip` (`"trained"`, the default, or `"frozen"`), a linear
     map from each column's shifted lookback to its horizon (`Dense`,
@@ -115,6 +121,15 @@ def build_forecaster(config, linear_weights=None):
             weights = np.asarray(linear_weights, "float32")  # (L + 1, H)
             skip.set_weights([weights[:-1], weights[-1]])
     outputs = shift(outputs, reference=reference)
+    if config.blend < 1:  # at inference, part of the way toward the closed-form linear map
+        last = x[:, -1:, :c]  # (B, 1, C): the closed form reads each window minus its last value
+        fixed = keras.layers.Dense(config.horizon, kernel_initializer="zeros", trainable=False, name="linear_reference")
+        linear = keras.ops.transpose(fixed(keras.ops.transpose(x[..., :c] - last, (0, 2, 1))), (0, 2, 1))  # (B, H, C)
+        if linear_weights is not None:
+            weights = np.asarray(linear_weights, "float32")  # (L + 1, H)
+            fixed.set_weights([weights[:-1], weights[-1]])
+        median = int(np.argmin(np.abs(np.asarray(sorted(levels)) - 0.5))) if levels else None
+        outputs = InferenceBlend(config.blend, median_index=median, name="blend")([outputs, linear + last])
     model = AppModel(inputs, outputs, name="forecaster")
     model.set_metadata(ForecasterConfig.app, config.to_dict())
     loss = PinballLoss(levels) if levels else config.loss

@@ -372,7 +372,7 @@ class Forecaster(Task):
             f"{config.horizon} steps."
         )
         assets = {}
-        if config.linear_skip != "none":  # the linear map is the closed-form fit of the baseline
+        if config.linear_skip != "none" or config.blend < 1:  # the closed-form fit of the linear baseline
             history, truth, *_ = train.windows(config.lookback, config.horizon)
             c = train.targets
             mean, scale = np.asarray(config.means[:c]), np.asarray(config.scales[:c])

@@ -12,6 +12,7 @@ from keras_seq.layers.crf import CRF
 from keras_seq.layers.crf_decode import CRFDecode
 from keras_seq.layers.gru import GRU
 from keras_seq.layers.gru_cell import GRUCell
+from keras_seq.layers.inference_blend import InferenceBlend
 from keras_seq.layers.instance_shift import InstanceShift
 from keras_seq.layers.location_sensitive_attention import LocationSensitiveAttention
 from keras_seq.layers.lstm import LSTM
@@ -48,6 +49,7 @@ __all__ = [
     "CRFDecode",
     "GRU",
     "GRUCell",
+    "InferenceBlend",
     "InstanceShift",
     "LSTM",
     "LSTMCell",
