@@ -132,7 +132,9 @@ class ForecasterConfig(AppConfig):
         None, "passes over the training windows; none: {default_epochs}, or until --time-budget runs out"
     )
     patience: int = field(
-        5, "early stopping after this many epochs without a lower validation loss; 0 disables", bound="non_negative"
+        5,
+        "early stopping after this many epochs without a lower validation MSE (loss); 0 disables",
+        bound="non_negative",
     )
     seed: int = field(0, "seed of the weights, the shuffling and the dropout", bound=None)
     columns: list = field([], "the model's columns, set from the data", flag=False)
@@ -143,6 +145,13 @@ class ForecasterConfig(AppConfig):
     @property
     def covariates(self):
         return list(self.past_covariates) + list(self.future_covariates)
+
+    @property
+    def monitor(self):
+        """What early stopping watches: the validation MSE (the error
+        `evaluate` reports first) when the loss is MAE, else the
+        validation loss (MSE, or the pinball loss of quantiles)."""
+        return "val_mse" if self.loss == "mae" and not self.levels else "val_loss"
 
     @property
     def levels(self):

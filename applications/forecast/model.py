@@ -129,7 +129,7 @@ def build_forecaster(config, linear_weights=None):
             weights = np.asarray(linear_weights, "float32")  # (L + 1, H)
             fixed.set_weights([weights[:-1], weights[-1]])
         median = int(np.argmin(np.abs(np.asarray(sorted(levels)) - 0.5))) if levels else None
-        outputs = InferenceBlend(config.blend, median_index=median, name="blend")([outputs, linear + last])
+        outputs = InferenceBlend(config.blend, median_index=median, name="blend")(outputs, linear + last)
     model = AppModel(inputs, outputs, name="forecaster")
     model.set_metadata(ForecasterConfig.app, config.to_dict())
     loss = PinballLoss(levels) if levels else config.loss

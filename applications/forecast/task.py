@@ -392,7 +392,7 @@ class Forecaster(Task):
 
         if not self.config.patience:
             return []
-        return [BestWeights("val_loss", mode="min", patience=self.config.patience, print_fn=print_fn)]
+        return [BestWeights(self.config.monitor, mode="min", patience=self.config.patience, print_fn=print_fn)]
 
 
 def train(config=None, data="embedded", **kwargs):

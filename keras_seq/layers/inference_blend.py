@@ -29,8 +29,9 @@ class InferenceBlend(keras.layers.Layer):
             the index of the median along the last axis.
 
     Call arguments:
-        inputs: `[forecast, reference]`: float `(B, H, C)` (or
-            `(B, H, C, Q)` with `median_index`) and `(B, H, C)`.
+        forecast: float `(B, H, C)`, or `(B, H, C, Q)` with
+            `median_index`: the trained model's.
+        reference: float `(B, H, C)`: the forecast to move toward.
         training: Keras' flag; in training the forecast passes unchanged.
 
     Returns:
@@ -39,7 +40,7 @@ class InferenceBlend(keras.layers.Layer):
 
     Example:
     >>> blend = InferenceBlend(0.5)
-    >>> outputs = blend([model_forecast, linear_forecast])  # (B, H, C)
+    >>> outputs = blend(model_forecast, linear_forecast)  # (B, H, C)
     """
 
     def __init__(self, weight=0.5, median_index=None, **kwargs):
@@ -51,8 +52,7 @@ class InferenceBlend(keras.layers.Layer):
         self.weight = float(weight)
         self.median_index = median_index
 
-    def call(self, inputs, training=None):
-        forecast, reference = inputs
+    def call(self, forecast, reference, training=None):
         if training or self.weight == 1.0:
             return forecast
         reference = ops.cast(reference, forecast.dtype)
@@ -62,8 +62,7 @@ class InferenceBlend(keras.layers.Layer):
         move = (1.0 - self.weight) * (reference - median)  # (B, H, C)
         return forecast + ops.expand_dims(move, -1)  # (B, H, C, Q)
 
-    def compute_output_spec(self, inputs, training=None):
-        forecast = inputs[0]
+    def compute_output_spec(self, forecast, reference, training=None):
         return keras.KerasTensor(forecast.shape, dtype=forecast.dtype)
 
     def get_config(self):
