@@ -142,10 +142,11 @@ def build_forecaster(config, linear_weights=None):
 
 
 def search_space(hp):
-    """Units, segment length, cell, decoder, linear skip, dropout and learning rate."""
+    """Units, segment length, cell, decoder, linear skip, blend, dropout and learning rate."""
     return {
         "decoder": hp.Choice("decoder", ["parallel", "recursive"]),
         "linear_skip": hp.Choice("linear_skip", ["trained", "frozen", "none"]),
+        "blend": hp.Choice("blend", [0.5, 1.0]),
         "units": hp.Choice("units", [64, 128, 256, 512]),
         "segment_length": hp.Choice("segment_length", [12, 24, 48]),
         "cell": hp.Choice("cell", ["gru", "lstm"]),
