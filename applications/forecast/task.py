@@ -5,7 +5,7 @@ export."""
 import numpy as np
 
 from keras_seq.applications import training
-from keras_seq.applications.forecast import pictures
+from keras_seq.applications.forecast import pictures, report
 from keras_seq.applications.forecast.config import INFERENCE_BATCH_SIZE, ForecasterConfig
 from keras_seq.applications.forecast.data import check_windows, read_source, split_parts
 from keras_seq.applications.forecast.model import ForecasterHyperModel, build_forecaster, sizes
@@ -14,9 +14,8 @@ from keras_seq.applications.forecast.steps import SEASONS, calendar_columns, cal
 from keras_seq.applications.task import Task
 from keras_seq.applications.training import Prepared
 from keras_seq.errors import UserInputError
-from keras_seq.training.forecast_baselines import LinearBaseline, repeat_last, seasonal_naive
+from keras_seq.training.forecast_baselines import LinearBaseline, auto_theta, repeat_last, seasonal_naive
 from keras_seq.training.forecast_scores import (
-    MARGIN,
     compare,
     coverage,
     mae,
@@ -28,6 +27,7 @@ from keras_seq.training.forecast_scores import (
 )
 
 SPLITS = ("validation", "test", "all")
+THETA_WINDOWS = 5000  # windows AutoTheta is fitted on in evaluate (about 20 ms each here)
 
 
 class Forecaster(Task):
@@ -187,7 +187,9 @@ class Forecaster(Task):
         """Every window of `data`'s part (stride 1), the model beside the
         baselines on the same windows: MSE and MAE on the standardized
         scale, MASE (against the training part's one-step random walk) and
-        sMAPE on the original scale; for quantile models the outer
+        sMAPE on the original scale (with statsforecast installed and one
+        target column, its AutoTheta is a baseline too, fitted on each of
+        at most `THETA_WINDOWS` windows); for quantile models the outer
         interval's coverage and the weighted quantile loss. The model
         `beats_repeat_last` (and `beats_every_baseline`) only when its MSE
         is more than `MARGIN` (2%) below.
@@ -216,6 +218,10 @@ class Forecaster(Task):
         }
         if linear is not None:
             forecasts["linear"] = self.unscale(linear.predict(self.scale_targets(recent)))
+        if c == 1 and len(history) <= THETA_WINDOWS:  # one fit per window: single series, a bounded count
+            theta = auto_theta(recent, config.horizon, season)  # None without statsforecast
+            if theta is not None:
+                forecasts["auto_theta"] = theta
         scaled_truth = self.scale_targets(truth)
 
         def scores(forecast):
@@ -237,36 +243,7 @@ class Forecaster(Task):
         return compare(metrics)
 
     def describe(self, metrics):
-        rows = [("model", metrics)] + list(metrics["baselines"].items())
-        lines = [
-            f"{metrics['windows']} windows of {metrics['horizon']} steps (MSE and MAE standardized, MASE and sMAPE "
-            "on the original scale):",
-            f"{'':<20}{'mse':>10}{'mae':>10}{'mase':>10}{'smape':>10}",
-        ]
-        lines += [
-            f"{name.replace('_', ' '):<20}{r['mse']:>10.4f}{r['mae']:>10.4f}{r['mase']:>10.4f}{r['smape']:>10.2f}"
-            for name, r in rows
-        ]
-        if "coverage" in metrics:
-            lines.append(
-                f"interval coverage {metrics['coverage']:.1f}% (nominal {metrics['nominal_coverage']:.0f}%), "
-                f"weighted quantile loss {metrics['weighted_quantile_loss']:.4f}"
-            )
-        last = metrics["baselines"]["repeat_last"]
-        if not metrics["beats_repeat_last"]:
-            lines.append(
-                f"The model does NOT beat repeating the last value here (MSE {metrics['mse']:.4f} against "
-                f"{last['mse']:.4f}; {MARGIN:.0%} lower would count): on this series the last value is as good a "
-                "forecast, as is usual for prices."
-            )
-        elif not metrics["beats_every_baseline"]:
-            lines.append(
-                f"The model beats repeating the last value but not the {metrics['best_baseline'].replace('_', ' ')} "
-                "baseline: use that, or train longer."
-            )
-        else:
-            lines.append("The model beats every baseline on these windows.")
-        return "\n".join(lines)
+        return report.describe(metrics)
 
     # ------------------------------------------------------------------ plots
     def plot(self, source, path, split="test"):

@@ -1,6 +1,7 @@
 """The baselines a forecast is measured against: repeat the last value,
-repeat the last season, and a linear map from the lookback to the horizon
-fitted in closed form."""
+repeat the last season, a linear map from the lookback to the horizon
+fitted in closed form, and (where statsforecast is installed) its
+AutoTheta fitted on each window."""
 
 import numpy as np
 
@@ -36,6 +37,44 @@ def seasonal_naive(inputs, horizon, season):
         return repeat_last(inputs, horizon)
     last = inputs[:, -season:]  # (N, S, C)
     return last[:, np.arange(horizon) % season]  # (N, H, C)
+
+
+def auto_theta(inputs, horizon, season):
+    """statsforecast's AutoTheta (the Theta method, its variant and season
+    chosen by the fit) fitted on each window's lookback, column by column:
+    the statistical forecast a forecaster of a single series is often
+    measured against. An optional baseline: `pip install statsforecast`.
+
+    Args:
+        inputs: `(N, L, C)` lookback windows.
+        horizon: steps to forecast.
+        season: steps per season; a season with fewer than two cycles in
+            the lookback is not modelled (1).
+
+    Returns:
+        `(N, H, C)`, or None when statsforecast is not installed. A window
+        the method cannot fit (a constant one) repeats its last value.
+    """
+    try:
+        from statsforecast.models import AutoTheta
+    except ImportError:
+        return None
+    inputs = np.asarray(inputs, "float64")
+    n, length, columns = inputs.shape
+    season = season if 1 < season <= length // 2 else 1
+    out = np.repeat(inputs[:, -1:], horizon, axis=1)  # (N, H, C): the random walk where no fit is possible
+    for i in range(n):
+        for j in range(columns):
+            window = inputs[i, :, j]  # (L,)
+            if np.ptp(window) == 0:
+                continue
+            try:
+                forecast = AutoTheta(season_length=season).forecast(y=window, h=horizon)["mean"]  # (H,)
+            except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+                continue
+            if np.all(np.isfinite(forecast)):
+                out[i, :, j] = forecast
+    return out
 
 
 class LinearBaseline:

@@ -187,3 +187,27 @@ def test_inference_blends_the_model_with_the_linear_baseline(trained_forecaster,
     metrics = forecaster.evaluate(test)
     assert np.mean((linear - scaled) ** 2) == pytest.approx(metrics["baselines"]["linear"]["mse"], rel=1e-3)
     assert np.mean((own - linear) ** 2) > 1e-4  # training moved the model away from the linear map
+
+
+@pytest.mark.parametrize("installed", [True, False])
+def test_a_single_series_is_also_measured_against_auto_theta(tmp_path, monkeypatch, installed):
+    """With statsforecast installed, `evaluate` of a one-column series adds
+    its AutoTheta as a baseline (the hourly cycle: far better than the
+    random walk); without it, the other baselines stay."""
+    import sys
+
+    from keras_seq.applications import training
+
+    if installed:
+        pytest.importorskip("statsforecast")
+    else:
+        monkeypatch.setitem(sys.modules, "statsforecast", None)
+        monkeypatch.setitem(sys.modules, "statsforecast.models", None)
+    times, values = hourly_rows(400)
+    data = str(write_csv(tmp_path / "load.csv", times, values[:, :1], header=("time", "load")))
+    prepared = training.prepare(Forecaster, SMALL.replace(lookback=96), data)  # four days: the cycle shows
+    forecaster = Forecaster(build_forecaster(prepared.config, **prepared.assets))
+    baselines = forecaster.evaluate(forecaster.evaluation_examples(data, "test"))["baselines"]
+    assert ("auto_theta" in baselines) is installed
+    if installed:
+        assert baselines["auto_theta"]["mse"] < 0.5 * baselines["repeat_last"]["mse"]
