@@ -13,15 +13,15 @@ class Examples:
     A subclass names its aligned fields in `aligned`; `len` and `subset`
     read them, and `subset` copies the other fields as they are.
 
-    Example:
-    >>> @dataclasses.dataclass
-    ... class Pairs(Examples):
-    ...     aligned = ("sources", "targets")
-    ...     sources: list
-    ...     targets: list
-    ...     description: str
-    >>> Pairs(["a", "b"], ["x", "y"], "toy").subset([1]).targets
-    ['y']
+    Examples:
+        >>> @dataclasses.dataclass
+        ... class Pairs(Examples):
+        ...     aligned = ("sources", "targets")
+        ...     sources: list
+        ...     targets: list
+        ...     description: str
+        >>> Pairs(["a", "b"], ["x", "y"], "toy").subset([1]).targets
+        ['y']
     """
 
     aligned = ()

@@ -21,9 +21,9 @@ class TaskHyperModel:
         base_config: the config the search starts from.
         **assets: the builder's other arguments (vocabularies).
 
-    Example:
-    >>> tuner = keras_tuner.RandomSearch(CharLMHyperModel(config, vocabulary=vocab),
-    ...                                  objective="val_loss", max_trials=8)
+    Examples:
+        >>> tuner = keras_tuner.RandomSearch(CharLMHyperModel(config, vocabulary=vocab),
+        ...                                  objective="val_loss", max_trials=8)
     """
 
     build_fn = None

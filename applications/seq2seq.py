@@ -44,9 +44,9 @@ class Seq2SeqBackbone(layers.Layer):
     Returns:
         Next-token logits `(B, T, V)`.
 
-    Example:
-    >>> memory, state = backbone.encode(source_ids)     # once per input
-    >>> logits, state = backbone.step(tokens, state, memory)  # one token
+    Examples:
+        >>> memory, state = backbone.encode(source_ids)     # once per input
+        >>> logits, state = backbone.step(tokens, state, memory)  # one token
     """
 
     sampler = None

@@ -35,9 +35,9 @@ class AppModel(keras.Model):
     Args:
         inputs, outputs, name: as for a functional `keras.Model`.
 
-    Example:
-    >>> model = AppModel(inputs, outputs, name="char_lm")
-    >>> model.set_metadata("char-lm", config.to_dict(), {"chars": ["a", "b"]})
+    Examples:
+        >>> model = AppModel(inputs, outputs, name="char_lm")
+        >>> model.set_metadata("char-lm", config.to_dict(), {"chars": ["a", "b"]})
     """
 
     def __init__(self, inputs, outputs, name=None, **kwargs):
@@ -254,8 +254,8 @@ class Task:
         for the translator), encoded inside the pipeline by
         `encode_batch`. Keyword arguments go to `fit`.
 
-        Example:
-        >>> task.fit(tf.data.Dataset.from_tensor_slices((texts, labels)).batch(32), epochs=2)
+        Examples:
+            >>> task.fit(tf.data.Dataset.from_tensor_slices((texts, labels)).batch(32), epochs=2)
         """
         import tensorflow as tf  # data pipeline
 

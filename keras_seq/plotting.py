@@ -34,9 +34,9 @@ def plot_memory(path, panels, title=None):
     Returns:
         `path`.
 
-    Example:
-    >>> outputs, reads, writes = NTM(32, 16, 8, return_sequences=True, return_weightings=True)(x)
-    >>> plot_memory("heads.png", [("input", x[0]), ("read", reads[0, :, 0]), ("write", writes[0, :, 0])])
+    Examples:
+        >>> outputs, reads, writes = NTM(32, 16, 8, return_sequences=True, return_weightings=True)(x)
+        >>> plot_memory("heads.png", [("input", x[0]), ("read", reads[0, :, 0]), ("write", writes[0, :, 0])])
     """
     if not panels:
         raise ValueError("plot_memory needs at least one (name, array) panel")

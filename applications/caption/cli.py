@@ -8,10 +8,10 @@ class CaptionCommand(AppCommand):
     """`keras-seq caption`: the shared actions and `predict` (captions of
     image files) and `plot` (an image's attention overlay, PNG).
 
-    Example:
-    >>> keras-seq caption train --data embedded --time-budget 300
-    >>> keras-seq caption predict photo.jpg --beam-width 5
-    >>> keras-seq caption plot photo.jpg --output attention.png
+    Examples:
+        >>> keras-seq caption train --data embedded --time-budget 300
+        >>> keras-seq caption predict photo.jpg --beam-width 5
+        >>> keras-seq caption plot photo.jpg --output attention.png
     """
 
     help = "image captioner: CNN encoder, attending recurrent decoder, beam search, BLEU and CIDEr, attention overlays"

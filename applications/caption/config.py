@@ -19,8 +19,9 @@ class CaptionerConfig(WordDecoderFields, AppConfig):
 
     Attributes:
         vocab_size: caption word ids, set from the training captions.
-        max_vocab, max_length, cell, embedding_dim, decoder_units,
-            attention, input_feeding, beam_width, length_penalty: the
+        max_vocab, max_length, cell, embedding_dim, decoder_units: the
+            decoder's, as the next line's.
+        attention, input_feeding, beam_width, length_penalty: the
             decoder's, see `WordDecoderFields` (captions are short, so
             `max_length` is 20; the embedding and the decoder are smaller
             than the translator's; input feeding is on, so that the

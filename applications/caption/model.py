@@ -63,10 +63,10 @@ class CaptionerBackbone(Seq2SeqBackbone):
         as in `Seq2SeqBackbone`; the inputs are images `(B, H', W', 3)`,
         0-255, of any size (resized here).
 
-    Example:
-    >>> backbone = CaptionerBackbone(config.to_dict())
-    >>> memory, state = backbone.encode(images)
-    >>> rows, columns = backbone.grid_shape
+    Examples:
+        >>> backbone = CaptionerBackbone(config.to_dict())
+        >>> memory, state = backbone.encode(images)
+        >>> rows, columns = backbone.grid_shape
     """
 
     inputs_dtype = "float32"
@@ -221,9 +221,9 @@ class CaptionerHyperModel(TaskHyperModel):
         base_config: a `CaptionerConfig`.
         vocabulary: the training captions' `WordVocabulary` (optional).
 
-    Example:
-    >>> tuner = keras_tuner.RandomSearch(CaptionerHyperModel(config, vocabulary=vocab),
-    ...                                  objective="val_loss", max_trials=4)
+    Examples:
+        >>> tuner = keras_tuner.RandomSearch(CaptionerHyperModel(config, vocabulary=vocab),
+        ...                                  objective="val_loss", max_trials=4)
     """
 
     build_fn = staticmethod(build_captioner)

@@ -47,9 +47,9 @@ class CaptionerPreprocessor:
         config: the `CaptionerConfig` (image size, `max_length`).
         words: the vocabulary's entries.
 
-    Example:
-    >>> preprocessor = CaptionerPreprocessor(config, words)
-    >>> pixels = preprocessor.read_images(["photo.jpg"])  # uint8 (1, H, W, 3)
+    Examples:
+        >>> preprocessor = CaptionerPreprocessor(config, words)
+        >>> pixels = preprocessor.read_images(["photo.jpg"])  # uint8 (1, H, W, 3)
     """
 
     def __init__(self, config, words):

@@ -24,9 +24,9 @@ class Captioner(Seq2SeqTask):
     Args:
         model: a model from `build_captioner` with its vocabulary.
 
-    Example:
-    >>> captioner = Captioner.load("saved_models/caption")
-    >>> captioner.caption(["photo.jpg"], beam_width=5)
+    Examples:
+        >>> captioner = Captioner.load("saved_models/caption")
+        >>> captioner.caption(["photo.jpg"], beam_width=5)
     """
 
     config_class = CaptionerConfig

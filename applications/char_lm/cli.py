@@ -12,9 +12,9 @@ class CharLMCommand(AppCommand):
     prompt, with temperature, top-k or top-p sampling); `train` prints
     samples after each epoch unless `--quiet`.
 
-    Example:
-    >>> keras-seq char-lm train --data play.txt --time-budget 600
-    >>> keras-seq char-lm generate --prompt "To be" --max-length 200 --temperature 0.8
+    Examples:
+        >>> keras-seq char-lm train --data play.txt --time-budget 600
+        >>> keras-seq char-lm generate --prompt "To be" --max-length 200 --temperature 0.8
     """
 
     help = "next-character language model: train on any text, generate, export"

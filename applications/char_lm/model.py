@@ -83,9 +83,9 @@ class CharLMHyperModel(TaskHyperModel):
         base_config: a `CharLMConfig`.
         vocabulary: the training text's `CharVocabulary` (optional).
 
-    Example:
-    >>> tuner = keras_tuner.RandomSearch(CharLMHyperModel(config, vocabulary=vocab),
-    ...                                  objective="val_loss", max_trials=8)
+    Examples:
+        >>> tuner = keras_tuner.RandomSearch(CharLMHyperModel(config, vocabulary=vocab),
+        ...                                  objective="val_loss", max_trials=8)
     """
 
     build_fn = staticmethod(build_char_lm)

@@ -31,9 +31,9 @@ class CharLM(Task):
         model: a model from `build_char_lm` with its vocabulary (stateful
             or not; generation uses its layers' cells with its own state).
 
-    Example:
-    >>> lm = CharLM.load("saved_models/char_lm")
-    >>> lm.generate("ROMEO:", max_length=200, temperature=0.8, seed=1)
+    Examples:
+        >>> lm = CharLM.load("saved_models/char_lm")
+        >>> lm.generate("ROMEO:", max_length=200, temperature=0.8, seed=1)
     """
 
     config_class = CharLMConfig

@@ -11,9 +11,9 @@ class ForecastCommand(AppCommand):
     """`keras-seq forecast`: the shared actions, `predict` (the steps after
     the end of a CSV, as CSV or JSON) and `plot` (a PNG of a forecast).
 
-    Example:
-    >>> keras-seq forecast train --data prices.csv --target close --horizon 20 --lookback 120 --segment-length 20
-    >>> keras-seq forecast predict --data prices.csv --output next.csv
+    Examples:
+        >>> keras-seq forecast train --data prices.csv --target close --horizon 20 --lookback 120 --segment-length 20
+        >>> keras-seq forecast predict --data prices.csv --output next.csv
     """
 
     help = "forecaster: the next steps of numeric series, beside the baselines; a segment RNN"

@@ -164,8 +164,8 @@ class ForecasterHyperModel(TaskHyperModel):
     Args:
         base_config: a `ForecasterConfig` set from the data.
 
-    Example:
-    >>> tuner = keras_tuner.RandomSearch(ForecasterHyperModel(config), objective="val_loss", max_trials=6)
+    Examples:
+        >>> tuner = keras_tuner.RandomSearch(ForecasterHyperModel(config), objective="val_loss", max_trials=6)
     """
 
     build_fn = staticmethod(build_forecaster)

@@ -38,10 +38,10 @@ class Forecaster(Task):
         model: a model from `build_forecaster` (its config, columns and
             scales travel inside it).
 
-    Example:
-    >>> forecaster = Forecaster.load("saved_models/forecast")
-    >>> forecaster.predict_next("prices.csv")[0]["forecast"][:2]
-    [[101.3], [101.6]]
+    Examples:
+        >>> forecaster = Forecaster.load("saved_models/forecast")
+        >>> forecaster.predict_next("prices.csv")[0]["forecast"][:2]
+        [[101.3], [101.6]]
     """
 
     config_class = ForecasterConfig

@@ -11,9 +11,9 @@ class NTMCommand(AppCommand):
     repeat copy, associative recall, priority sort) and `plot` (the
     memory's read and write weightings over one example, PNG).
 
-    Example:
-    >>> keras-seq ntm train --task copy --time-budget 600
-    >>> keras-seq ntm plot --output copy.png
+    Examples:
+        >>> keras-seq ntm train --task copy --time-budget 600
+        >>> keras-seq ntm plot --output copy.png
     """
 
     help = "Neural Turing Machine tasks: copy, repeat copy, associative recall, priority sort"

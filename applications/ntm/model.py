@@ -21,8 +21,8 @@ class BitErrorsPerSequence(keras.metrics.Metric):
     Args:
         name: default `"bit_errors"`.
 
-    Example:
-    >>> model.compile("adam", loss, weighted_metrics=[BitErrorsPerSequence()])
+    Examples:
+        >>> model.compile("adam", loss, weighted_metrics=[BitErrorsPerSequence()])
     """
 
     def __init__(self, name="bit_errors", **kwargs):
@@ -130,8 +130,8 @@ class NTMTaskHyperModel(TaskHyperModel):
     Args:
         base_config: an `NTMTaskConfig`.
 
-    Example:
-    >>> tuner = keras_tuner.RandomSearch(NTMTaskHyperModel(config), objective="val_bit_errors", max_trials=8)
+    Examples:
+        >>> tuner = keras_tuner.RandomSearch(NTMTaskHyperModel(config), objective="val_bit_errors", max_trials=8)
     """
 
     build_fn = staticmethod(build_ntm_task)

@@ -34,10 +34,10 @@ class NTMTask(Task):
     Args:
         model: a model from `build_ntm_task`.
 
-    Example:
-    >>> task = NTMTask.load("saved_models/ntm")
-    >>> task.evaluate(task.evaluation_examples("embedded"), length=40)
-    {'bit_errors_per_sequence': 0.03, ...}
+    Examples:
+        >>> task = NTMTask.load("saved_models/ntm")
+        >>> task.evaluate(task.evaluation_examples("embedded"), length=40)
+        {'bit_errors_per_sequence': 0.03, ...}
     """
 
     config_class = NTMTaskConfig

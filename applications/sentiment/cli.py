@@ -15,9 +15,9 @@ class SentimentCommand(AppCommand):
     its probability for each text, and with `--explain` the attention
     over its words as HTML).
 
-    Example:
-    >>> keras-seq sentiment train --data reviews.csv --time-budget 300
-    >>> keras-seq sentiment predict "a fine film" "dull and long"
+    Examples:
+        >>> keras-seq sentiment train --data reviews.csv --time-budget 300
+        >>> keras-seq sentiment predict "a fine film" "dull and long"
     """
 
     help = "sentiment classifier: raw text in, label out; attention you can look at"

@@ -166,9 +166,9 @@ class SentimentHyperModel(TaskHyperModel):
         base_config: a `SentimentConfig`.
         vocabulary: the training words (as for the builder).
 
-    Example:
-    >>> tuner = keras_tuner.RandomSearch(SentimentHyperModel(config, vocabulary=words),
-    ...                                  objective="val_accuracy", max_trials=6)
+    Examples:
+        >>> tuner = keras_tuner.RandomSearch(SentimentHyperModel(config, vocabulary=words),
+        ...                                  objective="val_accuracy", max_trials=6)
     """
 
     build_fn = staticmethod(build_sentiment_classifier)

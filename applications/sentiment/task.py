@@ -26,9 +26,9 @@ class SentimentClassifier(Task):
         model: a model from `build_sentiment_classifier` (strings in; its
             config, labels included, travels inside it).
 
-    Example:
-    >>> clf = SentimentClassifier.load("saved_models/sentiment")
-    >>> labels, probabilities = clf.classify(["Loved it.", "Never again."])
+    Examples:
+        >>> clf = SentimentClassifier.load("saved_models/sentiment")
+        >>> labels, probabilities = clf.classify(["Loved it.", "Never again."])
     """
 
     config_class = SentimentConfig

@@ -10,9 +10,9 @@ class TagCommand(AppCommand):
     """`keras-seq tag`: the shared actions and `predict` (each text's
     tokens with their tags, and its entities).
 
-    Example:
-    >>> keras-seq tag train --data train.conll --time-budget 1800
-    >>> keras-seq tag predict "John Smith flew to Paris."
+    Examples:
+        >>> keras-seq tag train --data train.conll --time-budget 1800
+        >>> keras-seq tag predict "John Smith flew to Paris."
     """
 
     help = "sequence tagger: named entities, parts of speech; a BiLSTM with our CRF"

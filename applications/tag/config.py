@@ -50,8 +50,8 @@ class TaggerConfig(AppConfig):
         head: `"crf"` (our CRF over the tag scores, Viterbi decoding) or
             `"softmax"` (each token on its own).
         dropout: on the word features and before the tag scores.
-        learning_rate, clipnorm, batch_size, epochs, seed,
-        validation_split: the training run's.
+        learning_rate, clipnorm, batch_size: the training run's.
+        epochs, seed, validation_split: the training run's.
         patience: early stopping on the validation entity F1 (chunk tags)
             or loss (other tags), keeping the best epoch; 0 disables.
     """

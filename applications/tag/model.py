@@ -114,9 +114,9 @@ class TaggerHyperModel(TaskHyperModel):
         base_config: a `TaggerConfig`.
         **assets: `words`, `chars` (and `word_vectors`), as for the builder.
 
-    Example:
-    >>> tuner = keras_tuner.RandomSearch(TaggerHyperModel(config, words=words, chars=chars),
-    ...                                  objective="val_loss", max_trials=6)
+    Examples:
+        >>> tuner = keras_tuner.RandomSearch(TaggerHyperModel(config, words=words, chars=chars),
+        ...                                  objective="val_loss", max_trials=6)
     """
 
     build_fn = staticmethod(build_tagger)

@@ -52,10 +52,10 @@ class TaggerPreprocessor:
         config: a `TaggerConfig` (`max_length`, `max_word_length`).
         words, chars: the vocabularies (`[PAD]` and `[UNK]` first).
 
-    Example:
-    >>> pre = TaggerPreprocessor(config, words, chars)
-    >>> tokens = pre.tokenize(tf.constant(["John lives in Paris."]))  # ragged (B, None)
-    >>> word_ids, char_ids, case_ids = pre.encode(tokens)
+    Examples:
+        >>> pre = TaggerPreprocessor(config, words, chars)
+        >>> tokens = pre.tokenize(tf.constant(["John lives in Paris."]))  # ragged (B, None)
+        >>> word_ids, char_ids, case_ids = pre.encode(tokens)
     """
 
     def __init__(self, config, words, chars):

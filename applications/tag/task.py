@@ -37,10 +37,10 @@ class Tagger(Task):
         model: a model from `build_tagger` (its config, tags and
             vocabularies travel inside it).
 
-    Example:
-    >>> tagger = Tagger.load("saved_models/tag")
-    >>> tagger.tag("John Smith flew to Paris.")[0]["entities"]
-    [{'type': 'PER', 'start': 0, 'end': 10, 'text': 'John Smith'}, ...]
+    Examples:
+        >>> tagger = Tagger.load("saved_models/tag")
+        >>> tagger.tag("John Smith flew to Paris.")[0]["entities"]
+        [{'type': 'PER', 'start': 0, 'end': 10, 'text': 'John Smith'}, ...]
     """
 
     config_class = TaggerConfig

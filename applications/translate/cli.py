@@ -11,9 +11,9 @@ class TranslateCommand(AppCommand):
     beam-search translations) and `plot` (a sentence's attention heat
     map, PNG); `train` shows a few translations when it ends.
 
-    Example:
-    >>> keras-seq translate train --data pairs.tsv --time-budget 1800
-    >>> keras-seq translate predict "A man rides a bike." --beam-width 5
+    Examples:
+        >>> keras-seq translate train --data pairs.tsv --time-budget 1800
+        >>> keras-seq translate predict "A man rides a bike." --beam-width 5
     """
 
     help = "translator: encoder-decoder with attention, beam search, BLEU, heat maps"

@@ -14,8 +14,9 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
 
     Attributes:
         src_vocab_size, tgt_vocab_size: set from the data's vocabularies.
-        max_vocab, max_length, cell, embedding_dim, decoder_units,
-            attention, input_feeding, beam_width, length_penalty: the decoder's, see
+        max_vocab, max_length, cell, embedding_dim, decoder_units: the
+            decoder's, as the next line's.
+        attention, input_feeding, beam_width, length_penalty: the decoder's, see
             `WordDecoderFields` (the cell and the embedding size serve the
             encoder too).
         no_repeat_ngram: as in `WordDecoderFields`; the translator's

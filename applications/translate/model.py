@@ -38,10 +38,10 @@ class TranslatorBackbone(Seq2SeqBackbone):
         as in `Seq2SeqBackbone`; the inputs are source ids `(B, Ts)`, 0
         being padding.
 
-    Example:
-    >>> backbone = TranslatorBackbone(config.to_dict())
-    >>> logits = backbone(source_ids, target_in)
-    >>> memory, state = backbone.encode(source_ids)
+    Examples:
+        >>> backbone = TranslatorBackbone(config.to_dict())
+        >>> logits = backbone(source_ids, target_in)
+        >>> memory, state = backbone.encode(source_ids)
     """
 
     def __init__(self, config, **kwargs):
@@ -178,9 +178,9 @@ class TranslatorHyperModel(TaskHyperModel):
         base_config: a `TranslatorConfig`.
         source_vocab, target_vocab: the training pairs' vocabularies (optional).
 
-    Example:
-    >>> tuner = keras_tuner.RandomSearch(TranslatorHyperModel(config, source_vocab=src, target_vocab=tgt),
-    ...                                  objective="val_loss", max_trials=4)
+    Examples:
+        >>> tuner = keras_tuner.RandomSearch(TranslatorHyperModel(config, source_vocab=src, target_vocab=tgt),
+        ...                                  objective="val_loss", max_trials=4)
     """
 
     build_fn = staticmethod(build_translator)

@@ -17,9 +17,9 @@ class TranslatorPreprocessor:
         config: the `TranslatorConfig` (`vocabulary`, `lowercase`, `max_length`).
         source_words, target_words: the vocabularies' entries.
 
-    Example:
-    >>> preprocessor = TranslatorPreprocessor(config, source_words, target_words)
-    >>> ids = preprocessor.encode_sources(["A man rides a bike."])  # (1, Ts)
+    Examples:
+        >>> preprocessor = TranslatorPreprocessor(config, source_words, target_words)
+        >>> ids = preprocessor.encode_sources(["A man rides a bike."])  # (1, Ts)
     """
 
     def __init__(self, config, source_words, target_words):

@@ -30,9 +30,9 @@ class Translator(Seq2SeqTask):
     Args:
         model: a model from `build_translator` with its vocabularies.
 
-    Example:
-    >>> tr = Translator.load("saved_models/translate")
-    >>> tr.translate(["A man rides a bike."], beam_width=5)
+    Examples:
+        >>> tr = Translator.load("saved_models/translate")
+        >>> tr.translate(["A man rides a bike."], beam_width=5)
     """
 
     config_class = TranslatorConfig

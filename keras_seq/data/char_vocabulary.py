@@ -17,10 +17,10 @@ class CharVocabulary:
         chars: iterable of distinct single characters (ids 1, 2, ... in this
             order).
 
-    Example:
-    >>> vocab = CharVocabulary.from_text("hello")
-    >>> vocab.encode("hex").tolist(), vocab.decode(vocab.encode("hel"))
-    ([2, 1, 0], 'hel')
+    Examples:
+        >>> vocab = CharVocabulary.from_text("hello")
+        >>> vocab.encode("hex").tolist(), vocab.decode(vocab.encode("hel"))
+        ([2, 1, 0], 'hel')
     """
 
     UNKNOWN_ID = 0

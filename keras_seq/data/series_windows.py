@@ -21,9 +21,9 @@ def window_starts(length, lookback, horizon, first_target=None, last_target=None
     Returns:
         int64 array of starts, ascending (empty when no window fits).
 
-    Example:
-    >>> window_starts(10, 4, 2)
-    array([0, 1, 2, 3, 4])
+    Examples:
+        >>> window_starts(10, 4, 2)
+        array([0, 1, 2, 3, 4])
     """
     first = lookback if first_target is None else max(int(first_target), lookback)
     last = length if last_target is None else min(int(last_target), length)
@@ -38,10 +38,10 @@ def sliding_windows(series, starts, lookback, horizon):
         starts: from `window_starts`.
         lookback, horizon: ints > 0.
 
-    Example:
-    >>> x, y = sliding_windows(np.arange(10.0)[:, None], window_starts(10, 4, 2), 4, 2)
-    >>> x.shape, y.shape
-    ((5, 4, 1), (5, 2, 1))
+    Examples:
+        >>> x, y = sliding_windows(np.arange(10.0)[:, None], window_starts(10, 4, 2), 4, 2)
+        >>> x.shape, y.shape
+        ((5, 4, 1), (5, 2, 1))
     """
     series = np.asarray(series)
     steps = np.arange(lookback + horizon)  # (L + H,)

@@ -30,10 +30,10 @@ class SubwordVocabulary(WordVocabulary):
         words: the regular pieces (ids 4, 5, ...), continuation pieces with
             their `##` prefix.
 
-    Example:
-    >>> vocab = SubwordVocabulary.build(["a cat", "a catalog"], max_size=40)
-    >>> vocab.decode(vocab.encode("a tall cat at a catalog"))  # "tall": pieces
-    'a tall cat at a catalog'
+    Examples:
+        >>> vocab = SubwordVocabulary.build(["a cat", "a catalog"], max_size=40)
+        >>> vocab.decode(vocab.encode("a tall cat at a catalog"))  # "tall": pieces
+        'a tall cat at a catalog'
     """
 
     def __init__(self, words):

@@ -125,9 +125,9 @@ def synthetic_news(count, seed=0, part="train"):
     Returns:
         `(sentences, tags)`: lists of token lists and tag lists.
 
-    Example:
-    >>> sentences, tags = synthetic_news(2, seed=1)
-    >>> list(zip(sentences[0], tags[0]))[:3]  # e.g. [('Omar', 'B-PER'), ('Garcia', 'I-PER'), ('flew', 'O')]
+    Examples:
+        >>> sentences, tags = synthetic_news(2, seed=1)
+        >>> list(zip(sentences[0], tags[0]))[:3]  # e.g. [('Omar', 'B-PER'), ('Garcia', 'I-PER'), ('flew', 'O')]
     """
     if part not in ("train", "test"):
         raise ValueError(f"`part` must be 'train' or 'test'; received part={part!r}.")

@@ -61,9 +61,9 @@ def allowed_transitions(tags, scheme):
     Returns:
         A float32 numpy array.
 
-    Example:
-    >>> allowed_transitions(["O", "B-PER", "I-PER"], "iob2")[0, 2]  # O -> I-PER
-    0.0
+    Examples:
+        >>> allowed_transitions(["O", "B-PER", "I-PER"], "iob2")[0, 2]  # O -> I-PER
+        0.0
     """
     check_scheme(scheme)
     parts = [split_tag(tag, scheme) for tag in tags] + [("START", None), ("END", None)]
@@ -131,9 +131,9 @@ def entity_spans(tags, scheme="iob2"):
     """The entities a sentence's tags name, by conlleval's reading: a list
     of `(type, start, end)` token spans, `end` exclusive.
 
-    Example:
-    >>> entity_spans(["B-PER", "I-PER", "O", "B-LOC"])
-    [('PER', 0, 2), ('LOC', 3, 4)]
+    Examples:
+        >>> entity_spans(["B-PER", "I-PER", "O", "B-LOC"])
+        [('PER', 0, 2), ('LOC', 3, 4)]
     """
     tags, _ = to_iob2(tags, scheme)
     spans = []

@@ -27,9 +27,9 @@ def toy_language_pairs(count, seed=0, max_words=4):
     Returns:
         A list of `(source, target)` strings.
 
-    Example:
-    >>> toy_language_pairs(1, seed=3)
-    [('red blue blue blue', 'blau blau blau rot')]
+    Examples:
+        >>> toy_language_pairs(1, seed=3)
+        [('red blue blue blue', 'blau blau blau rot')]
     """
     rng = np.random.default_rng(seed)
     english = list(TOY_WORDS)

@@ -20,10 +20,10 @@ class WordVocabulary:
     Args:
         words: the regular tokens, most frequent first (ids 4, 5, ...).
 
-    Example:
-    >>> vocab = WordVocabulary.build(["a cat", "a dog"], max_size=10)
-    >>> vocab.encode("a cat sat").tolist(), vocab.decode([4, 5, 3, 6])
-    ([4, 5, 1], 'a cat')
+    Examples:
+        >>> vocab = WordVocabulary.build(["a cat", "a dog"], max_size=10)
+        >>> vocab.encode("a cat sat").tolist(), vocab.decode([4, 5, 3, 6])
+        ([4, 5, 1], 'a cat')
     """
 
     def __init__(self, words):

@@ -91,10 +91,10 @@ def beam_search(
         `log_probs` `(B, K)` (sums of log-probabilities) and `scores`
         `(B, K)` (`log_probs` divided by the length penalty factor).
 
-    Example:
-    >>> out = beam_search(step_fn, state, start, 30, end_token=2, beam_width=5,
-    ...                   length_penalty=0.6)
-    >>> best = out["tokens"][:, 0]
+    Examples:
+        >>> out = beam_search(step_fn, state, start, 30, end_token=2, beam_width=5,
+        ...                   length_penalty=0.6)
+        >>> best = out["tokens"][:, 0]
     """
     if not isinstance(beam_width, int) or isinstance(beam_width, bool) or beam_width < 1:
         raise ValueError(f"`beam_width` must be an integer >= 1; received beam_width={beam_width!r}.")

@@ -13,8 +13,8 @@ def attention_decoder_step(cell, embedding, project):
     the embedding of its input tokens and the layer that scores the
     vocabulary (what a translator or a captioner decodes with).
 
-    Example:
-    >>> step = attention_decoder_step(decoder.cell, model.get_layer("target_embedding"), model.get_layer("logits"))
+    Examples:
+        >>> step = attention_decoder_step(decoder.cell, model.get_layer("target_embedding"), model.get_layer("logits"))
     """
 
     def step(tokens, state, memory):
@@ -53,9 +53,9 @@ class EncoderDecoderSearch:
         int32 numpy tokens `(B, L)`: the best hypothesis of each input
         (padded after its end token).
 
-    Example:
-    >>> search = EncoderDecoderSearch(translator.encode, translator.step, START_ID, END_ID)
-    >>> tokens = search(source_ids, max_length=40, beam_width=5, length_penalty=0.6)
+    Examples:
+        >>> search = EncoderDecoderSearch(translator.encode, translator.step, START_ID, END_ID)
+        >>> tokens = search(source_ids, max_length=40, beam_width=5, length_penalty=0.6)
     """
 
     def __init__(self, encode, step, start_id, end_id):

@@ -28,8 +28,8 @@ def greedy_search(step_fn, initial_state, start_tokens, max_length, end_token=No
         included) and `(B,)` int32, the count of tokens up to and including
         the end token; then the final state if `return_state=True`.
 
-    Example:
-    >>> tokens, lengths = greedy_search(step_fn, state, start, 20, end_token=2)
+    Examples:
+        >>> tokens, lengths = greedy_search(step_fn, state, start, 20, end_token=2)
     """
     return _common.token_loop(
         step_fn,

@@ -23,9 +23,9 @@ def prefill(step_fn, initial_state, prompts, lengths, constants=None):
         `(state, last_tokens)`: the state after `prompts[b, :lengths[b]-1]`
         and `prompts[b, lengths[b]-1]`, `(B,)` int32.
 
-    Example:
-    >>> state, start = prefill(step_fn, state0, prompt_ids, prompt_lengths)
-    >>> tokens, _ = sample(step_fn, state, start, 200, seed=seed_generator)
+    Examples:
+        >>> state, start = prefill(step_fn, state0, prompt_ids, prompt_lengths)
+        >>> tokens, _ = sample(step_fn, state, start, 200, seed=seed_generator)
     """
     prompts = ops.cast(prompts, "int32")
     lengths = ops.cast(lengths, "int32")

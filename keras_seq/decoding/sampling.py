@@ -72,8 +72,8 @@ def sample(
     """Draw each token from the model's (filtered) distribution.
 
     Args:
-        step_fn, initial_state, start_tokens, max_length, end_token,
-        constants, return_state: as in `greedy_search`.
+        step_fn, initial_state, start_tokens: as in `greedy_search`.
+        max_length, end_token, constants, return_state: as in `greedy_search`.
         temperature: > 0. Below 1 sharpens, above 1 flattens.
         top_k: int >= 0; 0 disables. `top_k=1` is greedy search.
         top_p: in (0, 1]; 1 disables.
@@ -86,8 +86,8 @@ def sample(
     Returns:
         `(tokens, lengths)` as in `greedy_search`.
 
-    Example:
-    >>> tokens, _ = sample(step_fn, state, start, 100, temperature=0.8, top_p=0.9, seed=1)
+    Examples:
+        >>> tokens, _ = sample(step_fn, state, start, 100, temperature=0.8, top_p=0.9, seed=1)
     """
     check_sampling_args(temperature, top_k, top_p)
     if not isinstance(seed, keras.random.SeedGenerator):

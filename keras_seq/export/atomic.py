@@ -85,9 +85,9 @@ def atomic_dir(final_dir):
     Raises:
         UserInputError: `final_dir` is a file.
 
-    Example:
-    >>> with atomic_dir("saved_models/app/export") as tmp:
-    ...     tf.saved_model.save(module, tmp)
+    Examples:
+        >>> with atomic_dir("saved_models/app/export") as tmp:
+        ...     tf.saved_model.save(module, tmp)
     """
     if os.path.exists(final_dir) and not os.path.isdir(final_dir):
         raise UserInputError(f"{final_dir} is a file, not a folder; give another path or delete it")

@@ -38,8 +38,8 @@ def beam_search_text(
         words: a string tensor `(V,)` of every id's word as the output
             writes it (`WordVocabulary.output_words`: `""` for the tokens
             that write nothing, which the join leaves out).
-        max_length, beam_width, length_penalty, start_id, end_id,
-        no_repeat_ngram: as for `keras_seq.decoding.beam_search`.
+        max_length, beam_width, length_penalty: as for `keras_seq.decoding.beam_search`.
+        start_id, end_id, no_repeat_ngram: as for `keras_seq.decoding.beam_search`.
 
     Returns:
         A string tensor `(B,)`.

@@ -61,15 +61,15 @@ class AttentionBase(keras.layers.Layer):
         `(context, weights)`: `(B, Tq, Dv)` and `(B, Tq, Tv)`, without the
         `Tq` axis for a `(B, Dq)` query.
 
-    Example:
-    >>> class DotAttention(AttentionBase):
-    ...     def build_scoring(self, query_dim, value_dim):
-    ...         pass
-    ...     def prepare_keys(self, value):
-    ...         return value  # (B, Tv, D)
-    ...     def score(self, query, keys):
-    ...         return ops.matmul(query, ops.transpose(keys, (0, 2, 1)))  # (B, Tq, Tv)
-    >>> context, weights = DotAttention()(query, value)
+    Examples:
+        >>> class DotAttention(AttentionBase):
+        ...     def build_scoring(self, query_dim, value_dim):
+        ...         pass
+        ...     def prepare_keys(self, value):
+        ...         return value  # (B, Tv, D)
+        ...     def score(self, query, keys):
+        ...         return ops.matmul(query, ops.transpose(keys, (0, 2, 1)))  # (B, Tq, Tv)
+        >>> context, weights = DotAttention()(query, value)
     """
 
     tracks_alignments = False  # whether `score` takes the alignment history

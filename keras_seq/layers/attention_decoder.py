@@ -42,12 +42,12 @@ class AttentionDecoder(keras.layers.RNN):
         only, `(B, A)` and `(B, Tv)`, if `return_sequences=False`), followed
         by the final states if `return_state=True`.
 
-    Example:
-    >>> cell = AttentionDecoderCell(GRUCell(16), BahdanauAttention(8))
-    >>> outputs, alignments = AttentionDecoder(cell)(
-    ...     np.ones((2, 7, 8)), np.ones((2, 5, 12)))
-    >>> alignments.shape
-    (2, 7, 5)
+    Examples:
+        >>> cell = AttentionDecoderCell(GRUCell(16), BahdanauAttention(8))
+        >>> outputs, alignments = AttentionDecoder(cell)(
+        ...     np.ones((2, 7, 8)), np.ones((2, 5, 12)))
+        >>> alignments.shape
+        (2, 7, 5)
     """
 
     def __init__(

@@ -76,12 +76,12 @@ class AttentionDecoderCell(keras.layers.Layer):
         `(output, new_states)`; `output` is `(B, A + Tv)`: the attentional
         output then the attention weights (`split_output` separates them).
 
-    Example:
-    >>> cell = AttentionDecoderCell(LSTMCell(16), LuongAttention("general"))
-    >>> decoder = AttentionDecoder(cell)
-    >>> outputs, alignments = decoder(np.ones((2, 7, 8)), np.ones((2, 5, 12)))
-    >>> outputs.shape, alignments.shape
-    ((2, 7, 16), (2, 7, 5))
+    Examples:
+        >>> cell = AttentionDecoderCell(LSTMCell(16), LuongAttention("general"))
+        >>> decoder = AttentionDecoder(cell)
+        >>> outputs, alignments = decoder(np.ones((2, 7, 8)), np.ones((2, 5, 12)))
+        >>> outputs.shape, alignments.shape
+        ((2, 7, 16), (2, 7, 5))
     """
 
     def __init__(

@@ -29,9 +29,9 @@ class AttentionPenalty(keras.layers.Layer):
     Returns:
         `outputs`, unchanged (with their mask).
 
-    Example:
-    >>> outputs, alignments = AttentionDecoder(cell)(tokens_embedded, grid)
-    >>> outputs = AttentionPenalty(1.0)(outputs, alignments)  # adds to model.losses
+    Examples:
+        >>> outputs, alignments = AttentionDecoder(cell)(tokens_embedded, grid)
+        >>> outputs = AttentionPenalty(1.0)(outputs, alignments)  # adds to model.losses
     """
 
     def __init__(self, weight=1.0, **kwargs):

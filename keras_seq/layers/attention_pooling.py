@@ -29,10 +29,10 @@ class AttentionPooling(keras.layers.Layer):
     Returns:
         `(B, D)`, and the weights `(B, T)` if `return_weights=True`.
 
-    Example:
-    >>> pooled = AttentionPooling(32)(np.ones((2, 5, 8)))
-    >>> pooled.shape
-    (2, 8)
+    Examples:
+        >>> pooled = AttentionPooling(32)(np.ones((2, 5, 8)))
+        >>> pooled.shape
+        (2, 8)
     """
 
     def __init__(self, units, return_weights=False, **kwargs):

@@ -33,11 +33,11 @@ class BahdanauAttention(AttentionBase):
         as in `AttentionBase` (`context, weights = layer(query, value,
         value_mask)`; weights exactly 0 where `value_mask` is False).
 
-    Example:
-    >>> query, value = np.ones((2, 3, 4)), np.ones((2, 5, 6))
-    >>> context, weights = BahdanauAttention(8)(query, value)
-    >>> context.shape, weights.shape
-    ((2, 3, 6), (2, 3, 5))
+    Examples:
+        >>> query, value = np.ones((2, 3, 4)), np.ones((2, 5, 6))
+        >>> context, weights = BahdanauAttention(8)(query, value)
+        >>> context.shape, weights.shape
+        ((2, 3, 6), (2, 3, 5))
     """
 
     def __init__(self, units, normalize=False, kernel_initializer="glorot_uniform", **kwargs):

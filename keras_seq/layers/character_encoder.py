@@ -30,9 +30,9 @@ class CharacterEncoder(keras.layers.Layer):
     Returns:
         `(B, T, units)`.
 
-    Example:
-    >>> CharacterEncoder(60, 16, 32)(np.ones((2, 5, 7), "int32")).shape
-    (2, 5, 32)
+    Examples:
+        >>> CharacterEncoder(60, 16, 32)(np.ones((2, 5, 7), "int32")).shape
+        (2, 5, 32)
     """
 
     def __init__(self, num_chars, char_dim=32, units=32, kind="cnn", kernel_size=3, **kwargs):

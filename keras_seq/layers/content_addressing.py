@@ -32,12 +32,12 @@ class ContentAddressing(AttentionBase):
         `(reads, weights)`: `(B, H, M)` and `(B, H, N)` (no `H` axis for a
         `(B, M)` query).
 
-    Example:
-    >>> addressing = ContentAddressing()
-    >>> query = addressing.scaled_query(np.ones((2, 1, 4)), np.full((2, 1, 1), 5.0))
-    >>> reads, weights = addressing(query, np.random.normal(size=(2, 8, 4)))
-    >>> weights.shape
-    (2, 1, 8)
+    Examples:
+        >>> addressing = ContentAddressing()
+        >>> query = addressing.scaled_query(np.ones((2, 1, 4)), np.full((2, 1, 1), 5.0))
+        >>> reads, weights = addressing(query, np.random.normal(size=(2, 8, 4)))
+        >>> weights.shape
+        (2, 1, 8)
     """
 
     def __init__(self, epsilon=1e-6, **kwargs):

@@ -46,15 +46,15 @@ class CRF(keras.layers.Layer):
         The packed scores `(B, T, K+1, K)`, float32. The output carries no
         Keras mask: the mask is inside.
 
-    Example:
-    >>> ids = keras.Input((None,), dtype="int32")
-    >>> mask = PaddingMask()(ids)
-    >>> x = keras.layers.Embedding(1000, 32)(ids)
-    >>> x = keras.layers.Bidirectional(LSTM(32, return_sequences=True))(x, mask=mask)
-    >>> crf = CRF(3, tags=["O", "B-PER", "I-PER"], scheme="iob2")
-    >>> model = keras.Model(ids, crf(keras.layers.Dense(3)(x), mask=mask))
-    >>> model.compile("adam", loss=CRFLoss(), metrics=[CRFAccuracy()])
-    >>> tags, scores = crf.viterbi_decode(model.predict(word_ids))  # (B, T), (B,)
+    Examples:
+        >>> ids = keras.Input((None,), dtype="int32")
+        >>> mask = PaddingMask()(ids)
+        >>> x = keras.layers.Embedding(1000, 32)(ids)
+        >>> x = keras.layers.Bidirectional(LSTM(32, return_sequences=True))(x, mask=mask)
+        >>> crf = CRF(3, tags=["O", "B-PER", "I-PER"], scheme="iob2")
+        >>> model = keras.Model(ids, crf(keras.layers.Dense(3)(x), mask=mask))
+        >>> model.compile("adam", loss=CRFLoss(), metrics=[CRFAccuracy()])
+        >>> tags, scores = crf.viterbi_decode(model.predict(word_ids))  # (B, T), (B,)
     """
 
     def __init__(

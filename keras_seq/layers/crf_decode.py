@@ -21,9 +21,9 @@ class CRFDecode(keras.layers.Layer):
         `(tags, scores)`: int32 `(B, T)` (0 at padding) and the paths'
         scores `(B,)`; with `top_k > 1`, `(B, k, T)` and `(B, k)`.
 
-    Example:
-    >>> tagger = keras.Model(model.input, CRFDecode()(model.output))
-    >>> tags, scores = tagger.predict(word_ids)
+    Examples:
+        >>> tagger = keras.Model(model.input, CRFDecode()(model.output))
+        >>> tags, scores = tagger.predict(word_ids)
     """
 
     def __init__(self, top_k=1, **kwargs):

@@ -39,9 +39,9 @@ class GRU(RecurrentLayerBase):
     Returns:
         `(B, U)` or `(B, T, U)`; with `return_state`, followed by `h`.
 
-    Example:
-    >>> GRU(8, return_sequences=True)(np.zeros((2, 5, 3))).shape
-    (2, 5, 8)
+    Examples:
+        >>> GRU(8, return_sequences=True)(np.zeros((2, 5, 3))).shape
+        (2, 5, 8)
     """
 
     recurrent_activation = property(lambda self: self.cell.recurrent_activation)

@@ -33,10 +33,10 @@ class GRUCell(RecurrentCellBase):
         as for `SimpleRNNCell`: this step's `inputs` `(B, D)`, the list of
         the previous state `(B, U)` and `training` give `(h, [h])`.
 
-    Example:
-    >>> layer = keras.layers.RNN(GRUCell(8))
-    >>> layer(np.zeros((2, 5, 3))).shape
-    (2, 8)
+    Examples:
+        >>> layer = keras.layers.RNN(GRUCell(8))
+        >>> layer(np.zeros((2, 5, 3))).shape
+        (2, 8)
     """
 
     gates = 3

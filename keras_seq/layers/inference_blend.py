@@ -38,9 +38,9 @@ class InferenceBlend(keras.layers.Layer):
         The forecast's shape: the forecast in training, the blend
         otherwise.
 
-    Example:
-    >>> blend = InferenceBlend(0.5)
-    >>> outputs = blend(model_forecast, linear_forecast)  # (B, H, C)
+    Examples:
+        >>> blend = InferenceBlend(0.5)
+        >>> outputs = blend(model_forecast, linear_forecast)  # (B, H, C)
     """
 
     def __init__(self, weight=0.5, median_index=None, **kwargs):

@@ -29,10 +29,10 @@ class InstanceShift(keras.layers.Layer):
         with it, the forecast plus the reference (broadcast over the
         horizon and quantiles).
 
-    Example:
-    >>> shift = InstanceShift("last")
-    >>> shifted, reference = shift(windows)        # (B, L, C), (B, 1, C)
-    >>> forecast = shift(model(shifted), reference=reference)
+    Examples:
+        >>> shift = InstanceShift("last")
+        >>> shifted, reference = shift(windows)        # (B, L, C), (B, 1, C)
+        >>> forecast = shift(model(shifted), reference=reference)
     """
 
     def __init__(self, mode="last", **kwargs):

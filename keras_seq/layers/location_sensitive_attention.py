@@ -43,11 +43,11 @@ class LocationSensitiveAttention(BahdanauAttention):
         `(context, weights)`: `(B, Tq, Dv)` and `(B, Tq, Tv)` (no `Tq` axis
         for a single-step query).
 
-    Example:
-    >>> cell = AttentionDecoderCell(GRUCell(32), LocationSensitiveAttention(16))
-    >>> outputs, alignments = AttentionDecoder(cell)(np.ones((2, 7, 8)), np.ones((2, 5, 12)))
-    >>> alignments.shape
-    (2, 7, 5)
+    Examples:
+        >>> cell = AttentionDecoderCell(GRUCell(32), LocationSensitiveAttention(16))
+        >>> outputs, alignments = AttentionDecoder(cell)(np.ones((2, 7, 8)), np.ones((2, 5, 12)))
+        >>> alignments.shape
+        (2, 7, 5)
     """
 
     tracks_alignments = True

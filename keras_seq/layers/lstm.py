@@ -47,11 +47,11 @@ class LSTM(RecurrentLayerBase):
         `(B, U)` or `(B, T, U)` (`P` for `U` with a projection); with
         `return_state`, followed by `h` and `c`.
 
-    Example:
-    >>> outputs, h, c = LSTM(8, return_sequences=True, return_state=True)(
-    ...     np.zeros((2, 5, 3)))
-    >>> outputs.shape, h.shape
-    ((2, 5, 8), (2, 8))
+    Examples:
+        >>> outputs, h, c = LSTM(8, return_sequences=True, return_state=True)(
+        ...     np.zeros((2, 5, 3)))
+        >>> outputs.shape, h.shape
+        ((2, 5, 8), (2, 8))
     """
 
     recurrent_activation = property(lambda self: self.cell.recurrent_activation)

@@ -69,8 +69,10 @@ class LSTMCell(RecurrentCellBase):
         use_bias: bool. Default `True`.
         unit_forget_bias: bool. If `True`, the forget-gate part of the bias
             starts at 1 (Jozefowicz et al., 2015). Default `True`.
-        kernel_initializer, recurrent_initializer, bias_initializer,
-        kernel_regularizer, recurrent_regularizer, bias_regularizer,
+        kernel_initializer, recurrent_initializer, bias_initializer: as in
+            `keras.layers.LSTMCell`.
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: as in
+            `keras.layers.LSTMCell`.
         kernel_constraint, recurrent_constraint, bias_constraint: as in
             `keras.layers.LSTMCell`.
         dropout: float in [0, 1). Fraction of the inputs dropped in training.
@@ -92,11 +94,11 @@ class LSTMCell(RecurrentCellBase):
     Returns:
         `(h, [h, c])`: the output `(B, P or U)` and the new states.
 
-    Example:
-    >>> layer = keras.layers.RNN(LSTMCell(8, layer_norm=True, proj_size=4), return_state=True)
-    >>> output, h, c = layer(np.zeros((2, 5, 3)))
-    >>> output.shape, c.shape
-    ((2, 4), (2, 8))
+    Examples:
+        >>> layer = keras.layers.RNN(LSTMCell(8, layer_norm=True, proj_size=4), return_state=True)
+        >>> output, h, c = layer(np.zeros((2, 5, 3)))
+        >>> output.shape, c.shape
+        ((2, 4), (2, 8))
     """
 
     gates = 4

@@ -25,8 +25,8 @@ def make_attention(kind, units, name="attention"):
         A `BahdanauAttention`, `LocationSensitiveAttention`,
         `LuongAttention` or `MeanAttention`.
 
-    Example:
-    >>> cell = AttentionDecoderCell(GRUCell(256), make_attention("none", 256))
+    Examples:
+        >>> cell = AttentionDecoderCell(GRUCell(256), make_attention("none", 256))
     """
     if kind == "bahdanau":
         return BahdanauAttention(units, name=name)

@@ -23,8 +23,8 @@ def make_recurrent(cell, units, memory_size=32, memory_width=16, dropout=0.0, se
     Returns:
         An `LSTM`, `GRU`, `SimpleRNN` or `NTM` layer.
 
-    Example:
-    >>> make_recurrent("ntm", 64, memory_size=32, memory_width=16, return_sequences=True)
+    Examples:
+        >>> make_recurrent("ntm", 64, memory_size=32, memory_width=16, return_sequences=True)
     """
     if cell not in LAYERS:
         raise ValueError(f"Unknown cell {cell!r}; choose one of {', '.join(LAYERS)}.")

@@ -20,9 +20,9 @@ class MaskedGlobalMaxPooling(keras.layers.Layer):
     Returns:
         `(B, D)`.
 
-    Example:
-    >>> MaskedGlobalMaxPooling()(np.ones((2, 5, 3)), mask=np.ones((2, 5), bool)).shape
-    (2, 3)
+    Examples:
+        >>> MaskedGlobalMaxPooling()(np.ones((2, 5, 3)), mask=np.ones((2, 5), bool)).shape
+        (2, 3)
     """
 
     def __init__(self, **kwargs):

@@ -31,11 +31,11 @@ class MeanAttention(AttentionBase):
         memory is real and exactly 0 where it is masked (no `Tq` axis for a
         single-step query).
 
-    Example:
-    >>> query, value = np.ones((2, 3, 4)), np.arange(2 * 5 * 6.0).reshape(2, 5, 6)
-    >>> context, weights = MeanAttention()(query, value)
-    >>> context.shape, float(weights[0, 0, 0])
-    ((2, 3, 6), 0.2)
+    Examples:
+        >>> query, value = np.ones((2, 3, 4)), np.arange(2 * 5 * 6.0).reshape(2, 5, 6)
+        >>> context, weights = MeanAttention()(query, value)
+        >>> context.shape, float(weights[0, 0, 0])
+        ((2, 3, 6), 0.2)
     """
 
     def build_scoring(self, query_dim, value_dim):

@@ -48,11 +48,11 @@ class NTM(FusedRNN):
         The outputs, then the read and write weightings if
         `return_weightings`, then the final states if `return_state`.
 
-    Example:
-    >>> outputs, reads, writes = NTM(32, 16, 8, return_sequences=True, return_weightings=True)(
-    ...     np.zeros((2, 5, 10)))
-    >>> outputs.shape, reads.shape
-    ((2, 5, 40), (2, 5, 1, 16))
+    Examples:
+        >>> outputs, reads, writes = NTM(32, 16, 8, return_sequences=True, return_weightings=True)(
+        ...     np.zeros((2, 5, 10)))
+        >>> outputs.shape, reads.shape
+        ((2, 5, 40), (2, 5, 1, 16))
     """
 
     fused_requirements = "controller='lstm' and unroll=False"

@@ -70,10 +70,10 @@ class NTMCell(keras.layers.Layer):
     Returns:
         `(output, new_states)`.
 
-    Example:
-    >>> layer = keras.layers.RNN(NTMCell(32, memory_size=16, memory_width=8), return_sequences=True)
-    >>> layer(np.zeros((2, 5, 10))).shape
-    (2, 5, 40)
+    Examples:
+        >>> layer = keras.layers.RNN(NTMCell(32, memory_size=16, memory_width=8), return_sequences=True)
+        >>> layer(np.zeros((2, 5, 10))).shape
+        (2, 5, 40)
     """
 
     def __init__(

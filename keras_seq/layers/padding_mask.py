@@ -25,12 +25,12 @@ class PaddingMask(keras.layers.Layer):
     Returns:
         bool, the shape of `ids`.
 
-    Example:
-    >>> ids = keras.Input((None,), dtype="int32")
-    >>> mask = PaddingMask()(ids)  # (B, T)
-    >>> x = keras.layers.Embedding(100, 8)(ids)
-    >>> x = keras.layers.Bidirectional(GRU(16, return_sequences=True))(x, mask=mask)
-    >>> pooled = AttentionPooling(8)(x, mask=mask)
+    Examples:
+        >>> ids = keras.Input((None,), dtype="int32")
+        >>> mask = PaddingMask()(ids)  # (B, T)
+        >>> x = keras.layers.Embedding(100, 8)(ids)
+        >>> x = keras.layers.Bidirectional(GRU(16, return_sequences=True))(x, mask=mask)
+        >>> pooled = AttentionPooling(8)(x, mask=mask)
     """
 
     def __init__(self, padding_id=0, **kwargs):

@@ -55,10 +55,10 @@ class ParallelSegmentDecoder(keras.layers.Layer):
     Returns:
         `(B, H, C)`, or `(B, H, C, Q)` with quantiles (ascending).
 
-    Example:
-    >>> segments = SeriesSegments(24)(windows)                 # (B*C, N, 24)
-    >>> state = GRU(128)(Dense(128, "relu")(segments))          # (B*C, 128)
-    >>> ParallelSegmentDecoder(96, 24, channels=7, units=128)(state)   # (B, 96, 7)
+    Examples:
+        >>> segments = SeriesSegments(24)(windows)                 # (B*C, N, 24)
+        >>> state = GRU(128)(Dense(128, "relu")(segments))          # (B*C, 128)
+        >>> ParallelSegmentDecoder(96, 24, channels=7, units=128)(state)   # (B, 96, 7)
     """
 
     def __init__(

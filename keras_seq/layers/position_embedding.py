@@ -24,9 +24,9 @@ class PositionEmbedding(keras.layers.Layer):
     Returns:
         `inputs + table`, `(B, T, D)`; a Keras mask passes through.
 
-    Example:
-    >>> PositionEmbedding()(np.zeros((2, 6, 4))).shape
-    (2, 6, 4)
+    Examples:
+        >>> PositionEmbedding()(np.zeros((2, 6, 4))).shape
+        (2, 6, 4)
     """
 
     def __init__(self, initializer=None, **kwargs):

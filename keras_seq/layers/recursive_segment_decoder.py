@@ -49,8 +49,8 @@ class RecursiveSegmentDecoder(ParallelSegmentDecoder):
 
     Args, Call arguments and Returns: as `ParallelSegmentDecoder`.
 
-    Example:
-    >>> RecursiveSegmentDecoder(96, 24, channels=7, units=128)(state)   # (B, 96, 7)
+    Examples:
+        >>> RecursiveSegmentDecoder(96, 24, channels=7, units=128)(state)   # (B, 96, 7)
     """
 
     def make_step(self):

@@ -39,10 +39,10 @@ class ScheduledSampler(keras.layers.Layer):
     Returns:
         int `(B, T)`: the inputs of the second pass.
 
-    Example:
-    >>> logits = decode(dec_in)                       # teacher forced
-    >>> mixed = ScheduledSampler()(dec_in, logits)    # own tokens mixed in
-    >>> logits = decode(mixed)                        # the loss uses these
+    Examples:
+        >>> logits = decode(dec_in)                       # teacher forced
+        >>> mixed = ScheduledSampler()(dec_in, logits)    # own tokens mixed in
+        >>> logits = decode(mixed)                        # the loss uses these
     """
 
     def __init__(self, probability=0.0, greedy=False, seed=None, **kwargs):

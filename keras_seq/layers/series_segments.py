@@ -28,9 +28,9 @@ class SeriesSegments(keras.layers.Layer):
     Returns:
         `(B*C, N, W + W*P)` channel-independent, `(B, N, W*(C+P))` mixing.
 
-    Example:
-    >>> segments = SeriesSegments(24)(np.zeros((2, 96, 7)))   # (14, 4, 24)
-    >>> GRU(64)(segments)                                        # (14, 64)
+    Examples:
+        >>> segments = SeriesSegments(24)(np.zeros((2, 96, 7)))   # (14, 4, 24)
+        >>> GRU(64)(segments)                                        # (14, 64)
     """
 
     def __init__(self, segment_length, independent=True, **kwargs):

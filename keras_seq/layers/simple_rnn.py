@@ -29,9 +29,9 @@ class SimpleRNN(RecurrentLayerBase):
         `(B, U)`, a bool `mask` `(B, T)` and `training` give `(B, U)` or
         `(B, T, U)`, then `h` with `return_state`.
 
-    Example:
-    >>> SimpleRNN(8)(np.zeros((2, 5, 3))).shape
-    (2, 8)
+    Examples:
+        >>> SimpleRNN(8)(np.zeros((2, 5, 3))).shape
+        (2, 8)
     """
 
     def __init__(self, units, activation="tanh", *, fused="auto", **kwargs):

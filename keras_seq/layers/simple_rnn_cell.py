@@ -37,10 +37,10 @@ class SimpleRNNCell(RecurrentCellBase):
     Returns:
         `(h, [h])`: the output `(B, U)` and the new state.
 
-    Example:
-    >>> layer = keras.layers.RNN(SimpleRNNCell(8), return_sequences=True)
-    >>> layer(np.zeros((2, 5, 3))).shape
-    (2, 5, 8)
+    Examples:
+        >>> layer = keras.layers.RNN(SimpleRNNCell(8), return_sequences=True)
+        >>> layer(np.zeros((2, 5, 3))).shape
+        (2, 5, 8)
     """
 
     gates = 1

@@ -39,11 +39,11 @@ class TiedEmbedding(keras.layers.Layer):
         with `reverse=True`. In reverse mode the input's Keras mask passes
         through.
 
-    Example:
-    >>> layer = TiedEmbedding(100, 8, mask_zero=True)
-    >>> vectors = layer(np.array([[4, 7, 0]]))
-    >>> vectors.shape, layer(vectors, reverse=True).shape
-    ((1, 3, 8), (1, 3, 100))
+    Examples:
+        >>> layer = TiedEmbedding(100, 8, mask_zero=True)
+        >>> vectors = layer(np.array([[4, 7, 0]]))
+        >>> vectors.shape, layer(vectors, reverse=True).shape
+        ((1, 3, 8), (1, 3, 100))
     """
 
     def __init__(

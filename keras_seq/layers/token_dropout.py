@@ -31,10 +31,10 @@ class TokenDropout(keras.layers.Layer):
     Returns:
         int, the shape and dtype of `ids`.
 
-    Example:
-    >>> ids = keras.Input((None,), dtype="int32")
-    >>> mask = PaddingMask()(ids)  # (B, T), from the ids as they are
-    >>> x = keras.layers.Embedding(10_000, 64)(TokenDropout(0.5, first_id=4_000)(ids))
+    Examples:
+        >>> ids = keras.Input((None,), dtype="int32")
+        >>> mask = PaddingMask()(ids)  # (B, T), from the ids as they are
+        >>> x = keras.layers.Embedding(10_000, 64)(TokenDropout(0.5, first_id=4_000)(ids))
     """
 
     def __init__(self, rate, first_id=2, unknown_id=1, seed=None, **kwargs):

@@ -29,8 +29,8 @@ class BestWeights(keras.callbacks.Callback):
         wait: epochs since the best one.
         stopped_epoch: the epoch after which patience ran out, or None.
 
-    Example:
-    >>> model.fit(data, validation_data=val, epochs=30, callbacks=[BestWeights("val_loss", patience=3)])
+    Examples:
+        >>> model.fit(data, validation_data=val, epochs=30, callbacks=[BestWeights("val_loss", patience=3)])
     """
 
     def __init__(self, monitor="val_loss", mode="min", patience=None, print_fn=None):

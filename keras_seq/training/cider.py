@@ -36,8 +36,8 @@ def corpus_cider(hypotheses, references, sigma=SIGMA):
     Returns:
         float, the corpus CIDEr-D.
 
-    Example:
-    >>> corpus_cider(["a dog runs", "two cats"], [["a dog runs", "a dog is running"], ["two cats sit"]])
+    Examples:
+        >>> corpus_cider(["a dog runs", "two cats"], [["a dog runs", "a dog is running"], ["two cats sit"]])
     """
     if len(hypotheses) != len(references):
         raise ValueError(

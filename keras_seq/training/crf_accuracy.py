@@ -24,8 +24,8 @@ class CRFAccuracy(keras.metrics.Metric):
     Returns:
         `result()`: a scalar in [0, 1].
 
-    Example:
-    >>> model.compile("adam", loss=CRFLoss(), metrics=[CRFAccuracy()])
+    Examples:
+        >>> model.compile("adam", loss=CRFLoss(), metrics=[CRFAccuracy()])
     """
 
     def __init__(self, name="accuracy", dtype=None):

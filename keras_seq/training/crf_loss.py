@@ -29,8 +29,8 @@ class CRFLoss(keras.losses.Loss):
     Returns:
         A scalar.
 
-    Example:
-    >>> model.compile("adam", loss=CRFLoss(), metrics=[CRFAccuracy()])
+    Examples:
+        >>> model.compile("adam", loss=CRFLoss(), metrics=[CRFAccuracy()])
     """
 
     def __init__(self, name="crf_loss"):

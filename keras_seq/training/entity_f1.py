@@ -33,8 +33,8 @@ class EntityF1(keras.metrics.Metric):
     Returns:
         `result()`: the F1 in [0, 1] (0 with no entity at all).
 
-    Example:
-    >>> model.compile("adam", loss=CRFLoss(), metrics=[EntityF1(["O", "B-PER", "I-PER"])])
+    Examples:
+        >>> model.compile("adam", loss=CRFLoss(), metrics=[EntityF1(["O", "B-PER", "I-PER"])])
     """
 
     def __init__(self, tags, name="entity_f1", dtype=None):

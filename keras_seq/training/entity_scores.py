@@ -14,9 +14,9 @@ def token_accuracy(gold, predicted):
     Returns:
         `{"accuracy": percent (2 decimals), "tokens": count}`.
 
-    Example:
-    >>> token_accuracy([["O", "B-PER"]], [["O", "O"]])
-    {'accuracy': 50.0, 'tokens': 2}
+    Examples:
+        >>> token_accuracy([["O", "B-PER"]], [["O", "O"]])
+        {'accuracy': 50.0, 'tokens': 2}
     """
     pairs = [(g, p) for gs, ps in zip(gold, predicted) for g, p in zip(gs, ps)]
     correct = sum(g == p for g, p in pairs)
@@ -35,9 +35,9 @@ def entity_scores(gold, predicted, scheme="iob2"):
         Micro `precision`, `recall` and `f1` in percent (2 decimals), the
         count of gold `entities`, and `per_type`: the same for each type.
 
-    Example:
-    >>> entity_scores([["B-PER", "I-PER", "O"]], [["B-PER", "O", "O"]])["f1"]
-    0.0
+    Examples:
+        >>> entity_scores([["B-PER", "I-PER", "O"]], [["B-PER", "O", "O"]])["f1"]
+        0.0
     """
     counts = {}  # type -> [true positives, predicted, gold]
     for gs, ps in zip(gold, predicted):

@@ -86,10 +86,10 @@ class LinearBaseline:
     Args:
         ridge: the L2 penalty, relative to the mean diagonal of `X^T X`.
 
-    Example:
-    >>> baseline = LinearBaseline().fit(train_inputs, train_targets)
-    >>> baseline.predict(test_inputs).shape
-    (N, H, C)
+    Examples:
+        >>> baseline = LinearBaseline().fit(train_inputs, train_targets)
+        >>> baseline.predict(test_inputs).shape
+        (N, H, C)
     """
 
     def __init__(self, ridge=1e-3):

@@ -36,8 +36,8 @@ class SmoothedSparseCrossEntropy(keras.losses.Loss):
             losses with zeros at ignored targets.
         name, reduction: as in `keras.losses.Loss`.
 
-    Example:
-    >>> model.compile("adam", SmoothedSparseCrossEntropy(0.1, ignore_class=0))
+    Examples:
+        >>> model.compile("adam", SmoothedSparseCrossEntropy(0.1, ignore_class=0))
     """
 
     def __init__(

@@ -50,12 +50,12 @@ class BitsPerChar(_TokenCrossEntropy):
     Returns:
         `result()`: a scalar, bits per character.
 
-    Example:
-    >>> model.compile("adam", loss=..., metrics=[BitsPerChar(), Perplexity()])
-    >>> metric = BitsPerChar()
-    >>> metric.update_state(np.array([[0, 1]]), np.zeros((1, 2, 4)))  # uniform over 4: 2 bits
-    >>> float(metric.result())
-    2.0
+    Examples:
+        >>> model.compile("adam", loss=..., metrics=[BitsPerChar(), Perplexity()])
+        >>> metric = BitsPerChar()
+        >>> metric.update_state(np.array([[0, 1]]), np.zeros((1, 2, 4)))  # uniform over 4: 2 bits
+        >>> float(metric.result())
+        2.0
     """
 
     def __init__(self, name="bits_per_char", dtype=None):
@@ -84,12 +84,12 @@ class Perplexity(_TokenCrossEntropy):
     Returns:
         `result()`: a scalar, the perplexity.
 
-    Example:
-    >>> model.compile("adam", loss=..., metrics=[Perplexity()])
-    >>> metric = Perplexity()
-    >>> metric.update_state(np.array([[3, 1]]), np.zeros((1, 2, 5)))  # uniform over 5
-    >>> round(float(metric.result()), 4)
-    5.0
+    Examples:
+        >>> model.compile("adam", loss=..., metrics=[Perplexity()])
+        >>> metric = Perplexity()
+        >>> metric.update_state(np.array([[3, 1]]), np.zeros((1, 2, 5)))  # uniform over 5
+        >>> round(float(metric.result()), 4)
+        5.0
     """
 
     def __init__(self, name="perplexity", dtype=None):

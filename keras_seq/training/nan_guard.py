@@ -17,8 +17,8 @@ class NaNGuard(keras.callbacks.Callback):
     Attributes:
         stopped_at: `(epoch, batch)` of the bad loss, or None.
 
-    Example:
-    >>> model.fit(data, epochs=50, callbacks=[NaNGuard()])
+    Examples:
+        >>> model.fit(data, epochs=50, callbacks=[NaNGuard()])
     """
 
     def __init__(self, print_fn=print):

@@ -23,8 +23,8 @@ class PinballLoss(keras.losses.Loss):
         The loss, reduced over the batch as Keras reduces every loss (per
         replica over the global batch under `tf.distribute`).
 
-    Example:
-    >>> model.compile(loss=PinballLoss([0.1, 0.5, 0.9]))
+    Examples:
+        >>> model.compile(loss=PinballLoss([0.1, 0.5, 0.9]))
     """
 
     def __init__(self, quantiles, name="pinball_loss", **kwargs):

@@ -26,8 +26,8 @@ class ScheduledSampling(keras.callbacks.Callback):
         rate: the schedule's parameter (see above). Default 0.1.
         max_probability: float in [0, 1]. Default 0.25.
 
-    Example:
-    >>> model.fit(data, epochs=20, callbacks=[ScheduledSampling("linear", 0.02)])
+    Examples:
+        >>> model.fit(data, epochs=20, callbacks=[ScheduledSampling("linear", 0.02)])
     """
 
     def __init__(self, schedule="linear", rate=0.1, max_probability=0.25):

@@ -81,8 +81,8 @@ def sequence_loss(
     Raises:
         ValueError: ranks other than 3, 2 and 2, or contradictory options.
 
-    Example:
-    >>> loss = sequence_loss(logits, target_ids, ops.cast(target_ids != 0, "float32"))
+    Examples:
+        >>> loss = sequence_loss(logits, target_ids, ops.cast(target_ids != 0, "float32"))
     """
     _check_modes(average_across_timesteps, average_across_batch, sum_over_timesteps, sum_over_batch)
     if len(logits.shape) != 3 or len(targets.shape) != 2 or len(weights.shape) != 2:
@@ -111,8 +111,8 @@ class SequenceLoss(keras.losses.Loss):
     Args:
         ignore_class: int or None. The target id that does not count (0,
             the padding id, by default).
-        average_across_timesteps, average_across_batch, sum_over_timesteps,
-        sum_over_batch, label_smoothing: as in `sequence_loss`.
+        average_across_timesteps, average_across_batch: as in `sequence_loss`.
+        sum_over_timesteps, sum_over_batch, label_smoothing: as in `sequence_loss`.
         name: the loss' name.
 
     Call arguments:
@@ -123,8 +123,8 @@ class SequenceLoss(keras.losses.Loss):
     Returns:
         A scalar.
 
-    Example:
-    >>> model.compile("adam", SequenceLoss(ignore_class=0, label_smoothing=0.1))
+    Examples:
+        >>> model.compile("adam", SequenceLoss(ignore_class=0, label_smoothing=0.1))
     """
 
     def __init__(

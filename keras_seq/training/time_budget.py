@@ -33,10 +33,10 @@ class TimeBudget(keras.callbacks.Callback):
             its `TrainingCheckpoint`): it gets what is left, not all of
             `seconds` again.
 
-    Example:
-    >>> model.fit(data, epochs=1000, callbacks=[TimeBudget(60)])
-    >>> search_ends = time.monotonic() + 3600
-    >>> model.fit(data, epochs=1000, callbacks=[TimeBudget(60, deadline=search_ends)])
+    Examples:
+        >>> model.fit(data, epochs=1000, callbacks=[TimeBudget(60)])
+        >>> search_ends = time.monotonic() + 3600
+        >>> model.fit(data, epochs=1000, callbacks=[TimeBudget(60, deadline=search_ends)])
     """
 
     def __init__(self, seconds=None, deadline=None, agree=None, spent=0.0):

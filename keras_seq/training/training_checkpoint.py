@@ -64,9 +64,9 @@ class TrainingCheckpoint(keras.callbacks.Callback):
             arrays)`. Put them before this callback in `fit`'s list, so
             that an epoch's end is saved after they saw it.
 
-    Example:
-    >>> checkpoint = TrainingCheckpoint("run/backup", every_steps=500)
-    >>> model.fit(data, epochs=10, callbacks=[checkpoint])
+    Examples:
+        >>> checkpoint = TrainingCheckpoint("run/backup", every_steps=500)
+        >>> model.fit(data, epochs=10, callbacks=[checkpoint])
     """
 
     def __init__(
