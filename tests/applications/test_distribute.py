@@ -296,6 +296,7 @@ def test_the_command_trains_on_two_workers(tmp_path, text_file):
     assert CharLM.load(str(tmp_path / "m")).config.units == 16
 
 
+@pytest.mark.slow  # 31 s; mirrored training is checked against one device in the default run
 def test_the_command_trains_mirrored_on_two_cpu_replicas(tmp_path, text_file):
     _, plain = _worker_environments()
     argv = _train_command(tmp_path / "m", text_file, "--strategy", "mirrored", "--cpu-replicas", "2")

@@ -110,6 +110,7 @@ def test_tied_embeddings_train_translate_and_export(tsv_file, tmp_path):
     assert got == translator.translate(sentences)
 
 
+@pytest.mark.slow  # 56 s; the layer's own tests check location-sensitive attention in the default run
 def test_location_attention_trains_and_translates_with_beam_search_and_the_export(tsv_file, tmp_path):
     from keras_seq.applications.translate import train
 
