@@ -3,6 +3,8 @@
 import dataclasses
 import typing
 
+import numpy as np
+
 from keras_seq.applications.config import AppConfig, field
 from keras_seq.errors import UserInputError
 
@@ -157,6 +159,13 @@ class ForecasterConfig(AppConfig):
     def levels(self):
         """The quantile levels as floats (empty for point forecasts)."""
         return [float(q) for q in self.quantiles]
+
+    @property
+    def median_index(self):
+        """The position of the level nearest 0.5 among the sorted quantiles
+        (the point forecast of a quantile model); None for point forecasts."""
+        levels = sorted(self.levels)
+        return int(np.argmin(np.abs(np.asarray(levels) - 0.5))) if levels else None
 
     def validate(self):
         self.check_fields()

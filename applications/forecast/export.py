@@ -25,7 +25,7 @@ class ForecasterModule(tf.Module):
         self.model = forecaster.model  # tracked: the weights
         self.mean = tf.constant(forecaster.means[:c], tf.float32)
         self.scale = tf.constant(forecaster.scales[:c], tf.float32)
-        self.median = forecaster.median_index() if config.levels else None
+        self.median = config.median_index
         self.quantiles = bool(config.levels)
         history = tf.TensorSpec([None, config.lookback, len(config.columns)], tf.float32, name="history")
         specs = [history] + ([tf.TensorSpec([None, config.horizon, f], tf.float32, name="future")] if f else [])

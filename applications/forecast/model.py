@@ -113,23 +113,15 @@ def build_forecaster(config, linear_weights=None):
     )
     outputs = decoder(states, future, memory if attention else None)  # (B, H, C) or (B, H, C, Q)
     if config.linear_skip != "none":
+        closed_form = linear_weights if config.shift == "last" else None  # the closed form subtracts the last value
         trainable = config.linear_skip == "trained"
-        skip = keras.layers.Dense(config.horizon, kernel_initializer="zeros", trainable=trainable, name="linear_skip")
-        linear = keras.ops.transpose(skip(keras.ops.transpose(shifted, (0, 2, 1))), (0, 2, 1))  # (B, H, C)
+        linear = linear_map(shifted, config.horizon, closed_form, trainable, "linear_skip")  # (B, H, C)
         outputs = outputs + (linear[..., None] if levels else linear)
-        if linear_weights is not None and config.shift == "last":  # the closed form subtracts the last value
-            weights = np.asarray(linear_weights, "float32")  # (L + 1, H)
-            skip.set_weights([weights[:-1], weights[-1]])
     outputs = shift(outputs, reference=reference)
     if config.blend < 1:  # at inference, part of the way toward the closed-form linear map
         last = x[:, -1:, :c]  # (B, 1, C): the closed form reads each window minus its last value
-        fixed = keras.layers.Dense(config.horizon, kernel_initializer="zeros", trainable=False, name="linear_reference")
-        linear = keras.ops.transpose(fixed(keras.ops.transpose(x[..., :c] - last, (0, 2, 1))), (0, 2, 1))  # (B, H, C)
-        if linear_weights is not None:
-            weights = np.asarray(linear_weights, "float32")  # (L + 1, H)
-            fixed.set_weights([weights[:-1], weights[-1]])
-        median = int(np.argmin(np.abs(np.asarray(sorted(levels)) - 0.5))) if levels else None
-        outputs = InferenceBlend(config.blend, median_index=median, name="blend")(outputs, linear + last)
+        linear = linear_map(x[..., :c] - last, config.horizon, linear_weights, False, "linear_reference")  # (B, H, C)
+        outputs = InferenceBlend(config.blend, median_index=config.median_index, name="blend")(outputs, linear + last)
     model = AppModel(inputs, outputs, name="forecaster")
     model.set_metadata(ForecasterConfig.app, config.to_dict())
     loss = PinballLoss(levels) if levels else config.loss
@@ -139,6 +131,18 @@ def build_forecaster(config, linear_weights=None):
         metrics=None if levels else ["mae" if config.loss == "mse" else "mse"],
     )
     return model
+
+
+def linear_map(windows, horizon, linear_weights, trainable, name):
+    """A `Dense` from each column's lookback to its horizon, shared by the
+    columns: `(B, L, C)` in, `(B, H, C)` out. It starts at
+    `linear_weights` (the `(L + 1, H)` closed-form fit), or at 0."""
+    layer = keras.layers.Dense(horizon, kernel_initializer="zeros", trainable=trainable, name=name)
+    out = keras.ops.transpose(layer(keras.ops.transpose(windows, (0, 2, 1))), (0, 2, 1))  # (B, H, C)
+    if linear_weights is not None:
+        weights = np.asarray(linear_weights, "float32")  # (L + 1, H)
+        layer.set_weights([weights[:-1], weights[-1]])
+    return out
 
 
 def search_space(hp):

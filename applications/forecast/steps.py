@@ -31,11 +31,12 @@ def step_index(times, description):
         dates = np.asarray([t.date() for t in times], dtype="datetime64[D]")
         return "1b", np.busday_count(dates[0], dates)
     unit = float(np.min(seconds))
-    if unit <= 0 or np.any(np.abs(seconds / unit - np.round(seconds / unit)) > 1e-6):
+    off = np.abs(seconds / unit - np.round(seconds / unit)) if unit > 0 else None  # how far each gap is off the step
+    if off is None or np.any(off > 1e-6):
+        odd = float(seconds[np.argmax(off)]) if off is not None else unit
         raise UserInputError(
             f"{description}: the time column has irregular gaps (steps of {seconds_name(unit)} and "
-            f"{seconds_name(float(seconds[np.argmax(np.abs(seconds / unit - np.round(seconds / unit)))]))}); "
-            "resample it to a regular step"
+            f"{seconds_name(odd)}); resample it to a regular step"
         )
     position = np.round(np.concatenate([[0.0], np.cumsum(seconds)]) / unit).astype(int)
     return seconds_name(unit), position

@@ -82,11 +82,7 @@ class Forecaster(Task):
     def point(self, outputs):
         """The point forecast of the outputs: the median quantile (the
         middle level) for a quantile model."""
-        return outputs[..., self.median_index()] if self.config.levels else outputs
-
-    def median_index(self):
-        """The position of the level nearest 0.5 among the sorted quantiles."""
-        return int(np.argmin(np.abs(np.asarray(sorted(self.config.levels)) - 0.5)))
+        return outputs[..., self.config.median_index] if self.config.levels else outputs
 
     def forecast(self, history, future=None, quantiles=False):
         """Forecast after raw windows.
@@ -207,10 +203,7 @@ class Forecaster(Task):
         scale = naive_scale(train.training_rows()[:, :c])
         season = config.season or SEASONS.get(data.step or "", 1)
         recent = history[..., :c]  # (N, L, C)
-        linear = None
-        if train.window_count(config.lookback, config.horizon):
-            train_history, train_truth, *_ = train.windows(config.lookback, config.horizon)
-            linear = LinearBaseline().fit(self.scale_targets(train_history[..., :c]), self.scale_targets(train_truth))
+        linear = closed_form_linear(train, config)
         forecasts = {
             "model": self.unscale(self.point(outputs)),
             "repeat_last": repeat_last(recent, config.horizon),
@@ -349,12 +342,8 @@ class Forecaster(Task):
             f"{config.horizon} steps."
         )
         assets = {}
-        if config.linear_skip != "none" or config.blend < 1:  # the closed-form fit of the linear baseline
-            history, truth, *_ = train.windows(config.lookback, config.horizon)
-            c = train.targets
-            mean, scale = np.asarray(config.means[:c]), np.asarray(config.scales[:c])
-            baseline = LinearBaseline().fit((history[..., :c] - mean) / scale, (truth - mean) / scale)
-            assets["linear_weights"] = baseline.weights.astype("float32")
+        if config.linear_skip != "none" or config.blend < 1:  # the model holds the linear baseline's fit
+            assets["linear_weights"] = closed_form_linear(train, config).weights.astype("float32")
         return Prepared(
             config,
             window_batches(train, config, shuffle=True),
@@ -370,6 +359,18 @@ class Forecaster(Task):
         if not self.config.patience:
             return []
         return [BestWeights(self.config.monitor, mode="min", patience=self.config.patience, print_fn=print_fn)]
+
+
+def closed_form_linear(part, config):
+    """`LinearBaseline` fitted on the windows of `part` (the training
+    part), standardized by `config`'s training statistics; None when no
+    window fits."""
+    if not part.window_count(config.lookback, config.horizon):
+        return None
+    history, truth, *_ = part.windows(config.lookback, config.horizon)
+    c = part.targets
+    mean, scale = np.asarray(config.means[:c]), np.asarray(config.scales[:c])
+    return LinearBaseline().fit((history[..., :c] - mean) / scale, (truth - mean) / scale)
 
 
 def train(config=None, data="embedded", **kwargs):
