@@ -214,7 +214,7 @@ class WordDecoderFields:
         decoder_units: units of the decoder cell.
         input_feeding: feed the previous attentional output to the decoder
             cell with the next input.
-        attention: `"bahdanau"` (additive, the default; see BENCHMARKS.md),
+        attention: `"bahdanau"` (additive, the default; see docs/benchmarks.md),
             `"location"` (additive, reading where it looked before:
             `LocationSensitiveAttention`), `"luong"` (general score) or `"none"` (the context is the
             memory's mean: the classic encoder-decoder whose decoder sees

@@ -15,7 +15,7 @@ signature takes raw sentences.
     python examples/tfa_nmt_port.py --data pairs.tsv --epochs 10 --export /tmp/nmt
 
 `--data` is a file of `source<TAB>target` lines (the Anki/ManyThings files
-of the TensorFlow tutorials are such files). See docs/migrating-from-tfa.md.
+of the TensorFlow tutorials are such files). See docs/guide/migrating.md.
 """
 
 import argparse

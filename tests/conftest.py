@@ -17,3 +17,32 @@ def _fresh_keras_state():
     yield
     keras.config.set_dtype_policy("float32")
     keras.backend.clear_session(free_memory=False)  # a full gc.collect() each test cost about 0.5 s
+
+
+def _work_unit(nodeid):
+    """What one xdist worker runs whole: all the tests of an application's
+    folder (they share its session-scoped trained model, which each worker
+    that ran one of them would train again), and each other file (its
+    module-scoped fixtures)."""
+    parts = nodeid.split("::")[0].split("/")
+    return parts[2] if parts[:2] == ["tests", "applications"] and len(parts) > 3 else "/".join(parts)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's scope scheduling, over `_work_unit`s. (Its `loadgroup` mode
+    would do the same from markers, but with pytest 9.2 it no longer
+    changes the test ids it groups by, and silently splits the groups.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return _work_unit(nodeid)
+
+    return ByWorkUnit(config, log)
+
+
+def pytest_collection_modifyitems(items):
+    """The applications' tests first, then the library's: xdist hands out
+    the work units in this order (`--no-loadscope-reorder`), so the long
+    ones start early and the many short ones fill the end."""
+    items.sort(key=lambda item: not item.nodeid.startswith(("tests/applications/", "tests/test_examples.py")))

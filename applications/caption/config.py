@@ -29,7 +29,7 @@ class CaptionerConfig(WordDecoderFields, AppConfig):
             `"location"`, the additive score that also reads the previous
             and the summed alignments, so that it moves on from where it
             looked instead of counting words: it keeps reading captions
-            longer than any of training, see `BENCHMARKS.md`).
+            longer than any of training, see `docs/benchmarks.md`).
         image_height, image_width: the size images are resized to (the
             default is half the embedded strips' 32 x 144: their digits
             are 8 x 8 scans, so nothing is lost).

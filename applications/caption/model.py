@@ -202,7 +202,7 @@ def search_space(hp):
     """Cell, decoder and embedding sizes, attention, its penalty, dropout
     and learning rate. (The penalty's weights are small: at 1 it is two
     orders of magnitude above the cross-entropy on the default grid; see
-    `BENCHMARKS.md`.)"""
+    `docs/benchmarks.md`.)"""
     return {
         "cell": hp.Choice("cell", ["gru", "lstm"]),
         "decoder_units": hp.Choice("decoder_units", [128, 256, 512]),

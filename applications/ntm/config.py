@@ -39,7 +39,7 @@ class NTMTaskConfig(AppConfig):
             takes the paper's (20, 10, 6 and 20).
         max_repeats: repeat copy's largest repeat count.
         curriculum: start with small sizes and let the largest grow. Off
-            by default: on copy it slowed training (see BENCHMARKS.md).
+            by default: on copy it slowed training (see docs/benchmarks.md).
         curriculum_steps: steps over which it grows to `max_size`.
         steps_per_epoch: training batches per epoch (they are generated).
         epochs, batch_size: as in Keras. The default batch of one sequence
@@ -53,7 +53,7 @@ class NTMTaskConfig(AppConfig):
             seed, each of `EVALUATION_BATCH` (32) sequences.
         keep_best: save the weights of the epoch with the fewest validation
             bit errors rather than the last epoch's (a run can get worse
-            late; see BENCHMARKS.md). A resumed run keeps the best since
+            late; see docs/benchmarks.md). A resumed run keeps the best since
             the resume.
         jit_compile: compile the training step with XLA.
         seed: seed of the weights and of the generated data.

@@ -26,7 +26,7 @@ class SentimentConfig(NTMCellFields, AppConfig):
             keep their word vector and lexicon polarity. Default 2.
         sequence_length: tokens kept per text (longer texts are truncated).
         embedding_dim: size of the trainable word embedding.
-        cell: `"gru"` (the default; see BENCHMARKS.md), `"lstm"` or `"ntm"`
+        cell: `"gru"` (the default; see docs/benchmarks.md), `"lstm"` or `"ntm"`
             (a Neural Turing Machine whose controller has `units`).
         memory_size, memory_width: the NTM's memory (`cell="ntm"`), from
             `NTMCellFields`.

@@ -21,14 +21,14 @@ class TranslatorConfig(WordDecoderFields, AppConfig):
             encoder too).
         no_repeat_ngram: as in `WordDecoderFields`; the translator's
             default is 3 (no translation repeats a word trigram), chosen on
-            English-German and English-Czech together (BENCHMARKS.md).
+            English-German and English-Czech together (docs/benchmarks.md).
         vocabulary: `"subword"` (WordPiece pieces learned from the
             training pairs, `SubwordVocabulary`: rare words are spelled in
             pieces, so only characters never seen in training are `[UNK]`)
             or `"word"` (whole words, `WordVocabulary`: words past
             `max_vocab` are `[UNK]`). `max_vocab` bounds either, per
             language; the translator's default is 4,000 pieces, chosen on
-            English-German and English-Czech together (BENCHMARKS.md).
+            English-German and English-Czech together (docs/benchmarks.md).
         lowercase: lowercase the text before the vocabularies (the
             translations are then lowercase too); off by default, so
             translations keep their case.

@@ -144,7 +144,7 @@ def test_a_keyboard_interrupt_writes_a_checkpoint_and_the_command_exits_130(tmp_
     assert code == 130 and err.strip().splitlines()[-1].endswith("run the same command to resume")
 
 
-# alone it passes; in the full run it did not exit within 120 s of SIGINT, twice (not understood yet, see BENCHMARKS)
+# alone it passes; in the full run it did not exit within 120 s of SIGINT, twice (not understood yet)
 @pytest.mark.slow
 def test_ctrl_c_writes_a_checkpoint_and_exits_130(tmp_path, text_file):
     import signal

@@ -7,11 +7,30 @@ import pytest
 
 from keras_seq.applications import tuning
 from keras_seq.applications.char_lm import CharLM, CharLMConfig
+from keras_seq.applications.char_lm.model import CharLMHyperModel
 from keras_seq.errors import UserInputError
 from tests.applications.char_lm.conftest import TEXT
 from tests.applications.shared import quiet, run_cli
 
 CONFIG = CharLMConfig(sequence_length=20, batch_size=8, epochs=1)
+
+
+def _small_space(hp):
+    """The char LM's search space at test sizes (the same names, so the
+    search, its resumption and its refusals are the ones users get)."""
+    return {
+        "cell": hp.Choice("cell", ["lstm", "gru"]),
+        "units": hp.Choice("units", [8, 16]),
+        "embedding_dim": hp.Choice("embedding_dim", [4, 8]),
+        "learning_rate": hp.Float("learning_rate", 5e-4, 5e-3, sampling="log"),
+    }
+
+
+@pytest.fixture(autouse=True)
+def small_space(monkeypatch):
+    monkeypatch.setattr(CharLMHyperModel, "search_space", staticmethod(_small_space))
+
+
 TUNE = ["--sequence-length", "20", "--batch-size", "8", "--epochs", "1", "--quiet"]
 
 
