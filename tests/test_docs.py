@@ -89,3 +89,11 @@ def test_the_readme_table_of_applications_names_real_commands_classes_and_verbs(
         assert args.action == shlex.split(command)[1]
         task = getattr(importlib.import_module(f"keras_seq.applications.{package}"), task_class)
         assert callable(getattr(task, verb)) and callable(task.load)
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_each_application_readme_has_the_same_headings_in_the_same_order(app):
+    readme = (ROOT / "applications" / app / "README.md").read_text(encoding="utf-8")
+    outside_code = re.sub(r"^( *)```.*?^\1```$", "", readme, flags=re.M | re.S)
+    headings = re.findall(r"^## (.+)$", outside_code, flags=re.M)
+    assert headings == ["What it does", "Data formats", "Train", "Use", "Export", "Quality", "Limits"]
