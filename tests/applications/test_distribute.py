@@ -54,9 +54,13 @@ def _mirrored_gaps(apps, folder):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_mirrored_training_matches_one_device_on_the_same_batches(tmp_path, text_file, capsys):
+@pytest.mark.slow  # two trainings in a fresh process, about 30 s; the two-worker test below covers the driver
+def test_mirrored_training_matches_one_device_on_the_same_batches(tmp_path, text_file):
     result = _mirrored_gaps({"char_lm": str(text_file)}, tmp_path)
     assert result["char_lm"]["gap"] < 1e-5, result  # losses of both epochs and validation losses
+
+
+def test_a_strategy_is_refused_for_the_char_lms_stateful_streams(tmp_path, text_file, capsys):
     # a strategy cannot split the char LM's stateful streams: one line, exit 2, nothing written
     code, _, err = run_cli(
         capsys,
@@ -296,7 +300,7 @@ def test_the_command_trains_on_two_workers(tmp_path, text_file):
     assert CharLM.load(str(tmp_path / "m")).config.units == 16
 
 
-@pytest.mark.slow  # 31 s; mirrored training is checked against one device in the default run
+@pytest.mark.slow  # 31 s; by default, the kernels under MirroredStrategy (tests/ops) and the two-worker driver
 def test_the_command_trains_mirrored_on_two_cpu_replicas(tmp_path, text_file):
     _, plain = _worker_environments()
     argv = _train_command(tmp_path / "m", text_file, "--strategy", "mirrored", "--cpu-replicas", "2")
