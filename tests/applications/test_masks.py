@@ -78,7 +78,15 @@ def test_the_captioner_loss_and_penalty_are_unchanged_by_padding_and_propagation
     assert more == pytest.approx(strict, abs=1e-5)
 
 
-@pytest.mark.parametrize("pooling", ["attention", "last", "mean", "max"])
+# attention (the default) and the last state (where padding would show first) by default; mean and max
+# (about 6 s each) with -m slow
+SLOW = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    "pooling",
+    ["attention", "last", pytest.param("mean", marks=SLOW), pytest.param("max", marks=SLOW)],
+)
 def test_the_classifier_is_unchanged_by_padding_and_propagation(pooling):
     words = ["good", "bad", "movie", "not", "a", "at", "all"]
     texts = np.array(["good movie", "not a good movie at all", "bad"], dtype=object)

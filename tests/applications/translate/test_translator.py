@@ -162,7 +162,10 @@ def test_subword_default_spells_unseen_words_of_seen_characters(trained):
     assert translator.source_vocab.decode(ids[0]) == "a bladder"
 
 
-@pytest.mark.parametrize("vocabulary, lowercase", [("subword", False), ("word", True)])
+@pytest.mark.parametrize(
+    "vocabulary, lowercase",
+    [("subword", False), pytest.param("word", True, marks=pytest.mark.slow)],  # word: 7 s
+)
 def test_in_graph_encoding_matches_training_and_the_export_matches_python(vocabulary, lowercase, tmp_path):
     from keras_seq.applications.translate.data import Pairs, encode_pairs, normalized
     from keras_seq.data import VOCABULARIES
