@@ -3,7 +3,7 @@
 
 The READMEs link to the pictures in `docs/` as `../../docs/NAME`; on the
 site the page sits one folder below `docs/`, so those links become
-`../NAME`."""
+`../NAME`; the page's "Edit" link opens the README."""
 
 import pathlib
 
@@ -17,3 +17,11 @@ def on_files(files, config):
         text = readme.read_text(encoding="utf-8").replace("../../docs/", "../")
         files.append(File.generated(config, f"applications/{readme.parent.name}.md", content=text))
     return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    """An application's page is edited in its README, not under `docs/`."""
+    if page.file.src_uri.startswith("applications/") and config.repo_url:
+        app = page.file.src_uri.split("/")[1].removesuffix(".md")
+        page.edit_url = f"{config.repo_url.rstrip('/')}/edit/main/applications/{app}/README.md"
+    return markdown
