@@ -11,6 +11,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 APPS = ("char_lm", "sentiment", "translate", "caption", "ntm", "tag", "forecast")
+APP_READMES = sorted((ROOT / "applications").glob("*/README.md"))  # as .ci/mkdocs_hooks.py finds them
 
 
 @pytest.mark.parametrize("app", APPS)
@@ -27,7 +28,7 @@ def test_each_application_page_documents_every_export(app):
 def test_every_page_is_in_the_navigation():
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     pages = {str(p.relative_to(ROOT / "docs")) for p in (ROOT / "docs").rglob("*.md")}
-    pages |= {f"applications/{app}.md" for app in APPS}  # each application's README (.ci/mkdocs_hooks.py)
+    pages |= {f"applications/{p.parent.name}.md" for p in APP_READMES}  # their pages (.ci/mkdocs_hooks.py)
     listed = set(re.findall(r":\s*([\w/.-]+\.md)\s*$", config, flags=re.M))
     assert pages == listed
 
@@ -39,8 +40,7 @@ RUN = ("python",)  # the languages whose blocks run; `text` blocks are listings 
 
 def _pages():
     """The README, the guide and each application's README (its guide page)."""
-    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
-    pages += sorted((ROOT / "applications").glob("*/README.md"))
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md")), *APP_READMES]
     return [p for p in pages if "api" not in p.relative_to(ROOT).parts]
 
 
@@ -94,6 +94,5 @@ def test_the_readme_table_of_applications_names_real_commands_classes_and_verbs(
 @pytest.mark.parametrize("app", APPS)
 def test_each_application_readme_has_the_same_headings_in_the_same_order(app):
     readme = (ROOT / "applications" / app / "README.md").read_text(encoding="utf-8")
-    outside_code = re.sub(r"^( *)```.*?^\1```$", "", readme, flags=re.M | re.S)
-    headings = re.findall(r"^## (.+)$", outside_code, flags=re.M)
+    headings = re.findall(r"^## (.+)$", FENCE.sub("", readme), flags=re.M)  # outside the code blocks
     assert headings == ["What it does", "Data formats", "Train", "Use", "Export", "Quality", "Limits"]

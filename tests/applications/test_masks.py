@@ -80,12 +80,9 @@ def test_the_captioner_loss_and_penalty_are_unchanged_by_padding_and_propagation
 
 # attention (the default) and the last state (where padding would show first) by default; mean and max
 # (about 6 s each) with -m slow
-SLOW = pytest.mark.slow
-
-
 @pytest.mark.parametrize(
     "pooling",
-    ["attention", "last", pytest.param("mean", marks=SLOW), pytest.param("max", marks=SLOW)],
+    ["attention", "last", pytest.param("mean", marks=pytest.mark.slow), pytest.param("max", marks=pytest.mark.slow)],
 )
 def test_the_classifier_is_unchanged_by_padding_and_propagation(pooling):
     words = ["good", "bad", "movie", "not", "a", "at", "all"]
