@@ -6,22 +6,29 @@ if os.environ.get("PYTEST_XDIST_WORKER"):  # the cores shared among the workers:
     os.environ.setdefault("TF_NUM_INTRAOP_THREADS", _threads)  # read when TensorFlow starts, in this process
     os.environ.setdefault("TF_NUM_INTEROP_THREADS", _threads)  # and in the processes tests start
 
-import keras  # noqa: E402
 import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
 
-# TensorFlow's graph optimizer (grappler) rewrites each traced function before
-# its first run; on the tests' tiny models that took longer than running them
-# (a fifth of the time of the forecaster's and the GRU's tests). The test
-# processes turn it off; the processes the tests start (the command line, the
-# fresh process that serves an export, the workers of a cluster) keep it on,
-# as a user's do, and compare with the answers computed here without it.
-tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
+
+@pytest.fixture(scope="session", autouse=True)
+def _tensorflow_for_tests():
+    """TensorFlow's graph optimizer (grappler) rewrites each traced function
+    before its first run; on the tests' tiny models that took longer than
+    running them (a fifth of the time of the forecaster's and the GRU's
+    tests). The test processes turn it off; the processes the tests start
+    (the command line, the fresh process that serves an export, the workers
+    of a cluster) keep it on, as a user's do, and compare with the answers
+    computed here without it. (A fixture, so that xdist's controller, which
+    runs no test, never starts TensorFlow.)"""
+    import tensorflow as tf
+
+    tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
 
 
 @pytest.fixture(autouse=True)
 def _fresh_keras_state():
     """Each test starts from the float32 policy and a cleared session."""
+    import keras
+
     keras.config.set_dtype_policy("float32")
     yield
     keras.config.set_dtype_policy("float32")

@@ -3,6 +3,8 @@
 import importlib.util
 import pathlib
 
+import pytest
+
 EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
 
 
@@ -13,6 +15,9 @@ def _load(name):
     return module
 
 
+# about 20 s of training; its parts (AttentionDecoderCell, BeamSearch, the SavedModel's decoding) are checked in the
+# default run by tests/layers, tests/decoding and the translator's tests. Run it (`-m slow`) when the example changes.
+@pytest.mark.slow
 def test_the_tfa_nmt_port_trains_translates_and_serves(tmp_path, capsys):
     port = _load("tfa_nmt_port")
     translator, exact, sources, served = port.main(

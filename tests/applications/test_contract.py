@@ -239,13 +239,19 @@ def test_fit_on_the_users_raw_examples(trained):
     assert any(np.any(a != b) for a, b in zip(before, task.model.get_weights()))
 
 
+def _evaluated(capsys, app, data, model_dir, split):
+    """The metrics `evaluate` printed, checked to be its last line: a JSON
+    object of lower-case keys without spaces."""
+    code, out, _ = run_cli(capsys, app, "evaluate", "--data", data, "--model-dir", model_dir, "--split", split)
+    metrics = json.loads(out.strip().splitlines()[-1])
+    assert code == 0 and isinstance(metrics, dict) and metrics
+    assert all(key == key.lower() and " " not in key for key in metrics)
+    return metrics
+
+
 def test_evaluate_prints_json_last_line(trained, capsys):
     app, data, model_dir = trained
-    for split in ("validation", "all"):
-        code, out, _ = run_cli(capsys, app, "evaluate", "--data", data, "--model-dir", model_dir, "--split", split)
-        metrics = json.loads(out.strip().splitlines()[-1])
-        assert code == 0 and isinstance(metrics, dict) and metrics
-        assert all(key == key.lower() and " " not in key for key in metrics)
+    _evaluated(capsys, app, data, model_dir, "validation")  # and "all" below, from the .keras file alone
 
 
 def test_the_keras_file_alone_is_the_whole_model(trained, tmp_path, capsys):
@@ -261,8 +267,7 @@ def test_the_keras_file_alone_is_the_whole_model(trained, tmp_path, capsys):
         assert code == 0
         outputs.append(out)
     assert outputs[0] == outputs[1]
-    code, out, _ = run_cli(capsys, app, "evaluate", "--data", data, "--model-dir", str(alone))
-    assert code == 0 and json.loads(out.strip().splitlines()[-1])
+    _evaluated(capsys, app, data, str(alone), "all")
 
 
 # A process that never imports keras_seq: it reads `export_dir<TAB>call`

@@ -20,7 +20,11 @@ EXPECTED = json.loads((FOLDER / "expected.json").read_text())
 SENTENCES = ["a big dog sees a cat", "red cat", "the small blue dog"]
 
 
-@pytest.mark.parametrize("name", ["translator_gru_bahdanau", "translator_lstm_location_tied"])
+@pytest.mark.parametrize(
+    "name",
+    # the two load through the same code; the second (6 s) adds the LSTM and location-sensitive attention's weights
+    ["translator_gru_bahdanau", pytest.param("translator_lstm_location_tied", marks=pytest.mark.slow)],
+)
 def test_an_old_translator_translates_as_it_did(name):
     translator, expected = Translator.load(str(FOLDER / name)), EXPECTED[name]
     ids = translator.encode_sources(SENTENCES)

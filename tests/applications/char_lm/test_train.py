@@ -152,6 +152,7 @@ while True:  # until killed, most likely in the middle of a save
 """
 
 
+@pytest.mark.slow  # a process killed while saving (9 s); tests/export/test_atomic.py checks the kill cases by default
 def test_a_save_killed_midway_leaves_a_model_that_loads(trained, tmp_path):
     import shutil
     import signal
