@@ -101,9 +101,19 @@ class AppCommand:
         flags.add_split(evaluate)
         self.add_evaluate_flags(evaluate)
 
-        export = self._action(actions, "export", "write a SavedModel that takes raw input", self.run_export)
+        export = self._action(
+            actions, "export", "write a SavedModel that takes raw input, or a LiteRT model for devices", self.run_export
+        )
         flags.add_model_dir(export, self.name)
-        export.add_argument("--export-dir", default=None, help="default: MODEL_DIR/export")
+        export.add_argument("--export-dir", default=None, help="default: MODEL_DIR/export, or MODEL_DIR/litert")
+        export.add_argument(
+            "--format",
+            default="saved_model",
+            help="saved_model (default), or litert: model.tflite with built-in ops only, where the application has one",
+        )
+        export.add_argument(
+            "--quantize", default="none", help="LiteRT weights: none (default), float16 or dynamic (int8 weights)"
+        )
 
         tune = self._action(
             actions, "tune", "keras-tuner search around the defaults, through the same builder", self.run_tune
@@ -247,8 +257,20 @@ class AppCommand:
 
     def run_export(self, args):
         task = self.load(args)
-        export_dir = task.export(args.export_dir or os.path.join(args.model_dir, "export"))
-        print(f"SavedModel written to {export_dir}; signatures: {', '.join(task.signatures)}")
+        if args.format != "litert":
+            export_dir = task.export(args.export_dir or os.path.join(args.model_dir, "export"), format=args.format)
+            print(f"SavedModel written to {export_dir}; signatures: {', '.join(task.signatures)}")
+            return
+        export_dir = task.export(args.export_dir or os.path.join(args.model_dir, "litert"), "litert", args.quantize)
+        from keras_seq.export.litert import op_names
+
+        path = os.path.join(export_dir, "model.tflite")
+        with open(path, "rb") as file:
+            ops = op_names(file.read())
+        beside = sorted(name for name in os.listdir(export_dir) if name != "model.tflite")
+        print(f"LiteRT model written to {path} ({os.path.getsize(path):,} bytes; ops: {', '.join(ops)})")
+        if beside:
+            print(f"Beside it: {', '.join(beside)}")
 
     def run_tune(self, args):
         from keras_seq.applications import tuning

@@ -130,6 +130,7 @@ class Task:
     builder = None  # the application's `build_*`: config and assets -> a compiled AppModel
     hypermodel_class = None  # the application's TaskHyperModel
     serving = None  # "module:Class" of the `tf.Module` that `export` saves
+    litert = None  # "module:Class" of the `tf.Module` that `export(..., format="litert")` converts, where one exists
     required_assets = ()  # what the verb needs from the metadata (vocabularies)
 
     def __init_subclass__(cls, **kwargs):
@@ -235,16 +236,58 @@ class Task:
         """The `tf.Module` that `export` saves."""
         return self.serving_class()(self)
 
-    def export(self, export_dir):
-        """Write a SavedModel whose signatures take raw input; it loads with
-        `tf.saved_model.load` in a process without keras_seq. Written
-        through a temporary folder (an older export is replaced only once
-        the new one is complete).
+    def export(self, export_dir, format="saved_model", quantize="none"):
+        """Write the model for serving, through a temporary folder (an older
+        export is replaced only once the new one is complete).
+
+        Args:
+            export_dir: the folder to write.
+            format: `"saved_model"`: a SavedModel whose signatures take raw
+                input; it loads with `tf.saved_model.load` in a process
+                without keras_seq. `"litert"`: `export_dir/model.tflite`,
+                built-in ops only (the LSTM as the fused op), for
+                applications that run on devices, and for text models
+                `export_dir/vocabulary.json`.
+            quantize: for LiteRT, `"none"`, `"float16"` or `"dynamic"`
+                (int8 weights).
 
         Returns:
             `export_dir`.
+
+        Raises:
+            UserInputError: an unknown format, or LiteRT for an application
+                (or a model) that has no LiteRT form.
         """
-        return save_module(self.serving_module(), export_dir, self.signatures)
+        if format == "saved_model":
+            return save_module(self.serving_module(), export_dir, self.signatures)
+        if format != "litert":
+            raise UserInputError(f"unknown export format {format!r}; choose saved_model or litert")
+        if self.litert is None:
+            raise UserInputError(f"the {self.noun} has no LiteRT export; export a SavedModel (--format saved_model)")
+        return self.export_litert(export_dir, quantize)
+
+    def export_litert(self, export_dir, quantize="none"):
+        """`export(export_dir, format="litert")`: the application's LiteRT
+        module converted into `export_dir/model.tflite`, with what
+        `litert_assets` returns written beside it as JSON files."""
+        from keras_seq.export import atomic_dir
+        from keras_seq.export.litert import convert
+
+        parent = os.path.dirname(os.path.abspath(export_dir))
+        if not os.path.isdir(parent):
+            raise UserInputError(f"no folder {parent} to write {os.path.basename(export_dir)} in")
+        module = import_object(self.litert)(self)
+        with atomic_dir(export_dir) as partial:
+            convert(module, module.signature, os.path.join(partial, "model.tflite"), quantize)
+            for name, content in self.litert_assets().items():
+                with open(os.path.join(partial, name), "w", encoding="utf-8") as file:
+                    json.dump(content, file, ensure_ascii=False, indent=1)
+        return export_dir
+
+    def litert_assets(self):
+        """`{file name: JSON content}` written beside the `.tflite` file
+        (vocabularies, and how a caller maps input to ids)."""
+        return {}
 
     # ------------------------------------------------------------- training
     def fit(self, data, **kwargs):

@@ -40,6 +40,7 @@ class CharLM(Task):
     builder = staticmethod(build_char_lm)
     hypermodel_class = CharLMHyperModel
     serving = "keras_seq.applications.char_lm.export:CharLMGenerator"
+    litert = "keras_seq.applications.char_lm.litert:CharLMStep"
     required_assets = ("chars",)
 
     def __init__(self, model):
@@ -61,6 +62,11 @@ class CharLM(Task):
             x, cell_state = cell(x, cell_state)  # (B, U)
             new_state.append(cell_state)
         return self.dense(x), new_state
+
+    def litert_assets(self):
+        from keras_seq.applications.char_lm.litert import HOW_TO_ENCODE
+
+        return {"vocabulary.json": {"chars": list(self.vocabulary.chars), "unknown_id": 0, "how": HOW_TO_ENCODE}}
 
     def initial_state(self, batch):
         return [cell.get_initial_state(batch_size=batch) for cell in self.cells]

@@ -36,6 +36,8 @@ def test_user_errors_exit_2(trained, tmp_path, capsys):
         (["predict", "--model-dir", str(model_dir), ""], "empty"),
         (["predict", "--model-dir", str(tmp_path / "none"), "hi"], "no trained translator"),
         (["train", "--data", str(tmp_path / "x"), "--model-dir", str(tmp_path / "o")], "lines but"),
+        # its string pipeline (subwords, beam search over strings) has no LiteRT form
+        (["export", "--model-dir", str(model_dir), "--format=litert", f"--export-dir={tmp_path / 'o'}"], "LiteRT"),
     ]:
         code, _, err = run_cli(capsys, "translate", *args)
         assert code == 2 and match in err and "Traceback" not in err, err

@@ -1,0 +1,56 @@
+"""LiteRT export of a char LM: one step per call, for a generation loop on
+a device."""
+
+import tensorflow as tf
+
+from keras_seq.errors import UserInputError
+from keras_seq.export.litert import lstm_sequence, lstm_weights
+
+# how a caller maps text to the model's ids, written beside the .tflite file
+HOW_TO_ENCODE = (
+    "The id of a character is its index in `chars` plus 1; any other character is id 0. The model's `step` "
+    "signature takes `ids` (int32, one per stream) and returns `logits` (float32, one row of `len(chars) + 1` per "
+    "stream) for the next character. The LSTM states live in the model and carry over from one call to the next: "
+    "feed the prompt one character per call, then each sampled character; `interpreter.reset_all_variables()` "
+    "starts a new text."
+)
+
+
+class CharLMStep(tf.Module):
+    """The char LM's step for LiteRT: character ids `(B,)` in, next-character
+    logits `(B, V)` out. Each LSTM layer becomes one fused
+    `UNIDIRECTIONAL_SEQUENCE_LSTM` op whose states stay in the interpreter
+    between calls (see `keras_seq.export.litert`).
+
+    Args:
+        char_lm: a `CharLM` whose layers are LSTMs.
+        batch: the number of streams per call (fixed in the model).
+
+    Raises:
+        UserInputError: for a char LM of another cell.
+    """
+
+    signature = "step"  # the model's signature
+
+    def __init__(self, char_lm, batch=1):
+        super().__init__()
+        cells = list(char_lm.cells)
+        names = {type(cell).__name__ for cell in cells}
+        if names != {"LSTMCell"}:
+            raise UserInputError(
+                "LiteRT export of the char LM runs LSTM layers as the fused op; this model has "
+                f"{', '.join(sorted(names))} (train with --cell lstm)"
+            )
+        self.batch = int(batch)
+        self.embeddings = tf.constant(char_lm.embedding.embeddings.numpy())  # (V, E)
+        self.layers = [(lstm_weights(cell), cell.units) for cell in cells]
+        self.logits_kernel = tf.constant(char_lm.dense.kernel.numpy())  # (U, V)
+        self.logits_bias = tf.constant(char_lm.dense.bias.numpy())  # (V,)
+        self.step = tf.function(self._step, input_signature=[tf.TensorSpec([self.batch], tf.int32, name="ids")])
+
+    def _step(self, ids):
+        x = tf.gather(self.embeddings, ids)[:, None, :]  # (B, 1, E)
+        for weights, units in self.layers:
+            zeros = tf.zeros([self.batch, units])  # a constant: the interpreter keeps the state from call to call
+            x = lstm_sequence(x, weights, (zeros, zeros))  # (B, 1, U)
+        return {"logits": tf.matmul(x[:, 0], self.logits_kernel) + self.logits_bias}  # (B, V)

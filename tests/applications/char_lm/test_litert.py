@@ -1,0 +1,123 @@
+"""`keras-seq char-lm export --format litert`: one step per call, the LSTM as the fused op."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_seq.applications.char_lm import CharLM, CharLMConfig
+from keras_seq.applications.char_lm.model import build_char_lm
+from keras_seq.data.char_vocabulary import CharVocabulary
+from keras_seq.errors import UserInputError
+from tests.applications.shared import expect_refusal, run_cli
+
+PROMPT = "To be, or not"
+
+# a process without keras_seq or Keras: the vocabulary file maps the prompt to ids, the interpreter steps through it,
+# then greedy decoding continues for eight characters
+ON_DEVICE = r"""
+import json, sys
+import numpy as np
+from ai_edge_litert.interpreter import Interpreter
+
+folder, prompt = sys.argv[1], sys.argv[2]
+chars = json.load(open(folder + "/vocabulary.json", encoding="utf-8"))["chars"]
+ids = [chars.index(c) + 1 if c in chars else 0 for c in prompt]
+step = Interpreter(model_path=folder + "/model.tflite").get_signature_runner("step")
+for i in ids:
+    logits = step(ids=np.array([i], np.int32))["logits"]
+out = []
+for _ in range(8):
+    out.append(int(np.argmax(logits[0])))
+    logits = step(ids=np.array([out[-1]], np.int32))["logits"]
+print(json.dumps({"next": out, "keras": any(m.split(".")[0] in ("keras", "keras_seq") for m in sys.modules)}))
+"""
+
+
+def _keras_greedy(lm, prompt, count):
+    """The ids greedy decoding picks after `prompt`, stepping the Keras model."""
+    state = lm.initial_state(1)
+    for i in lm.vocabulary.encode(prompt):
+        logits, state = lm.step(tf.constant([i]), state)
+    out = []
+    for _ in range(count):
+        out.append(int(np.argmax(logits.numpy()[0])))
+        logits, state = lm.step(tf.constant([out[-1]]), state)
+    return out
+
+
+def test_the_step_model_steps_as_the_keras_model_does_and_runs_without_keras(trained, tmp_path, capsys):
+    lm, _, model_dir = trained
+    folder = tmp_path / "litert"
+    code, out, _ = run_cli(
+        capsys, "char-lm", "export", "--model-dir", str(model_dir), "--export-dir", str(folder), "--format", "litert"
+    )
+    assert code == 0 and "UNIDIRECTIONAL_SEQUENCE_LSTM" in out and "Flex" not in out, out
+    assert sorted(p.name for p in folder.iterdir()) == ["model.tflite", "vocabulary.json"]
+    vocabulary = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
+    assert vocabulary["chars"] == list(lm.vocabulary.chars) and vocabulary["unknown_id"] == 0
+
+    from ai_edge_litert.interpreter import Interpreter
+
+    interpreter = Interpreter(model_path=str(folder / "model.tflite"))
+    step = interpreter.get_signature_runner("step")
+    state = lm.initial_state(1)
+    for i in lm.vocabulary.encode(PROMPT):  # the states carry over inside the interpreter, as in the Keras step
+        expected, state = lm.step(tf.constant([i]), state)
+        np.testing.assert_allclose(step(ids=np.array([i], np.int32))["logits"], expected.numpy(), atol=1e-4)
+    interpreter.reset_all_variables()  # a new text starts from zero states
+    first, _ = lm.step(tf.constant([lm.start_id]), lm.initial_state(1))
+    np.testing.assert_allclose(step(ids=np.array([lm.start_id], np.int32))["logits"], first.numpy(), atol=1e-4)
+
+    run = subprocess.run([sys.executable, "-c", ON_DEVICE, str(folder), PROMPT], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    device = json.loads(run.stdout.strip().splitlines()[-1])
+    assert device == {"next": _keras_greedy(lm, PROMPT, 8), "keras": False}
+
+
+def test_bad_litert_exports_are_one_line_and_write_nothing(trained, tmp_path, capsys):
+    _, _, model_dir = trained
+    export = ["char-lm", "export", "--model-dir", str(model_dir)]
+    expect_refusal(
+        capsys,
+        tmp_path,
+        *export,
+        "--export-dir",
+        str(tmp_path / "x"),
+        "--format",
+        "onnx",
+        match="unknown export format 'onnx'",
+    )
+    expect_refusal(
+        capsys,
+        tmp_path,
+        *export,
+        "--export-dir",
+        str(tmp_path / "x"),
+        "--format",
+        "litert",
+        "--quantize",
+        "int4",
+        match="unknown quantization",
+    )
+    expect_refusal(
+        capsys,
+        tmp_path,
+        *export,
+        "--export-dir",
+        str(tmp_path / "missing" / "x"),
+        "--format",
+        "litert",
+        match="no folder",
+    )
+
+
+def test_a_char_lm_of_another_cell_is_refused(tmp_path):
+    vocabulary = CharVocabulary(list("abc"))
+    lm = CharLM(build_char_lm(CharLMConfig(cell="gru", units=4, embedding_dim=2), vocabulary))
+    with pytest.raises(UserInputError, match="--cell lstm"):
+        lm.export(str(tmp_path / "x"), format="litert")
+    assert list(tmp_path.iterdir()) == []
