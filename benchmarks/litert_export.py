@@ -137,6 +137,7 @@ def main(argv=None):
 
     # the SavedModel of the same step (states in and out)
     module = tf.Module()
+    module.model = lm.model  # its variables, saved with the function
     module.step = tf.function(
         lambda ids, h, c: lm.step(ids, [[h, c]]),
         input_signature=[tf.TensorSpec([1], tf.int32)] + [tf.TensorSpec([1, lm.cells[0].units], tf.float32)] * 2,
