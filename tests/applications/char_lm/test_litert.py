@@ -12,7 +12,7 @@ from keras_seq.applications.char_lm import CharLM, CharLMConfig
 from keras_seq.applications.char_lm.model import build_char_lm
 from keras_seq.data.char_vocabulary import CharVocabulary
 from keras_seq.errors import UserInputError
-from tests.applications.shared import expect_refusal, run_cli
+from tests.applications.shared import refuses_each, run_cli
 
 PROMPT = "To be, or not"
 
@@ -80,38 +80,15 @@ def test_the_step_model_steps_as_the_keras_model_does_and_runs_without_keras(tra
 
 def test_bad_litert_exports_are_one_line_and_write_nothing(trained, tmp_path, capsys):
     _, _, model_dir = trained
-    export = ["char-lm", "export", "--model-dir", str(model_dir)]
-    expect_refusal(
+    export = ["char-lm", "export", "--model-dir", str(model_dir), "--export-dir"]
+    refuses_each(
         capsys,
         tmp_path,
-        *export,
-        "--export-dir",
-        str(tmp_path / "x"),
-        "--format",
-        "onnx",
-        match="unknown export format 'onnx'",
-    )
-    expect_refusal(
-        capsys,
-        tmp_path,
-        *export,
-        "--export-dir",
-        str(tmp_path / "x"),
-        "--format",
-        "litert",
-        "--quantize",
-        "int4",
-        match="unknown quantization",
-    )
-    expect_refusal(
-        capsys,
-        tmp_path,
-        *export,
-        "--export-dir",
-        str(tmp_path / "missing" / "x"),
-        "--format",
-        "litert",
-        match="no folder",
+        [
+            ([*export, "{dir}/x", "--format", "onnx"], "unknown export format 'onnx'"),
+            ([*export, "{dir}/x", "--format", "litert", "--quantize", "int4"], "unknown quantization"),
+            ([*export, "{dir}/missing/x", "--format", "litert"], "no folder"),
+        ],
     )
 
 
