@@ -130,7 +130,7 @@ class Task:
     builder = None  # the application's `build_*`: config and assets -> a compiled AppModel
     hypermodel_class = None  # the application's TaskHyperModel
     serving = None  # "module:Class" of the `tf.Module` that `export` saves
-    litert = None  # "module:Class" of the `tf.Module` that `export(..., format="litert")` converts, where one exists
+    litert = None  # "module:Class" whose `write(path, quantize)` makes `export(..., format="litert")`'s model
     required_assets = ()  # what the verb needs from the metadata (vocabularies)
 
     def __init_subclass__(cls, **kwargs):
@@ -268,17 +268,16 @@ class Task:
 
     def export_litert(self, export_dir, quantize="none"):
         """`export(export_dir, format="litert")`: the application's LiteRT
-        module converted into `export_dir/model.tflite`, with what
+        model (`litert`'s `write`) in `export_dir/model.tflite`, with what
         `litert_assets` returns written beside it as JSON files."""
         from keras_seq.export import atomic_dir
-        from keras_seq.export.litert import convert
 
         parent = os.path.dirname(os.path.abspath(export_dir))
         if not os.path.isdir(parent):
             raise UserInputError(f"no folder {parent} to write {os.path.basename(export_dir)} in")
-        module = import_object(self.litert)(self)
+        exporter = import_object(self.litert)(self)
         with atomic_dir(export_dir) as partial:
-            convert(module, module.signature, os.path.join(partial, "model.tflite"), quantize)
+            exporter.write(os.path.join(partial, "model.tflite"), quantize)
             for name, content in self.litert_assets().items():
                 with open(os.path.join(partial, name), "w", encoding="utf-8") as file:
                     json.dump(content, file, ensure_ascii=False, indent=1)

@@ -4,7 +4,7 @@ a device."""
 import tensorflow as tf
 
 from keras_seq.errors import UserInputError
-from keras_seq.export.litert import lstm_sequence, lstm_weights
+from keras_seq.export.litert import convert, lstm_sequence, lstm_weights
 
 # how a caller maps text to the model's ids, written beside the .tflite file
 HOW_TO_ENCODE = (
@@ -47,6 +47,10 @@ class CharLMStep(tf.Module):
         self.logits_kernel = tf.constant(char_lm.dense.kernel.numpy())  # (U, V)
         self.logits_bias = tf.constant(char_lm.dense.bias.numpy())  # (V,)
         self.step = tf.function(self._step, input_signature=[tf.TensorSpec([self.batch], tf.int32, name="ids")])
+
+    def write(self, path, quantize="none"):
+        """Convert to `path` (see `keras_seq.export.litert.convert`)."""
+        return convert(self, self.signature, path, quantize)
 
     def _step(self, ids):
         x = tf.gather(self.embeddings, ids)[:, None, :]  # (B, 1, E)

@@ -48,6 +48,7 @@ class Forecaster(Task):
     builder = staticmethod(build_forecaster)
     hypermodel_class = ForecasterHyperModel
     serving = "keras_seq.applications.forecast.export:ForecasterModule"
+    litert = "keras_seq.applications.forecast.litert:ForecasterLiteRT"
 
     def __init__(self, model):
         super().__init__(model)
@@ -234,6 +235,20 @@ class Forecaster(Task):
             metrics["nominal_coverage"] = round(100 * (levels[-1] - levels[0]), 2)
             metrics["weighted_quantile_loss"] = round(weighted_quantile_loss(truth, every, levels), 6)
         return compare(metrics)
+
+    def litert_assets(self):
+        config = self.config
+        return {
+            "forecaster.json": {
+                "columns": list(config.columns),
+                "forecast_columns": list(config.columns[: self.targets]),
+                "lookback": config.lookback,
+                "horizon": config.horizon,
+                "how": "history: float32 [1, lookback, len(columns)], the last lookback rows in the columns' order, "
+                "raw values (the model standardizes them); with known-ahead columns, future: float32 [1, horizon, "
+                "F]. forecast: float32 [1, horizon, len(forecast_columns)], raw values.",
+            }
+        }
 
     def describe(self, metrics):
         return report.describe(metrics)

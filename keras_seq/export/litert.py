@@ -92,7 +92,9 @@ def lstm_sequence(inputs, weights, initial_state):
 
 def convert(module, signature, path, quantize="none"):
     """Write `module`'s `tf.function` named `signature` as a LiteRT model at
-    `path` (atomically), with built-in ops only.
+    `path` (atomically), with built-in ops only. The module goes through a
+    SavedModel, which keeps `lstm_sequence`'s function whole, so that the
+    converter fuses it.
 
     Args:
         module: a `tf.Module`.
@@ -109,26 +111,85 @@ def convert(module, signature, path, quantize="none"):
         UserInputError: for an unknown `quantize`, a missing folder, or a
             model that needs ops outside the built-in set.
     """
+    _check(path, quantize)
+    with tempfile.TemporaryDirectory() as saved:
+        tf.saved_model.save(module, saved, signatures={signature: getattr(module, signature).get_concrete_function()})
+        converter = tf.lite.TFLiteConverter.from_saved_model(saved, signature_keys=[signature])
+        return _write(converter, path, quantize)
+
+
+def convert_function(fn, input_signature, path, quantize="none"):
+    """Write `fn` (TensorFlow and Keras calls, such as a serving module's
+    function around `model(inputs, training=False)`) as a LiteRT model at
+    `path`, with built-in ops only. Every shape in `input_signature` must
+    be static, the batch included. The variables become constants, and
+    keras_seq's recurrent kernels run as `WHILE` loops of built-in ops
+    (their XLA-compiled form is left out): what a GRU, a SimpleRNN or the
+    NTM needs. An LSTM converted this way is a loop too; `lstm_sequence` in
+    a module (`convert`) makes it the fused op.
+
+    Args:
+        fn: a Python function of the inputs, returning a dict of tensors.
+        input_signature: a `tf.TensorSpec` per argument (its `name` names
+            the model's input).
+        path: the `.tflite` file to write; its folder must exist.
+        quantize: as in `convert`.
+
+    Returns:
+        The sorted names of the model's ops.
+
+    Raises:
+        UserInputError: as `convert`, and for a shape left unknown.
+    """
+    from keras_seq.ops._scan import inline_kernels
+
+    _check(path, quantize)
+    for spec in input_signature:
+        if not spec.shape.is_fully_defined():
+            raise UserInputError(f"LiteRT needs static shapes; the input {spec.name} is {spec.shape}")
+    # TensorFlow's own freezing (what the converter runs on a function it cannot save): it also reaches the
+    # variables read inside loops, which the converter's SavedModel import would keep as uninitialized resources
+    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+    with inline_kernels():
+        concrete = tf.function(fn, input_signature=input_signature, autograph=False).get_concrete_function()
+    frozen = convert_variables_to_constants_v2(concrete)  # flat outputs, in the order of the structure's leaves
+    structure = concrete.structured_outputs
+
+    def run(*inputs):  # the frozen graph under the original names: the model's signature
+        return tf.nest.pack_sequence_as(structure, frozen(*inputs))
+
+    holder = tf.Module()  # nothing to track: the weights are constants now
+    holder.run = tf.function(run, input_signature=input_signature, autograph=False)
+    with tempfile.TemporaryDirectory() as saved:
+        options = tf.saved_model.SaveOptions(experimental_custom_gradients=False)  # inference only
+        tf.saved_model.save(holder, saved, signatures={"run": holder.run.get_concrete_function()}, options=options)
+        return _write(tf.lite.TFLiteConverter.from_saved_model(saved, signature_keys=["run"]), path, quantize)
+
+
+def _check(path, quantize):
     if quantize not in QUANTIZATIONS:
         raise UserInputError(f"unknown quantization {quantize!r}; choose from {', '.join(QUANTIZATIONS)}")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise UserInputError(f"no folder {folder} to write {os.path.basename(path)} in")
-    with tempfile.TemporaryDirectory() as saved:
-        tf.saved_model.save(module, saved, signatures={signature: getattr(module, signature).get_concrete_function()})
-        converter = tf.lite.TFLiteConverter.from_saved_model(saved, signature_keys=[signature])
-        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]  # no Flex
-        if quantize != "none":
-            converter.optimizations = [tf.lite.Optimize.DEFAULT]
-        if quantize == "float16":
-            converter.target_spec.supported_types = [tf.float16]
-        if quantize == "dynamic":  # the MLIR quantizer left the fused LSTM's weights in float32 (same file size)
-            converter.experimental_new_dynamic_range_quantizer = False
-        try:
-            content = converter.convert()
-        except Exception as error:  # the converter's error names the ops it could not map
-            first = next((line for line in str(error).splitlines() if "op" in line.lower()), str(error)[:200])
-            raise UserInputError(f"this model does not convert to LiteRT built-in ops: {first.strip()}") from error
+
+
+def _write(converter, path, quantize):
+    """Convert with built-in ops only and `quantize`, write `path`
+    atomically, and return the op names."""
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]  # no Flex
+    if quantize != "none":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if quantize == "float16":
+        converter.target_spec.supported_types = [tf.float16]
+    if quantize == "dynamic":  # the MLIR quantizer left the fused LSTM's weights in float32 (same file size)
+        converter.experimental_new_dynamic_range_quantizer = False
+    try:
+        content = converter.convert()
+    except Exception as error:  # the converter's error names the ops it could not map
+        first = next((line for line in str(error).splitlines() if "op" in line.lower()), str(error)[:200])
+        raise UserInputError(f"this model does not convert to LiteRT built-in ops: {first.strip()[:300]}") from error
     with atomic_file(path) as partial:
         with open(partial, "wb") as file:
             file.write(content)

@@ -11,6 +11,8 @@ the carry stays in loop variables and only the outputs go to
 the outputs packed into the carry.
 """
 
+import contextlib
+
 import keras
 from keras import ops, tree
 
@@ -78,6 +80,22 @@ def _keras_scan(step, init, xs, reverse):
     return carry, ys
 
 
+_INLINE = []  # non-empty inside `inline_kernels()`
+
+
+@contextlib.contextmanager
+def inline_kernels():
+    """Inside this block, the `compiled` kernels trace inline into the
+    calling graph, with its static shapes, instead of calling XLA functions
+    traced with relaxed shapes: what the LiteRT converter needs to turn
+    their loops into built-in ops (`keras_seq.export.litert`)."""
+    _INLINE.append(True)
+    try:
+        yield
+    finally:
+        _INLINE.pop()
+
+
 def compiled(fn):
     """`fn`, compiled with XLA on TensorFlow (per input shape, on first use).
 
@@ -96,7 +114,8 @@ def compiled(fn):
     xla_fn = tf.function(fn, jit_compile=True, autograph=False, reduce_retracing=True)
 
     def call(*args):
-        return xla_fn(*[a if a is None else ops.stop_gradient(a) for a in args])
+        args = [a if a is None else ops.stop_gradient(a) for a in args]
+        return fn(*args) if _INLINE else xla_fn(*args)
 
     call.__name__ = fn.__name__
     call.__doc__ = fn.__doc__

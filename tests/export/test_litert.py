@@ -6,8 +6,8 @@ import pytest
 import tensorflow as tf
 
 from keras_seq.errors import UserInputError
-from keras_seq.export.litert import FUSED_LSTM, convert, lstm_sequence, lstm_weights, op_names
-from keras_seq.layers import LSTM, LSTMCell
+from keras_seq.export.litert import FUSED_LSTM, convert, convert_function, lstm_sequence, lstm_weights, op_names
+from keras_seq.layers import GRU, LSTM, LSTMCell
 
 B, T, D, U = 2, 7, 3, 5
 
@@ -120,3 +120,20 @@ def test_what_the_fused_op_cannot_run_is_refused_and_nothing_is_written(tmp_path
     with pytest.raises(UserInputError, match="no folder"):
         convert(module, "run", tmp_path / "missing" / "a.tflite")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_keras_model_with_our_gru_converts_to_a_loop_of_built_in_ops(tmp_path):
+    keras.utils.set_random_seed(3)
+    inputs = keras.Input((T, D))
+    model = keras.Model(inputs, keras.layers.Dense(2)(GRU(U)(inputs)))
+    x = np.random.default_rng(3).normal(size=(1, T, D)).astype("float32")
+
+    def run(x):
+        return {"y": model(x, training=False)}
+
+    ops = convert_function(run, [tf.TensorSpec([1, T, D], tf.float32, name="x")], tmp_path / "gru.tflite")
+    assert "WHILE" in ops and not [op for op in ops if op.startswith("Flex")], ops
+    _, call = _interpreter(tmp_path / "gru.tflite")
+    np.testing.assert_allclose(call(x=x)["y"], keras.ops.convert_to_numpy(model(x)), atol=1e-5)
+    with pytest.raises(UserInputError, match="static shapes"):
+        convert_function(run, [tf.TensorSpec([None, T, D], tf.float32, name="x")], tmp_path / "b.tflite")

@@ -1,0 +1,26 @@
+"""LiteRT export of a forecaster: raw windows in, forecasts out."""
+
+import tensorflow as tf
+
+from keras_seq.applications.forecast.export import ForecasterModule
+from keras_seq.export.litert import convert_function
+
+
+class ForecasterLiteRT:
+    """The serving module's `forecast` for LiteRT: the same inputs and
+    outputs (the standardization and its undoing inside), one window per
+    call. The recurrent encoder and decoder run as `WHILE` loops of
+    built-in ops (the default GRU has no fused op).
+
+    Args:
+        forecaster: a `Forecaster`.
+    """
+
+    def __init__(self, forecaster):
+        self.module = ForecasterModule(forecaster)
+
+    def write(self, path, quantize="none"):
+        """Convert to `path` (see `keras_seq.export.litert.convert_function`)."""
+        forecast = self.module.forecast
+        specs = [tf.TensorSpec([1, *spec.shape[1:]], spec.dtype, name=spec.name) for spec in forecast.input_signature]
+        return convert_function(forecast.python_function, specs, path, quantize)
