@@ -44,6 +44,7 @@ class NTMTask(Task):
     builder = staticmethod(build_ntm_task)
     hypermodel_class = NTMTaskHyperModel
     serving = "keras_seq.applications.ntm.export:NTMModule"
+    litert = "keras_seq.applications.ntm.litert:NTMLiteRT"
 
     # ----------------------------------------------------------------- verb
     def check_inputs(self, inputs):
@@ -119,6 +120,22 @@ class NTMTask(Task):
         if repeats is not None:
             metrics["repeats"] = repeats
         return metrics
+
+    def litert_assets(self):
+        from keras_seq.applications.ntm.data import CHANNELS
+        from keras_seq.applications.ntm.litert import litert_steps
+
+        config = self.config
+        inputs, outputs = CHANNELS[config.task]
+        steps = litert_steps(config)
+        how = (
+            f"bits: float32 [1, {steps}, {inputs}], a sequence as in training, padded with zero rows at the end to "
+            f"{steps} steps; bits and probabilities: float32 [1, {steps}, {outputs}] (outputs on the padding rows "
+            "mean nothing)."
+        )
+        return {
+            "ntm.json": {"task": config.task, "steps": steps, "input_bits": inputs, "output_bits": outputs, "how": how}
+        }
 
     def describe(self, metrics):
         name = SIZE_NAMES[self.config.task]
