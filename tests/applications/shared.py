@@ -165,3 +165,30 @@ def runs(app):
 
     return train, TINY.replace(clip=0.0), {}
 """
+
+
+def litert_exported(capsys, app, model_dir, folder):
+    """`keras-seq APP export --format litert --export-dir FOLDER`: what it
+    printed, checked to be a success with no Flex op."""
+    args = ["export", "--model-dir", str(model_dir), "--export-dir", str(folder), "--format", "litert"]
+    code, out, _ = run_cli(capsys, app, *args)
+    assert code == 0 and "ops:" in out and "Flex" not in out, out
+    return out
+
+
+def on_device(script, *args):
+    """Run `script` (Python that uses `ai_edge_litert` and prints a JSON
+    object last) in a fresh process with `args`: the object, checked to
+    come from a process that imported neither Keras nor keras_seq."""
+    import json
+    import subprocess
+    import sys
+
+    check = (
+        '\nimport sys\nprint("imported:", sorted({m.split(".")[0] for m in sys.modules} & {"keras", "keras_seq"}))\n'
+    )
+    run = subprocess.run([sys.executable, "-c", script + check, *map(str, args)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    lines = run.stdout.strip().splitlines()
+    assert lines[-1] == "imported: []", lines[-1]
+    return json.loads(lines[-2])

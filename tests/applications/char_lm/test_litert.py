@@ -1,8 +1,6 @@
 """`keras-seq char-lm export --format litert`: one step per call, the LSTM as the fused op."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -12,12 +10,12 @@ from keras_seq.applications.char_lm import CharLM, CharLMConfig
 from keras_seq.applications.char_lm.model import build_char_lm
 from keras_seq.data.char_vocabulary import CharVocabulary
 from keras_seq.errors import UserInputError
-from tests.applications.shared import refuses_each, run_cli
+from tests.applications.shared import litert_exported, on_device, refuses_each
 
 PROMPT = "To be, or not"
 
-# a process without keras_seq or Keras: the vocabulary file maps the prompt to ids, the interpreter steps through it,
-# then greedy decoding continues for eight characters
+# on a device (a process without keras_seq or Keras): the vocabulary file maps the prompt to ids, the interpreter
+# steps through it, then greedy decoding continues for eight characters
 ON_DEVICE = r"""
 import json, sys
 import numpy as np
@@ -33,7 +31,7 @@ out = []
 for _ in range(8):
     out.append(int(np.argmax(logits[0])))
     logits = step(ids=np.array([out[-1]], np.int32))["logits"]
-print(json.dumps({"next": out, "keras": any(m.split(".")[0] in ("keras", "keras_seq") for m in sys.modules)}))
+print(json.dumps({"next": out}))
 """
 
 
@@ -52,10 +50,7 @@ def _keras_greedy(lm, prompt, count):
 def test_the_step_model_steps_as_the_keras_model_does_and_runs_without_keras(trained, tmp_path, capsys):
     lm, _, model_dir = trained
     folder = tmp_path / "litert"
-    code, out, _ = run_cli(
-        capsys, "char-lm", "export", "--model-dir", str(model_dir), "--export-dir", str(folder), "--format", "litert"
-    )
-    assert code == 0 and "UNIDIRECTIONAL_SEQUENCE_LSTM" in out and "Flex" not in out, out
+    assert "UNIDIRECTIONAL_SEQUENCE_LSTM" in litert_exported(capsys, "char-lm", model_dir, folder)
     assert sorted(p.name for p in folder.iterdir()) == ["model.tflite", "vocabulary.json"]
     vocabulary = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
     assert vocabulary["chars"] == list(lm.vocabulary.chars) and vocabulary["unknown_id"] == 0
@@ -72,10 +67,7 @@ def test_the_step_model_steps_as_the_keras_model_does_and_runs_without_keras(tra
     first, _ = lm.step(tf.constant([lm.start_id]), lm.initial_state(1))
     np.testing.assert_allclose(step(ids=np.array([lm.start_id], np.int32))["logits"], first.numpy(), atol=1e-4)
 
-    run = subprocess.run([sys.executable, "-c", ON_DEVICE, str(folder), PROMPT], capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr[-2000:]
-    device = json.loads(run.stdout.strip().splitlines()[-1])
-    assert device == {"next": _keras_greedy(lm, PROMPT, 8), "keras": False}
+    assert on_device(ON_DEVICE, folder, PROMPT) == {"next": _keras_greedy(lm, PROMPT, 8)}
 
 
 def test_bad_litert_exports_are_one_line_and_write_nothing(trained, tmp_path, capsys):
