@@ -35,6 +35,7 @@ class SentimentClassifier(Task):
     builder = staticmethod(build_sentiment_classifier)
     hypermodel_class = SentimentHyperModel
     serving = "keras_seq.applications.sentiment.export:ClassifierModule"
+    litert = "keras_seq.applications.sentiment.litert:ClassifierLiteRT"
     objective = "val_accuracy"
 
     # ------------------------------------------------------------ checks
@@ -56,6 +57,13 @@ class SentimentClassifier(Task):
         return class_probabilities(
             self.model.predict(np.array(texts, dtype=object), batch_size=INFERENCE_BATCH_SIZE, verbose=0)
         )
+
+    def litert_assets(self):
+        from keras_seq.applications.sentiment.litert import HOW_TO_ENCODE, ClassifierLiteRT
+
+        vocabularies = ClassifierLiteRT(self).vocabularies()
+        about = {"labels": list(self.config.labels), "sequence_length": self.config.sequence_length}
+        return {"vocabulary.json": {**about, "inputs": vocabularies, "how": HOW_TO_ENCODE}}
 
     def classify(self, texts):
         """`(labels, probabilities)`: label names and `(N, C)` probabilities."""
