@@ -192,3 +192,17 @@ def on_device(script, *args):
     lines = run.stdout.strip().splitlines()
     assert lines[-1] == "imported: []", lines[-1]
     return json.loads(lines[-2])
+
+
+# on a device (`on_device(RUN_IDS, folder, ids_json, dtype, output)`): a LiteRT model's one signature called with one
+# example of integer inputs (a JSON object, each of `dtype`); prints that example's `output`
+RUN_IDS = r"""
+import json, sys
+import numpy as np
+from ai_edge_litert.interpreter import Interpreter
+
+folder, ids, dtype, output = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
+run = Interpreter(model_path=folder + "/model.tflite").get_signature_runner()
+out = run(**{name: np.array([value], dtype) for name, value in ids.items()})[output]
+print(json.dumps({output: out[0].tolist()}))
+"""

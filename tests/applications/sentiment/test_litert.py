@@ -4,19 +4,7 @@ import json
 
 import numpy as np
 
-from tests.applications.shared import litert_exported, on_device
-
-# on a device (a process without keras_seq or Keras): the ids of each input, as the vocabulary file says
-ON_DEVICE = r"""
-import json, sys
-import numpy as np
-from ai_edge_litert.interpreter import Interpreter
-
-folder, ids = sys.argv[1], json.loads(sys.argv[2])
-run = Interpreter(model_path=folder + "/model.tflite").get_signature_runner()
-out = run(**{name: np.array([row], np.int64) for name, row in ids.items()})["probabilities"]
-print(json.dumps({"probabilities": out[0].tolist()}))
-"""
+from tests.applications.shared import RUN_IDS, litert_exported, on_device
 
 
 def test_the_litert_model_classifies_as_the_classifier_does(trained, tmp_path, capsys):
@@ -34,6 +22,6 @@ def test_the_litert_model_classifies_as_the_classifier_does(trained, tmp_path, c
             row = [index.get(word, 1) for word in words][: about["sequence_length"]]
             ids[name] = row + [0] * (about["sequence_length"] - len(row))
             assert ids[name] == np.asarray(layers[name](np.array([text], dtype=object)))[0].tolist()
-        device = on_device(ON_DEVICE, folder, json.dumps(ids))
+        device = on_device(RUN_IDS, folder, json.dumps(ids), "int64", "probabilities")
         expected = np.asarray(classifier.model(np.array([text], dtype=object)))[0]
         np.testing.assert_allclose(device["probabilities"], expected, atol=1e-4)
