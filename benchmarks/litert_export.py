@@ -21,7 +21,14 @@ out. It is tried in TensorFlow's `tf.lite.Interpreter`; neither that one
 (TensorFlow 2.21's wheel) nor ai-edge-litert's links the Flex delegate its
 tensor-list ops need, and the table then says that it does not run.
 
-    python benchmarks/litert_export.py [--train 120] [--calls 300] [--chars 2000]
+`--app sentiment`: the sentiment classifier with its defaults, trained on
+the Yelp sentences of ../shared/data (or the embedded reviews): our LiteRT
+model (ids in) in float32, float16 and int8 weights, with its accuracy on
+the held-out sentences, against its SavedModel (strings in) and Keras 3's
+export of the plain bidirectional `keras.layers.GRU` classifier of the
+same sizes.
+
+    python benchmarks/litert_export.py [--app char_lm|sentiment] [--train 120] [--calls 300] [--chars 2000]
 """
 
 import argparse
@@ -89,14 +96,9 @@ def keras_equivalent(lm):
     return model
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--train", type=float, default=120, help="seconds of training (default 120)")
-    parser.add_argument("--calls", type=int, default=300, help="timed calls per model (default 300)")
-    parser.add_argument("--chars", type=int, default=2000, help="held-out characters scored (default 2000)")
-    parser.add_argument("--data", default=DEFAULT_DATA if os.path.exists(DEFAULT_DATA) else "embedded")
-    args = parser.parse_args(argv)
-
+def char_lm_rows(args):
+    """The char LM's rows: (name, bytes, ms per step, bits/char, ops)."""
+    args.data = args.data or (DEFAULT_DATA if os.path.exists(DEFAULT_DATA) else "embedded")
     from ai_edge_litert.interpreter import Interpreter
 
     from keras_seq.applications.char_lm import CharLMConfig, train
@@ -176,8 +178,98 @@ def main(argv=None):
         print(f"Keras' LiteRT model does not run here: {str(error).splitlines()[0][:160]}")
     rows.append(("Keras 3 export(format='litert')", _size(keras_path), keras_ms, None, keras_ops))
 
+    return rows, "bits/char"
+
+
+def sentiment_rows(args):
+    """The sentiment classifier's rows: (name, bytes, ms per sentence, accuracy, ops). Ours and its SavedModel
+    run the same trained network; Keras' is the plain model a user would write (Embedding, bidirectional
+    `keras.layers.GRU` of the same units, average pooling, Dense), untrained: its size, ops and whether it runs."""
+    import keras
+    from ai_edge_litert.interpreter import Interpreter
+
+    from keras_seq.applications.sentiment import SentimentConfig, train
+    from keras_seq.applications.sentiment.litert import ClassifierLiteRT
+    from keras_seq.export.litert import op_names
+
+    yelp = os.path.join(HERE, "..", "..", "shared", "data", "sentiment-sentences", "yelp_labelled.txt")
+    args.data = args.data or (yelp if os.path.exists(yelp) else "embedded")
+    folder = tempfile.mkdtemp()
+    config = SentimentConfig()
+    classifier, history = train(
+        config, data=args.data, model_dir=os.path.join(folder, "m"), time_budget=args.train, **QUIET
+    )
+    held_out = history.validation_examples
+    texts, labels = list(held_out.texts), np.asarray(held_out.labels)
+    print(
+        f"sentiment: {config.cell} {config.units} units per direction, trained {args.train:.0f} s on {args.data}; "
+        f"{len(texts)} held-out sentences"
+    )
+    vectorizers = ClassifierLiteRT(classifier).vectorizers
+    ids = {v.name: np.asarray(v(np.array(texts, dtype=object))) for v in vectorizers}  # (N, L) each
+    rows = []
+    for quantize in ("none", "float16", "dynamic"):
+        out = os.path.join(folder, f"litert-{quantize}")
+        classifier.export(out, format="litert", quantize=quantize)
+        path = os.path.join(out, "model.tflite")
+        runner = Interpreter(model_path=path, num_threads=1).get_signature_runner()
+
+        def call(i, runner=runner):
+            return runner(**{name: rows_[i : i + 1] for name, rows_ in ids.items()})["probabilities"][0]
+
+        ms = _median_ms(lambda: call(0), args.calls)
+        probabilities = np.stack([call(i) for i in range(len(texts))])
+        predicted = (probabilities[:, 0] > 0.5).astype(int) if probabilities.shape[1] == 1 else probabilities.argmax(1)
+        with open(path, "rb") as file:
+            ops = op_names(file.read())
+        rows.append((f"ours, LiteRT ({quantize})", _size(path), ms, float(np.mean(predicted == labels)), ops))
+
+    saved = os.path.join(folder, "saved_model")
+    classifier.export(saved)
+    served = tf.saved_model.load(saved)
+    one = tf.constant([texts[0]])
+    ms = _median_ms(lambda: served.signatures["classify"](texts=one), args.calls)
+    rows.append(("SavedModel, classify(texts) (vectorization inside)", _size(saved), ms, None, None))
+
+    inputs = keras.Input((config.sequence_length,), batch_size=1, dtype="int32")
+    x = keras.layers.Embedding(len(vectorizers[0].get_vocabulary()), config.embedding_dim)(inputs)
+    x = keras.layers.Bidirectional(keras.layers.GRU(config.units, return_sequences=True))(x)
+    plain = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(keras.layers.GlobalAveragePooling1D()(x)))
+    keras_path = os.path.join(folder, "keras.tflite")
+    plain.export(keras_path, format="litert", verbose=False)
+    with open(keras_path, "rb") as file:
+        keras_ops = op_names(file.read())
+    try:
+        runner = tf.lite.Interpreter(model_path=keras_path, num_threads=1).get_signature_runner()
+        feed = {name: np.zeros(d["shape"], d["dtype"]) for name, d in runner.get_input_details().items()}
+        keras_ms = _median_ms(lambda: runner(**feed), args.calls)
+    except RuntimeError as error:
+        keras_ms = None
+        print(f"Keras' LiteRT model does not run here: {str(error).splitlines()[0][:160]}")
+    rows.append(
+        (
+            "Keras 3 export(format='litert'), plain bidirectional keras.layers.GRU",
+            _size(keras_path),
+            keras_ms,
+            None,
+            keras_ops,
+        )
+    )
+    return rows, "accuracy"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--app", choices=("char_lm", "sentiment"), default="char_lm")
+    parser.add_argument("--train", type=float, default=120, help="seconds of training (default 120)")
+    parser.add_argument("--calls", type=int, default=300, help="timed calls per model (default 300)")
+    parser.add_argument("--chars", type=int, default=2000, help="held-out characters scored (default 2000)")
+    parser.add_argument("--data", default=None, help="default: tiny Shakespeare or the Yelp sentences from ../shared")
+    args = parser.parse_args(argv)
+    rows, quality = char_lm_rows(args) if args.app == "char_lm" else sentiment_rows(args)
+
     ours_ms, ours_size = rows[0][2], rows[0][1]
-    print("\n| model | file | one step | bits/char | ops |\n| --- | --- | --- | --- | --- |")
+    print(f"\n| model | file | one call | {quality} | ops |\n| --- | --- | --- | --- | --- |")
     for name, size, ms, bits, ops in rows:
         flex = [op for op in ops or [] if op.startswith("Flex")]
         ops_text = "" if ops is None else (f"{len(ops)} ops, {len(flex)} Flex" if len(ops) > 3 else ", ".join(ops))
