@@ -4,15 +4,16 @@ a device."""
 import tensorflow as tf
 
 from keras_seq.errors import UserInputError
-from keras_seq.export.litert import convert, lstm_sequence, lstm_weights
+from keras_seq.export.litert import convert, convert_function, lstm_sequence, lstm_weights
 
 # how a caller maps text to the model's ids, written beside the .tflite file
 HOW_TO_ENCODE = (
     "The id of a character is its index in `chars` plus 1; any other character is id 0. The model's `step` "
     "signature takes `ids` (int32, one per stream) and returns `logits` (float32, one row of `len(chars) + 1` per "
-    "stream) for the next character. The LSTM states live in the model and carry over from one call to the next: "
-    "feed the prompt one character per call, then each sampled character; `interpreter.reset_all_variables()` "
-    "starts a new text."
+    "stream) for the next character. Feed the prompt one character per call, then each sampled character. LSTM "
+    "models keep their states inside the interpreter from one call to the next (`interpreter.reset_all_variables()` "
+    "starts a new text); GRU and SimpleRNN models take `state_0`, `state_1`, ... (one per layer, zeros to start a "
+    "text) and return the next ones beside the logits."
 )
 
 
@@ -20,14 +21,15 @@ class CharLMStep(tf.Module):
     """The char LM's step for LiteRT: character ids `(B,)` in, next-character
     logits `(B, V)` out. Each LSTM layer becomes one fused
     `UNIDIRECTIONAL_SEQUENCE_LSTM` op whose states stay in the interpreter
-    between calls (see `keras_seq.export.litert`).
+    between calls (see `keras_seq.export.litert`); GRU and SimpleRNN layers
+    take their states `state_i (B, U)` in and give the next ones out.
 
     Args:
-        char_lm: a `CharLM` whose layers are LSTMs.
+        char_lm: a `CharLM` of LSTM, GRU or SimpleRNN layers.
         batch: the number of streams per call (fixed in the model).
 
     Raises:
-        UserInputError: for a char LM of another cell.
+        UserInputError: for an NTM char LM.
     """
 
     signature = "step"  # the model's signature
@@ -36,21 +38,35 @@ class CharLMStep(tf.Module):
         super().__init__()
         cells = list(char_lm.cells)
         names = {type(cell).__name__ for cell in cells}
-        if names != {"LSTMCell"}:
+        self.fused = names == {"LSTMCell"}
+        if not self.fused and not names <= {"GRUCell", "SimpleRNNCell"}:
             raise UserInputError(
-                "LiteRT export of the char LM runs LSTM layers as the fused op; this model has "
+                "LiteRT export of the char LM runs LSTM, GRU and SimpleRNN layers; this model has "
                 f"{', '.join(sorted(names))} (train with --cell lstm)"
             )
-        self.batch = int(batch)
-        self.embeddings = tf.constant(char_lm.embedding.embeddings.numpy())  # (V, E)
-        self.layers = [(lstm_weights(cell), cell.units) for cell in cells]
-        self.logits_kernel = tf.constant(char_lm.dense.kernel.numpy())  # (U, V)
-        self.logits_bias = tf.constant(char_lm.dense.bias.numpy())  # (V,)
-        self.step = tf.function(self._step, input_signature=[tf.TensorSpec([self.batch], tf.int32, name="ids")])
+        self.lm, self.batch = char_lm, int(batch)
+        if self.fused:
+            self.embeddings = tf.constant(char_lm.embedding.embeddings.numpy())  # (V, E)
+            self.layers = [(lstm_weights(cell), cell.units) for cell in cells]
+            self.logits_kernel = tf.constant(char_lm.dense.kernel.numpy())  # (U, V)
+            self.logits_bias = tf.constant(char_lm.dense.bias.numpy())  # (V,)
+            self.step = tf.function(self._step, input_signature=[tf.TensorSpec([self.batch], tf.int32, name="ids")])
 
     def write(self, path, quantize="none"):
-        """Convert to `path` (see `keras_seq.export.litert.convert`)."""
-        return convert(self, self.signature, path, quantize)
+        """Convert to `path` (see `keras_seq.export.litert.convert` and
+        `convert_function`)."""
+        if self.fused:
+            return convert(self, self.signature, path, quantize)
+        cells = self.lm.cells
+        specs = [tf.TensorSpec([self.batch], tf.int32, name="ids")] + [
+            tf.TensorSpec([self.batch, cell.units], tf.float32, name=f"state_{i}") for i, cell in enumerate(cells)
+        ]
+
+        def step(ids, *states):  # explicit states: each layer's h in and out
+            logits, new = self.lm.step(ids, [[state] for state in states])
+            return {"logits": logits, **{f"state_{i}": layer[0] for i, layer in enumerate(new)}}
+
+        return convert_function(step, specs, path, quantize, signature=self.signature)
 
     def _step(self, ids):
         x = tf.gather(self.embeddings, ids)[:, None, :]  # (B, 1, E)

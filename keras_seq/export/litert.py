@@ -118,7 +118,7 @@ def convert(module, signature, path, quantize="none"):
         return _write(converter, path, quantize)
 
 
-def convert_function(fn, input_signature, path, quantize="none"):
+def convert_function(fn, input_signature, path, quantize="none", signature="run"):
     """Write `fn` (TensorFlow and Keras calls, such as a serving module's
     function around `model(inputs, training=False)`) as a LiteRT model at
     `path`, with built-in ops only. Every shape in `input_signature` must
@@ -134,6 +134,7 @@ def convert_function(fn, input_signature, path, quantize="none"):
             the model's input).
         path: the `.tflite` file to write; its folder must exist.
         quantize: as in `convert`.
+        signature: the name of the model's signature.
 
     Returns:
         The sorted names of the model's ops.
@@ -163,8 +164,8 @@ def convert_function(fn, input_signature, path, quantize="none"):
     holder.run = tf.function(run, input_signature=input_signature, autograph=False)
     with tempfile.TemporaryDirectory() as saved:
         options = tf.saved_model.SaveOptions(experimental_custom_gradients=False)  # inference only
-        tf.saved_model.save(holder, saved, signatures={"run": holder.run.get_concrete_function()}, options=options)
-        return _write(tf.lite.TFLiteConverter.from_saved_model(saved, signature_keys=["run"]), path, quantize)
+        tf.saved_model.save(holder, saved, signatures={signature: holder.run.get_concrete_function()}, options=options)
+        return _write(tf.lite.TFLiteConverter.from_saved_model(saved, signature_keys=[signature]), path, quantize)
 
 
 def _check(path, quantize):

@@ -84,9 +84,21 @@ def test_bad_litert_exports_are_one_line_and_write_nothing(trained, tmp_path, ca
     )
 
 
-def test_a_char_lm_of_another_cell_is_refused(tmp_path):
-    vocabulary = CharVocabulary(list("abc"))
-    lm = CharLM(build_char_lm(CharLMConfig(cell="gru", units=4, embedding_dim=2), vocabulary))
+def test_a_gru_char_lm_steps_with_its_states_in_and_out_and_the_ntm_is_refused(tmp_path):
+    from ai_edge_litert.interpreter import Interpreter
+
+    vocabulary = CharVocabulary(list("abc "))
+    lm = CharLM(build_char_lm(CharLMConfig(cell="gru", units=6, embedding_dim=3, layers=2), vocabulary))
+    lm.export(str(tmp_path / "gru"), format="litert")
+    step = Interpreter(model_path=str(tmp_path / "gru" / "model.tflite")).get_signature_runner("step")
+    state = lm.initial_state(1)
+    device = {"state_0": np.zeros((1, 6), np.float32), "state_1": np.zeros((1, 6), np.float32)}
+    for i in lm.vocabulary.encode("ab cab"):
+        expected, state = lm.step(tf.constant([i]), state)
+        device = step(ids=np.array([i], np.int32), state_0=device["state_0"], state_1=device["state_1"])
+        np.testing.assert_allclose(device["logits"], expected.numpy(), atol=1e-5)
+        np.testing.assert_allclose(device["state_1"], state[1][0].numpy(), atol=1e-5)
+    ntm = CharLM(build_char_lm(CharLMConfig(cell="ntm", units=4, embedding_dim=2, dropout=0.0), vocabulary))
     with pytest.raises(UserInputError, match="--cell lstm"):
-        lm.export(str(tmp_path / "x"), format="litert")
-    assert list(tmp_path.iterdir()) == []
+        ntm.export(str(tmp_path / "x"), format="litert")
+    assert not (tmp_path / "x").exists()
