@@ -130,7 +130,8 @@ class Task:
     builder = None  # the application's `build_*`: config and assets -> a compiled AppModel
     hypermodel_class = None  # the application's TaskHyperModel
     serving = None  # "module:Class" of the `tf.Module` that `export` saves
-    litert = None  # "module:Class" whose `write(path, quantize)` makes `export(..., format="litert")`'s model
+    litert = None  # "module:Class" whose `write(path, quantize)` makes `export(..., format="litert")`'s model and
+    # whose `assets()` are the JSON files written beside it
     required_assets = ()  # what the verb needs from the metadata (vocabularies)
 
     def __init_subclass__(cls, **kwargs):
@@ -268,8 +269,9 @@ class Task:
 
     def export_litert(self, export_dir, quantize="none"):
         """`export(export_dir, format="litert")`: the application's LiteRT
-        model (`litert`'s `write`) in `export_dir/model.tflite`, with what
-        `litert_assets` returns written beside it as JSON files."""
+        model (`litert`'s `write`) in `export_dir/model.tflite`, with its
+        `assets()` (`{file name: JSON content}`: vocabularies, and how a
+        caller maps input to ids) written beside it."""
         from keras_seq.export import atomic_dir
 
         parent = os.path.dirname(os.path.abspath(export_dir))
@@ -278,15 +280,10 @@ class Task:
         exporter = import_object(self.litert)(self)
         with atomic_dir(export_dir) as partial:
             exporter.write(os.path.join(partial, "model.tflite"), quantize)
-            for name, content in self.litert_assets().items():
+            for name, content in exporter.assets().items():
                 with open(os.path.join(partial, name), "w", encoding="utf-8") as file:
                     json.dump(content, file, ensure_ascii=False, indent=1)
         return export_dir
-
-    def litert_assets(self):
-        """`{file name: JSON content}` written beside the `.tflite` file
-        (vocabularies, and how a caller maps input to ids)."""
-        return {}
 
     # ------------------------------------------------------------- training
     def fit(self, data, **kwargs):

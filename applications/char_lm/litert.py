@@ -68,6 +68,10 @@ class CharLMStep(tf.Module):
 
         return convert_function(step, specs, path, quantize, signature=self.signature)
 
+    def assets(self):
+        """`vocabulary.json`: the characters, and how a caller maps text to ids."""
+        return {"vocabulary.json": {"chars": list(self.lm.vocabulary.chars), "unknown_id": 0, "how": HOW_TO_ENCODE}}
+
     def _step(self, ids):
         x = tf.gather(self.embeddings, ids)[:, None, :]  # (B, 1, E)
         for weights, units in self.layers:

@@ -63,11 +63,6 @@ class CharLM(Task):
             new_state.append(cell_state)
         return self.dense(x), new_state
 
-    def litert_assets(self):
-        from keras_seq.applications.char_lm.litert import HOW_TO_ENCODE
-
-        return {"vocabulary.json": {"chars": list(self.vocabulary.chars), "unknown_id": 0, "how": HOW_TO_ENCODE}}
-
     def initial_state(self, batch):
         return [cell.get_initial_state(batch_size=batch) for cell in self.cells]
 

@@ -17,6 +17,7 @@ class ForecasterLiteRT:
     """
 
     def __init__(self, forecaster):
+        self.forecaster = forecaster
         self.module = ForecasterModule(forecaster)
 
     def write(self, path, quantize="none"):
@@ -24,3 +25,18 @@ class ForecasterLiteRT:
         forecast = self.module.forecast
         specs = [tf.TensorSpec([1, *spec.shape[1:]], spec.dtype, name=spec.name) for spec in forecast.input_signature]
         return convert_function(forecast.python_function, specs, path, quantize)
+
+    def assets(self):
+        """`forecaster.json`: the columns, the lookback and the horizon."""
+        config = self.forecaster.config
+        return {
+            "forecaster.json": {
+                "columns": list(config.columns),
+                "forecast_columns": list(config.columns[: self.forecaster.targets]),
+                "lookback": config.lookback,
+                "horizon": config.horizon,
+                "how": "history: float32 [1, lookback, len(columns)], the last lookback rows in the columns' order, "
+                "raw values (the model standardizes them); with known-ahead columns, future: float32 [1, horizon, "
+                "F]. forecast: float32 [1, horizon, len(forecast_columns)], raw values.",
+            }
+        }

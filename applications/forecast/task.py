@@ -236,20 +236,6 @@ class Forecaster(Task):
             metrics["weighted_quantile_loss"] = round(weighted_quantile_loss(truth, every, levels), 6)
         return compare(metrics)
 
-    def litert_assets(self):
-        config = self.config
-        return {
-            "forecaster.json": {
-                "columns": list(config.columns),
-                "forecast_columns": list(config.columns[: self.targets]),
-                "lookback": config.lookback,
-                "horizon": config.horizon,
-                "how": "history: float32 [1, lookback, len(columns)], the last lookback rows in the columns' order, "
-                "raw values (the model standardizes them); with known-ahead columns, future: float32 [1, horizon, "
-                "F]. forecast: float32 [1, horizon, len(forecast_columns)], raw values.",
-            }
-        }
-
     def describe(self, metrics):
         return report.describe(metrics)
 

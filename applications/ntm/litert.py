@@ -28,11 +28,23 @@ class NTMLiteRT:
     """
 
     def __init__(self, task):
+        self.task_name = task.config.task
         self.module = NTMModule(task)
         self.steps = litert_steps(task.config)
-        self.channels = CHANNELS[task.config.task][0]
+        self.channels, self.outputs = CHANNELS[self.task_name]
 
     def write(self, path, quantize="none"):
         """Convert to `path` (see `keras_seq.export.litert.convert_function`)."""
         spec = tf.TensorSpec([1, self.steps, self.channels], tf.float32, name="bits")
         return convert_function(self.module.run.python_function, [spec], path, quantize)
+
+    def assets(self):
+        """`ntm.json`: the task, the steps and the bits in and out."""
+        steps, inputs, outputs = self.steps, self.channels, self.outputs
+        how = (
+            f"bits: float32 [1, {steps}, {inputs}], a sequence as in training, padded with zero rows at the end to "
+            f"{steps} steps; bits and probabilities: float32 [1, {steps}, {outputs}] (outputs on the padding rows "
+            "mean nothing)."
+        )
+        about = {"task": self.task_name, "steps": steps, "input_bits": inputs, "output_bits": outputs, "how": how}
+        return {"ntm.json": about}

@@ -121,22 +121,6 @@ class NTMTask(Task):
             metrics["repeats"] = repeats
         return metrics
 
-    def litert_assets(self):
-        from keras_seq.applications.ntm.data import CHANNELS
-        from keras_seq.applications.ntm.litert import litert_steps
-
-        config = self.config
-        inputs, outputs = CHANNELS[config.task]
-        steps = litert_steps(config)
-        how = (
-            f"bits: float32 [1, {steps}, {inputs}], a sequence as in training, padded with zero rows at the end to "
-            f"{steps} steps; bits and probabilities: float32 [1, {steps}, {outputs}] (outputs on the padding rows "
-            "mean nothing)."
-        )
-        return {
-            "ntm.json": {"task": config.task, "steps": steps, "input_bits": inputs, "output_bits": outputs, "how": how}
-        }
-
     def describe(self, metrics):
         name = SIZE_NAMES[self.config.task]
         return (

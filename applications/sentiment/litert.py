@@ -26,6 +26,7 @@ class ClassifierLiteRT:
     """
 
     def __init__(self, classifier):
+        self.config = classifier.config
         model = classifier.model
         self.vectorizers = [layer for layer in model.layers if isinstance(layer, keras.layers.TextVectorization)]
         self.network = keras.Model([v.output for v in self.vectorizers], model.output)  # ids -> probabilities
@@ -39,6 +40,9 @@ class ClassifierLiteRT:
 
         return convert_function(run, specs, path, quantize)
 
-    def vocabularies(self):
-        """`{input name: vocabulary}`, in the model's input order."""
-        return {v.name: list(v.get_vocabulary()) for v in self.vectorizers}
+    def assets(self):
+        """`vocabulary.json`: each input's vocabulary (in the model's input
+        order), the labels, and how a caller maps a text to ids."""
+        about = {"labels": list(self.config.labels), "sequence_length": self.config.sequence_length}
+        inputs = {v.name: list(v.get_vocabulary()) for v in self.vectorizers}
+        return {"vocabulary.json": {**about, "inputs": inputs, "how": HOW_TO_ENCODE}}

@@ -58,13 +58,6 @@ class SentimentClassifier(Task):
             self.model.predict(np.array(texts, dtype=object), batch_size=INFERENCE_BATCH_SIZE, verbose=0)
         )
 
-    def litert_assets(self):
-        from keras_seq.applications.sentiment.litert import HOW_TO_ENCODE, ClassifierLiteRT
-
-        vocabularies = ClassifierLiteRT(self).vocabularies()
-        about = {"labels": list(self.config.labels), "sequence_length": self.config.sequence_length}
-        return {"vocabulary.json": {**about, "inputs": vocabularies, "how": HOW_TO_ENCODE}}
-
     def classify(self, texts):
         """`(labels, probabilities)`: label names and `(N, C)` probabilities."""
         probabilities = self.predict_proba(texts)

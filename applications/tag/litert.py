@@ -2,6 +2,7 @@
 
 import tensorflow as tf
 
+from keras_seq.applications.tag.preprocessor import CASES
 from keras_seq.export.litert import convert_function
 from keras_seq.ops.crf import crf_decode
 
@@ -28,7 +29,7 @@ class TaggerLiteRT:
     """
 
     def __init__(self, tagger):
-        self.model = tagger.model
+        self.model, self.tagger = tagger.model, tagger
         self.crf = tagger.config.head == "crf"
         self.length, self.word_length = tagger.config.max_length, tagger.config.max_word_length
 
@@ -47,3 +48,12 @@ class TaggerLiteRT:
             return {"tag_ids": ids}
 
         return convert_function(run, specs, path, quantize)
+
+    def assets(self):
+        """`vocabulary.json`: the words, characters, cases and tags, and how
+        a caller maps a sentence to ids."""
+        assets, sizes = self.tagger.assets, {"max_length": self.length, "max_word_length": self.word_length}
+        vocabularies = {"words": assets["words"], "chars": assets["chars"], "cases": list(CASES)}
+        return {
+            "vocabulary.json": {**sizes, **vocabularies, "tags": list(self.tagger.config.tags), "how": HOW_TO_ENCODE}
+        }

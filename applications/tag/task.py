@@ -91,15 +91,6 @@ class Tagger(Task):
             self._viterbi = tf.function(lambda packed: crf_decode(packed)[0], reduce_retracing=True)
         return np.asarray(self._viterbi(outputs))
 
-    def litert_assets(self):
-        from keras_seq.applications.tag.litert import HOW_TO_ENCODE
-        from keras_seq.applications.tag.preprocessor import CASES
-
-        config = self.config
-        sizes = {"max_length": config.max_length, "max_word_length": config.max_word_length}
-        vocabularies = {"words": self.assets["words"], "chars": self.assets["chars"], "cases": list(CASES)}
-        return {"vocabulary.json": {**sizes, **vocabularies, "tags": list(config.tags), "how": HOW_TO_ENCODE}}
-
     def tag(self, texts):
         """Tag raw strings, or sentences given as lists of tokens.
 
