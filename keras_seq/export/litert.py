@@ -112,8 +112,10 @@ def convert(module, signature, path, quantize="none"):
             model that needs ops outside the built-in set.
     """
     _check(path, quantize)
+    signatures = {signature: getattr(module, signature).get_concrete_function()}
+    options = tf.saved_model.SaveOptions(experimental_custom_gradients=False)  # inference only
     with tempfile.TemporaryDirectory() as saved:
-        tf.saved_model.save(module, saved, signatures={signature: getattr(module, signature).get_concrete_function()})
+        tf.saved_model.save(module, saved, signatures=signatures, options=options)
         converter = tf.lite.TFLiteConverter.from_saved_model(saved, signature_keys=[signature])
         return _write(converter, path, quantize)
 
@@ -144,7 +146,7 @@ def convert_function(fn, input_signature, path, quantize="none", signature="run"
     """
     from keras_seq.ops._scan import inline_kernels
 
-    _check(path, quantize)
+    _check(path, quantize)  # before the tracing
     for spec in input_signature:
         if not spec.shape.is_fully_defined():
             raise UserInputError(f"LiteRT needs static shapes; the input {spec.name} is {spec.shape}")
@@ -161,11 +163,8 @@ def convert_function(fn, input_signature, path, quantize="none", signature="run"
         return tf.nest.pack_sequence_as(structure, frozen(*inputs))
 
     holder = tf.Module()  # nothing to track: the weights are constants now
-    holder.run = tf.function(run, input_signature=input_signature, autograph=False)
-    with tempfile.TemporaryDirectory() as saved:
-        options = tf.saved_model.SaveOptions(experimental_custom_gradients=False)  # inference only
-        tf.saved_model.save(holder, saved, signatures={signature: holder.run.get_concrete_function()}, options=options)
-        return _write(tf.lite.TFLiteConverter.from_saved_model(saved, signature_keys=[signature]), path, quantize)
+    setattr(holder, signature, tf.function(run, input_signature=input_signature, autograph=False))
+    return convert(holder, signature, path, quantize)
 
 
 def _check(path, quantize):
