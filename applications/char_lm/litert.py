@@ -66,7 +66,8 @@ class CharLMStep(tf.Module):
             logits, new = self.lm.step(ids, [[state] for state in states])
             return {"logits": logits, **{f"state_{i}": layer[0] for i, layer in enumerate(new)}}
 
-        return convert_function(step, specs, path, quantize, signature=self.signature)
+        variables = self.lm.model.variables
+        return convert_function(step, specs, path, quantize, signature=self.signature, variables=variables)
 
     def assets(self):
         """`vocabulary.json`: the characters, and how a caller maps text to ids."""

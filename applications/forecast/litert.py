@@ -9,8 +9,8 @@ from keras_seq.export.litert import convert_function
 class ForecasterLiteRT:
     """The serving module's `forecast` for LiteRT: the same inputs and
     outputs (the standardization and its undoing inside), one window per
-    call. The recurrent encoder and decoder run as `WHILE` loops of
-    built-in ops (the default GRU has no fused op).
+    call. An LSTM encoder becomes the fused op, a GRU one (the default) a
+    `WHILE` loop of built-in ops.
 
     Args:
         forecaster: a `Forecaster`.
@@ -24,7 +24,8 @@ class ForecasterLiteRT:
         """Convert to `path` (see `keras_seq.export.litert.convert_function`)."""
         forecast = self.module.forecast
         specs = [tf.TensorSpec([1, *spec.shape[1:]], spec.dtype, name=spec.name) for spec in forecast.input_signature]
-        return convert_function(forecast.python_function, specs, path, quantize)
+        variables = self.forecaster.model.variables
+        return convert_function(forecast.python_function, specs, path, quantize, variables=variables)
 
     def assets(self):
         """`forecaster.json`: the columns, the lookback and the horizon."""

@@ -36,7 +36,8 @@ class NTMLiteRT:
     def write(self, path, quantize="none"):
         """Convert to `path` (see `keras_seq.export.litert.convert_function`)."""
         spec = tf.TensorSpec([1, self.steps, self.channels], tf.float32, name="bits")
-        return convert_function(self.module.run.python_function, [spec], path, quantize)
+        variables = self.module.model.variables
+        return convert_function(self.module.run.python_function, [spec], path, quantize, variables=variables)
 
     def assets(self):
         """`ntm.json`: the task, the steps and the bits in and out."""

@@ -18,8 +18,9 @@ class ClassifierLiteRT:
     """The classifier's network after its text vectorization, for LiteRT:
     one int64 id sequence per vocabulary (the words; the lexicon's and the
     word vectors' when the model has them), `[1, sequence_length]` each, in,
-    the probabilities out. The recurrent layers run as `WHILE` loops of
-    built-in ops, padding masked as in the Keras model.
+    the probabilities out. LSTM layers become the fused op, GRU layers (the
+    default) `WHILE` loops of built-in ops, padding masked as in the Keras
+    model.
 
     Args:
         classifier: a `SentimentClassifier`.
@@ -38,7 +39,7 @@ class ClassifierLiteRT:
         def run(*ids):
             return {"probabilities": self.network(list(ids), training=False)}
 
-        return convert_function(run, specs, path, quantize)
+        return convert_function(run, specs, path, quantize, variables=self.network.variables)
 
     def assets(self):
         """`vocabulary.json`: each input's vocabulary (in the model's input

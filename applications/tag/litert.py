@@ -21,8 +21,9 @@ class TaggerLiteRT:
     """The tagger's network and its decoding for LiteRT: `word_ids`,
     `char_ids` and `case_ids` of one sentence of `max_length` tokens in,
     `tag_ids` out (Viterbi over the CRF's scores, or the most probable tag
-    of a softmax head). The bidirectional recurrences and the Viterbi
-    recursion run as `WHILE` loops of built-in ops, padding masked.
+    of a softmax head). Bidirectional LSTMs become the fused op (each
+    sentence's own words reversed for the backward direction), GRUs and
+    the Viterbi recursion `WHILE` loops of built-in ops; padding is masked.
 
     Args:
         tagger: a `Tagger`.
@@ -47,7 +48,7 @@ class TaggerLiteRT:
             ids = crf_decode(outputs)[0] if self.crf else tf.argmax(outputs, axis=-1, output_type=tf.int32)  # (1, T)
             return {"tag_ids": ids}
 
-        return convert_function(run, specs, path, quantize)
+        return convert_function(run, specs, path, quantize, variables=self.model.variables)
 
     def assets(self):
         """`vocabulary.json`: the words, characters, cases and tags, and how

@@ -4,6 +4,7 @@ import keras
 
 from keras_seq.layers._recurrent_layer_base import RecurrentLayerBase
 from keras_seq.layers.lstm_cell import LSTMCell
+from keras_seq.ops._scan import lstm_replacement
 from keras_seq.ops.recurrence import lstm_sequence
 
 
@@ -69,6 +70,14 @@ class LSTM(RecurrentLayerBase):
 
     def cell_fusable(self):
         return not self.cell.variants
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        replacement = lstm_replacement()  # the LiteRT export's fused op, in inference
+        if replacement is not None and not training and self.can_fuse():
+            result = replacement(self, sequences, initial_state, mask)
+            if result is not None:
+                return result
+        return super().inner_loop(sequences, initial_state, mask, training)
 
     def run_fused(self, x, initial_state, time_mask, state_mask=None):
         cell = self.cell

@@ -80,20 +80,32 @@ def _keras_scan(step, init, xs, reverse):
     return carry, ys
 
 
-_INLINE = []  # non-empty inside `inline_kernels()`
+_INLINE = []  # one entry per `inline_kernels()` block entered: its `lstm`
 
 
 @contextlib.contextmanager
-def inline_kernels():
+def inline_kernels(lstm=None):
     """Inside this block, the `compiled` kernels trace inline into the
     calling graph, with its static shapes, instead of calling XLA functions
     traced with relaxed shapes: what the LiteRT converter needs to turn
-    their loops into built-in ops (`keras_seq.export.litert`)."""
-    _INLINE.append(True)
+    their loops into built-in ops (`keras_seq.export.litert`).
+
+    Args:
+        lstm: optional `(layer, sequences, initial_state, mask) ->
+            (last_output, outputs, states)` that runs the inference of
+            each `keras_seq.layers.LSTM` in the block instead of its
+            kernel, or returns None to leave a layer to its kernel.
+    """
+    _INLINE.append(lstm)
     try:
         yield
     finally:
         _INLINE.pop()
+
+
+def lstm_replacement():
+    """The `lstm` of the innermost `inline_kernels()` block, or None."""
+    return _INLINE[-1] if _INLINE else None
 
 
 def compiled(fn):

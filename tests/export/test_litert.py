@@ -137,3 +137,36 @@ def test_a_keras_model_with_our_gru_converts_to_a_loop_of_built_in_ops(tmp_path)
     np.testing.assert_allclose(call(x=x)["y"], keras.ops.convert_to_numpy(model(x)), atol=1e-5)
     with pytest.raises(UserInputError, match="static shapes"):
         convert_function(run, [tf.TensorSpec([None, T, D], tf.float32, name="x")], tmp_path / "b.tflite")
+
+
+def test_the_lstm_layers_of_a_keras_model_become_the_fused_op_with_right_padding_masked(tmp_path):
+    keras.utils.set_random_seed(4)
+    ids = keras.Input((T,), dtype="int32")
+    embedded = keras.layers.Embedding(12, D)(ids)
+    mask = keras.ops.not_equal(ids, 0)
+    both = keras.layers.Bidirectional(LSTM(U, return_sequences=True))(embedded, mask=mask)  # backward: reversed rows
+    forward = LSTM(U, return_sequences=True)(both, mask=mask)  # padding repeats the last real output
+    last = LSTM(U)(forward, mask=mask)
+    _, h, c = LSTM(U, return_state=True, go_backwards=True)(embedded, mask=mask)  # the cell state from the outputs
+    model = keras.Model(ids, [both, forward, keras.layers.Dense(2)(last), h, c])
+    for layer in model.layers:  # recurrent weights that make the state matter
+        for weight in layer.weights:
+            if "recurrent" in weight.path:
+                weight.assign(weight * 3.0)
+
+    def run(ids):
+        both, forward, scores, h, c = model(ids, training=False)
+        return {"both": both, "forward": forward, "scores": scores, "h": h, "c": c}
+
+    ops = convert_function(
+        run, [tf.TensorSpec([2, T], tf.int32, name="ids")], tmp_path / "m.tflite", variables=model.variables
+    )
+    assert ops.count(FUSED_LSTM) == 1 and "WHILE" not in ops and not [op for op in ops if op.startswith("Flex")], ops
+    assert "REVERSE_SEQUENCE" in ops
+    _, call = _interpreter(tmp_path / "m.tflite")
+    rng = np.random.default_rng(4)
+    for lengths in [(T, 3), (5, 1), (T, T), (0, 2)]:  # twice the same state at the start: nothing carries over
+        batch = np.stack([np.pad(rng.integers(1, 12, n), (0, T - n)) for n in lengths]).astype("int32")
+        got = call(ids=batch)
+        for name, expected in zip(["both", "forward", "scores", "h", "c"], model(batch)):
+            np.testing.assert_allclose(got[name], keras.ops.convert_to_numpy(expected), atol=1e-5, err_msg=name)

@@ -32,3 +32,23 @@ def test_the_litert_model_forecasts_as_the_forecaster_does(trained_forecaster, t
     expected = forecaster.forecast(np.stack(windows))  # (2, 12, 2), raw values
     device = on_device(ON_DEVICE, folder, json.dumps(windows[1].tolist()))
     np.testing.assert_allclose(device["forecast"], expected[1], rtol=1e-4, atol=1e-3)
+
+
+def test_an_lstm_forecaster_becomes_fused_lstm_ops_with_its_forecasts(hourly_csv, tmp_path):
+    import dataclasses
+
+    from ai_edge_litert.interpreter import Interpreter
+
+    from keras_seq.applications.forecast import train
+    from keras_seq.applications.forecast.litert import ForecasterLiteRT
+    from keras_seq.export.litert import FUSED_LSTM
+    from tests.applications.forecast.conftest import SMALL
+
+    config = dataclasses.replace(SMALL, cell="lstm", epochs=1)
+    forecaster, _ = train(config, data=str(hourly_csv), model_dir=str(tmp_path / "model"), verbose=0)
+    ops = ForecasterLiteRT(forecaster).write(str(tmp_path / "lstm.tflite"))
+    assert FUSED_LSTM in ops and "WHILE" not in ops and not [op for op in ops if op.startswith("Flex")], ops
+    run = Interpreter(model_path=str(tmp_path / "lstm.tflite")).get_signature_runner()
+    _, values = hourly_rows(100, seed=4)
+    window = values[10:58].astype("float32")
+    np.testing.assert_allclose(run(history=window[None])["forecast"], forecaster.forecast(window[None]), atol=1e-3)

@@ -25,3 +25,22 @@ def test_the_litert_model_classifies_as_the_classifier_does(trained, tmp_path, c
         device = on_device(RUN_IDS, folder, json.dumps(ids), "int64", "probabilities")
         expected = np.asarray(classifier.model(np.array([text], dtype=object)))[0]
         np.testing.assert_allclose(device["probabilities"], expected, atol=1e-4)
+
+
+def test_an_lstm_classifier_becomes_fused_lstm_ops_with_the_models_probabilities(csv_file, tmp_path):
+    from ai_edge_litert.interpreter import Interpreter
+
+    from keras_seq.applications.sentiment import SentimentConfig, train
+    from keras_seq.applications.sentiment.litert import ClassifierLiteRT
+    from keras_seq.export.litert import FUSED_LSTM
+
+    config = SentimentConfig(cell="lstm", units=8, embedding_dim=8, attention_units=4, epochs=1, sequence_length=12)
+    classifier, _ = train(config, data=str(csv_file), model_dir=str(tmp_path / "model"), verbose=0)
+    exporter = ClassifierLiteRT(classifier)
+    ops = exporter.write(str(tmp_path / "lstm.tflite"))
+    assert FUSED_LSTM in ops and "WHILE" not in ops, ops  # both directions fused, the backward one per row
+    run = Interpreter(model_path=str(tmp_path / "lstm.tflite")).get_signature_runner()
+    for text in ["Great food and lovely staff.", "Awful!", "the movie was boring and the phone broke fast too"]:
+        ids = {v.name: np.asarray(v(np.array([text], dtype=object))) for v in exporter.vectorizers}
+        expected = np.asarray(classifier.model(np.array([text], dtype=object)))
+        np.testing.assert_allclose(run(**ids)["probabilities"], expected, atol=1e-4)

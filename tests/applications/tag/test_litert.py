@@ -5,13 +5,15 @@ import json
 import numpy as np
 import tensorflow as tf
 
+from keras_seq.export.litert import FUSED_LSTM
 from tests.applications.shared import RUN_IDS, litert_exported, on_device
 
 
 def test_the_litert_model_tags_as_the_tagger_does(trained, tmp_path, capsys):
     tagger, _, _, model_dir = trained
     folder = tmp_path / "litert"
-    assert "WHILE" in litert_exported(capsys, "tag", model_dir, folder)  # the recurrences and the Viterbi recursion
+    ops = litert_exported(capsys, "tag", model_dir, folder)
+    assert FUSED_LSTM in ops and "WHILE" in ops  # the bidirectional LSTMs fused; the Viterbi recursion a loop
     about = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
     assert about["words"] == tagger.assets["words"] and about["tags"] == list(tagger.config.tags)
     t, w = about["max_length"], about["max_word_length"]
