@@ -4,6 +4,7 @@ import keras
 import tensorflow as tf
 
 from keras_seq.applications.char_lm.config import MAX_GENERATE_LENGTH
+from keras_seq.applications.char_lm.score import token_log_probabilities
 from keras_seq.decoding import prefill, sample
 
 
@@ -15,13 +16,17 @@ class CharLMGenerator(tf.Module):
     Signatures:
     - `generate(prompt: string, max_length: int32, temperature: float32,
       top_k: int32) -> string`, one prompt;
-    - `generate_batch(prompts: string[B], ...) -> string[B]`.
+    - `generate_batch(prompts: string[B], ...) -> string[B]`;
+    - `score(texts: string[B]) -> {"log_probability": float32[B],
+      "token_log_probabilities": float32[B, T], "lengths": int32[B]}`: each
+      text's natural-log probability and its characters' (see
+      `keras_seq.applications.char_lm.score`; an empty text gets 0).
     An empty prompt starts from a newline; unknown characters map to the
     unknown id. `temperature` must be > 0 and `max_length` from 0 to
     `MAX_GENERATE_LENGTH` (100,000).
     """
 
-    signatures = ("generate", "generate_batch")  # what `Task.export` serves
+    signatures = ("generate", "generate_batch", "score")  # what `Task.export` serves
 
     def __init__(self, char_lm):
         super().__init__()
@@ -38,6 +43,8 @@ class CharLMGenerator(tf.Module):
         self.start_char = tf.constant("\n" if "\n" in char_lm.vocabulary else (chars[0] if chars else ""))
         self.seed_generator = keras.random.SeedGenerator(0)
         self.seed_state = self.seed_generator.state  # tracked: saved with the model
+        self.network = char_lm.inference_model()  # tracked: what `score` runs over whole texts
+        self.start_id = char_lm.start_id
 
     def _generate(self, prompts, length, temperature, top_k):
         checks = [
@@ -83,3 +90,10 @@ class CharLMGenerator(tf.Module):
     )
     def generate_batch(self, prompts, max_length, temperature, top_k):
         return self._generate(prompts, max_length, temperature, top_k)
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
+    def score(self, texts):
+        ids = tf.ragged.map_flat_values(self.char_to_id.lookup, tf.strings.unicode_split(texts, "UTF-8"))
+        lengths = tf.cast(ids.row_lengths(), tf.int32)  # (B,)
+        log_p = token_log_probabilities(self.network, ids.to_tensor(0), lengths, self.start_id)  # (B, T)
+        return {"log_probability": tf.reduce_sum(log_p, axis=1), "token_log_probabilities": log_p, "lengths": lengths}

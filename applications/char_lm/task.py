@@ -192,6 +192,35 @@ class CharLM(Task):
             "chars": chars,
         }
 
+    def score(self, texts):
+        """The probability of each text, by the chain rule over its
+        characters (`keras_seq.applications.char_lm.score`): the first one
+        given the start character that generation begins with.
+
+        Args:
+            texts: a string or a list of strings, each at least one
+                character; characters unseen in training score as the
+                unknown id (counted in `unknown`).
+
+        Returns:
+            For each text (a dict, or a list of dicts for a list):
+            `{"text", "log_probability" (natural log), "bits" (-log2 of
+            the probability), "perplexity" (per character), "tokens" (its
+            characters), "surprisal_bits" (one per character), "unknown"}`.
+
+        Raises:
+            UserInputError: no text, an empty text, or one with no known
+                character.
+
+        Examples:
+            >>> lm.score("To be, or not to be")["bits"]
+        """
+        from keras_seq.applications.char_lm.score import score_texts
+
+        single = isinstance(texts, str)
+        scores = score_texts(self, [texts] if single else list(texts))
+        return scores[0] if single else scores
+
     def encode_batch(self, texts):
         """Strings `(B,)` -> next-character `(inputs, targets, weights)`,
         padded to the longest; padding weighs 0."""

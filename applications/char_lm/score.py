@@ -1,0 +1,97 @@
+"""The probability of a text under a char LM, by the chain rule over its
+characters: `log P(c_1 ... c_n) = sum_t log P(c_t | start, c_1 ... c_t-1)`.
+
+The first character is conditioned on the start character that generation
+begins with (a newline, when the text had one), so a text's probability is
+what generation from an empty prompt would give it. The recurrence carries
+its state over the whole text, however long: unlike a model with a fixed
+context, nothing is cut or windowed. One function computes the
+probabilities for `CharLM.score` and for the export's `score` signature.
+"""
+
+import math
+
+import numpy as np
+import tensorflow as tf
+
+from keras_seq.errors import UserInputError
+from keras_seq.plotting import pyplot, save_figure
+
+BATCH = 32  # texts scored at once
+PLOTTED = 6  # texts drawn by `plot_surprisal`, one panel each
+
+
+def token_log_probabilities(model, ids, lengths, start_id):
+    """Natural-log probability of each character of right-padded `ids`
+    `(B, T)` (rows of `lengths` `(B,)`) under `model` (ids -> logits), given
+    the start character and the characters before it; 0 on the padding.
+    TensorFlow ops only: the same code runs inside the export."""
+    batch, steps = tf.shape(ids)[0], tf.shape(ids)[1]
+    inputs = tf.concat([tf.fill([batch, 1], tf.cast(start_id, ids.dtype)), ids], axis=1)[:, :steps]  # (B, T)
+    logits = tf.cast(model(inputs, training=False), tf.float32)  # (B, T, V)
+    chosen = tf.gather(tf.nn.log_softmax(logits, axis=-1), ids, batch_dims=2)  # (B, T)
+    return chosen * tf.sequence_mask(lengths, steps, tf.float32)  # (B, T)
+
+
+def score_texts(lm, texts):
+    """`CharLM.score`: one dict per text (see there).
+
+    Raises:
+        UserInputError: no text, an empty text, or a text none of whose
+            characters the model knows.
+    """
+    if not texts:
+        raise UserInputError("no text to score: pass at least one")
+    encoded = []
+    for text in texts:
+        if not isinstance(text, str) or not text:
+            raise UserInputError(f"each text to score needs at least one character; got {text!r}")
+        ids = lm.vocabulary.encode(text)
+        if not ids.any():
+            raise UserInputError(
+                f"nothing to score in {text[:40]!r}: none of its characters is in the model's vocabulary"
+            )
+        encoded.append(ids)
+    model = lm.inference_model()
+    scores = []
+    for begin in range(0, len(encoded), BATCH):
+        rows = encoded[begin : begin + BATCH]
+        lengths = np.array([len(r) for r in rows], np.int32)
+        ids = np.zeros((len(rows), lengths.max()), np.int32)
+        for i, row in enumerate(rows):
+            ids[i, : len(row)] = row
+        log_p = token_log_probabilities(model, tf.constant(ids), tf.constant(lengths), lm.start_id).numpy()
+        for i, row in enumerate(rows):
+            scores.append(_summary(texts[begin + i], row, log_p[i, : len(row)]))
+    return scores
+
+
+def _summary(text, ids, log_p):
+    total = float(log_p.sum())
+    return {
+        "text": text,
+        "log_probability": round(total, 6),
+        "bits": round(-total / math.log(2), 6),
+        "perplexity": round(math.exp(-total / len(ids)), 6),
+        "tokens": list(text),
+        "surprisal_bits": [round(float(-v / math.log(2)), 4) for v in log_p],
+        "unknown": int(np.sum(ids == 0)),
+    }
+
+
+def plot_surprisal(scores, path):
+    """Bars of each character's surprisal (bits) for the first `PLOTTED`
+    texts, one panel each, written to `path` (PNG). Returns `path`."""
+    shown = scores[:PLOTTED]
+    plt = pyplot()
+    width = min(max(len(s["tokens"]) for s in shown) * 0.25 + 2, 30)
+    fig, axes = plt.subplots(len(shown), 1, figsize=(width, 2.4 * len(shown)), squeeze=False)
+    for axis, score in zip(axes[:, 0], shown):
+        surprisal = score["surprisal_bits"]
+        axis.bar(range(len(surprisal)), surprisal, color="tab:blue")
+        labels = [repr(t)[1:-1] for t in score["tokens"]]  # a newline shows as \\n
+        axis.set_xticks(range(len(labels)), labels if len(labels) <= 120 else [""] * len(labels))
+        axis.set_ylabel("bits")
+        axis.set_title(f"{score['bits']:.1f} bits, perplexity {score['perplexity']:.2f}: {score['text'][:60]!r}")
+    fig.tight_layout()
+    return save_figure(fig, path)
