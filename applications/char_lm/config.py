@@ -3,6 +3,7 @@
 import dataclasses
 import typing
 
+from keras_seq.applications.char_lm.tokens import KINDS
 from keras_seq.applications.config import AppConfig, NTMCellFields, field
 from keras_seq.errors import UserInputError
 
@@ -18,8 +19,11 @@ class CharLMConfig(NTMCellFields, AppConfig):
     """Everything `build_char_lm` and training need; saved with the model.
 
     Attributes:
-        vocab_size: number of character ids (the unknown id included); set
+        vocab_size: number of token ids (the special ids included); set
             from the training text's vocabulary.
+        tokens: `"char"` (the default), `"word"` or `"subword"`: what the
+            model reads and predicts (`tokens.TextTokens`).
+        max_vocab: the most word or subword ids.
         cell: `"lstm"`, `"gru"`, `"simple_rnn"` or `"ntm"` (a Neural
             Turing Machine whose controller has `units`).
         memory_size, memory_width: the NTM's memory (`cell="ntm"`), from
@@ -43,7 +47,9 @@ class CharLMConfig(NTMCellFields, AppConfig):
     default_epochs = 20
     noun = "char LM"
 
-    vocab_size: int = field(0, "character ids, set from the data", flag=False)
+    vocab_size: int = field(0, "token ids, set from the data", flag=False)
+    tokens: str = field("char", "what the model predicts: characters, words or subwords", choices=KINDS)
+    max_vocab: int = field(10_000, "the most word or subword ids (--tokens word or subword)", bound="positive")
     cell: str = field("lstm", "recurrent cell", choices=CELLS)
     units: int = field(256, "units of each recurrent layer")
     layers: int = field(1, "stacked recurrent layers")

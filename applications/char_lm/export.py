@@ -6,6 +6,7 @@ import tensorflow as tf
 from keras_seq.applications.char_lm.config import MAX_GENERATE_LENGTH
 from keras_seq.applications.char_lm.score import token_log_probabilities
 from keras_seq.decoding import prefill, sample
+from keras_seq.errors import UserInputError
 
 
 class CharLMGenerator(tf.Module):
@@ -30,6 +31,10 @@ class CharLMGenerator(tf.Module):
 
     def __init__(self, char_lm):
         super().__init__()
+        if char_lm.config.tokens != "char":  # its string pipeline is characters only
+            raise UserInputError(
+                f"a --tokens {char_lm.config.tokens} model has no export yet; only --tokens char exports"
+            )
         self.lm = char_lm
         self.embedding = char_lm.embedding
         self.cells = list(char_lm.cells)

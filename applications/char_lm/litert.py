@@ -36,6 +36,10 @@ class CharLMStep(tf.Module):
 
     def __init__(self, char_lm, batch=1):
         super().__init__()
+        if char_lm.config.tokens != "char":  # its string pipeline is characters only
+            raise UserInputError(
+                f"a --tokens {char_lm.config.tokens} model has no export yet; only --tokens char exports"
+            )
         cells = list(char_lm.cells)
         names = {type(cell).__name__ for cell in cells}
         self.fused = names == {"LSTMCell"}

@@ -3,6 +3,7 @@
 import keras
 
 from keras_seq.applications.char_lm.config import CharLMConfig
+from keras_seq.applications.char_lm.tokens import TextTokens
 from keras_seq.applications.hypermodel import TaskHyperModel
 from keras_seq.applications.task import AppModel
 from keras_seq.errors import UserInputError
@@ -21,15 +22,17 @@ def build_char_lm(config, vocabulary=None):
 
     Args:
         config: a `CharLMConfig`.
-        vocabulary: the `CharVocabulary` of the training text; it sets
-            `vocab_size` and travels inside the model (without it,
-            `config.vocab_size` is used and the model cannot generate text).
+        vocabulary: the `TextTokens` of the training text (or its
+            `CharVocabulary`); it sets `vocab_size` and travels inside the
+            model (without it, `config.vocab_size` is used and the model
+            cannot generate text).
 
     Returns:
         A compiled `AppModel`; its metadata holds the config and the
         vocabulary's characters.
     """
     if vocabulary is not None:
+        tokens = vocabulary if isinstance(vocabulary, TextTokens) else TextTokens(config.tokens, vocabulary)
         config = config.replace(vocab_size=vocabulary.size)
     config.validate()
     if config.vocab_size < 2:
@@ -54,7 +57,7 @@ def build_char_lm(config, vocabulary=None):
     logits = keras.layers.Dense(config.vocab_size, name="logits")(x)  # (B, T, V)
     model = AppModel(inputs, logits, name="char_lm")
     model.set_metadata(
-        CharLMConfig.app, config.to_dict(), {"chars": list(vocabulary.chars) if vocabulary is not None else None}
+        CharLMConfig.app, config.to_dict(), tokens.assets() if vocabulary is not None else {"chars": None}
     )
     model.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate, global_clipnorm=config.clipnorm or None),

@@ -14,6 +14,7 @@ import math
 import numpy as np
 import tensorflow as tf
 
+from keras_seq.applications.char_lm.tokens import count_words
 from keras_seq.errors import UserInputError
 from keras_seq.plotting import pyplot, save_figure
 
@@ -46,11 +47,9 @@ def score_texts(lm, texts):
     for text in texts:
         if not isinstance(text, str) or not text:
             raise UserInputError(f"each text to score needs at least one character; got {text!r}")
-        ids = lm.vocabulary.encode(text)
-        if not ids.any():
-            raise UserInputError(
-                f"nothing to score in {text[:40]!r}: none of its characters is in the model's vocabulary"
-            )
+        ids = lm.tokens.encode(text)
+        if not np.any(ids != lm.tokens.unknown_id):
+            raise UserInputError(f"nothing to score in {text[:40]!r}: none of its tokens is in the model's vocabulary")
         encoded.append(ids)
     model = lm.inference_model()
     scores = []
@@ -62,20 +61,21 @@ def score_texts(lm, texts):
             ids[i, : len(row)] = row
         log_p = token_log_probabilities(model, tf.constant(ids), tf.constant(lengths), lm.start_id).numpy()
         for i, row in enumerate(rows):
-            scores.append(_summary(texts[begin + i], row, log_p[i, : len(row)]))
+            scores.append(_summary(lm.tokens, texts[begin + i], row, log_p[i, : len(row)]))
     return scores
 
 
-def _summary(text, ids, log_p):
+def _summary(tokens, text, ids, log_p):
     total = float(log_p.sum())
     return {
         "text": text,
         "log_probability": round(total, 6),
         "bits": round(-total / math.log(2), 6),
         "perplexity": round(math.exp(-total / len(ids)), 6),
-        "tokens": list(text),
+        "per_word_perplexity": round(math.exp(-total / max(count_words(text), 1)), 6),
+        "tokens": list(text) if tokens.kind == "char" else tokens.pieces(ids),  # an unknown character as it is
         "surprisal_bits": [round(float(-v / math.log(2)), 4) for v in log_p],
-        "unknown": int(np.sum(ids == 0)),
+        "unknown": int(np.sum(ids == tokens.unknown_id)),
     }
 
 

@@ -1,5 +1,6 @@
 """The trained char LM: generation, evaluation, saving, loading, export."""
 
+import math
 import random
 
 import keras
@@ -10,10 +11,10 @@ from keras_seq.applications import training
 from keras_seq.applications.char_lm.config import MAX_GENERATE_LENGTH, CharLMConfig
 from keras_seq.applications.char_lm.data import Text, load_corpus, read_source, stream_dataset, window_dataset
 from keras_seq.applications.char_lm.model import CharLMHyperModel, build_char_lm
+from keras_seq.applications.char_lm.tokens import TextTokens, count_words
 from keras_seq.applications.task import Task, layers_of
 from keras_seq.applications.training import Prepared
 from keras_seq.data import check_texts
-from keras_seq.data.char_vocabulary import CharVocabulary
 from keras_seq.decoding import prefill, sample
 from keras_seq.decoding.sampling import check_sampling_args
 from keras_seq.errors import UserInputError
@@ -41,16 +42,16 @@ class CharLM(Task):
     hypermodel_class = CharLMHyperModel
     serving = "keras_seq.applications.char_lm.export:CharLMGenerator"
     litert = "keras_seq.applications.char_lm.litert:CharLMStep"
-    required_assets = ("chars",)
 
     def __init__(self, model):
         super().__init__(model)
-        self.vocabulary = CharVocabulary(self.assets["chars"])
+        self.tokens = TextTokens.from_assets(self.config.tokens, self.assets)  # characters, words or subwords
+        self.vocabulary = self.tokens.vocabulary
         self.embedding = layers_of(model, keras.layers.Embedding)[0]
         self.cells = [layer.cell for layer in layers_of(model, keras.layers.RNN)]  # bottom to top
         self.dense = layers_of(model, keras.layers.Dense)[-1]  # the logits
         self.seed_generator = keras.random.SeedGenerator(0)
-        self.start_id = int(self.vocabulary.encode("\n")[0]) if "\n" in self.vocabulary else 0
+        self.start_id = self.tokens.start_id  # after a line end: where generation and scoring start
         self._decode = tf.function(self._decode_ids, reduce_retracing=True)
 
     # ------------------------------------------------------------ stepping
@@ -88,7 +89,8 @@ class CharLM(Task):
     def encode_prompts(self, prompts):
         """Right-padded ids `(B, T)` and lengths; an empty prompt starts from
         a newline (or the unknown id if the text had none)."""
-        encoded = [self.vocabulary.encode(p) if p else np.array([self.start_id], np.int32) for p in prompts]
+        encoded = [self.tokens.encode(p) for p in prompts]
+        encoded = [e if len(e) else np.array([self.start_id], np.int32) for e in encoded]
         lengths = np.array([len(e) for e in encoded], np.int32)
         ids = np.zeros((len(encoded), lengths.max()), np.int32)
         for row, e in enumerate(encoded):
@@ -118,7 +120,7 @@ class CharLM(Task):
         """
         single = isinstance(prompts, str)
         chunks = self._generate_ids(prompts, max_length, temperature, top_k, top_p, seed)
-        texts = [self.vocabulary.decode(row) for row in chunks]
+        texts = [self.tokens.continuation(row) for row in chunks]
         return texts[0] if single else texts
 
     def _generate_ids(self, prompts, length, temperature, top_k, top_p, seed):
@@ -149,7 +151,7 @@ class CharLM(Task):
             tokens = tokens.numpy()
             ids = tokens[:, -1:]  # the next piece starts from the last character
             done += n
-            yield self.vocabulary.decode(tokens[0])
+            yield self.tokens.continuation(tokens[0])
 
     @staticmethod
     def _check(length, temperature, top_k, top_p):
@@ -166,30 +168,38 @@ class CharLM(Task):
 
     # ---------------------------------------------------------- evaluation
     def evaluate(self, text, batch_size=None):
-        """`{"val_loss", "bits_per_char", "perplexity", "chars"}` on `text`
-        (a string or a `Text`; nats per character), every full window of
-        the text counted once."""
+        """`{"val_loss", "perplexity", "bits_per_char", "per_word_perplexity",
+        "tokens", "chars", "words", "unknown_rate"}` on `text` (a string or a
+        `Text`): `val_loss` in nats per token and `perplexity` per token,
+        over every full window of the text, counted once; bits per character
+        and perplexity per word over the characters and words those windows
+        predict (`tokens.count_words`), so char, word and subword models
+        compare; `unknown_rate`, the share of predicted tokens that are
+        unknown to the vocabulary."""
         text = text.text if isinstance(text, Text) else text
         length = self.config.sequence_length
-        if len(text) < length + 1:
+        ids = self.tokens.encode(text)
+        if len(ids) < length + 1:
             raise UserInputError(
-                f"the text to evaluate has {len(text)} characters, fewer than one window of {length + 1}"
+                f"the text to evaluate has {len(ids)} {self.config.tokens} tokens, fewer than one window of "
+                f"{length + 1}"
             )
         model = self.inference_model()
-        data = window_dataset(
-            self.vocabulary.encode(text),
-            length,
-            batch_size or self.config.batch_size,
-            shuffle=False,
-            drop_remainder=False,
-        )
-        loss, bpc, ppl = model.evaluate(data, verbose=0)
-        chars = ((len(text) - 1) // length) * length
+        data = window_dataset(ids, length, batch_size or self.config.batch_size, shuffle=False, drop_remainder=False)
+        loss = float(model.evaluate(data, verbose=0)[0])  # nats per token
+        count = ((len(ids) - 1) // length) * length
+        predicted = ids[1 : count + 1]
+        covered = text[1 : count + 1] if self.config.tokens == "char" else self.tokens.decode(predicted)
+        total = loss * count  # nats
         return {
-            "val_loss": round(float(loss), 4),
-            "bits_per_char": round(float(bpc), 4),
-            "perplexity": round(float(ppl), 3),
-            "chars": chars,
+            "val_loss": round(loss, 4),
+            "perplexity": round(math.exp(loss), 3),
+            "bits_per_char": round(total / math.log(2) / max(len(covered), 1), 4),
+            "per_word_perplexity": round(math.exp(total / max(count_words(covered), 1)), 3),
+            "tokens": count,
+            "chars": len(covered),
+            "words": count_words(covered),
+            "unknown_rate": round(float(np.mean(predicted == self.tokens.unknown_id)), 5),
         }
 
     def score(self, texts):
@@ -224,8 +234,8 @@ class CharLM(Task):
     def encode_batch(self, texts):
         """Strings `(B,)` -> next-character `(inputs, targets, weights)`,
         padded to the longest; padding weighs 0."""
-        if self.config.tbptt:
-            raise UserInputError("fit on raw texts needs a stateless char LM (tbptt off)")
+        if self.config.tbptt or self.config.tokens != "char":
+            raise UserInputError("fit on raw texts needs a stateless char LM (tbptt off, --tokens char)")
         if not hasattr(self, "_table"):
             chars = self.vocabulary.chars
             self._table = tf.lookup.StaticHashTable(
@@ -240,9 +250,11 @@ class CharLM(Task):
         return inputs.to_tensor(0), targets.to_tensor(0), weights
 
     def describe(self, metrics):
+        unit = {"char": "char", "word": "word token", "subword": "subword"}[self.config.tokens]
         return (
-            f"{metrics['val_loss']:.4f} nats/char, {metrics['bits_per_char']:.4f} bits/char, "
-            f"perplexity {metrics['perplexity']:.3f} over {metrics['chars']:,} characters"
+            f"{metrics['val_loss']:.4f} nats/{unit}, {metrics['bits_per_char']:.4f} bits/char, perplexity "
+            f"{metrics['perplexity']:.3f} per {unit} and {metrics['per_word_perplexity']:.2f} per word over "
+            f"{metrics['chars']:,} characters ({metrics['unknown_rate']:.2%} unknown {unit}s)"
         )
 
     def inference_model(self):
@@ -275,9 +287,15 @@ class CharLM(Task):
 
     @classmethod
     def prepare(cls, config, train, validation):
-        vocabulary = CharVocabulary.from_text(train.text)
+        vocabulary = TextTokens.build(config.tokens, train.text, config.max_vocab)
         config = config.replace(vocab_size=vocabulary.size)
         train_ids, val_ids = vocabulary.encode(train.text), vocabulary.encode(validation.text)
+        if min(len(train_ids), len(val_ids)) < config.sequence_length + 1:
+            raise UserInputError(
+                f"as {config.tokens} tokens, the training and validation parts have {len(train_ids):,} and "
+                f"{len(val_ids):,}, fewer than one window of {config.sequence_length + 1}; use more text or a "
+                "shorter --sequence-length"
+            )
         if config.tbptt:
             train_data = stream_dataset(train_ids, config.sequence_length, config.batch_size)
             val_data = stream_dataset(val_ids, config.sequence_length, config.batch_size)
@@ -288,7 +306,7 @@ class CharLM(Task):
             )
         summary = (
             f"Data: {train.description}; {len(train.text):,} training and {len(validation.text):,} "
-            f"validation characters, {vocabulary.size - 1} distinct. Model: {config.layers} x "
+            f"validation characters, {vocabulary.describe()}. Model: {config.layers} x "
             f"{config.cell.upper()}-{config.units}{', stateful TBPTT' if config.tbptt else ''}."
         )
         return Prepared(config, train_data, val_data, {"vocabulary": vocabulary}, validation, summary)

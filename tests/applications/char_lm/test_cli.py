@@ -12,7 +12,11 @@ def test_evaluate_and_generate(trained, text_file, capsys):
     model_dir = str(model_dir)
     code, out, _ = run_cli(capsys, "char-lm", "evaluate", "--data", str(text_file), "--model-dir", model_dir)
     metrics = json.loads(out.strip().splitlines()[-1])
-    assert code == 0 and set(metrics) == {"val_loss", "bits_per_char", "perplexity", "chars"}
+    per = {"val_loss", "bits_per_char", "perplexity", "per_word_perplexity", "tokens", "chars", "words", "unknown_rate"}
+    assert code == 0 and set(metrics) == per
+    assert metrics["tokens"] == metrics["chars"] and metrics["bits_per_char"] == pytest.approx(
+        metrics["val_loss"] / 0.693147, abs=2e-4
+    )  # characters: a token is a character
     code, out, _ = run_cli(
         capsys, "char-lm", "evaluate", "--data", str(text_file), "--model-dir", model_dir, "--split", "all"
     )

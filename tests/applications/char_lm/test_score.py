@@ -17,7 +17,7 @@ def _stepwise(lm, text):
     """The sum of the log-probabilities that generation's own step gives the text's characters, one by one."""
     state = lm.initial_state(1)
     token, total = lm.start_id, 0.0
-    for i in lm.vocabulary.encode(text):
+    for i in lm.tokens.encode(text):
         logits, state = lm.step(tf.constant([token], tf.int32), state)
         total += float(tf.nn.log_softmax(logits[0])[i])
         token = int(i)
@@ -66,10 +66,10 @@ def test_bad_input_to_score_is_refused_in_one_line(trained, tmp_path, capsys):
         tmp_path,
         [
             (["char-lm", "score", "--model-dir", model], "no text"),
-            (["char-lm", "score", "--model-dir", model, "☃☄"], "none of its characters"),
+            (["char-lm", "score", "--model-dir", model, "☃☄"], "none of its tokens"),
             (["char-lm", "score", "--model-dir", model, "To be", "--plot", "{dir}/missing/s.png"], "no folder"),
         ],
     )
-    for texts, match in [([], "no text"), ([""], "at least one character"), (["☃"], "none of its characters")]:
+    for texts, match in [([], "no text"), ([""], "at least one character"), (["☃"], "none of its tokens")]:
         with pytest.raises(UserInputError, match=match):
             trained[0].score(texts)
