@@ -8,6 +8,7 @@ from keras_seq.applications.config import AppConfig, NTMCellFields, field
 from keras_seq.errors import UserInputError
 
 CELLS = ("lstm", "gru", "simple_rnn", "ntm")
+UNITS = ("stream", "sentence")
 
 
 # characters one generate call may ask for (a (prompts, length) buffer is allocated up front)
@@ -24,6 +25,9 @@ class CharLMConfig(NTMCellFields, AppConfig):
         tokens: `"char"` (the default), `"word"` or `"subword"`: what the
             model reads and predicts (`tokens.TextTokens`).
         max_vocab: the most word or subword ids.
+        unit: `"stream"` (windows of a running text) or `"sentence"` (each
+            line a sentence from `[BEGIN]` to `[END]`, padded to
+            `sequence_length`; longer ones are cut).
         cell: `"lstm"`, `"gru"`, `"simple_rnn"` or `"ntm"` (a Neural
             Turing Machine whose controller has `units`).
         memory_size, memory_width: the NTM's memory (`cell="ntm"`), from
@@ -50,6 +54,9 @@ class CharLMConfig(NTMCellFields, AppConfig):
     vocab_size: int = field(0, "token ids, set from the data", flag=False)
     tokens: str = field("char", "what the model predicts: characters, words or subwords", choices=KINDS)
     max_vocab: int = field(10_000, "the most word or subword ids (--tokens word or subword)", bound="positive")
+    unit: str = field(
+        "stream", "stream: windows of a running text; sentence: each line from [BEGIN] to [END]", choices=UNITS
+    )
     cell: str = field("lstm", "recurrent cell", choices=CELLS)
     units: int = field(256, "units of each recurrent layer")
     layers: int = field(1, "stacked recurrent layers")
@@ -69,6 +76,8 @@ class CharLMConfig(NTMCellFields, AppConfig):
     def validate(self):
         """Raise `UserInputError` naming the first bad field."""
         self.check_fields()
+        if self.unit == "sentence" and self.tbptt:
+            raise UserInputError("--unit sentence trains on separate sentences; it has no --tbptt")
         if self.cell == "ntm" and self.dropout:
             raise UserInputError(f"the NTM has no input dropout; use --dropout 0 with --cell ntm (got {self.dropout})")
         return self

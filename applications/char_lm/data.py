@@ -139,3 +139,40 @@ def stream_dataset(ids, sequence_length, batch_size):
     y = np.stack([ids[s + 1 : s + used + 1] for s in starts]).reshape(batch_size, windows, sequence_length)
     x, y = x.transpose(1, 0, 2), y.transpose(1, 0, 2)  # (windows, B, T)
     return tf.data.Dataset.from_tensor_slices((x, y)).prefetch(tf.data.AUTOTUNE)
+
+
+def sentence_lines(text, description):
+    """The non-blank lines of `text`, each a sentence.
+
+    Raises:
+        UserInputError: a text without line breaks (one sentence is not a
+            corpus of sentences).
+    """
+    if "\n" not in text.strip():
+        raise UserInputError(
+            f"{description}: --unit sentence reads one sentence a line, and the text has no line breaks"
+        )
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def sentence_dataset(sentences, start_id, sequence_length, batch_size, shuffle=True, seed=0, drop_remainder=True):
+    """`(inputs, targets, weights)` batches of separate sentences: each row
+    is `[BEGIN]` (`start_id`) and a sentence's tokens in, its tokens and
+    `[END]` out (each of `sentences` already ends with `[END]`), cut to
+    `sequence_length` and right-padded with weight 0."""
+    import tensorflow as tf  # data pipeline
+
+    count = len(sentences)
+    x = np.zeros((count, sequence_length), np.int32)
+    y = np.zeros((count, sequence_length), np.int32)
+    w = np.zeros((count, sequence_length), np.float32)
+    for i, ids in enumerate(sentences):
+        n = min(len(ids), sequence_length)
+        x[i, 0] = start_id
+        x[i, 1:n] = ids[: n - 1]
+        y[i, :n] = ids[:n]
+        w[i, :n] = 1.0
+    data = tf.data.Dataset.from_tensor_slices((x, y, w))
+    if shuffle:
+        data = data.shuffle(count, seed=seed, reshuffle_each_iteration=True)
+    return data.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)

@@ -36,9 +36,10 @@ class CharLMStep(tf.Module):
 
     def __init__(self, char_lm, batch=1):
         super().__init__()
-        if char_lm.config.tokens != "char":  # its string pipeline is characters only
+        if (char_lm.config.tokens, char_lm.config.unit) != ("char", "stream"):  # characters in a stream only
             raise UserInputError(
-                f"a --tokens {char_lm.config.tokens} model has no export yet; only --tokens char exports"
+                f"a --tokens {char_lm.config.tokens} --unit {char_lm.config.unit} model has no export yet; only "
+                "--tokens char --unit stream exports"
             )
         cells = list(char_lm.cells)
         names = {type(cell).__name__ for cell in cells}

@@ -1,9 +1,10 @@
 """The probability of a text under a char LM, by the chain rule over its
 characters: `log P(c_1 ... c_n) = sum_t log P(c_t | start, c_1 ... c_t-1)`.
 
-The first character is conditioned on the start character that generation
-begins with (a newline, when the text had one), so a text's probability is
-what generation from an empty prompt would give it. The recurrence carries
+The first token is conditioned on the start that generation begins with
+(after a line end: the newline or `[END]`; `[BEGIN]` in sentence mode,
+where the `[END]` after the text is scored too), so a text's probability
+is what generation from an empty prompt would give it. The recurrence carries
 its state over the whole text, however long: unlike a model with a fixed
 context, nothing is cut or windowed. One function computes the
 probabilities for `CharLM.score` and for the export's `score` signature.
@@ -34,35 +35,45 @@ def token_log_probabilities(model, ids, lengths, start_id):
     return chosen * tf.sequence_mask(lengths, steps, tf.float32)  # (B, T)
 
 
+def log_probabilities(lm, rows):
+    """The log-probability of each id of each row (a list of `(N,)` id
+    arrays, each predicted from `lm.start_id` on), `BATCH` rows at a time:
+    a list of `(N,)` float arrays."""
+    model = lm.inference_model()
+    out = []
+    for begin in range(0, len(rows), BATCH):
+        chunk = rows[begin : begin + BATCH]
+        lengths = np.array([len(r) for r in chunk], np.int32)
+        ids = np.zeros((len(chunk), lengths.max()), np.int32)
+        for i, row in enumerate(chunk):
+            ids[i, : len(row)] = row
+        log_p = token_log_probabilities(model, tf.constant(ids), tf.constant(lengths), lm.start_id).numpy()
+        out += [log_p[i, :n] for i, n in enumerate(lengths)]
+    return out
+
+
 def score_texts(lm, texts):
-    """`CharLM.score`: one dict per text (see there).
+    """`CharLM.score`: one dict per text (see there). In sentence mode a
+    text is one sentence, from `[BEGIN]`, and its `[END]` is scored too.
 
     Raises:
-        UserInputError: no text, an empty text, or a text none of whose
-            characters the model knows.
+        UserInputError: no text, an empty text, a text none of whose
+            tokens the model knows, or a line break in sentence mode.
     """
     if not texts:
         raise UserInputError("no text to score: pass at least one")
+    sentences = lm.tokens.unit == "sentence"
     encoded = []
     for text in texts:
         if not isinstance(text, str) or not text:
             raise UserInputError(f"each text to score needs at least one character; got {text!r}")
+        if sentences and "\n" in text:
+            raise UserInputError(f"a sentence model scores one sentence per text, without line breaks: {text[:40]!r}")
         ids = lm.tokens.encode(text)
         if not np.any(ids != lm.tokens.unknown_id):
             raise UserInputError(f"nothing to score in {text[:40]!r}: none of its tokens is in the model's vocabulary")
-        encoded.append(ids)
-    model = lm.inference_model()
-    scores = []
-    for begin in range(0, len(encoded), BATCH):
-        rows = encoded[begin : begin + BATCH]
-        lengths = np.array([len(r) for r in rows], np.int32)
-        ids = np.zeros((len(rows), lengths.max()), np.int32)
-        for i, row in enumerate(rows):
-            ids[i, : len(row)] = row
-        log_p = token_log_probabilities(model, tf.constant(ids), tf.constant(lengths), lm.start_id).numpy()
-        for i, row in enumerate(rows):
-            scores.append(_summary(lm.tokens, texts[begin + i], row, log_p[i, : len(row)]))
-    return scores
+        encoded.append(lm.tokens.sentence(text) if sentences else ids)
+    return [_summary(lm.tokens, t, ids, lp) for t, ids, lp in zip(texts, encoded, log_probabilities(lm, encoded))]
 
 
 def _summary(tokens, text, ids, log_p):
@@ -72,8 +83,8 @@ def _summary(tokens, text, ids, log_p):
         "log_probability": round(total, 6),
         "bits": round(-total / math.log(2), 6),
         "perplexity": round(math.exp(-total / len(ids)), 6),
-        "per_word_perplexity": round(math.exp(-total / max(count_words(text), 1)), 6),
-        "tokens": list(text) if tokens.kind == "char" else tokens.pieces(ids),  # an unknown character as it is
+        "per_word_perplexity": round(math.exp(-total / max(count_words(text) + (tokens.unit == "sentence"), 1)), 6),
+        "tokens": tokens.pieces(ids) if tokens.kind != "char" else list(text) + ["\n"] * (len(ids) - len(text)),
         "surprisal_bits": [round(float(-v / math.log(2)), 4) for v in log_p],
         "unknown": int(np.sum(ids == tokens.unknown_id)),
     }

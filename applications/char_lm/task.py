@@ -1,6 +1,5 @@
 """The trained char LM: generation, evaluation, saving, loading, export."""
 
-import math
 import random
 
 import keras
@@ -9,9 +8,17 @@ import tensorflow as tf
 
 from keras_seq.applications import training
 from keras_seq.applications.char_lm.config import MAX_GENERATE_LENGTH, CharLMConfig
-from keras_seq.applications.char_lm.data import Text, load_corpus, read_source, stream_dataset, window_dataset
+from keras_seq.applications.char_lm.data import (
+    Text,
+    load_corpus,
+    read_source,
+    sentence_dataset,
+    sentence_lines,
+    stream_dataset,
+    window_dataset,
+)
 from keras_seq.applications.char_lm.model import CharLMHyperModel, build_char_lm
-from keras_seq.applications.char_lm.tokens import TextTokens, count_words
+from keras_seq.applications.char_lm.tokens import TextTokens
 from keras_seq.applications.task import Task, layers_of
 from keras_seq.applications.training import Prepared
 from keras_seq.data import check_texts
@@ -45,7 +52,7 @@ class CharLM(Task):
 
     def __init__(self, model):
         super().__init__(model)
-        self.tokens = TextTokens.from_assets(self.config.tokens, self.assets)  # characters, words or subwords
+        self.tokens = TextTokens.from_assets(self.config.tokens, self.assets, self.config.unit)  # chars, words, ...
         self.vocabulary = self.tokens.vocabulary
         self.embedding = layers_of(model, keras.layers.Embedding)[0]
         self.cells = [layer.cell for layer in layers_of(model, keras.layers.RNN)]  # bottom to top
@@ -90,6 +97,8 @@ class CharLM(Task):
         """Right-padded ids `(B, T)` and lengths; an empty prompt starts from
         a newline (or the unknown id if the text had none)."""
         encoded = [self.tokens.encode(p) for p in prompts]
+        if self.config.unit == "sentence":  # a sentence starts from [BEGIN]
+            encoded = [np.concatenate([[self.start_id], e]).astype(np.int32) for e in encoded]
         encoded = [e if len(e) else np.array([self.start_id], np.int32) for e in encoded]
         lengths = np.array([len(e) for e in encoded], np.int32)
         ids = np.zeros((len(encoded), lengths.max()), np.int32)
@@ -120,7 +129,7 @@ class CharLM(Task):
         """
         single = isinstance(prompts, str)
         chunks = self._generate_ids(prompts, max_length, temperature, top_k, top_p, seed)
-        texts = [self.tokens.continuation(row) for row in chunks]
+        texts = [self.tokens.continuation(self._until_end(row)) for row in chunks]
         return texts[0] if single else texts
 
     def _generate_ids(self, prompts, length, temperature, top_k, top_p, seed):
@@ -151,7 +160,17 @@ class CharLM(Task):
             tokens = tokens.numpy()
             ids = tokens[:, -1:]  # the next piece starts from the last character
             done += n
-            yield self.tokens.continuation(tokens[0])
+            piece = self._until_end(tokens[0])
+            yield self.tokens.continuation(piece)
+            if len(piece) < len(tokens[0]):  # a sentence model wrote [END]
+                return
+
+    def _until_end(self, ids):
+        """In sentence mode, the ids before the first `[END]`; else all."""
+        if self.config.unit != "sentence":
+            return ids
+        ends = np.flatnonzero(np.asarray(ids) == self.tokens.end_id)
+        return ids[: ends[0]] if len(ends) else ids
 
     @staticmethod
     def _check(length, temperature, top_k, top_p):
@@ -171,36 +190,15 @@ class CharLM(Task):
         """`{"val_loss", "perplexity", "bits_per_char", "per_word_perplexity",
         "tokens", "chars", "words", "unknown_rate"}` on `text` (a string or a
         `Text`): `val_loss` in nats per token and `perplexity` per token,
-        over every full window of the text, counted once; bits per character
+        over every full window of the text, counted once (in sentence mode:
+        every line, from `[BEGIN]` to `[END]`, whole); bits per character
         and perplexity per word over the characters and words those windows
         predict (`tokens.count_words`), so char, word and subword models
         compare; `unknown_rate`, the share of predicted tokens that are
         unknown to the vocabulary."""
-        text = text.text if isinstance(text, Text) else text
-        length = self.config.sequence_length
-        ids = self.tokens.encode(text)
-        if len(ids) < length + 1:
-            raise UserInputError(
-                f"the text to evaluate has {len(ids)} {self.config.tokens} tokens, fewer than one window of "
-                f"{length + 1}"
-            )
-        model = self.inference_model()
-        data = window_dataset(ids, length, batch_size or self.config.batch_size, shuffle=False, drop_remainder=False)
-        loss = float(model.evaluate(data, verbose=0)[0])  # nats per token
-        count = ((len(ids) - 1) // length) * length
-        predicted = ids[1 : count + 1]
-        covered = text[1 : count + 1] if self.config.tokens == "char" else self.tokens.decode(predicted)
-        total = loss * count  # nats
-        return {
-            "val_loss": round(loss, 4),
-            "perplexity": round(math.exp(loss), 3),
-            "bits_per_char": round(total / math.log(2) / max(len(covered), 1), 4),
-            "per_word_perplexity": round(math.exp(total / max(count_words(covered), 1)), 3),
-            "tokens": count,
-            "chars": len(covered),
-            "words": count_words(covered),
-            "unknown_rate": round(float(np.mean(predicted == self.tokens.unknown_id)), 5),
-        }
+        from keras_seq.applications.char_lm.evaluation import evaluate_text
+
+        return evaluate_text(self, text.text if isinstance(text, Text) else text, batch_size)
 
     def score(self, texts):
         """The probability of each text, by the chain rule over its
@@ -287,8 +285,10 @@ class CharLM(Task):
 
     @classmethod
     def prepare(cls, config, train, validation):
-        vocabulary = TextTokens.build(config.tokens, train.text, config.max_vocab)
+        vocabulary = TextTokens.build(config.tokens, train.text, config.max_vocab, config.unit)
         config = config.replace(vocab_size=vocabulary.size)
+        if config.unit == "sentence":
+            return cls._prepare_sentences(config, vocabulary, train, validation)
         train_ids, val_ids = vocabulary.encode(train.text), vocabulary.encode(validation.text)
         if min(len(train_ids), len(val_ids)) < config.sequence_length + 1:
             raise UserInputError(
@@ -310,6 +310,23 @@ class CharLM(Task):
             f"{config.cell.upper()}-{config.units}{', stateful TBPTT' if config.tbptt else ''}."
         )
         return Prepared(config, train_data, val_data, {"vocabulary": vocabulary}, validation, summary)
+
+    @classmethod
+    def _prepare_sentences(cls, config, tokens, train, validation):
+        parts = [
+            [tokens.sentence(line) for line in sentence_lines(part.text, f"{part.description} ({name})")]
+            for name, part in (("training part", train), ("validation part", validation))
+        ]
+        length, (train_rows, val_rows) = config.sequence_length, parts
+        train_data = sentence_dataset(train_rows, tokens.start_id, length, config.batch_size, seed=config.seed)
+        val_data = sentence_dataset(val_rows, tokens.start_id, length, config.batch_size, False, drop_remainder=False)
+        cut = sum(len(r) > length for r in train_rows)
+        summary = (
+            f"Data: {train.description}; {len(train_rows):,} training and {len(val_rows):,} validation sentences, "
+            f"{tokens.describe()}, {cut:,} sentences cut at {length} tokens. Model: {config.layers} x "
+            f"{config.cell.upper()}-{config.units}."
+        )
+        return Prepared(config, train_data, val_data, {"vocabulary": tokens}, validation, summary)
 
     def training_callbacks(self, prepared, print_fn=print, verbose=1):
         return [ResetStates()] if self.config.tbptt else []

@@ -17,7 +17,7 @@ import numpy as np
 from keras_seq.data.char_vocabulary import CharVocabulary
 from keras_seq.data.subword_vocabulary import SubwordVocabulary
 from keras_seq.data.text import detokenize, normalize
-from keras_seq.data.word_vocabulary import END_ID, UNK_ID, WordVocabulary
+from keras_seq.data.word_vocabulary import END_ID, START_ID, UNK_ID, WordVocabulary
 from keras_seq.errors import UserInputError
 
 KINDS = ("char", "word", "subword")
@@ -31,10 +31,15 @@ def count_words(text):
 class TextTokens:
     """A vocabulary of one kind, with the encoding of texts as lines.
 
+    In sentence mode (`unit="sentence"`) a text starts from `[BEGIN]` (the
+    vocabulary's `[START]`) and ends with `[END]`; characters have the
+    newline as both.
+
     Args:
         kind: `"char"`, `"word"` or `"subword"`.
         vocabulary: a `CharVocabulary` (chars), or a `WordVocabulary` /
             `SubwordVocabulary` (words, subwords).
+        unit: `"stream"` or `"sentence"`.
 
     Examples:
         >>> tokens = TextTokens.build("word", "the cat\\nthe dog\\n", max_vocab=100)
@@ -42,18 +47,19 @@ class TextTokens:
         'the cat\\nthe [UNK]'
     """
 
-    def __init__(self, kind, vocabulary):
+    def __init__(self, kind, vocabulary, unit="stream"):
         if kind not in KINDS:
             raise UserInputError(f"unknown tokens {kind!r}; choose from {', '.join(KINDS)}")
-        self.kind, self.vocabulary = kind, vocabulary
+        self.kind, self.vocabulary, self.unit = kind, vocabulary, unit
         if kind == "char":
             self.unknown_id = CharVocabulary.UNKNOWN_ID
-            self.start_id = int(vocabulary.encode("\n")[0]) if "\n" in vocabulary else 0
+            self.start_id = self.end_id = int(vocabulary.encode("\n")[0]) if "\n" in vocabulary else 0
         else:
-            self.unknown_id, self.start_id = UNK_ID, END_ID
+            self.unknown_id, self.end_id = UNK_ID, END_ID
+            self.start_id = START_ID if unit == "sentence" else END_ID
 
     @classmethod
-    def build(cls, kind, text, max_vocab):
+    def build(cls, kind, text, max_vocab, unit="stream"):
         """The vocabulary of `kind` learned from the training `text`
         (words and subwords: at most `max_vocab` ids).
 
@@ -61,21 +67,21 @@ class TextTokens:
             UserInputError: a word or subword vocabulary with no token.
         """
         if kind == "char":
-            return cls(kind, CharVocabulary.from_text(text))
+            return cls(kind, CharVocabulary.from_text(text), unit)
         lines = [normalize(line, lowercase=False) for line in text.split("\n")]
         lines = [line for line in lines if line]
         vocabulary_class = SubwordVocabulary if kind == "subword" else WordVocabulary
         vocabulary = vocabulary_class.build(lines, max_vocab) if lines else vocabulary_class([])
         if not vocabulary.words:
             raise UserInputError(f"--tokens {kind}: the training text gives an empty vocabulary (no words in it)")
-        return cls(kind, vocabulary)
+        return cls(kind, vocabulary, unit)
 
     @classmethod
-    def from_assets(cls, kind, assets):
+    def from_assets(cls, kind, assets, unit="stream"):
         """The tokens saved in a model's assets (`assets()`)."""
         if kind == "char":
-            return cls(kind, CharVocabulary(assets["chars"]))
-        return cls(kind, (SubwordVocabulary if kind == "subword" else WordVocabulary)(assets["words"]))
+            return cls(kind, CharVocabulary(assets["chars"]), unit)
+        return cls(kind, (SubwordVocabulary if kind == "subword" else WordVocabulary)(assets["words"]), unit)
 
     def assets(self):
         """What travels inside the model: `{"chars"}` or `{"words"}`."""
@@ -86,6 +92,10 @@ class TextTokens:
     @property
     def size(self):
         return self.vocabulary.size
+
+    def sentence(self, text):
+        """One sentence's ids to predict: its tokens, then `[END]`."""
+        return np.append(self.encode(text), np.int32(self.end_id)).astype(np.int32)
 
     def encode(self, text):
         """`str -> (N,)` int32 ids; a newline is `[END]` for words and subwords."""
@@ -115,7 +125,7 @@ class TextTokens:
             if piece == "\n":
                 lines.append(line)
                 line = []
-            elif piece not in ("[PAD]", "[START]"):
+            elif piece not in ("[PAD]", "[START]"):  # [BEGIN] writes nothing
                 line.append(piece)
         lines.append(line)
         return "\n".join(detokenize(self.vocabulary.join(" ".join(words))) for words in lines)

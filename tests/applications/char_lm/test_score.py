@@ -13,11 +13,11 @@ from tests.applications.shared import exported, refuses_each, run_cli
 TEXTS = ["To be, or not to be", "Whether 'tis nobler", "xq☃ to"]
 
 
-def _stepwise(lm, text):
-    """The sum of the log-probabilities that generation's own step gives the text's characters, one by one."""
+def _stepwise(lm, text, ids=None):
+    """The sum of the log-probabilities that generation's own step gives the text's tokens (or `ids`), one by one."""
     state = lm.initial_state(1)
     token, total = lm.start_id, 0.0
-    for i in lm.tokens.encode(text):
+    for i in lm.tokens.encode(text) if ids is None else ids:
         logits, state = lm.step(tf.constant([token], tf.int32), state)
         total += float(tf.nn.log_softmax(logits[0])[i])
         token = int(i)

@@ -69,3 +69,40 @@ def test_word_models_refuse_what_they_cannot_do_yet(word_models, tmp_path, capsy
         ],
     )
     assert not (tmp_path / "out").exists() and not (tmp_path / "m").exists()
+
+
+@pytest.fixture(scope="module")
+def sentence_models(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sentences")
+    (folder / "lines.txt").write_text(LINES, encoding="utf-8")
+    models = {}
+    for kind in ("char", "word"):
+        config = CharLMConfig(tokens=kind, unit="sentence", units=24, embedding_dim=16, batch_size=8, epochs=5)
+        config = config.replace(learning_rate=1e-2, max_vocab=60, sequence_length=48 if kind == "char" else 12)
+        train(config, data=str(folder / "lines.txt"), model_dir=str(folder / kind), samples=False, **quiet())
+        models[kind] = CharLM.load(str(folder / kind))
+    return models
+
+
+@pytest.mark.parametrize("kind", ["char", "word"])
+def test_a_sentence_model_starts_at_begin_stops_at_end_and_scores_the_end_too(sentence_models, kind):
+    lm = sentence_models[kind]
+    sentence = lm.generate("", max_length=60, seed=0)
+    assert "\n" not in sentence and sentence.strip()  # one sentence: generation stopped at [END]
+    for text in ["The cat is black.", "A cat sat on the mat."]:
+        ids = lm.tokens.sentence(text)  # its tokens and [END], from [BEGIN]
+        assert ids[-1] == lm.tokens.end_id
+        assert abs(lm.score(text)["log_probability"] - _stepwise(lm, text, ids)) < 1e-4
+    ended, cut = lm.score("The cat is black.")["surprisal_bits"][-1], lm.score("The cat is")["surprisal_bits"][-1]
+    assert ended < cut  # [END] is likelier after "black." than after "is"
+    metrics = lm.evaluate(LINES[:300])
+    assert metrics["words"] == count_words(LINES[:300].rstrip("\n") + "\n") and metrics["tokens"] > 0  # every line
+    with pytest.raises(UserInputError, match="line breaks"):
+        lm.score("The cat\nThe dog")
+
+
+def test_sentence_mode_refuses_a_text_without_line_breaks(tmp_path, capsys):
+    (tmp_path / "one.txt").write_text("The cat is black. " * 200, encoding="utf-8")
+    args = ["char-lm", "train", "--data", str(tmp_path / "one.txt"), "--unit", "sentence", "--model-dir", "{dir}/m"]
+    refuses_each(capsys, tmp_path, [(args, "no line breaks")])
+    assert not (tmp_path / "m").exists()
