@@ -5,8 +5,8 @@ import tensorflow as tf
 
 from keras_seq.applications.char_lm.config import MAX_GENERATE_LENGTH
 from keras_seq.applications.char_lm.score import token_log_probabilities
+from keras_seq.applications.char_lm.token_graph import TokenGraph
 from keras_seq.decoding import prefill, sample
-from keras_seq.errors import UserInputError
 
 
 class CharLMGenerator(tf.Module):
@@ -20,10 +20,13 @@ class CharLMGenerator(tf.Module):
     - `generate_batch(prompts: string[B], ...) -> string[B]`;
     - `score(texts: string[B]) -> {"log_probability": float32[B],
       "token_log_probabilities": float32[B, T], "lengths": int32[B]}`: each
-      text's natural-log probability and its characters' (see
-      `keras_seq.applications.char_lm.score`; an empty text gets 0).
-    An empty prompt starts from a newline; unknown characters map to the
-    unknown id. `temperature` must be > 0 and `max_length` from 0 to
+      text's natural-log probability and its tokens' (see
+      `keras_seq.applications.char_lm.score`; an empty text gets 0 in
+      stream mode).
+    Characters, words or subwords, in a stream or sentences, as the model
+    was trained (`TokenGraph`). An empty prompt starts after a line end (a
+    sentence model's from `[BEGIN]`); unknown tokens map to the unknown id.
+    `temperature` must be > 0 and `max_length` from 0 to
     `MAX_GENERATE_LENGTH` (100,000).
     """
 
@@ -31,22 +34,12 @@ class CharLMGenerator(tf.Module):
 
     def __init__(self, char_lm):
         super().__init__()
-        if (char_lm.config.tokens, char_lm.config.unit) != ("char", "stream"):  # characters in a stream only
-            raise UserInputError(
-                f"a --tokens {char_lm.config.tokens} --unit {char_lm.config.unit} model has no export yet; only "
-                "--tokens char --unit stream exports"
-            )
         self.lm = char_lm
         self.embedding = char_lm.embedding
         self.cells = list(char_lm.cells)
         self.dense = char_lm.dense
-        chars = list(char_lm.vocabulary.chars)
-        self.id_to_char = tf.constant([""] + chars)
-        self.char_to_id = tf.lookup.StaticHashTable(
-            tf.lookup.KeyValueTensorInitializer(tf.constant(chars), tf.range(1, len(chars) + 1, dtype=tf.int32)),
-            default_value=0,
-        )
-        self.start_char = tf.constant("\n" if "\n" in char_lm.vocabulary else (chars[0] if chars else ""))
+        self.tokens = TokenGraph(char_lm.tokens)  # tracked: its lookup tables
+        self.sentences = char_lm.config.unit == "sentence"
         self.seed_generator = keras.random.SeedGenerator(0)
         self.seed_state = self.seed_generator.state  # tracked: saved with the model
         self.network = char_lm.inference_model()  # tracked: what `score` runs over whole texts
@@ -63,17 +56,19 @@ class CharLMGenerator(tf.Module):
         with tf.control_dependencies(checks):  # before any of the work
             prompts = tf.identity(prompts)
             temperature = tf.identity(temperature)
-        prompts = tf.where(tf.strings.length(prompts) > 0, prompts, self.start_char)
-        chars = tf.strings.unicode_split(prompts, "UTF-8")  # ragged (B, None)
-        ids = tf.ragged.map_flat_values(self.char_to_id.lookup, chars)
+        ids = self.tokens.encode(prompts)  # ragged (B, None)
+        batch = ids.nrows(out_type=tf.int32)
+        if self.sentences:  # a sentence starts from [BEGIN]
+            ids = tf.concat([tf.RaggedTensor.from_tensor(tf.fill([batch, 1], self.start_id)), ids], axis=1)
         lengths = tf.cast(ids.row_lengths(), tf.int32)  # (B,)
-        dense = ids.to_tensor(0)  # (B, T)
-        batch = tf.shape(dense)[0]
-        state, start = prefill(self.lm.step, self.lm.initial_state(batch), dense, lengths)
+        dense = ids.to_tensor(0, shape=[batch, tf.maximum(tf.reduce_max(tf.concat([lengths, [0]], 0)), 1)])  # (B, T)
+        first = tf.where(lengths > 0, dense[:, 0], self.start_id)  # an empty prompt starts after a line end
+        dense = tf.concat([first[:, None], dense[:, 1:]], axis=1)
+        state, start = prefill(self.lm.step, self.lm.initial_state(batch), dense, tf.maximum(lengths, 1))
         tokens, _ = sample(
             self.lm.step, state, start, length, temperature=temperature, top_k=top_k, seed=self.seed_generator
         )  # (B, length)
-        return tf.strings.reduce_join(tf.gather(self.id_to_char, tokens), axis=-1)  # (B,)
+        return self.tokens.text(tokens)  # (B,)
 
     @tf.function(
         input_signature=[
@@ -99,7 +94,7 @@ class CharLMGenerator(tf.Module):
 
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
     def score(self, texts):
-        ids = tf.ragged.map_flat_values(self.char_to_id.lookup, tf.strings.unicode_split(texts, "UTF-8"))
+        ids = self.tokens.encode(texts, sentence=self.sentences)  # ragged (B, None)
         lengths = tf.cast(ids.row_lengths(), tf.int32)  # (B,)
         log_p = token_log_probabilities(self.network, ids.to_tensor(0), lengths, self.start_id)  # (B, T)
         return {"log_probability": tf.reduce_sum(log_p, axis=1), "token_log_probabilities": log_p, "lengths": lengths}

@@ -17,9 +17,18 @@ HOW_TO_ENCODE = (
 )
 
 
+HOW_TO_ENCODE_WORDS = (
+    "The id of a token is its index in `words` plus 4 (0 pads, 1 is any unknown token, 2 begins a sentence, 3 ends "
+    "a line or a sentence). Words: put spaces around punctuation, split on whitespace, keep the case. Subwords: "
+    "split each word greedily into the longest pieces of `words`, a piece after the first written with `##`. "
+    "A stream model starts from `start_id` (after a line end), a sentence model from `start_id` (begin) and stops "
+    "at `end_id`. The `step` signature is used as for characters."
+)
+
+
 class CharLMStep(tf.Module):
-    """The char LM's step for LiteRT: character ids `(B,)` in, next-character
-    logits `(B, V)` out. Each LSTM layer becomes one fused
+    """The char LM's step for LiteRT: token ids `(B,)` in (characters,
+    words or subwords), the next token's logits `(B, V)` out. Each LSTM layer becomes one fused
     `UNIDIRECTIONAL_SEQUENCE_LSTM` op whose states stay in the interpreter
     between calls (see `keras_seq.export.litert`); GRU and SimpleRNN layers
     take their states `state_i (B, U)` in and give the next ones out.
@@ -36,11 +45,6 @@ class CharLMStep(tf.Module):
 
     def __init__(self, char_lm, batch=1):
         super().__init__()
-        if (char_lm.config.tokens, char_lm.config.unit) != ("char", "stream"):  # characters in a stream only
-            raise UserInputError(
-                f"a --tokens {char_lm.config.tokens} --unit {char_lm.config.unit} model has no export yet; only "
-                "--tokens char --unit stream exports"
-            )
         cells = list(char_lm.cells)
         names = {type(cell).__name__ for cell in cells}
         self.fused = names == {"LSTMCell"}
@@ -75,8 +79,13 @@ class CharLMStep(tf.Module):
         return convert_function(step, specs, path, quantize, signature=self.signature, variables=variables)
 
     def assets(self):
-        """`vocabulary.json`: the characters, and how a caller maps text to ids."""
-        return {"vocabulary.json": {"chars": list(self.lm.vocabulary.chars), "unknown_id": 0, "how": HOW_TO_ENCODE}}
+        """`vocabulary.json`: the characters (or words, or subwords), the
+        special ids, and how a caller maps text to ids."""
+        tokens, config = self.lm.tokens, self.lm.config
+        about = {"tokens": config.tokens, "unit": config.unit, **tokens.assets()}
+        ids = {"unknown_id": tokens.unknown_id, "start_id": tokens.start_id, "end_id": tokens.end_id}
+        how = HOW_TO_ENCODE if config.tokens == "char" else HOW_TO_ENCODE_WORDS
+        return {"vocabulary.json": {**about, **ids, "how": how}}
 
     def _step(self, ids):
         x = tf.gather(self.embeddings, ids)[:, None, :]  # (B, 1, E)

@@ -137,9 +137,9 @@ class TextTokens:
         text = self.decode(ids)
         if self.kind == "char" or not text or text.startswith("\n"):
             return text
-        first = self.pieces(np.asarray(ids).ravel()[:1])[0]
-        attached = first.startswith("##") or detokenize("x " + text) != "x " + text
-        return text if attached else " " + text
+        if text.startswith("##"):  # a piece of the prompt's last word
+            return text[2:]
+        return text if detokenize("x " + text) != "x " + text else " " + text
 
     def describe(self):
         """`"66 characters"`, `"10,000 words"`, ..."""
