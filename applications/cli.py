@@ -72,6 +72,7 @@ class AppCommand:
     data_sources = True  # whether --data takes files and tfds names (False: the application generates its data)
     task = None
     tune_flags = ()  # config fields that `tune` takes as flags besides epochs, batch size, split and seed
+    aliases = ()  # other names of the command
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -83,7 +84,7 @@ class AppCommand:
 
     # ---------------------------------------------------------------- parser
     def add_parser(self, commands):
-        app = commands.add_parser(self.name, help=self.help, description=self.description)
+        app = commands.add_parser(self.name, aliases=list(self.aliases), help=self.help, description=self.description)
         actions = app.add_subparsers(dest="action", metavar="<action>", required=True)
 
         train = self._action(actions, "train", "train on --data and save to --model-dir", self.run_train)

@@ -1,4 +1,4 @@
-"""Next-character language model (`keras-seq char-lm`).
+"""Language model over characters, words or subwords (`keras-seq char-lm`, also `keras-seq lm`).
 
 from keras_seq.applications.char_lm import CharLMConfig, train
 lm, history = train(CharLMConfig(units=256), data="embedded", time_budget=120)

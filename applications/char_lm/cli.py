@@ -19,12 +19,13 @@ class CharLMCommand(AppCommand):
         >>> keras-seq char-lm score "The cat is black" "The cat is blakc" --plot surprisal.png
     """
 
-    help = "next-character language model: train on any text, generate, export"
-    description = "Next-character language model (Embedding -> our recurrent layers -> Dense)."
+    help = "language model over characters, words or subwords (also `keras-seq lm`): train, generate, score, export"
+    description = "Language model over characters, words or subwords (Embedding -> our recurrent layers -> Dense)."
     config_class = CharLMConfig
     data_help = "a UTF-8 text file or a folder of .txt files"
     task = "keras_seq.applications.char_lm.task:CharLM"
     tune_flags = ("sequence_length",)
+    aliases = ("lm",)  # the language model over characters, words or subwords
 
     def add_actions(self, actions):
         generate = self._action(actions, "generate", "stream generated text after a prompt", self.run_generate)

@@ -12,11 +12,13 @@ from keras_seq.training import BitsPerChar, Perplexity
 
 
 def build_char_lm(config, vocabulary=None):
-    """`Embedding -> recurrent layers -> Dense` over characters, compiled.
+    """`Embedding -> recurrent layers -> Dense` over characters, words or
+    subwords (`config.tokens`), compiled.
 
-    Inputs are character ids `(B, T)`; outputs are next-character logits
-    `(B, T, V)`. The loss is the cross-entropy in nats per character;
-    `bits_per_char` and `perplexity` are reported as metrics. Gradients are
+    Inputs are token ids `(B, T)`; outputs are next-token logits
+    `(B, T, V)`. The loss is the cross-entropy in nats per token;
+    `bits_per_char` (bits per token, which are characters by default) and
+    `perplexity` are reported as metrics. Gradients are
     clipped by global norm (`config.clipnorm`). With `config.tbptt` the
     recurrent layers are stateful with a fixed batch size.
 

@@ -50,7 +50,7 @@ def test_the_exports_score_signature_gives_the_same_log_probabilities(trained, t
 def test_the_command_prints_a_line_per_text_then_json_and_draws_the_surprisal(trained, tmp_path, capsys):
     model = str(trained[-1])
     picture = tmp_path / "surprisal.png"
-    code, out, _ = run_cli(capsys, "char-lm", "score", "--model-dir", model, *TEXTS[:2], "--plot", str(picture))
+    code, out, _ = run_cli(capsys, "lm", "score", "--model-dir", model, *TEXTS[:2], "--plot", str(picture))  # an alias
     assert code == 0, out
     lines = out.strip().splitlines()
     assert "bits" in lines[0] and lines[0].endswith(TEXTS[0]) and lines[1].endswith(TEXTS[1])
