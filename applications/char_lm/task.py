@@ -352,9 +352,10 @@ class SampleText(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.lm = self.lm or CharLM(self.model)  # the model in training, with its vocabulary
-        text = self.lm.generate(self.prompt, self.length, temperature=self.temperature, seed=self.seed)
+        prompt = "" if self.lm.config.unit == "sentence" else self.prompt  # a sentence starts from [BEGIN]
+        text = self.lm.generate(prompt, self.length, temperature=self.temperature, seed=self.seed)
         self.samples.append(text)
-        self.print_fn(f"\n--- sample after epoch {epoch + 1} ---\n{self.prompt}{text}\n---")
+        self.print_fn(f"\n--- sample after epoch {epoch + 1} ---\n{prompt}{text}\n---")
 
 
 class ResetStates(keras.callbacks.Callback):
