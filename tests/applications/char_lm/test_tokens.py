@@ -27,17 +27,22 @@ def test_lines_become_end_tokens_and_come_back():
         TextTokens.build("word", " \n \n", max_vocab=100)
 
 
-@pytest.fixture(scope="module")
-def word_models(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("tokens")
+def _trained(folder, kinds, **fields):
+    """Small models of `LINES`, one per tokens kind, each loaded back from its folder (the tokens travel in the
+    file): `{kind: (lm, model_dir)}`."""
     (folder / "lines.txt").write_text(LINES, encoding="utf-8")
     models = {}
-    for kind in ("word", "subword"):
-        config = CharLMConfig(tokens=kind, units=24, embedding_dim=16, sequence_length=12, batch_size=8, epochs=4)
+    for kind, length in kinds.items():
+        config = CharLMConfig(tokens=kind, units=24, embedding_dim=16, sequence_length=length, batch_size=8, **fields)
         config = config.replace(learning_rate=1e-2, max_vocab=60)
         train(config, data=str(folder / "lines.txt"), model_dir=str(folder / kind), samples=False, **quiet())
-        models[kind] = (CharLM.load(str(folder / kind)), folder / kind)  # loaded back: the tokens travel in the file
+        models[kind] = (CharLM.load(str(folder / kind)), folder / kind)
     return models
+
+
+@pytest.fixture(scope="module")
+def word_models(tmp_path_factory):
+    return _trained(tmp_path_factory.mktemp("tokens"), {"word": 12, "subword": 12}, epochs=4)
 
 
 @pytest.mark.parametrize("kind", ["word", "subword"])
@@ -79,15 +84,8 @@ def test_an_empty_vocabulary_is_refused(word_models, tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def sentence_models(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sentences")
-    (folder / "lines.txt").write_text(LINES, encoding="utf-8")
-    models = {}
-    for kind in ("char", "word"):
-        config = CharLMConfig(tokens=kind, unit="sentence", units=24, embedding_dim=16, batch_size=8, epochs=5)
-        config = config.replace(learning_rate=1e-2, max_vocab=60, sequence_length=48 if kind == "char" else 12)
-        train(config, data=str(folder / "lines.txt"), model_dir=str(folder / kind), samples=False, **quiet())
-        models[kind] = CharLM.load(str(folder / kind))
-    return models
+    models = _trained(tmp_path_factory.mktemp("sentences"), {"char": 48, "word": 12}, unit="sentence", epochs=5)
+    return {kind: lm for kind, (lm, _) in models.items()}
 
 
 @pytest.mark.parametrize("kind", ["char", "word"])
