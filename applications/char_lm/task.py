@@ -234,15 +234,11 @@ class CharLM(Task):
         padded to the longest; padding weighs 0."""
         if self.config.tbptt or self.config.tokens != "char":
             raise UserInputError("fit on raw texts needs a stateless char LM (tbptt off, --tokens char)")
-        if not hasattr(self, "_table"):
-            chars = self.vocabulary.chars
-            self._table = tf.lookup.StaticHashTable(
-                tf.lookup.KeyValueTensorInitializer(tf.constant(chars), tf.range(1, len(chars) + 1, dtype=tf.int32)),
-                default_value=0,
-            )
-        ids = tf.ragged.map_flat_values(
-            self._table.lookup, tf.strings.unicode_split(texts, "UTF-8")
-        )  # ragged (B, T + 1)
+        if not hasattr(self, "_token_graph"):
+            from keras_seq.applications.char_lm.token_graph import TokenGraph
+
+            self._token_graph = TokenGraph(self.tokens)  # the export's encoding, its lookup table made once
+        ids = self._token_graph.encode(texts)  # ragged (B, T + 1)
         inputs, targets = ids[:, :-1], ids[:, 1:]  # ragged (B, T)
         weights = tf.ones_like(targets, dtype="float32").to_tensor(0.0)  # (B, T): 0 on padding
         return inputs.to_tensor(0), targets.to_tensor(0), weights
